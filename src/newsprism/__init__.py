@@ -1,0 +1,3 @@
+"""newsprism: how different news outlets cover the same story, with evidence spans."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,145 @@
+"""Settings: packaged defaults, overridden by a user file, overridden by flags.
+
+``data/defaults.toml`` holds every key with its default and a comment. A user file given with
+``--config FILE`` (or ``$NEWSPRISM_CONFIG``) may set any subset of them; flags passed as
+``overrides`` win over both. Unknown sections or keys are an error, so typos do not pass silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from newsprism.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSettings:
+    """Reading inputs."""
+
+    max_bytes: int
+    batch_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """Fetching URLs over HTTP."""
+
+    timeout_seconds: float
+    retries: int
+    backoff_seconds: float
+    user_agent: str
+
+
+@dataclass(frozen=True, slots=True)
+class DedupSettings:
+    """Exact and near-duplicate detection."""
+
+    shingle_words: int
+    num_perm: int
+    near_threshold: float
+    min_words: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractSettings:
+    """Article extraction."""
+
+    short_line_words: int
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """All settings, one section per stage."""
+
+    ingest: IngestSettings
+    fetch: FetchSettings
+    dedup: DedupSettings
+    extract: ExtractSettings
+    sources: tuple[str, ...] = field(default=("defaults.toml",))
+
+
+def load_settings(
+    path: Path | None = None, overrides: dict[str, dict[str, Any]] | None = None
+) -> Settings:
+    """Load the settings.
+
+    Args:
+        path: A user TOML file; when ``None``, ``$NEWSPRISM_CONFIG`` is used if set.
+        overrides: ``{"section": {"key": value}}`` from command-line flags.
+
+    Returns:
+        The merged settings, with ``sources`` naming the files that contributed.
+
+    Raises:
+        ConfigError: The user file cannot be read, or names an unknown section or key, or gives
+            a value of the wrong type.
+    """
+    defaults_text = resources.files("newsprism.data").joinpath("defaults.toml").read_text("utf-8")
+    merged: dict[str, dict[str, Any]] = tomllib.loads(defaults_text)
+    sources = ["defaults.toml"]
+    if path is None and os.environ.get("NEWSPRISM_CONFIG"):
+        path = Path(os.environ["NEWSPRISM_CONFIG"])
+    if path is not None:
+        _merge(merged, _read_user_file(path), where=str(path))
+        sources.append(str(path))
+    if overrides:
+        _merge(merged, overrides, where="command-line flags")
+    return Settings(
+        ingest=IngestSettings(**merged["ingest"]),
+        fetch=FetchSettings(**merged["fetch"]),
+        dedup=DedupSettings(**merged["dedup"]),
+        extract=ExtractSettings(**merged["extract"]),
+        sources=tuple(sources),
+    )
+
+
+def _read_user_file(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            "settings file not found; check the --config path", where=str(path)
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"not valid TOML ({exc}); fix the line it names", where=str(path)
+        ) from exc
+
+
+def _merge(base: dict[str, dict[str, Any]], extra: dict[str, Any], *, where: str) -> None:
+    for section, values in extra.items():
+        if section not in base or not isinstance(values, dict):
+            raise ConfigError(
+                f"unknown settings section [{section}]; known: {', '.join(sorted(base))}",
+                where=where,
+            )
+        for key, value in values.items():
+            if key not in base[section]:
+                known = ", ".join(sorted(base[section]))
+                raise ConfigError(f"unknown key {section}.{key}; known: {known}", where=where)
+            default = base[section][key]
+            if not _same_type(default, value):
+                raise ConfigError(
+                    f"{section}.{key} must be {type(default).__name__}, got {value!r}", where=where
+                )
+            base[section][key] = value
+
+
+def _same_type(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, int | float)
+    return isinstance(value, type(default))
+
+
+def replace_section(settings: Settings, section: str, **changes: Any) -> Settings:
+    """Return settings with some keys of one section changed (used by tests and the CLI)."""
+    current = getattr(settings, section)
+    return dataclasses.replace(settings, **{section: dataclasses.replace(current, **changes)})

@@ -1,0 +1,315 @@
+"""The typed records passed between newsprism's stages.
+
+Every stage reads records defined here and yields records defined here; nothing else crosses a
+stage boundary. Records are frozen, hold tuples rather than lists, and convert to and from JSON only
+through :func:`to_dict` and :func:`from_dict`, so the JSON schema documented in the README is the
+schema of these classes.
+
+    ingest  ->  RawDocument          (one per input article, with its Source and Outlet)
+    extract ->  Article              (clean body, metadata, captions, removed boilerplate)
+    any stage   Skipped              (an input that could not be used, and why)
+
+Every derived value carries its evidence: offsets into the text it was found in (a :class:`Span`)
+and a provenance tag saying which rule or field produced it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, TypeVar, Union
+
+SCHEMA_VERSION = 1
+
+
+class SourceKind(enum.StrEnum):
+    """The kind of input a document was read from."""
+
+    FILE = "file"
+    URL = "url"
+    JSONL = "jsonl"
+    FEED = "feed"
+    WARC = "warc"
+
+
+class MediaType(enum.StrEnum):
+    """How a document's content is to be read."""
+
+    TEXT = "text/plain"
+    HTML = "text/html"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of text: ``text == whole[start:end]`` of the text it indexes into."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a document came from, precisely enough to find it again.
+
+    Attributes:
+        kind: The reader that produced the document.
+        location: The file path or URL as given by the user.
+        line: 1-based line number inside a JSONL file.
+        record: The WARC record id, or the feed entry id or link.
+    """
+
+    kind: SourceKind
+    location: str
+    line: int | None = None
+    record: str | None = None
+
+    def where(self) -> str:
+        """Render as ``path:line`` or ``path#record`` for messages."""
+        if self.line is not None:
+            return f"{self.location}:{self.line}"
+        if self.record is not None:
+            return f"{self.location}#{self.record}"
+        return self.location
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """A news outlet, and how newsprism knows it.
+
+    Attributes:
+        name: Display name ("CNN", "KION 46").
+        domain: Registered domain when known ("cnn.com").
+        found_by: Provenance: "flag", "record", "feed", "html-meta", "url-domain",
+            "outlets.toml:domain", "outlets.toml:pattern", "byline", "copyright".
+        evidence: The text that named the outlet, when it came from the document itself.
+    """
+
+    name: str
+    domain: str | None = None
+    found_by: str = "flag"
+    evidence: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CopyOf:
+    """Marks a document as an exact or near copy of an earlier one (kept, counted once)."""
+
+    id: str
+    kind: typing.Literal["exact", "near"]
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input article as read, before any cleaning.
+
+    Attributes:
+        id: Stable content hash (first 16 hex digits of SHA-256 of ``content``).
+        source: Where it was read from.
+        media_type: Plain text or HTML.
+        content: The decoded text or markup.
+        encoding: The character encoding the bytes were decoded with.
+        url: The article's URL when the input carries one.
+        outlet: The publishing outlet when known; ``None`` means unknown, never a guess.
+        title: A title carried by the container (JSONL field, feed item), not extracted.
+        published: A publication date string carried by the container, unparsed.
+        authors: Authors carried by the container.
+        copy_of: Set by duplicate detection when this is a copy of an earlier document.
+    """
+
+    id: str
+    source: Source
+    media_type: MediaType
+    content: str
+    encoding: str = "utf-8"
+    url: str | None = None
+    outlet: Outlet | None = None
+    title: str | None = None
+    published: str | None = None
+    authors: tuple[str, ...] = ()
+    copy_of: CopyOf | None = None
+    schema_version: int = SCHEMA_VERSION
+
+
+class Confidence(enum.StrEnum):
+    """How far a derived value can be trusted."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class BoilerplateKind(enum.StrEnum):
+    """Why a piece of the input is not part of the article body."""
+
+    NAVIGATION = "navigation"
+    READ_MORE = "read-more"
+    COMMENTS = "comments"
+    PROMO = "promo"
+    TOPIC = "topic"
+    WIRE = "wire"
+    COPYRIGHT = "copyright"
+    BYLINE = "byline"
+    CONTRIBUTORS = "contributors"
+    CAPTION = "caption"
+    HEADLINE = "headline"
+    DATELINE = "dateline"
+    SHARE = "share"
+    ADVERTISEMENT = "advertisement"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """Text left out of the body, kept with its class and the rule that removed it.
+
+    Attributes:
+        kind: What it is.
+        text: The removed text.
+        rule: The marker or rule that classified it (``boilerplate.toml:read-more``).
+        span: Offsets into ``RawDocument.content`` for plain text; ``None`` for HTML.
+    """
+
+    kind: BoilerplateKind
+    text: str
+    rule: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Caption:
+    """A photo caption, with its credit split off when the caption carries one.
+
+    Attributes:
+        text: The caption without the credit.
+        credit: The credit ("Samuel Corum / Getty Images / AFP"), if any.
+        span: Offsets into ``RawDocument.content`` for plain text; ``None`` for HTML.
+    """
+
+    text: str
+    credit: str | None = None
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A clean article: body, metadata and everything that was set apart.
+
+    Attributes:
+        id: The ``RawDocument`` id it was extracted from.
+        source: Where the document was read from.
+        url: The article URL when known.
+        outlet: The outlet that published this copy.
+        original_outlet: The outlet that wrote it, when this copy is syndicated.
+        headline: The article's headline.
+        standfirst: The summary line under the headline.
+        authors: Byline authors, names only.
+        contributors: People credited with additional reporting.
+        published: Publication day, or ``None`` when no reliable date was found (never guessed).
+        published_from: Provenance of ``published``: "flag", "record", "feed", "jsonld", "meta",
+            "time-element", "url", "text", "htmldate".
+        published_confidence: How sure the extractor is of ``published``.
+        published_evidence: The raw string the date was read from.
+        language: ISO 639-1 code when detected.
+        body: The article text, paragraphs joined by blank lines.
+        paragraphs: One span per paragraph, offsets into ``body``.
+        captions: Photo captions found in the input.
+        removed: Everything else that was not kept, with its class.
+        copy_of: Copy link carried over from ingest.
+    """
+
+    id: str
+    source: Source
+    body: str
+    paragraphs: tuple[Span, ...]
+    url: str | None = None
+    outlet: Outlet | None = None
+    original_outlet: Outlet | None = None
+    headline: str | None = None
+    standfirst: str | None = None
+    authors: tuple[str, ...] = ()
+    contributors: tuple[str, ...] = ()
+    published: dt.date | None = None
+    published_from: str | None = None
+    published_confidence: Confidence | None = None
+    published_evidence: str | None = None
+    language: str | None = None
+    captions: tuple[Caption, ...] = ()
+    removed: tuple[Removed, ...] = ()
+    copy_of: CopyOf | None = None
+    schema_version: int = SCHEMA_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input, or part of one, that could not be used; counted in every report.
+
+    Attributes:
+        where: The file, ``file:line`` or URL.
+        reason: One line saying what was wrong and what to do.
+        code: The error code (``E104``) for searching the docs.
+    """
+
+    where: str
+    reason: str
+    code: str
+
+
+# --- JSON conversion -------------------------------------------------------------------------
+
+Record = TypeVar("Record")
+
+
+def to_dict(record: Any) -> Any:
+    """Convert a record (or a value inside one) to plain JSON-ready data.
+
+    Enums become their value, dates ISO strings, tuples lists, records dicts.
+    """
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {f.name: to_dict(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, enum.Enum):
+        return record.value
+    if isinstance(record, dt.date):
+        return record.isoformat()
+    if isinstance(record, tuple | list):
+        return [to_dict(item) for item in record]
+    return record
+
+
+def from_dict(cls: type[Record], data: Any) -> Record:
+    """Build a record of type ``cls`` from data made by :func:`to_dict`.
+
+    Raises:
+        TypeError: When ``data`` does not have the record's shape.
+    """
+    return typing.cast(Record, _convert(cls, data))
+
+
+def _convert(kind: Any, value: Any) -> Any:
+    origin = typing.get_origin(kind)
+    if origin is Union or origin is types.UnionType:
+        if value is None:
+            return None
+        options = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        return _convert(options[0], value)
+    if origin is tuple:
+        (item_kind, *_) = typing.get_args(kind)
+        return tuple(_convert(item_kind, item) for item in value)
+    if origin is typing.Literal:
+        return value
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        if not isinstance(value, dict):
+            raise TypeError(f"expected an object for {kind.__name__}, got {type(value).__name__}")
+        hints = typing.get_type_hints(kind)
+        known = {f.name for f in dataclasses.fields(kind)}
+        return kind(**{k: _convert(hints[k], v) for k, v in value.items() if k in known})
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind(value)
+    if kind is dt.date:
+        return dt.date.fromisoformat(value)
+    return value
