@@ -7,6 +7,7 @@ schema of these classes.
 
     ingest  ->  RawDocument          (one per input article, with its Source and Outlet)
     extract ->  Article              (clean body, metadata, captions, removed boilerplate)
+    analyze ->  AnalyzedArticle      (entities, attributions, time expressions)
     any stage   Skipped              (an input that could not be used, and why)
 
 Every derived value carries its evidence: offsets into the text it was found in (a :class:`Span`)
@@ -245,6 +246,193 @@ class Article:
     schema_version: int = SCHEMA_VERSION
 
 
+class MentionKind(enum.StrEnum):
+    """How an entity is referred to."""
+
+    NAME = "name"
+    PRONOUN = "pronoun"
+    NOMINAL = "nominal"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One reference to an entity: "Karine Jean-Pierre", "she", "the spokeswoman"."""
+
+    start: int
+    end: int
+    text: str
+    kind: MentionKind
+    found_by: str = "ner"
+
+
+class DescriptorKind(enum.StrEnum):
+    """Where a descriptor stands relative to the name it characterises."""
+
+    PREMODIFIER = "premodifier"
+    APPOSITIVE = "appositive"
+    PREDICATE = "predicate"
+    RELATIVE_CLAUSE = "relative-clause"
+
+
+@dataclass(frozen=True, slots=True)
+class Descriptor:
+    """Words that characterise an entity ("jailed Russian businessman", "former US Marine")."""
+
+    start: int
+    end: int
+    text: str
+    kind: DescriptorKind
+    found_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A title or office held by an entity ("White House Press Secretary")."""
+
+    start: int
+    end: int
+    text: str
+    found_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Affiliation:
+    """A country, government or organisation an entity belongs to, as the text gives it."""
+
+    name: str
+    start: int
+    end: int
+    text: str
+    found_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One person, organisation or place within an article, with every mention of it.
+
+    Attributes:
+        id: Article-local id ("e3").
+        name: Canonical name, the fullest name form in the article ("Karine Jean-Pierre").
+        label: PERSON, ORG, GPE, NORP, LOC, FAC, EVENT, ...
+        mentions: Every reference, offsets into ``Article.body``.
+        roles: Titles and offices.
+        descriptors: Appositives, pre-modifiers and other characterising phrases.
+        affiliations: Countries, governments or organisations the text ties it to.
+    """
+
+    id: str
+    name: str
+    label: str
+    mentions: tuple[Mention, ...]
+    roles: tuple[Role, ...] = ()
+    descriptors: tuple[Descriptor, ...] = ()
+    affiliations: tuple[Affiliation, ...] = ()
+
+
+class AttributionKind(enum.StrEnum):
+    """Whether the content is quoted, paraphrased, or both."""
+
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    MIXED = "mixed"
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """The reporting verb or phrase of an attribution ("claimed", "according to").
+
+    Attributes:
+        class_: The verb's class in the reporting-verb lexicon ("neutral", "marked", ...);
+            written as ``class`` in JSON.
+        tense: "past", "present", "perfect", ... when the cue is a verb.
+        voice: "active" or "passive" when the cue is a verb.
+    """
+
+    start: int
+    end: int
+    text: str
+    lemma: str
+    class_: str
+    tense: str | None = None
+    voice: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who said what: a source, a cue and a content span, offsets into ``Article.body``.
+
+    Attributes:
+        source: The speaker span, or ``None`` when the text gives none.
+        entity: The id of the entity the source resolves to, when it does.
+        cue: The reporting verb or phrase.
+        content: What was said.
+        kind: Direct, indirect or mixed.
+        found_by: The rule or model that found it.
+    """
+
+    source: Span | None
+    entity: str | None
+    cue: Cue
+    content: Span
+    kind: AttributionKind
+    found_by: str
+
+
+class Granularity(enum.StrEnum):
+    """How precise a normalised time expression is."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    SEASON = "season"
+    YEAR = "year"
+    RANGE = "range"
+    DURATION = "duration"
+    TIME = "time"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpression:
+    """A time expression and its normalised value.
+
+    Attributes:
+        value: ISO 8601: a day "2022-07-29", a month "2022-06", a range
+            "2022-07-25/2022-07-31", a duration "P12Y"; ``None`` when it cannot be resolved
+            (a relative expression with no publication date to anchor it).
+        granularity: The precision of ``value``.
+        anchor: The date a relative expression was resolved against, or ``None``.
+        relative: Whether the expression depends on the anchor ("on Friday", "last month").
+    """
+
+    start: int
+    end: int
+    text: str
+    value: str | None
+    granularity: Granularity
+    anchor: dt.date | None = None
+    relative: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzedArticle:
+    """An article with what analysis found in its body.
+
+    Attributes:
+        article: The article analysed; every offset below indexes into ``article.body``.
+        entities: People, organisations and places, mentions grouped.
+        attributions: Attributed statements.
+        times: Time expressions, normalised against ``article.published`` when known.
+        nlp_model: The spaCy model that was used ("en_core_web_sm 3.8.0").
+    """
+
+    article: Article
+    entities: tuple[Entity, ...] = ()
+    attributions: tuple[Attribution, ...] = ()
+    times: tuple[TimeExpression, ...] = ()
+    nlp_model: str = ""
+    schema_version: int = SCHEMA_VERSION
+
+
 @dataclass(frozen=True, slots=True)
 class Skipped:
     """An input, or part of one, that could not be used; counted in every report.
@@ -271,7 +459,9 @@ def to_dict(record: Any) -> Any:
     Enums become their value, dates ISO strings, tuples lists, records dicts.
     """
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
-        return {f.name: to_dict(getattr(record, f.name)) for f in dataclasses.fields(record)}
+        return {
+            _json_name(f.name): to_dict(getattr(record, f.name)) for f in dataclasses.fields(record)
+        }
     if isinstance(record, enum.Enum):
         return record.value
     if isinstance(record, dt.date):
@@ -290,6 +480,11 @@ def from_dict(cls: type[Record], data: Any) -> Record:
     return typing.cast(Record, _convert(cls, data))
 
 
+def _json_name(field_name: str) -> str:
+    # A trailing underscore only avoids a Python keyword ("class_"); JSON uses the plain word.
+    return field_name.removesuffix("_")
+
+
 def _convert(kind: Any, value: Any) -> Any:
     origin = typing.get_origin(kind)
     if origin is Union or origin is types.UnionType:
@@ -306,8 +501,10 @@ def _convert(kind: Any, value: Any) -> Any:
         if not isinstance(value, dict):
             raise TypeError(f"expected an object for {kind.__name__}, got {type(value).__name__}")
         hints = typing.get_type_hints(kind)
-        known = {f.name for f in dataclasses.fields(kind)}
-        return kind(**{k: _convert(hints[k], v) for k, v in value.items() if k in known})
+        fields = {_json_name(f.name): f.name for f in dataclasses.fields(kind)}
+        return kind(
+            **{fields[k]: _convert(hints[fields[k]], v) for k, v in value.items() if k in fields}
+        )
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return kind(value)
     if kind is dt.date:

@@ -1,0 +1,1 @@
+"""analyze stage: entities, attributions and time expressions."""
