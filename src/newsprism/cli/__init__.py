@@ -1,0 +1,50 @@
+"""The ``newsprism`` command: a thin layer over the library that renders its results."""
+
+from __future__ import annotations
+
+import typer
+
+from newsprism import __version__
+from newsprism.cli.browse import list_cli, show_cli
+from newsprism.cli.demo import demo_cli
+from newsprism.cli.extract import extract_cli
+from newsprism.cli.ingest import ingest_cli
+
+app = typer.Typer(
+    name="newsprism",
+    help=(
+        "Show how different news outlets cover the same story.\n\n"
+        "Start with 'newsprism demo', then 'newsprism ingest PATH' and 'newsprism list'. "
+        "Results go to stdout (JSON with --format json), messages and progress to stderr. "
+        "Exit codes: 0 ok, 1 newsprism failed, 2 bad input."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+app.command("ingest")(ingest_cli)
+app.command("extract")(extract_cli)
+app.command("list")(list_cli)
+app.command("show")(show_cli)
+app.command("demo")(demo_cli)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsprism {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Show how different news outlets cover the same story."""
+
+
+def main() -> None:
+    """Entry point of the ``newsprism`` console script."""
+    app()

@@ -1,0 +1,122 @@
+"""What every subcommand shares: consoles, settings, error rendering and exit codes.
+
+stdout carries results (JSON a script can read, or tables); stderr carries progress and messages.
+Exit codes: 0 everything worked, 1 newsprism failed (database, internal), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+from newsprism.config import Settings, load_settings
+from newsprism.errors import InputError, NewsprismError, StoreError
+from newsprism.ingest.outlets import OutletDirectory, load_outlets
+from newsprism.model import Skipped
+from newsprism.present.text import skipped_lines
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+
+class TextOrJson(StrEnum):
+    """Output format of a command that renders records."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+class TableOrJson(StrEnum):
+    """Output format of a command that lists records."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+DbOption = Annotated[
+    Path, typer.Option("--db", help="SQLite database file (created when missing).", dir_okay=False)
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", help="Settings file (TOML) overriding data/defaults.toml.", exists=True
+    ),
+]
+OutletsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--outlets", help="Extra outlets.toml mapping domains and patterns to outlets.", exists=True
+    ),
+]
+OutletOption = Annotated[
+    str | None, typer.Option("--outlet", help="Outlet name for every input (e.g. 'RT').")
+]
+PublishedOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--published",
+        formats=["%Y-%m-%d"],
+        help="Publication date (YYYY-MM-DD) for every input; overrides dates found in them.",
+    ),
+]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log diagnostics to stderr.")]
+
+
+def setup(
+    *, config: Path | None, outlets: Path | None, verbose: bool
+) -> tuple[Settings, OutletDirectory]:
+    """Configure logging and load settings and the outlet directory."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    return load_settings(config), load_outlets(outlets)
+
+
+@contextmanager
+def reporting_errors() -> Iterator[None]:
+    """Turn newsprism errors into one red line on stderr and the right exit code."""
+    try:
+        yield
+    except InputError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from exc
+    except (StoreError, NewsprismError) as exc:
+        err.print(f"error: {exc}", style="red", highlight=False, markup=False)
+        raise typer.Exit(EXIT_FAILED) from exc
+
+
+def report_skipped(skipped: Sequence[Skipped]) -> int:
+    """Print one line per skipped input to stderr; return the exit code they imply."""
+    for line in skipped_lines(skipped):
+        err.print(f"skipped {line}", style="yellow", highlight=False, markup=False)
+    return EXIT_BAD_INPUT if skipped else EXIT_OK
+
+
+def progress_bar() -> Progress:
+    """A progress display on stderr that disappears when the work is done."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("[dim]{task.fields[current]}"),
+        console=err,
+        transient=True,
+    )
+
+
+def as_date(value: dt.datetime | None) -> dt.date | None:
+    """The date part of a parsed ``--published`` value."""
+    return value.date() if value else None

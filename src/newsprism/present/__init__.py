@@ -1,0 +1,1 @@
+"""present stage: JSON and terminal renderings of newsprism's records. Returns, never prints."""
