@@ -40,7 +40,10 @@ def read(
         outlet=outlet,
         outlets=outlets or load_outlets(),
     ):
-        (skipped if isinstance(item, Skipped) else documents).append(item)  # type: ignore[arg-type]
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            documents.append(item)
     return documents, skipped
 
 
