@@ -1,0 +1,119 @@
+"""The newsprism command end to end, on the sample corpus and on broken inputs."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsprism.cli import app
+from tests.conftest import CNN_SAMPLE, RT_SAMPLE
+
+runner = CliRunner()
+
+
+def _json_lines(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_extract_json_carries_the_documented_fields() -> None:
+    result = runner.invoke(app, ["extract", str(CNN_SAMPLE), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    (article,) = _json_lines(result.stdout)
+    for field in ("id", "source", "outlet", "original_outlet", "headline", "standfirst", "authors",
+                  "published", "published_from", "body", "captions", "removed"):
+        assert field in article
+    assert article["outlet"]["name"] == "KION 46"
+    assert article["original_outlet"]["name"] == "CNN"
+    assert article["authors"] == ["Jennifer Hansler"]
+    assert article["published"] is None  # the scrape carries no date; none is invented
+    assert "Skip to Content" not in article["body"]
+    assert article["body"].startswith("US Secretary of State Antony Blinken spoke with")
+
+
+def test_extract_takes_outlet_and_date_from_the_caller() -> None:
+    result = runner.invoke(
+        app, ["extract", str(RT_SAMPLE), "--outlet", "RT", "--published", "2022-07-29"]
+    )
+    assert result.exit_code == 0, result.stderr
+    (article,) = _json_lines(result.stdout)
+    assert article["outlet"] == {"name": "RT", "domain": None, "found_by": "flag", "evidence": None}
+    assert (article["published"], article["published_from"]) == ("2022-07-29", "flag")
+    assert article["headline"].startswith("Moscow has failed to negotiate seriously")
+
+
+def test_ingest_is_idempotent_and_list_show_read_it_back(tmp_path: Path, corpus_dir: Path) -> None:
+    db = tmp_path / "news.db"
+    first = runner.invoke(app, ["ingest", str(corpus_dir), "--db", str(db), "--format", "json"])
+    assert first.exit_code == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert (report["read"], report["added"], report["skipped"]) == (2, 2, [])
+    again = runner.invoke(app, ["ingest", str(corpus_dir), "--db", str(db), "--format", "json"])
+    assert json.loads(again.stdout)["added"] == 0
+    assert json.loads(again.stdout)["already_present"] == 2
+
+    listed = runner.invoke(app, ["list", "--db", str(db), "--format", "json"])
+    assert listed.exit_code == 0, listed.stderr
+    ids = {row["id"] for row in json.loads(listed.stdout)}
+    assert ids == set(report["articles"])
+
+    shown = runner.invoke(app, ["show", sorted(ids)[0], "--db", str(db), "--format", "json"])
+    assert shown.exit_code == 0
+    assert json.loads(shown.stdout)["id"] == sorted(ids)[0]
+    missing = runner.invoke(app, ["show", "0000000000000000", "--db", str(db)])
+    assert missing.exit_code == 2
+    assert "newsprism list" in missing.stderr
+
+
+def test_bad_inputs_are_named_and_the_good_ones_still_go_in(tmp_path: Path) -> None:
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    (junk / "good.txt").write_text(RT_SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (junk / "empty.txt").write_bytes(b"")
+    (junk / "image.bin").write_bytes(bytes(range(256)) * 64)
+    (junk / "cut.txt.gz").write_bytes(gzip.compress(CNN_SAMPLE.read_bytes())[:400])
+    (junk / "lines.jsonl").write_text(
+        json.dumps({"url": "https://www.rt.com/a", "text": RT_SAMPLE.read_text(encoding="utf-8")})
+        + "\n{not json\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "news.db"
+    result = runner.invoke(app, ["ingest", str(junk), "--db", str(db), "--format", "json"])
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    skipped_where = {item["where"] for item in report["skipped"]}
+    assert str(junk / "empty.txt") in skipped_where
+    assert str(junk / "image.bin") in skipped_where
+    assert str(junk / "cut.txt.gz") in skipped_where
+    assert f"{junk / 'lines.jsonl'}:2" in skipped_where
+    assert report["added"] == 2  # good.txt and the good JSONL line (same text, other source)
+    assert "Traceback" not in result.stderr
+    assert all(line.startswith("skipped ") for line in result.stderr.splitlines() if line)
+
+
+def test_missing_database_is_explained(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["list", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2
+    assert "newsprism ingest" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["ingest", "extract", "list", "show", "demo"])
+def test_help_teaches_with_examples(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.stdout
+    if command != "demo":
+        assert "newsprism " + command in result.stdout  # an example line
+
+
+def test_demo_writes_database_and_jsonl(tmp_path: Path, corpus_dir: Path) -> None:
+    out_dir = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", "--corpus", str(corpus_dir), "--out", str(out_dir)])
+    assert result.exit_code == 0, result.stderr
+    lines = _json_lines((out_dir / "articles.jsonl").read_text(encoding="utf-8"))
+    outlets = {line["outlet"]["name"] for line in lines}  # type: ignore[index]
+    assert outlets == {"RT", "KION 46"}
+    assert str(out_dir / "articles.jsonl") in result.stdout
