@@ -51,6 +51,14 @@ class ExtractSettings:
     """Article extraction."""
 
     short_line_words: int
+    text_long_line_words: int = 25
+    text_headline_min_words: int = 3
+    text_headline_max_words: int = 30
+    text_standfirst_max_words: int = 60
+    text_max_short_run: int = 3
+    text_block_share: float = 0.2
+    text_headline_window: int = 30
+    text_headline_body_words: int = 200
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,609 @@
+"""Credits in news text: photo credits, bylines and contributor lines, as plain string functions.
+
+Used by the plain-text extractor and reusable on text taken from HTML. The vocabulary (credit
+labels, photo agencies, byline prefixes, job titles, contributor phrasings) lives in
+``data/boilerplate.toml``; the functions only combine it with the shape of the line:
+
+    split_credit("… on November 7, 2022. © Samuel Corum / Getty Images / AFP")
+        -> caption "… on November 7, 2022.", credit "Samuel Corum / Getty Images / AFP"
+    parse_byline("By Jennifer Hansler, CNN") -> authors ("Jennifer Hansler",), outlet "CNN"
+    parse_contributors("CNN’s A B, C D and E F contributed reporting.") -> names, org "CNN"
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from newsprism.errors import ConfigError
+
+__all__ = [
+    "Byline",
+    "ContributorLine",
+    "ContributorPattern",
+    "CreditRules",
+    "CreditSplit",
+    "RulesFile",
+    "default_credit_rules",
+    "is_person_name",
+    "load_credit_rules",
+    "parse_byline",
+    "parse_contributors",
+    "read_rules_file",
+    "split_credit",
+    "split_names",
+]
+
+RULES_FILE = "boilerplate.toml"
+
+# Words joining the parts of a credit ("Jane Doe for The Times via Getty Images").
+_CREDIT_JOINERS = frozenset({"via", "for", "and", "of", "the", "de", "du", "der", "von", "&"})
+# Where a sentence ends inside a caption line: terminal mark, optional closing quotes, space.
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*\s+")
+_YEAR_AFTER = re.compile(r"\s*(?:19|20)\d\d\b")
+# Words this short before a full stop are initials or abbreviations ("J.", "St.", "Jr.").
+_ABBREVIATION_LENGTH = 2
+_WORD = re.compile(r"[^\W\d_]", re.UNICODE)
+# Separators between the parts of a byline: "A, CNN", "A | AP", "A - Reuters".
+_BYLINE_PARTS = re.compile(r"\s*(?:,|\|| [-–—] |•)\s*")
+# Separators between names: "A, B and C", "A & B", "A; B".
+_NAME_SEPARATORS = re.compile(r"\s*(?:,\s*(?:and\s+)?|;\s*|\s+and\s+|\s*&\s*|\s+und\s+|\s+et\s+)")
+# " in Moscow", " from Kyiv" after a contributor's name.
+_PLACE_SUFFIX = re.compile(r"\s+(?:in|from|at)\s+[A-Z][^,;]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class RulesFile:
+    """A rules file as read: its parsed tables, raw text (to find line numbers) and name."""
+
+    data: Mapping[str, Any]
+    text: str
+    where: str
+
+    def line_of(self, header: str, number: int = 1) -> int:
+        """The 1-based line of the ``number``-th line that starts with ``header``; 0 if absent."""
+        seen = 0
+        for index, line in enumerate(self.text.splitlines(), start=1):
+            if line.strip().startswith(header):
+                seen += 1
+                if seen == number:
+                    return index
+        return 0
+
+    def error(self, header: str, message: str, number: int = 1) -> ConfigError:
+        """A ConfigError pointing at ``file:line`` of an entry."""
+        return ConfigError(message, where=f"{self.where}:{self.line_of(header, number)}")
+
+
+@dataclass(frozen=True, slots=True)
+class ContributorPattern:
+    """One contributor-line phrasing from ``[[contributors.pattern]]``."""
+
+    rule: str
+    regex: re.Pattern[str]
+    needs_names: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CreditRules:
+    """The vocabulary of credits, bylines and contributor lines, compiled."""
+
+    credit_label: re.Pattern[str]
+    glued_label: re.Pattern[str]
+    caption_label: re.Pattern[str]
+    agency_tail: re.Pattern[str]
+    agency_inside: re.Pattern[str]
+    credit_max_words: int
+    byline_prefix: re.Pattern[str]
+    roles: frozenset[str]
+    particles: frozenset[str]
+    suffixes: frozenset[str]
+    not_name_words: frozenset[str]
+    name_min_words: int
+    name_max_words: int
+    byline_max_words: int
+    contributor_patterns: tuple[ContributorPattern, ...]
+    contributors_max_words: int
+
+
+@dataclass(frozen=True, slots=True)
+class CreditSplit:
+    """A caption line split into caption text and credit.
+
+    Attributes:
+        caption: The caption without the credit ("" when the line is only a credit).
+        credit: The credit as written, without label or brackets.
+        credit_start: Offset of ``credit`` in the line that was split.
+        rule: Which credit form was found: "copyright-sign", "label", "parenthesised",
+            "trailing-credit", or "caption-label" (no credit, a labelled caption).
+    """
+
+    caption: str
+    credit: str | None
+    credit_start: int
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """A parsed byline.
+
+    Attributes:
+        authors: Person names, in order.
+        outlet: The outlet words of the byline as written ("CNN"), if any.
+        roles: Job titles that followed a name ("AP Auto Writer").
+    """
+
+    authors: tuple[str, ...]
+    outlet: str | None = None
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ContributorLine:
+    """A parsed contributor line.
+
+    Attributes:
+        names: The people credited (may be empty: "The Associated Press contributed …").
+        org: The outlet before the names ("CNN" in "CNN’s … contributed reporting."), if any.
+        rule: The ``[[contributors.pattern]]`` rule that matched.
+    """
+
+    names: tuple[str, ...]
+    org: str | None
+    rule: str
+
+
+def read_rules_file(path: Path | None = None) -> RulesFile:
+    """Read ``data/boilerplate.toml`` (or a file with the same layout).
+
+    Raises:
+        ConfigError: The file cannot be read or is not valid TOML.
+    """
+    if path is None:
+        where = RULES_FILE
+        text = resources.files("newsprism.data").joinpath(RULES_FILE).read_text("utf-8")
+    else:
+        where = str(path)
+        try:
+            text = path.read_text("utf-8")
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read boilerplate rules ({exc.strerror}); check the path", where=where
+            ) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML ({exc}); fix the line it names", where=where) from exc
+    return RulesFile(data=data, text=text, where=where)
+
+
+def load_credit_rules(path: Path | None = None) -> CreditRules:
+    """Compile the ``[credit]``, ``[byline]`` and ``[contributors]`` tables of a rules file.
+
+    Args:
+        path: A rules file; ``None`` reads the packaged ``data/boilerplate.toml``.
+
+    Raises:
+        ConfigError: A table or key is missing, has the wrong type, or a pattern does not
+            compile; the message names ``file:line``.
+    """
+    rules = read_rules_file(path)
+    credit = _table(rules, "credit")
+    byline = _table(rules, "byline")
+    contributors = _table(rules, "contributors")
+    labels = _words(rules, credit, "credit", "labels")
+    agencies = _words(rules, credit, "credit", "agencies")
+    agency_alt = _alternation(agencies)
+    return CreditRules(
+        credit_label=_label_regex(labels),
+        glued_label=_glued_label_regex(labels),
+        caption_label=re.compile(
+            rf"^(?P<label>{_alternation(_words(rules, credit, 'credit', 'caption_labels'))})"
+            r"\s*[:,：]\s*",
+            re.IGNORECASE,
+        ),
+        agency_tail=re.compile(rf"(?:^|[\s/(,]){agency_alt}\W*$"),
+        agency_inside=re.compile(rf"(?:^|[\s/(,]){agency_alt}(?:$|[\s/),])"),
+        credit_max_words=_int(rules, credit, "credit", "max_words"),
+        byline_prefix=re.compile(
+            # "By Jane Doe", "By: Jane Doe", and "ByJane Doe" as scrapes glue it (not "Byron").
+            rf"^(?:{_alternation(_words(rules, byline, 'byline', 'prefixes'))})"
+            r"(?:\s*:?\s+|(?=(?-i:[A-Z])))",
+            re.IGNORECASE,
+        ),
+        roles=_lower_set(_words(rules, byline, "byline", "roles")),
+        particles=_lower_set(_words(rules, byline, "byline", "name_particles")),
+        suffixes=_lower_set(_words(rules, byline, "byline", "name_suffixes")),
+        not_name_words=_lower_set(_words(rules, byline, "byline", "not_name_words")),
+        name_min_words=_int(rules, byline, "byline", "name_min_words"),
+        name_max_words=_int(rules, byline, "byline", "name_max_words"),
+        byline_max_words=_int(rules, byline, "byline", "max_words"),
+        contributor_patterns=_contributor_patterns(rules, contributors),
+        contributors_max_words=_int(rules, contributors, "contributors", "max_words"),
+    )
+
+
+@functools.cache
+def default_credit_rules() -> CreditRules:
+    """The packaged rules, compiled once per process."""
+    return load_credit_rules()
+
+
+def split_credit(text: str, *, rules: CreditRules | None = None) -> CreditSplit | None:
+    """Split a photo caption line into caption and credit.
+
+    Recognised forms: a credit after ``©`` (not a copyright year), a labelled credit
+    ("Photo: …", "Credit...", "(Photo by …)"), a parenthesised agency credit ("(AP Photo/…)"),
+    a trailing credit of names and agencies ("… 2022. Samuel Corum/Getty Images"), and a
+    labelled caption ("Image caption, …", no credit).
+
+    Args:
+        text: One line of text.
+        rules: Compiled rules; the packaged ones by default.
+
+    Returns:
+        The split, or ``None`` when the line carries no credit or caption label.
+    """
+    rules = rules or default_credit_rules()
+    for finder in (_after_copyright_sign, _labelled, _parenthesised, _trailing_credit):
+        found = finder(text, rules)
+        if found is not None and _credit_is_plausible(found.credit or "", rules):
+            return found
+    label = rules.caption_label.match(text)
+    if label and text[label.end() :].strip():
+        return CreditSplit(text[label.end() :].strip(), None, len(text), "caption-label")
+    return None
+
+
+def parse_byline(
+    text: str, *, rules: CreditRules | None = None, require_prefix: bool = True
+) -> Byline | None:
+    """Parse a byline: "By Jennifer Hansler, CNN", "By A and B, Reuters", "By A | AP".
+
+    Args:
+        text: One line.
+        rules: Compiled rules; the packaged ones by default.
+        require_prefix: When false, a line without "By" also counts if it pairs names with a
+            job title or outlet ("Tom Krisher, AP Auto Writer").
+
+    Returns:
+        The byline, or ``None`` when the line is not one (a sentence such as "By the time …"
+        fails because its words are not names).
+    """
+    rules = rules or default_credit_rules()
+    line = " ".join(text.split())
+    if not line or len(line.split()) > rules.byline_max_words:
+        return None
+    prefix = rules.byline_prefix.match(line)
+    if prefix:
+        line = line[prefix.end() :]
+    elif require_prefix:
+        return None
+    authors: list[str] = []
+    roles: list[str] = []
+    outlet: str | None = None
+    for part in _BYLINE_PARTS.split(line.rstrip(" .")):
+        if not part:
+            continue
+        names = () if _is_role(part, rules) else _person_list(part, rules)
+        if names:
+            authors.extend(names)
+            continue
+        split = _names_then_tail(part, rules)
+        if split is not None:
+            authors.extend(split[0])
+            part = split[1]
+        if _is_role(part, rules):
+            roles.append(part)
+        elif _is_outlet_like(part, rules):
+            outlet = part
+        elif not any(ch.isdigit() for ch in part):
+            # A part that is neither names, title, outlet nor a date: not a byline.
+            return None
+    if prefix and (authors or roles or outlet):
+        # "By Staff Writer", "By Reuters": a byline that names no person.
+        return Byline(tuple(authors), outlet, tuple(roles))
+    if not authors or (outlet is None and not roles):
+        return None
+    return Byline(tuple(authors), outlet, tuple(roles))
+
+
+def parse_contributors(text: str, *, rules: CreditRules | None = None) -> ContributorLine | None:
+    """Parse a contributor line: "CNN’s A, B and C contributed reporting.",
+    "A contributed to this report.", "Additional reporting by A in Moscow; Editing by B".
+
+    Returns:
+        The names (people only) and outlet, or ``None`` when the line is not a contributor line.
+    """
+    rules = rules or default_credit_rules()
+    line = " ".join(text.split())
+    if not line or len(line.split()) > rules.contributors_max_words:
+        return None
+    for pattern in rules.contributor_patterns:
+        match = pattern.regex.match(line)
+        if not match:
+            continue
+        names = split_names(match.group("names"), rules=rules)
+        if pattern.needs_names and not names:
+            continue
+        org = match.groupdict().get("org")
+        return ContributorLine(names, org, pattern.rule)
+    return None
+
+
+def split_names(text: str, *, rules: CreditRules | None = None) -> tuple[str, ...]:
+    """The person names in a list such as "A, B and C" (places after "in" dropped)."""
+    rules = rules or default_credit_rules()
+    names = []
+    for piece in _NAME_SEPARATORS.split(text.strip().rstrip(".")):
+        name = _PLACE_SUFFIX.sub("", piece.strip())
+        if is_person_name(name, rules=rules):
+            names.append(name)
+    return tuple(names)
+
+
+def is_person_name(text: str, *, rules: CreditRules | None = None) -> bool:
+    """Whether ``text`` looks like one person's name: a few capitalised words, no digits."""
+    rules = rules or default_credit_rules()
+    tokens = text.split()
+    core = [t for t in tokens if t.lower() not in rules.suffixes]
+    if not rules.name_min_words <= len(core) <= rules.name_max_words:
+        return False
+    if all(t.lower() in rules.particles for t in core):
+        return False
+    return all(_is_name_token(token, rules) for token in tokens)
+
+
+# --- credit forms -----------------------------------------------------------------------------
+
+
+def _after_copyright_sign(text: str, rules: CreditRules) -> CreditSplit | None:
+    sign = text.rfind("©")
+    if sign < 0 or _YEAR_AFTER.match(text, sign + 1):
+        return None
+    start = _skip_spaces(text, sign + 1)
+    credit = text[start:].strip()
+    return CreditSplit(_caption_before(text, sign), credit, start, "copyright-sign")
+
+
+def _labelled(text: str, rules: CreditRules) -> CreditSplit | None:
+    for match in (*rules.credit_label.finditer(text), *rules.glued_label.finditer(text)):
+        if match.groupdict().get("comma") is not None and match.start() != 0:
+            continue  # "Image source, X" only at the start; elsewhere a comma is prose
+        credit = match.group("credit").strip()
+        start = match.start("credit")
+        return CreditSplit(_caption_before(text, match.start()), credit, start, "label")
+    return None
+
+
+def _parenthesised(text: str, rules: CreditRules) -> CreditSplit | None:
+    stripped = text.rstrip(" .")
+    if not stripped.endswith(")"):
+        return None
+    opening = stripped.rfind("(")
+    if opening < 0:
+        return None
+    inner = stripped[opening + 1 : -1].strip()
+    if not inner or not rules.agency_inside.search(inner):
+        return None
+    start = text.index(inner, opening)
+    return CreditSplit(_caption_before(text, opening), inner, start, "parenthesised")
+
+
+def _trailing_credit(text: str, rules: CreditRules) -> CreditSplit | None:
+    # Try the longest tail first: every place a sentence ends, then the whole line.
+    cuts = [m.end() for m in _SENTENCE_END.finditer(text)]
+    for cut in cuts:
+        tail = text[cut:].strip()
+        if _looks_like_credit(tail, rules, whole_line=False):
+            return CreditSplit(_caption_before(text, cut), tail, cut, "trailing-credit")
+    whole = text.strip()
+    if _looks_like_credit(whole, rules, whole_line=True):
+        return CreditSplit("", whole, text.index(whole), "trailing-credit")
+    return None
+
+
+def _looks_like_credit(tail: str, rules: CreditRules, *, whole_line: bool) -> bool:
+    tail = tail.rstrip(".")
+    if not tail or _has_sentence_end(tail):
+        return False
+    # "Jane Doe | Getty Images" separates like "Jane Doe/Getty Images".
+    tail = tail.replace("|", "/")
+    tokens = tail.replace("/", " / ").split()
+    if len(tokens) - tail.count("/") > rules.credit_max_words:
+        return False
+    for token in tokens:
+        bare = token.strip("(),;:")
+        if not bare or bare in {"/", "|", "-", "–"} or bare.lower() in _CREDIT_JOINERS:
+            continue
+        if not _starts_upper(bare):
+            return False
+    slashed = "/" in tail and all(segment.strip() for segment in tail.split("/"))
+    if whole_line:
+        # A bare line needs the slash form ("Damian Dovarganes/AP"); "AP" alone is a wire line.
+        return slashed and (bool(rules.agency_inside.search(tail)) or tail.count("/") >= 2)
+    return slashed or bool(rules.agency_tail.search(tail))
+
+
+def _has_sentence_end(text: str) -> bool:
+    for match in _SENTENCE_END.finditer(text):
+        before = text[: match.start()].split()
+        # An initial or short abbreviation ("J. Scott", "St. Louis") does not end a sentence.
+        if before and len(before[-1].strip('("“‘')) > _ABBREVIATION_LENGTH:
+            return True
+    return False
+
+
+def _credit_is_plausible(credit: str, rules: CreditRules) -> bool:
+    words = credit.split()
+    if not words or len(words) > rules.credit_max_words:
+        return False
+    first = next((ch for ch in credit if ch.isalnum()), "")
+    return bool(first) and (first.isupper() or first.isdigit())
+
+
+def _caption_before(text: str, end: int) -> str:
+    return text[:end].rstrip(" \t|-–—(:[").strip()
+
+
+def _skip_spaces(text: str, index: int) -> int:
+    while index < len(text) and text[index].isspace():
+        index += 1
+    return index
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+def _person_list(part: str, rules: CreditRules) -> tuple[str, ...]:
+    pieces = [p for p in _NAME_SEPARATORS.split(part) if p]
+    if pieces and all(is_person_name(p, rules=rules) for p in pieces):
+        return tuple(pieces)
+    return ()
+
+
+def _names_then_tail(part: str, rules: CreditRules) -> tuple[tuple[str, ...], str] | None:
+    # "ZEKE MILLER Associated Press", "Tom Krisher AP Auto Writer": names, then outlet or title.
+    tokens = part.split()
+    for cut in range(1, len(tokens)):
+        head, tail = " ".join(tokens[:cut]), " ".join(tokens[cut:])
+        names = _person_list(head, rules)
+        if (
+            names
+            and (_is_role(tail, rules) or _is_outlet_like(tail, rules))
+            and not is_person_name(tail, rules=rules)
+        ):
+            return names, tail
+    return None
+
+
+def _is_role(part: str, rules: CreditRules) -> bool:
+    words = [w.lower().strip(".") for w in part.split()]
+    return (
+        bool(words)
+        and any(w in rules.roles for w in words)
+        and all(
+            w in rules.roles or _starts_upper(w_orig)
+            for w, w_orig in zip(words, part.split(), strict=True)
+        )
+    )
+
+
+def _is_outlet_like(part: str, rules: CreditRules) -> bool:
+    tokens = part.split()
+    if not tokens or len(tokens) > rules.name_max_words:
+        return False
+    if any(ch.isdigit() for ch in part):
+        return False
+    return all(_starts_upper(t) or t.lower() in _CREDIT_JOINERS for t in tokens) and not (
+        is_person_name(part, rules=rules)
+    )
+
+
+def _is_name_token(token: str, rules: CreditRules) -> bool:
+    lower = token.lower()
+    if lower in rules.particles or lower in rules.suffixes:
+        return True
+    if lower.strip(".,") in rules.not_name_words or any(ch.isdigit() for ch in token):
+        return False
+    if not all(ch.isalpha() or ch in ".-'’" for ch in token):
+        return False
+    return _starts_upper(token)
+
+
+def _starts_upper(token: str) -> bool:
+    letter = _WORD.search(token)
+    return letter is not None and letter.group(0).isupper()
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def _label_regex(labels: Iterable[str]) -> re.Pattern[str]:
+    # "Photo by X" takes a space; "Photo: X", "Credit...X" and (line-initial) "Image source, X"
+    # take a separator. The credit runs to the end of the line.
+    by_labels = [label for label in labels if label.lower().endswith((" by", " of"))]
+    sep_labels = [label for label in labels if label not in by_labels]
+    return re.compile(
+        r"(?:^|(?<=[\s(\[.!?,;:”\"’]))"
+        rf"(?:(?:{_alternation(by_labels)})\s+|(?:{_alternation(sep_labels)})"
+        r"\s*(?:\.{2,}|…|[:：]|(?P<comma>,))\s*)"
+        r"(?P<credit>[^()\[\]]+?)[)\]]?\s*\.?\s*$",
+        re.IGNORECASE,
+    )
+
+
+def _glued_label_regex(labels: Iterable[str]) -> re.Pattern[str]:
+    # "… a large rodentCredit: The Siberian Times": a capitalised label glued to the caption.
+    single = [label.capitalize() for label in labels if " " not in label]
+    return re.compile(
+        rf"(?<=[^\W\d_])(?:{_alternation(single)})\s*(?:\.{{2,}}|…|:)\s*"
+        r"(?P<credit>[^()\[\]]+?)[)\]]?\s*\.?\s*$"
+    )
+
+
+def _alternation(words: Iterable[str]) -> str:
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+def _lower_set(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(w.lower() for w in words)
+
+
+def _table(rules: RulesFile, name: str) -> Mapping[str, Any]:
+    table = rules.data.get(name)
+    if not isinstance(table, dict):
+        raise ConfigError(
+            f"missing table [{name}]; restore it from the packaged file", where=rules.where
+        )
+    return table
+
+
+def _words(rules: RulesFile, table: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
+    value = table.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise rules.error(f"{key}", f"[{name}] {key} must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _int(rules: RulesFile, table: Mapping[str, Any], name: str, key: str) -> int:
+    value = table.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise rules.error(f"{key}", f"[{name}] {key} must be a positive integer, got {value!r}")
+    return value
+
+
+def _contributor_patterns(
+    rules: RulesFile, table: Mapping[str, Any]
+) -> tuple[ContributorPattern, ...]:
+    raw = table.get("pattern")
+    if not isinstance(raw, list) or not raw:
+        raise rules.error("[contributors]", "[contributors] needs [[contributors.pattern]] entries")
+    patterns = []
+    for number, entry in enumerate(raw, start=1):
+        header = "[[contributors.pattern]]"
+        rule, source = entry.get("rule"), entry.get("pattern")
+        if not isinstance(rule, str) or not isinstance(source, str):
+            raise rules.error(
+                header, "a contributors pattern needs string 'rule' and 'pattern'", number
+            )
+        try:
+            regex = re.compile(source)
+        except re.error as exc:
+            raise rules.error(
+                header, f"contributors pattern {rule!r} does not compile ({exc})", number
+            ) from exc
+        if "names" not in regex.groupindex:
+            raise rules.error(
+                header, f"contributors pattern {rule!r} needs a (?P<names>…) group", number
+            )
+        patterns.append(ContributorPattern(rule, regex, bool(entry.get("needs_names", True))))
+    return tuple(patterns)

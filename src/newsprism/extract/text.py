@@ -1,0 +1,791 @@
+"""Plain-text extraction: a line classifier for scraped article text.
+
+A plain-text scrape is a sequence of lines: navigation, a headline, perhaps a standfirst, a byline
+and a photo caption, the body, then signatures, topic lines and comment-section furniture. Each
+line gets one class, in three passes:
+
+1. Evidence on the line itself: a marker from ``data/boilerplate.toml`` ("Read more",
+   "Jump to comments", a copyright line), a contributor line, a byline, a photo credit, a date
+   line, or a short line that ``outlets.toml`` names (a wire signature).
+2. The shape of the remaining lines: "good" lines are sentences of some length, "near" lines are
+   short sentences, "short" lines are fragments such as menu items and subheadings.
+3. Position: the headline is the first title-like line above the first good line, the body runs
+   from the first to the last good line, short sentences next to it join it, and furniture that
+   closes an article (a copyright line, a comment section) ends it.
+
+Nothing is dropped silently: every non-blank line that is not body becomes a caption or a
+``Removed`` record with its kind, the rule that classified it and its span in the input.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsprism.config import ExtractSettings
+from newsprism.errors import ConfigError, NoArticleError
+from newsprism.extract.credits import (
+    Byline,
+    ContributorLine,
+    CreditRules,
+    CreditSplit,
+    RulesFile,
+    load_credit_rules,
+    parse_byline,
+    parse_contributors,
+    read_rules_file,
+    split_credit,
+)
+from newsprism.extract.syndication import Signature, resolve_outlets
+from newsprism.ingest.outlets import OutletDirectory
+from newsprism.model import (
+    Article,
+    BoilerplateKind,
+    Caption,
+    RawDocument,
+    Removed,
+    Span,
+)
+
+__all__ = [
+    "DatelineRules",
+    "Line",
+    "LineClass",
+    "LineLabel",
+    "Marker",
+    "TextRules",
+    "classify_lines",
+    "default_text_rules",
+    "extract_text",
+    "load_text_rules",
+    "split_lines",
+]
+
+RULES = "boilerplate.toml"
+
+# A sentence ends with . ! ? … or : (introducing a quote or list), then optional closers.
+_SENTENCE_END = re.compile(r"[.!?…:。！？][\"”’»)\]*」』]*$")
+# Chinese and Japanese write no spaces: a line's words are estimated from its characters.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_UNSPACED_CHARS_PER_WORD = 2
+_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+_DATE_TOKEN = re.compile(r"[^\s,|/•·–—()\[\]-]+")
+_DATE_NUMBER = re.compile(r"[\d:.,/'’-]*\d[\d:.,/'’-]*(?:st|nd|rd|th|am|pm|h)?")
+_GLUED_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_]{3,})")
+_SEGMENT = re.compile(r"\s*[·|•»]\s*")
+# Title-case test: words this short ("of", "in", "a") are ignored.
+_FUNCTION_WORD_LENGTH = 3
+# Share of capitalised words at or above which a line is in title case.
+_TITLE_CASE_SHARE = 0.8
+# Lines below a headline candidate compared with it (their first words only).
+_BODY_LINES = 40
+# Share of lower-case words a long line without a full stop needs to count as text.
+_PROSE_LOWER_SHARE = 0.5
+
+
+class LineClass(enum.StrEnum):
+    """What a line of a plain-text scrape is."""
+
+    HEADLINE = "headline"
+    STANDFIRST = "standfirst"
+    BYLINE = "byline"
+    DATELINE = "dateline"
+    CAPTION = "caption"
+    CONTRIBUTORS = "contributors"
+    BODY = "body"
+    BOILERPLATE = "boilerplate"
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """One ``[[marker]]`` of ``boilerplate.toml``, compiled."""
+
+    rule: str
+    kind: BoilerplateKind
+    regex: re.Pattern[str]
+    max_words: int | None
+    ends_article: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DatelineRules:
+    """The ``[dateline]`` vocabulary: words a line of date and time may consist of."""
+
+    cues: frozenset[str]
+    words: frozenset[str]
+    openers: frozenset[str]
+    max_words: int
+
+
+@dataclass(frozen=True, slots=True)
+class TextRules:
+    """Everything the plain-text classifier reads from ``boilerplate.toml``."""
+
+    markers: tuple[Marker, ...]
+    dateline: DatelineRules
+    wire_max_words: int
+    credits: CreditRules
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One non-blank line: ``text == content[start:end]``, stripped of surrounding blanks."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def words(self) -> int:
+        """Number of words (estimated from the characters for Chinese and Japanese)."""
+        return _word_count(self.text)
+
+    def span(self) -> Span:
+        """The line as a span into the content."""
+        return Span(self.start, self.end, self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class LineLabel:
+    """The class of one line and the evidence for it.
+
+    Attributes:
+        line: The line.
+        cls: Its class.
+        kind: For lines left out of the body, why (``None`` for body lines).
+        rule: The marker or rule that decided ("boilerplate.toml:read-more", "text:good-line").
+        caption: The caption and credit, for caption lines.
+        byline: The parsed byline, for byline lines.
+        contributors: The parsed contributor line, for contributor lines.
+        ends_article: Whether the line is furniture that closes an article.
+    """
+
+    line: Line
+    cls: LineClass
+    kind: BoilerplateKind | None
+    rule: str
+    caption: CreditSplit | None = None
+    byline: Byline | None = None
+    contributors: ContributorLine | None = None
+    ends_article: bool = False
+
+
+class _Shape(enum.Enum):
+    GOOD = "good"
+    NEAR = "near"
+    SHORT = "short"
+
+
+def load_text_rules(path: Path | None = None) -> TextRules:
+    """Compile the markers, date vocabulary and credit rules of a rules file.
+
+    Args:
+        path: A file laid out as ``data/boilerplate.toml``; ``None`` reads the packaged one.
+
+    Raises:
+        ConfigError: A marker lacks a field, names an unknown kind or does not compile; the
+            message names ``file:line``.
+    """
+    rules = read_rules_file(path)
+    return TextRules(
+        markers=_markers(rules),
+        dateline=_dateline_rules(rules),
+        wire_max_words=_positive_int(rules, "wire", "max_words"),
+        credits=load_credit_rules(path),
+    )
+
+
+@functools.cache
+def default_text_rules() -> TextRules:
+    """The packaged rules, compiled once per process."""
+    return load_text_rules()
+
+
+def split_lines(content: str) -> tuple[Line, ...]:
+    """The non-blank lines of ``content`` with their offsets, surrounding blanks stripped."""
+    lines = []
+    position = 0
+    for raw in content.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped:
+            start = position + (len(body) - len(body.lstrip()))
+            lines.append(Line(start, start + len(stripped), stripped))
+        position += len(raw)
+    return tuple(lines)
+
+
+def classify_lines(
+    content: str,
+    *,
+    settings: ExtractSettings,
+    rules: TextRules | None = None,
+    outlets: OutletDirectory | None = None,
+    title: str | None = None,
+) -> tuple[LineLabel, ...]:
+    """Classify every non-blank line of a plain-text scrape.
+
+    Args:
+        content: The scraped text.
+        settings: Extraction settings (line-length thresholds).
+        rules: Compiled rules; the packaged ones by default.
+        outlets: The outlet directory, to recognise wire signature lines.
+        title: A title carried by the container; the line that matches it is the headline.
+
+    Returns:
+        One label per non-blank line, in order.
+    """
+    rules = rules or default_text_rules()
+    lines = split_lines(content)
+    labels: list[LineLabel | None] = [_evidence(line, rules, outlets) for line in lines]
+    shapes = [_shape(line.text, settings) for line in lines]
+    body = _body_blocks(_blocks(labels, shapes, lines, settings), labels, settings)
+    first_good = next(
+        (
+            i
+            for b in body
+            for i in range(b.start, b.end + 1)
+            if labels[i] is None and shapes[i] is _Shape.GOOD
+        ),
+        len(lines),
+    )
+    headline = _find_headline(lines, labels, first_good, settings, title)
+    body_start = 0
+    if headline is not None:
+        labels[headline] = LineLabel(
+            lines[headline],
+            LineClass.HEADLINE,
+            BoilerplateKind.HEADLINE,
+            "text:title-match" if title else "text:headline",
+        )
+        body_start = headline + 1
+        standfirst = _find_standfirst(lines, labels, shapes, headline, settings)
+        if standfirst is not None:
+            labels[standfirst] = LineLabel(
+                lines[standfirst],
+                LineClass.STANDFIRST,
+                BoilerplateKind.HEADLINE,
+                "text:standfirst",
+            )
+            body_start = standfirst + 1
+    _mark_head_bylines(lines, labels, body_start, first_good, rules)
+    for block in body:
+        for index in range(max(block.start, body_start), block.end + 1):
+            if labels[index] is None:
+                labels[index] = _body(lines[index], f"text:{shapes[index].value}-line")
+    if not body:
+        # No long sentence anywhere: a short clean text is its sentences.
+        for index in range(body_start, len(lines)):
+            if labels[index] is None and shapes[index] is _Shape.NEAR:
+                labels[index] = _body(lines[index], "text:near-line")
+    return tuple(_leftover(lines, labels, shapes))
+
+
+def extract_text(
+    doc: RawDocument,
+    *,
+    settings: ExtractSettings,
+    outlets: OutletDirectory,
+    rules: TextRules | None = None,
+) -> Article:
+    """Extract an article from a plain-text scrape.
+
+    Args:
+        doc: A plain-text document.
+        settings: Extraction settings.
+        outlets: The outlet directory: signature lines name the original outlet of syndicated
+            copies, publisher furniture ("KION 46 is committed to …") the publisher.
+        rules: Compiled rules; the packaged ``data/boilerplate.toml`` by default.
+
+    Returns:
+        The article. ``published`` is left ``None``: a date in plain text is a caption's photo
+        date as often as a publication date, so it is only recorded as a removed "dateline".
+
+    Raises:
+        NoArticleError: No line of the text is body text.
+    """
+    labels = classify_lines(
+        doc.content, settings=settings, rules=rules, outlets=outlets, title=doc.title
+    )
+    body_lines = [label.line for label in labels if label.cls is LineClass.BODY]
+    if not body_lines:
+        raise NoArticleError(
+            f"no body text among {len(labels)} non-blank lines: every line is a heading, "
+            "caption or page furniture; check that the input is an article, not an index page",
+            where=doc.source.where(),
+        )
+    paragraphs: list[Span] = []
+    pieces: list[str] = []
+    offset = 0
+    for line in body_lines:
+        if pieces:
+            offset += len(_PARAGRAPH_BREAK)
+        paragraphs.append(Span(offset, offset + len(line.text), line.text))
+        pieces.append(line.text)
+        offset += len(line.text)
+    headline = next((lb.line.text for lb in labels if lb.cls is LineClass.HEADLINE), doc.title)
+    standfirst = next((lb.line.text for lb in labels if lb.cls is LineClass.STANDFIRST), None)
+    bylines = [lb.byline for lb in labels if lb.byline is not None]
+    outlet, original = resolve_outlets(
+        doc,
+        [Signature(lb.kind, lb.line.text) for lb in labels if lb.kind is not None],
+        outlets=outlets,
+    )
+    return Article(
+        id=doc.id,
+        source=doc.source,
+        body=_PARAGRAPH_BREAK.join(pieces),
+        paragraphs=tuple(paragraphs),
+        url=doc.url,
+        outlet=outlet,
+        original_outlet=original,
+        headline=headline,
+        standfirst=standfirst,
+        authors=doc.authors or _unique(a for byline in bylines for a in byline.authors),
+        contributors=_unique(
+            name for lb in labels if lb.contributors is not None for name in lb.contributors.names
+        ),
+        captions=tuple(
+            Caption(lb.caption.caption, lb.caption.credit, lb.line.span())
+            for lb in labels
+            if lb.caption is not None
+        ),
+        removed=tuple(
+            Removed(lb.kind, lb.line.text, lb.rule, lb.line.span())
+            for lb in labels
+            if lb.kind is not None and lb.cls is not LineClass.CAPTION
+        ),
+        copy_of=doc.copy_of,
+    )
+
+
+_PARAGRAPH_BREAK = "\n\n"
+
+
+# --- pass 1: evidence on the line itself --------------------------------------------------------
+
+
+def _evidence(line: Line, rules: TextRules, outlets: OutletDirectory | None) -> LineLabel | None:
+    text = " ".join(line.text.split())
+    words = len(text.split())
+    contributors = parse_contributors(text, rules=rules.credits)
+    if contributors is not None:
+        return LineLabel(
+            line,
+            LineClass.CONTRIBUTORS,
+            BoilerplateKind.CONTRIBUTORS,
+            f"{RULES}:contributors/{contributors.rule}",
+            contributors=contributors,
+        )
+    byline = parse_byline(text, rules=rules.credits)
+    if byline is not None:
+        return LineLabel(
+            line, LineClass.BYLINE, BoilerplateKind.BYLINE, f"{RULES}:byline", byline=byline
+        )
+    for marker in rules.markers:
+        if marker.max_words is not None and words > marker.max_words:
+            continue
+        if marker.regex.search(text):
+            return LineLabel(
+                line,
+                LineClass.BOILERPLATE,
+                marker.kind,
+                f"{RULES}:{marker.rule}",
+                ends_article=marker.ends_article,
+            )
+    caption = split_credit(text, rules=rules.credits)
+    if caption is not None:
+        return LineLabel(
+            line,
+            LineClass.CAPTION,
+            BoilerplateKind.CAPTION,
+            f"credits:{caption.rule}",
+            caption=caption,
+        )
+    if _is_dateline(text, rules.dateline):
+        return LineLabel(line, LineClass.DATELINE, BoilerplateKind.DATELINE, f"{RULES}:dateline")
+    if outlets is not None and words <= rules.wire_max_words and outlets.by_text(text):
+        return LineLabel(line, LineClass.BOILERPLATE, BoilerplateKind.WIRE, "outlets.toml:pattern")
+    return None
+
+
+def _is_dateline(text: str, rules: DatelineRules) -> bool:
+    # "Updated21:22" and "20195:45 AM" come from words glued by the scrape: split them.
+    text = _GLUED_DIGITS.sub(" ", text)
+    tokens = [t.lower().strip(".:") for t in _DATE_TOKEN.findall(text)]
+    tokens = [t for t in tokens if t]
+    if not tokens or len(tokens) > rules.max_words:
+        return False
+    if _all_date_words(tokens, rules):
+        return True
+    # A post's meta line: "Posted on 21. Juli 2019 by Jane", "8. Dezember 2010 · Rezepte".
+    first_segment = _SEGMENT.split(text, maxsplit=1)[0]
+    if first_segment != text and _all_date_words(
+        [t.lower().strip(".:") for t in _DATE_TOKEN.findall(first_segment)], rules
+    ):
+        return True
+    return (
+        tokens[0] in rules.openers
+        and not text.rstrip().endswith(".")
+        and any(_is_date_cue(t, rules) for t in tokens)
+    )
+
+
+def _all_date_words(tokens: Sequence[str], rules: DatelineRules) -> bool:
+    cue = False
+    for token in tokens:
+        if not token:
+            continue
+        if _is_date_cue(token, rules):
+            cue = True
+        elif any(ch.isdigit() for ch in token) or token not in rules.words:
+            return False
+    return cue
+
+
+def _is_date_cue(token: str, rules: DatelineRules) -> bool:
+    return token in rules.cues or bool(_DATE_NUMBER.fullmatch(token))
+
+
+# --- pass 2: shape ------------------------------------------------------------------------------
+
+
+def _shape(text: str, settings: ExtractSettings) -> _Shape:
+    words = _word_count(text)
+    tokens = _TOKEN.findall(text)
+    # Words not capitalised: lower case, or a script without case.
+    lower = sum(1 for t in tokens if not t[0].isupper())
+    sentence = bool(_SENTENCE_END.search(text)) and lower > 0
+    if sentence and words >= settings.short_line_words:
+        return _Shape.GOOD
+    if words >= settings.text_long_line_words and lower >= _PROSE_LOWER_SHARE * len(tokens):
+        return _Shape.GOOD
+    return _Shape.NEAR if sentence else _Shape.SHORT
+
+
+def _word_count(text: str) -> int:
+    unspaced = len(_UNSPACED.findall(text))
+    return len(text.split()) + unspaced // _UNSPACED_CHARS_PER_WORD
+
+
+def _title_case(text: str) -> bool:
+    long_words = [t for t in _TOKEN.findall(text) if len(t) > _FUNCTION_WORD_LENGTH]
+    if not long_words:
+        return True
+    upper = sum(1 for t in long_words if t[0].isupper())
+    return upper >= _TITLE_CASE_SHARE * len(long_words)
+
+
+def _title_like(line: Line, settings: ExtractSettings) -> bool:
+    text = line.text
+    if not settings.text_headline_min_words <= line.words <= settings.text_headline_max_words:
+        return False
+    if text.endswith((".", ":")):
+        return False
+    first = next((ch for ch in text if ch.isalnum()), "")
+    return bool(first) and not first.islower()
+
+
+# --- pass 3: position ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """Text lines close together: ``start``..``end`` inclusive; ``score`` counts good words."""
+
+    start: int
+    end: int
+    score: int
+
+
+def _blocks(
+    labels: Sequence[LineLabel | None],
+    shapes: Sequence[_Shape],
+    lines: Sequence[Line],
+    settings: ExtractSettings,
+) -> list[_Block]:
+    # Text lines (good or near) form one block while fewer than text_max_short_run unexplained
+    # fragments separate them; furniture that ends an article always separates.
+    blocks: list[_Block] = []
+    start = last = -1
+    score = gap = 0
+    for index, label in enumerate(labels):
+        if label is not None:
+            if label.ends_article and start >= 0:
+                blocks.append(_Block(start, last, score))
+                start = -1
+            continue
+        if shapes[index] is _Shape.SHORT:
+            gap += 1
+            continue
+        if start >= 0 and gap >= settings.text_max_short_run:
+            blocks.append(_Block(start, last, score))
+            start = -1
+        if start < 0:
+            start, score = index, 0
+        last, gap = index, 0
+        if shapes[index] is _Shape.GOOD:
+            score += lines[index].words
+    if start >= 0:
+        blocks.append(_Block(start, last, score))
+    return blocks
+
+
+def _body_blocks(
+    blocks: Sequence[_Block], labels: Sequence[LineLabel | None], settings: ExtractSettings
+) -> list[_Block]:
+    # The block with the most good text is the article; others of comparable weight join it,
+    # except beyond furniture that ends an article (a copyright line, a comment section).
+    if not blocks or max(b.score for b in blocks) == 0:
+        return []
+    main = max(range(len(blocks)), key=lambda i: blocks[i].score)
+    floor = settings.text_block_share * blocks[main].score
+    chosen = [b for b in blocks[:main] if b.score >= floor] + [blocks[main]]
+    for block in blocks[main + 1 :]:
+        previous = chosen[-1]
+        if any(
+            (label := labels[i]) is not None and label.ends_article
+            for i in range(previous.end + 1, block.start)
+        ):
+            break
+        if block.score >= floor:
+            chosen.append(block)
+    return chosen
+
+
+def _find_headline(
+    lines: Sequence[Line],
+    labels: Sequence[LineLabel | None],
+    first_good: int,
+    settings: ExtractSettings,
+    title: str | None,
+) -> int | None:
+    if title:
+        wanted = _comparable(title)
+        for index, line in enumerate(lines[: first_good + 1]):
+            seen = _comparable(line.text)
+            if (
+                seen
+                and labels[index] is None
+                and (
+                    seen == wanted
+                    or (len(seen) >= len(wanted) // 2 and (seen in wanted or wanted in seen))
+                )
+            ):
+                return index
+    # Title-like lines a little above the first good line; bylines, dates, captions and short
+    # labels may stand between the headline and the body, site navigation further up.
+    # The first good line itself may be the headline when it is a question or exclamation.
+    window = range(
+        min(first_good, len(lines) - 1), max(-1, first_good - 1 - settings.text_headline_window), -1
+    )
+    candidates = [i for i in window if labels[i] is None and _title_like(lines[i], settings)]
+    if not candidates:
+        return None
+    # A headline names what the article is about: prefer the candidate sharing the most words
+    # with the start of the body below it; then the longer, then the nearer one.
+    scores = {}
+    for index in candidates:
+        below = " ".join(line.text for line in lines[index + 1 : index + 1 + _BODY_LINES])
+        body_words = _content_words(below, settings.text_headline_body_words)
+        own = _content_words(lines[index].text)
+        scores[index] = (len(own & body_words), index < first_good, len(own), index)
+    return max(candidates, key=lambda i: scores[i])
+
+
+def _content_words(text: str, limit: int | None = None) -> set[str]:
+    # Words longer than function words, case-folded; enough to compare topics in any language.
+    words = [t.casefold() for t in _TOKEN.findall(text)[:limit]]
+    return {w.strip(".'’-") for w in words if len(w) > _FUNCTION_WORD_LENGTH}
+
+
+def _find_standfirst(
+    lines: Sequence[Line],
+    labels: Sequence[LineLabel | None],
+    shapes: Sequence[_Shape],
+    headline: int,
+    settings: ExtractSettings,
+) -> int | None:
+    candidate = headline + 1
+    if candidate >= len(lines) or labels[candidate] is not None:
+        return None
+    line = lines[candidate]
+    if line.words > settings.text_standfirst_max_words:
+        return None
+    after = labels[candidate + 1] if candidate + 1 < len(lines) else None
+    # Under the headline and set apart from the body by a byline, date or caption...
+    if after is not None and after.cls in {
+        LineClass.BYLINE,
+        LineClass.DATELINE,
+        LineClass.CAPTION,
+    }:
+        return candidate
+    # ...or a title-like line that is not a sentence (a dek), directly under the headline.
+    if shapes[candidate] is not _Shape.GOOD and line.words >= settings.text_headline_min_words:
+        return candidate if not _SENTENCE_END.search(line.text) else None
+    return None
+
+
+def _mark_head_bylines(
+    lines: Sequence[Line],
+    labels: list[LineLabel | None],
+    start: int,
+    end: int,
+    rules: TextRules,
+) -> None:
+    # Above the body, "Jane Doe, CNN" is a byline even without "By".
+    for index in range(start, end):
+        if labels[index] is None:
+            byline = parse_byline(lines[index].text, rules=rules.credits, require_prefix=False)
+            if byline is not None:
+                labels[index] = LineLabel(
+                    lines[index],
+                    LineClass.BYLINE,
+                    BoilerplateKind.BYLINE,
+                    "credits:byline-without-by",
+                    byline=byline,
+                )
+
+
+def _leftover(
+    lines: Sequence[Line],
+    labels: Sequence[LineLabel | None],
+    shapes: Sequence[_Shape],
+) -> list[LineLabel]:
+    body = [
+        i for i, label in enumerate(labels) if label is not None and label.cls is LineClass.BODY
+    ]
+    first = body[0] if body else len(lines)
+    last = body[-1] if body else -1
+    closing: LineLabel | None = None
+    result = []
+    for index, label in enumerate(labels):
+        if label is not None:
+            if label.ends_article and first < index:
+                closing = closing or label
+            result.append(label)
+            continue
+        line = lines[index]
+        if index < first:
+            kind = (
+                BoilerplateKind.NAVIGATION
+                if shapes[index] is _Shape.SHORT
+                else (BoilerplateKind.OTHER)
+            )
+            result.append(LineLabel(line, LineClass.BOILERPLATE, kind, "text:before-body"))
+        elif closing is not None:
+            result.append(
+                LineLabel(
+                    line,
+                    LineClass.BOILERPLATE,
+                    closing.kind,
+                    f"text:after-{closing.rule.rsplit(':', 1)[-1]}",
+                )
+            )
+        elif index > last:
+            result.append(
+                LineLabel(line, LineClass.BOILERPLATE, BoilerplateKind.OTHER, "text:after-body")
+            )
+        else:
+            kind = (
+                BoilerplateKind.NAVIGATION
+                if shapes[index] is _Shape.SHORT
+                else (BoilerplateKind.OTHER)
+            )
+            result.append(LineLabel(line, LineClass.BOILERPLATE, kind, "text:between-blocks"))
+    return result
+
+
+def _body(line: Line, rule: str) -> LineLabel:
+    return LineLabel(line, LineClass.BODY, None, rule)
+
+
+def _comparable(text: str) -> str:
+    return " ".join("".join(ch for ch in text.casefold() if ch.isalnum() or ch.isspace()).split())
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def _markers(rules: RulesFile) -> tuple[Marker, ...]:
+    raw = rules.data.get("marker")
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(
+            "no [[marker]] entries; restore them from the packaged file", where=rules.where
+        )
+    kinds = {kind.value: kind for kind in BoilerplateKind}
+    markers = []
+    for number, entry in enumerate(raw, start=1):
+        rule, kind, pattern = entry.get("rule"), entry.get("kind"), entry.get("pattern")
+        if not (isinstance(rule, str) and isinstance(pattern, str) and isinstance(kind, str)):
+            raise rules.error(
+                "[[marker]]", "a marker needs string 'rule', 'kind' and 'pattern'", number
+            )
+        if kind not in kinds:
+            raise rules.error(
+                "[[marker]]",
+                f"marker {rule!r}: unknown kind {kind!r}; use one of {', '.join(sorted(kinds))}",
+                number,
+            )
+        try:
+            regex = re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise rules.error(
+                "[[marker]]", f"marker {rule!r}: pattern does not compile ({exc})", number
+            ) from exc
+        max_words = entry.get("max_words")
+        if max_words is not None and (not isinstance(max_words, int) or max_words <= 0):
+            raise rules.error(
+                "[[marker]]",
+                f"marker {rule!r}: max_words must be a positive integer, got {max_words!r}",
+                number,
+            )
+        markers.append(
+            Marker(rule, kinds[kind], regex, max_words, bool(entry.get("ends_article", False)))
+        )
+    return tuple(markers)
+
+
+def _dateline_rules(rules: RulesFile) -> DatelineRules:
+    table = rules.data.get("dateline")
+    if not isinstance(table, dict):
+        raise ConfigError("missing table [dateline]", where=rules.where)
+    words: set[str] = set()
+    for key in ("months", "weekdays", "words"):
+        value = table.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise rules.error(key, f"[dateline] {key} must be a list of strings")
+        words.update(v.lower() for v in value)
+    cues = table.get("cues")
+    if not isinstance(cues, list) or not all(isinstance(v, str) for v in cues):
+        raise rules.error("cues", "[dateline] cues must be a list of strings")
+    months_and_days = {v.lower() for key in ("months", "weekdays") for v in table[key]}
+    return DatelineRules(
+        cues=frozenset(months_and_days | {c.lower() for c in cues}),
+        words=frozenset(words),
+        openers=frozenset(v.lower() for v in _strings(rules, table, "openers")),
+        max_words=_positive_int(rules, "dateline", "max_words"),
+    )
+
+
+def _strings(rules: RulesFile, table: dict[str, object], key: str) -> tuple[str, ...]:
+    value = table.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise rules.error(key, f"{key} must be a list of strings")
+    return tuple(value)
+
+
+def _positive_int(rules: RulesFile, table: str, key: str) -> int:
+    section = rules.data.get(table)
+    value = section.get(key) if isinstance(section, dict) else None
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise rules.error(f"[{table}]", f"[{table}] {key} must be a positive integer")
+    return value
