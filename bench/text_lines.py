@@ -416,7 +416,7 @@ def _plain(text: str) -> str:
     return " ".join(_WORDS.findall(text.casefold()))
 
 
-def _scores(c: Counts) -> dict[str, float]:
+def score_counts(c: Counts) -> dict[str, float]:
     def f1(p: float, r: float) -> float:
         return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -472,7 +472,7 @@ def _report(
             halves = ("dev", "test") if half == "all" else (half,)
             for system in systems:
                 merged = _merge(counts[(dataset, h, system)] for h in halves)
-                scores.setdefault(f"{dataset}.{half}", {})[system] = _scores(merged)
+                scores.setdefault(f"{dataset}.{half}", {})[system] = score_counts(merged)
     # The baseline's N is chosen on the dev half of both data sets (word-weighted F1).
     best = max(
         (s for s in systems if s.startswith("words>")),

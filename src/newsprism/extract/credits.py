@@ -80,6 +80,16 @@ class RulesFile:
         """A ConfigError pointing at ``file:line`` of an entry."""
         return ConfigError(message, where=f"{self.where}:{self.line_of(header, number)}")
 
+    def key_error(self, table: str, key: str, message: str) -> ConfigError:
+        """A ConfigError pointing at ``key`` inside ``[table]`` (or at the table)."""
+        lines = self.text.splitlines()
+        start = self.line_of(f"[{table}]")
+        line = next(
+            (i for i in range(start, len(lines)) if lines[i].strip().startswith(f"{key} ")),
+            start - 1,
+        )
+        return ConfigError(message, where=f"{self.where}:{line + 1}")
+
 
 @dataclass(frozen=True, slots=True)
 class ContributorPattern:
@@ -97,6 +107,8 @@ class CreditRules:
     credit_label: re.Pattern[str]
     glued_label: re.Pattern[str]
     caption_label: re.Pattern[str]
+    caption_cue: re.Pattern[str]
+    caption_max_words: int
     agency_tail: re.Pattern[str]
     agency_inside: re.Pattern[str]
     credit_max_words: int
@@ -206,9 +218,14 @@ def load_credit_rules(path: Path | None = None) -> CreditRules:
         glued_label=_glued_label_regex(labels),
         caption_label=re.compile(
             rf"^(?P<label>{_alternation(_words(rules, credit, 'credit', 'caption_labels'))})"
-            r"\s*[:,：]\s*",
+            # "Image caption, …", and "Media captionWho is …" as scrapes glue it.
+            r"(?:\s*[:,：]\s*|(?=(?-i:[A-Z])))",
             re.IGNORECASE,
         ),
+        caption_cue=re.compile(
+            _alternation(_words(rules, credit, "credit", "caption_cues")), re.IGNORECASE
+        ),
+        caption_max_words=_int(rules, credit, "credit", "caption_max_words"),
         agency_tail=re.compile(rf"(?:^|[\s/(,]){agency_alt}\W*$"),
         agency_inside=re.compile(rf"(?:^|[\s/(,]){agency_alt}(?:$|[\s/),])"),
         credit_max_words=_int(rules, credit, "credit", "max_words"),
@@ -259,6 +276,8 @@ def split_credit(text: str, *, rules: CreditRules | None = None) -> CreditSplit 
     label = rules.caption_label.match(text)
     if label and text[label.end() :].strip():
         return CreditSplit(text[label.end() :].strip(), None, len(text), "caption-label")
+    if len(text.split()) <= rules.caption_max_words and rules.caption_cue.search(text):
+        return CreditSplit(text.strip(), None, len(text), "caption-cue")
     return None
 
 
@@ -289,7 +308,7 @@ def parse_byline(
     authors: list[str] = []
     roles: list[str] = []
     outlet: str | None = None
-    for part in _BYLINE_PARTS.split(line.rstrip(" .")):
+    for part in _BYLINE_PARTS.split(line.rstrip(" .,;-–—|")):
         if not part:
             continue
         names = () if _is_role(part, rules) else _person_list(part, rules)
@@ -300,11 +319,13 @@ def parse_byline(
         if split is not None:
             authors.extend(split[0])
             part = split[1]
+        if any(ch.isdigit() for ch in part):
+            continue  # a date or time after the names ("By Jane Doe - 11/19/19 06:56 AM")
         if _is_role(part, rules):
             roles.append(part)
         elif _is_outlet_like(part, rules):
             outlet = part
-        elif not any(ch.isdigit() for ch in part):
+        else:
             # A part that is neither names, title, outlet nor a date: not a byline.
             return None
     if prefix and (authors or roles or outlet):
@@ -326,16 +347,29 @@ def parse_contributors(text: str, *, rules: CreditRules | None = None) -> Contri
     line = " ".join(text.split())
     if not line or len(line.split()) > rules.contributors_max_words:
         return None
-    for pattern in rules.contributor_patterns:
-        match = pattern.regex.match(line)
-        if not match:
-            continue
-        names = split_names(match.group("names"), rules=rules)
-        if pattern.needs_names and not names:
-            continue
-        org = match.groupdict().get("org")
-        return ContributorLine(names, org, pattern.rule)
-    return None
+    # "Reporting by A in Moscow; additional reporting by B and C; Editing by D": the first
+    # segment decides, later segments that match add their names.
+    found: ContributorLine | None = None
+    for segment in line.split(";"):
+        for pattern in rules.contributor_patterns:
+            match = pattern.regex.match(segment.strip())
+            if not match:
+                continue
+            names = split_names(match.group("names"), rules=rules)
+            if pattern.needs_names and not names:
+                continue
+            if found is None:
+                found = ContributorLine(names, match.groupdict().get("org"), pattern.rule)
+            else:
+                found = ContributorLine(_dedupe(found.names + names), found.org, found.rule)
+            break
+        if found is None:
+            return None
+    return found
+
+
+def _dedupe(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))
 
 
 def split_names(text: str, *, rules: CreditRules | None = None) -> tuple[str, ...]:
@@ -343,9 +377,13 @@ def split_names(text: str, *, rules: CreditRules | None = None) -> tuple[str, ..
     rules = rules or default_credit_rules()
     names = []
     for piece in _NAME_SEPARATORS.split(text.strip().rstrip(".")):
-        name = _PLACE_SUFFIX.sub("", piece.strip())
-        if is_person_name(name, rules=rules):
-            names.append(name)
+        tokens = _PLACE_SUFFIX.sub("", piece.strip()).split()
+        # "Associated Press writers Alan Fram": the longest run of name words at the end.
+        for start in range(len(tokens)):
+            name = " ".join(tokens[start:])
+            if is_person_name(name, rules=rules):
+                names.append(name)
+                break
     return tuple(names)
 
 
@@ -394,6 +432,10 @@ def _parenthesised(text: str, rules: CreditRules) -> CreditSplit | None:
     if not inner or not rules.agency_inside.search(inner):
         return None
     start = text.index(inner, opening)
+    label = rules.credit_label.match(inner)
+    if label:  # "(Image: gargantiopa / Getty Images)": the credit without its label
+        start += label.start("credit")
+        inner = label.group("credit").strip()
     return CreditSplit(_caption_before(text, opening), inner, start, "parenthesised")
 
 
@@ -446,7 +488,10 @@ def _credit_is_plausible(credit: str, rules: CreditRules) -> bool:
     if not words or len(words) > rules.credit_max_words:
         return False
     first = next((ch for ch in credit if ch.isalnum()), "")
-    return bool(first) and (first.isupper() or first.isdigit())
+    # A credit starts with a capital ("Doug Mills/…") or names an agency ("gargantiopa / Getty").
+    return bool(first) and (
+        first.isupper() or first.isdigit() or bool(rules.agency_inside.search(credit))
+    )
 
 
 def _caption_before(text: str, end: int) -> str:
@@ -475,17 +520,19 @@ def _names_then_tail(part: str, rules: CreditRules) -> tuple[tuple[str, ...], st
     for cut in range(1, len(tokens)):
         head, tail = " ".join(tokens[:cut]), " ".join(tokens[cut:])
         names = _person_list(head, rules)
-        if (
-            names
-            and (_is_role(tail, rules) or _is_outlet_like(tail, rules))
-            and not is_person_name(tail, rules=rules)
-        ):
+        tail_fits = (
+            _is_role(tail, rules)
+            or _is_outlet_like(tail, rules)
+            or any(ch.isdigit() for ch in tail)
+        )
+        if names and tail_fits and not is_person_name(tail, rules=rules):
             return names, tail
     return None
 
 
 def _is_role(part: str, rules: CreditRules) -> bool:
-    words = [w.lower().strip(".") for w in part.split()]
+    # "Editor-at-large" counts as "editor".
+    words = [w.lower().strip(".").split("-")[0] for w in part.split()]
     return (
         bool(words)
         and any(w in rules.roles for w in words)
@@ -570,14 +617,16 @@ def _table(rules: RulesFile, name: str) -> Mapping[str, Any]:
 def _words(rules: RulesFile, table: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
     value = table.get(key)
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise rules.error(f"{key}", f"[{name}] {key} must be a list of non-empty strings")
+        raise rules.key_error(name, key, f"[{name}] {key} must be a list of non-empty strings")
     return tuple(value)
 
 
 def _int(rules: RulesFile, table: Mapping[str, Any], name: str, key: str) -> int:
     value = table.get(key)
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise rules.error(f"{key}", f"[{name}] {key} must be a positive integer, got {value!r}")
+        raise rules.key_error(
+            name, key, f"[{name}] {key} must be a positive integer, got {value!r}"
+        )
     return value
 
 

@@ -11,6 +11,7 @@ Body text is never consulted: there "CNN reported" or "told TASS" names a source
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -39,10 +40,18 @@ PUBLISHER_KINDS: frozenset[BoilerplateKind] = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """A line left out of the body, with its kind: the evidence syndication reads."""
+    """A line left out of the body, with its kind: the evidence syndication reads.
+
+    Attributes:
+        kind: What the line is.
+        text: The line.
+        outlet_words: For a byline, its outlet part as written ("Reuters" in "By A, Reuters"),
+            looked up by outlet name when no pattern of the directory matches the line.
+    """
 
     kind: BoilerplateKind
     text: str
+    outlet_words: str | None = None
 
 
 def resolve_outlets(
@@ -83,13 +92,27 @@ def resolve_outlets(
         for signature in lines:
             if signature.kind is not kind:
                 continue
-            author = outlets.by_text(signature.text)
+            author = outlets.by_text(signature.text) or _by_name(outlets, signature.outlet_words)
             if author is None:
                 continue
             if publisher is not None and _same(author, publisher):
                 return publisher, None
             return publisher, dataclasses.replace(author, found_by=kind.value)
     return publisher, None
+
+
+def _by_name(outlets: OutletDirectory, words: str | None) -> Outlet | None:
+    # "Reuters", "The Associated Press", "AP", "AFP": a directory name, or its initials.
+    if not words:
+        return None
+    wanted = words.casefold().removeprefix("the ").strip()
+    for entry in outlets.entries:
+        name = entry.name.casefold().removeprefix("the ")
+        initials = "".join(part[0] for part in re.split(r"[\s-]+", name) if part)
+        if wanted in {name, initials} and (wanted == name or len(wanted) > 1):
+            domain = entry.domains[0] if entry.domains else None
+            return Outlet(entry.name, domain=domain, found_by="byline", evidence=words)
+    return None
 
 
 def _same(one: Outlet, other: Outlet) -> bool:

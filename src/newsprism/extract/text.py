@@ -332,7 +332,11 @@ def extract_text(
     bylines = [lb.byline for lb in labels if lb.byline is not None]
     outlet, original = resolve_outlets(
         doc,
-        [Signature(lb.kind, lb.line.text) for lb in labels if lb.kind is not None],
+        [
+            Signature(lb.kind, lb.line.text, lb.byline.outlet if lb.byline else None)
+            for lb in labels
+            if lb.kind is not None
+        ],
         outlets=outlets,
     )
     return Article(
@@ -577,23 +581,35 @@ def _find_headline(
                 )
             ):
                 return index
-    # Title-like lines a little above the first good line; bylines, dates, captions and short
-    # labels may stand between the headline and the body, site navigation further up.
-    # The first good line itself may be the headline when it is a question or exclamation.
-    window = range(
-        min(first_good, len(lines) - 1), max(-1, first_good - 1 - settings.text_headline_window), -1
-    )
-    candidates = [i for i in window if labels[i] is None and _title_like(lines[i], settings)]
+    # Title-like lines a little above the first good line: bylines, dates, captions and share
+    # buttons may stand between the headline and the body (they do not count), site navigation
+    # further up. The first good line itself may be the headline (a question, an exclamation).
+    candidates = []
+    unexplained = 0
+    index = min(first_good, len(lines) - 1)
+    while index >= 0 and unexplained <= settings.text_headline_window:
+        if labels[index] is None:
+            unexplained += 1
+            if _title_like(lines[index], settings):
+                candidates.append(index)
+        index -= 1
     if not candidates:
         return None
     # A headline names what the article is about: prefer the candidate sharing the most words
-    # with the start of the body below it; then the longer, then the nearer one.
+    # with the start of the body; then the one above the body, the longer, the nearer.
+    body = _content_words(
+        " ".join(line.text for line in lines[first_good : first_good + _BODY_LINES]),
+        settings.text_headline_body_words,
+    )
+    rest = _content_words(
+        " ".join(line.text for line in lines[first_good + 1 : first_good + 1 + _BODY_LINES]),
+        settings.text_headline_body_words,
+    )
     scores = {}
     for index in candidates:
-        below = " ".join(line.text for line in lines[index + 1 : index + 1 + _BODY_LINES])
-        body_words = _content_words(below, settings.text_headline_body_words)
         own = _content_words(lines[index].text)
-        scores[index] = (len(own & body_words), index < first_good, len(own), index)
+        shared = own & (body if index < first_good else rest)
+        scores[index] = (len(shared), index < first_good, len(own), index)
     return max(candidates, key=lambda i: scores[i])
 
 
@@ -637,18 +653,33 @@ def _mark_head_bylines(
     end: int,
     rules: TextRules,
 ) -> None:
-    # Above the body, "Jane Doe, CNN" is a byline even without "By".
+    # Above the body, "Jane Doe, CNN" is a byline even without "By"; once a "By" line has
+    # named the authors, "Patrick Semansky, ASSOCIATED PRESS" is a photographer's credit.
+    has_byline = any(label is not None and label.cls is LineClass.BYLINE for label in labels[:end])
     for index in range(start, end):
-        if labels[index] is None:
-            byline = parse_byline(lines[index].text, rules=rules.credits, require_prefix=False)
-            if byline is not None:
-                labels[index] = LineLabel(
-                    lines[index],
-                    LineClass.BYLINE,
-                    BoilerplateKind.BYLINE,
-                    "credits:byline-without-by",
-                    byline=byline,
-                )
+        if labels[index] is not None:
+            continue
+        line = lines[index]
+        byline = parse_byline(line.text, rules=rules.credits, require_prefix=False)
+        if byline is None:
+            continue
+        if has_byline:
+            credit = CreditSplit("", line.text, 0, "credit-after-byline")
+            labels[index] = LineLabel(
+                line,
+                LineClass.CAPTION,
+                BoilerplateKind.CAPTION,
+                "credits:credit-after-byline",
+                caption=credit,
+            )
+        else:
+            labels[index] = LineLabel(
+                line,
+                LineClass.BYLINE,
+                BoilerplateKind.BYLINE,
+                "credits:byline-without-by",
+                byline=byline,
+            )
 
 
 def _leftover(
@@ -762,11 +793,11 @@ def _dateline_rules(rules: RulesFile) -> DatelineRules:
     for key in ("months", "weekdays", "words"):
         value = table.get(key)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise rules.error(key, f"[dateline] {key} must be a list of strings")
+            raise rules.key_error("dateline", key, f"[dateline] {key} must be a list of strings")
         words.update(v.lower() for v in value)
     cues = table.get("cues")
     if not isinstance(cues, list) or not all(isinstance(v, str) for v in cues):
-        raise rules.error("cues", "[dateline] cues must be a list of strings")
+        raise rules.key_error("dateline", "cues", "[dateline] cues must be a list of strings")
     months_and_days = {v.lower() for key in ("months", "weekdays") for v in table[key]}
     return DatelineRules(
         cues=frozenset(months_and_days | {c.lower() for c in cues}),
@@ -779,7 +810,7 @@ def _dateline_rules(rules: RulesFile) -> DatelineRules:
 def _strings(rules: RulesFile, table: dict[str, object], key: str) -> tuple[str, ...]:
     value = table.get(key)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise rules.error(key, f"{key} must be a list of strings")
+        raise rules.key_error("dateline", key, f"[dateline] {key} must be a list of strings")
     return tuple(value)
 
 
@@ -787,5 +818,5 @@ def _positive_int(rules: RulesFile, table: str, key: str) -> int:
     section = rules.data.get(table)
     value = section.get(key) if isinstance(section, dict) else None
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise rules.error(f"[{table}]", f"[{table}] {key} must be a positive integer")
+        raise rules.key_error(table, key, f"[{table}] {key} must be a positive integer")
     return value
