@@ -52,6 +52,7 @@ class ExtractSettings:
 
     short_line_words: int
     text_long_line_words: int = 25
+    text_prose_lower_share: float = 0.5
     text_headline_min_words: int = 3
     text_headline_max_words: int = 30
     text_standfirst_max_words: int = 60

@@ -9,9 +9,12 @@ line gets one class, in three passes:
    line, or a short line that ``outlets.toml`` names (a wire signature).
 2. The shape of the remaining lines: "good" lines are sentences of some length, "near" lines are
    short sentences, "short" lines are fragments such as menu items and subheadings.
-3. Position: the headline is the first title-like line above the first good line, the body runs
-   from the first to the last good line, short sentences next to it join it, and furniture that
-   closes an article (a copyright line, a comment section) ends it.
+3. Position: lines of text close together form blocks; the block with the most text is the
+   article, and blocks of comparable weight join it unless furniture that closes an article (a
+   copyright line, a comment section) stands between. The headline is the title-like line just
+   above the first good line that shares the most words with the body's opening; a summary
+   line directly under it, set apart from the body by a byline, date or caption, is the
+   standfirst.
 
 Nothing is dropped silently: every non-blank line that is not body becomes a caption or a
 ``Removed`` record with its kind, the rule that classified it and its span in the input.
@@ -77,14 +80,8 @@ _DATE_TOKEN = re.compile(r"[^\s,|/•·–—()\[\]-]+")
 _DATE_NUMBER = re.compile(r"[\d:.,/'’-]*\d[\d:.,/'’-]*(?:st|nd|rd|th|am|pm|h)?")
 _GLUED_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_]{3,})")
 _SEGMENT = re.compile(r"\s*[·|•»]\s*")
-# Title-case test: words this short ("of", "in", "a") are ignored.
+# Words this short ("of", "in", "the") say little about a topic; headline matching skips them.
 _FUNCTION_WORD_LENGTH = 3
-# Share of capitalised words at or above which a line is in title case.
-_TITLE_CASE_SHARE = 0.8
-# Lines below a headline candidate compared with it (their first words only).
-_BODY_LINES = 40
-# Share of lower-case words a long line without a full stop needs to count as text.
-_PROSE_LOWER_SHARE = 0.5
 
 
 class LineClass(enum.StrEnum):
@@ -466,7 +463,9 @@ def _shape(text: str, settings: ExtractSettings) -> _Shape:
     sentence = bool(_SENTENCE_END.search(text)) and lower > 0
     if sentence and words >= settings.short_line_words:
         return _Shape.GOOD
-    if words >= settings.text_long_line_words and lower >= _PROSE_LOWER_SHARE * len(tokens):
+    if words >= settings.text_long_line_words and lower >= settings.text_prose_lower_share * len(
+        tokens
+    ):
         return _Shape.GOOD
     return _Shape.NEAR if sentence else _Shape.SHORT
 
@@ -474,14 +473,6 @@ def _shape(text: str, settings: ExtractSettings) -> _Shape:
 def _word_count(text: str) -> int:
     unspaced = len(_UNSPACED.findall(text))
     return len(text.split()) + unspaced // _UNSPACED_CHARS_PER_WORD
-
-
-def _title_case(text: str) -> bool:
-    long_words = [t for t in _TOKEN.findall(text) if len(t) > _FUNCTION_WORD_LENGTH]
-    if not long_words:
-        return True
-    upper = sum(1 for t in long_words if t[0].isupper())
-    return upper >= _TITLE_CASE_SHARE * len(long_words)
 
 
 def _title_like(line: Line, settings: ExtractSettings) -> bool:
@@ -597,14 +588,8 @@ def _find_headline(
         return None
     # A headline names what the article is about: prefer the candidate sharing the most words
     # with the start of the body; then the one above the body, the longer, the nearer.
-    body = _content_words(
-        " ".join(line.text for line in lines[first_good : first_good + _BODY_LINES]),
-        settings.text_headline_body_words,
-    )
-    rest = _content_words(
-        " ".join(line.text for line in lines[first_good + 1 : first_good + 1 + _BODY_LINES]),
-        settings.text_headline_body_words,
-    )
+    body = _leading_words(lines, first_good, settings.text_headline_body_words)
+    rest = _leading_words(lines, first_good + 1, settings.text_headline_body_words)
     scores = {}
     for index in candidates:
         own = _content_words(lines[index].text)
@@ -613,10 +598,20 @@ def _find_headline(
     return max(candidates, key=lambda i: scores[i])
 
 
-def _content_words(text: str, limit: int | None = None) -> set[str]:
+def _content_words(text: str) -> set[str]:
     # Words longer than function words, case-folded; enough to compare topics in any language.
-    words = [t.casefold() for t in _TOKEN.findall(text)[:limit]]
-    return {w.strip(".'’-") for w in words if len(w) > _FUNCTION_WORD_LENGTH}
+    words = (t.casefold().strip(".'’-") for t in _TOKEN.findall(text))
+    return {w for w in words if len(w) > _FUNCTION_WORD_LENGTH}
+
+
+def _leading_words(lines: Sequence[Line], start: int, limit: int) -> set[str]:
+    # The content words among the first ``limit`` words from line ``start`` on.
+    tokens: list[str] = []
+    for line in lines[start:]:
+        tokens.extend(_TOKEN.findall(line.text))
+        if len(tokens) >= limit:
+            break
+    return _content_words(" ".join(tokens[:limit]))
 
 
 def _find_standfirst(
