@@ -132,8 +132,9 @@ class CreditSplit:
         caption: The caption without the credit ("" when the line is only a credit).
         credit: The credit as written, without label or brackets.
         credit_start: Offset of ``credit`` in the line that was split.
-        rule: Which credit form was found: "copyright-sign", "label", "parenthesised",
-            "trailing-credit", or "caption-label" (no credit, a labelled caption).
+        rule: Which form was found: "copyright-sign", "label", "parenthesised",
+            "trailing-credit"; or, with no credit, "caption-label" ("Image caption, …") and
+            "caption-cue" ("…, left, speaks …"); the text extractor adds "credit-after-byline".
     """
 
     caption: str

@@ -310,9 +310,14 @@ def extract_text(
     )
     body_lines = [label.line for label in labels if label.cls is LineClass.BODY]
     if not body_lines:
+        found = (
+            f"every one of its {len(labels)} non-blank lines is a heading, caption or page "
+            "furniture"
+            if labels
+            else "the text is empty"
+        )
         raise NoArticleError(
-            f"no body text among {len(labels)} non-blank lines: every line is a heading, "
-            "caption or page furniture; check that the input is an article, not an index page",
+            f"no body text: {found}; check that the input is an article, not an index page",
             where=doc.source.where(),
         )
     paragraphs: list[Span] = []
