@@ -24,6 +24,7 @@ another day where the outlet is; the page's visible date decides it when there i
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -132,6 +133,7 @@ class DateRules:
     stamp_max_words: int
     headline_title_share: float
     meta_published: frozenset[str]
+    meta_generic: frozenset[str]
     meta_modified: frozenset[str]
     article_types: frozenset[str]
     page_types: frozenset[str]
@@ -171,7 +173,8 @@ class _Candidate:
     zoned: bool = False
     # Marked as the publication stamp (pubdate, itemprop, a "published" class or label).
     marked: bool = False
-    # Lower is stronger: a JSON-LD "datePublished" before "dateCreated" before "uploadDate".
+    # Lower is stronger: a JSON-LD "datePublished" before "dateCreated" before "uploadDate";
+    # an explicit meta name before a generic one ("date").
     rank: int = 0
 
 
@@ -373,6 +376,9 @@ def _utc_hour(groups: Mapping[str, str | None]) -> float | None:
     hour, minute = groups.get("hour"), groups.get("minute")
     if _zone_offset(groups.get("zone")) != 0.0 or hour is None or minute is None:
         return None
+    if int(hour) == 0 and int(minute) == 0:
+        # Midnight UTC on the dot is a date stored as a timestamp, not a moment.
+        return None
     value = int(hour) % 12 if groups.get("ampm") else int(hour)
     if (groups.get("ampm") or "").casefold().startswith("p"):
         value += 12
@@ -498,12 +504,13 @@ def _meta_dates(tree: HtmlElement, rules: DateRules) -> Iterator[tuple[_Candidat
         if not name or not content:
             continue
         is_modified = name in rules.meta_modified
-        if not is_modified and name not in rules.meta_published:
+        rank = 1 if name in rules.meta_generic else 0
+        if not is_modified and not rank and name not in rules.meta_published:
             continue
         stamps = _stamps(content, rules, whole_value=True)
         if stamps:
             evidence = f'<meta {attribute}="{name}" content="{content}">'
-            yield _candidate(stamps[0], "meta", evidence), is_modified
+            yield _candidate(stamps[0], "meta", evidence, rank=rank), is_modified
 
 
 def _microdata_dates(
@@ -660,8 +667,10 @@ def _visible_dates(
     for element in tree.iter("time"):
         if element.get("itemprop") or _in_excluded(element, rules, stop=keep):
             continue
-        value = element.get("datetime") or element.text_content()
-        stamps = _stamps(value.strip(), rules, whole_value=True)
+        # The date the element shows is the outlet's local day; its datetime may be in UTC.
+        stamps = _stamps(element.text_content().strip(), rules) or _stamps(
+            (element.get("datetime") or "").strip(), rules, whole_value=True
+        )
         if not stamps:
             continue
         marks = _marks(element)
@@ -770,7 +779,13 @@ def _decide(page: _PageDates, rules: DateRules) -> DateFinding | None:
     URL's date decides, or nothing is returned. A structured date that is not a
     ``datePublished`` (a video's ``uploadDate``) gives way to the visible date.
     """
-    visible = [c for c in page.visible if c.marked or c.day not in page.modified]
+    # A visible stamp that is a UTC datetime attribute is read as the outlet's day, too.
+    visible = [
+        dataclasses.replace(c, day=_local_day(c, [], rules, page.offsets), utc_hour=None)
+        if c.utc_hour is not None
+        else c
+        for c in page.visible
+    ]
     shown = next((c for c in visible if c.marked), visible[0] if visible else None)
     witnesses = [c for c in (shown, page.url) if c is not None]
     if page.structured:
@@ -929,6 +944,7 @@ class _RulesReader:
             stamp_max_words=self._int("limits", "stamp_max_words"),
             headline_title_share=self._share("limits", "headline_title_share"),
             meta_published=frozenset(w.lower() for w in self._strings("meta", "published")),
+            meta_generic=frozenset(w.lower() for w in self._strings("meta", "generic")),
             meta_modified=frozenset(w.lower() for w in self._strings("meta", "modified")),
             article_types=frozenset(self._strings("jsonld", "article_types")),
             page_types=frozenset(self._strings("jsonld", "page_types")),
