@@ -52,6 +52,9 @@ __all__ = [
     "DateRules",
     "default_date_rules",
     "find_published_date",
+    "jsonld_blocks",
+    "jsonld_items",
+    "jsonld_types",
     "load_date_rules",
     "parse_date_string",
 ]
@@ -413,15 +416,12 @@ def _jsonld_dates(tree: HtmlElement, rules: DateRules) -> list[_Candidate]:
     """``datePublished`` of article objects; of page objects only when no article has one."""
     articles: list[_Candidate] = []
     pages: list[_Candidate] = []
-    for script in tree.iter("script"):
-        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
-            continue
-        data = _read_json(script.text)
+    for text, data in jsonld_blocks(tree):
         if data is None:
-            articles.extend(_jsonld_dates_by_pattern(script.text, rules))
+            articles.extend(_jsonld_dates_by_pattern(text, rules))
             continue
-        for item in _jsonld_objects(data):
-            types = _jsonld_types(item)
+        for item in jsonld_items(data):
+            types = jsonld_types(item)
             if types & rules.article_types:
                 target = articles
             elif types & rules.page_types:
@@ -434,9 +434,18 @@ def _jsonld_dates(tree: HtmlElement, rules: DateRules) -> list[_Candidate]:
     return sorted(articles or pages, key=lambda candidate: candidate.rank)
 
 
+def jsonld_blocks(tree: HtmlElement) -> Iterator[tuple[str, Any]]:
+    """Each ``<script type="application/ld+json">`` block: its text and its data.
+
+    A block with junk after its object (a stray brace) is read up to the end of the object;
+    the data is ``None`` when the text is not JSON.
+    """
+    for script in tree.iter("script"):
+        if "ld+json" in (script.get("type") or "").lower() and script.text:
+            yield script.text, _read_json(script.text)
+
+
 def _read_json(text: str) -> Any:
-    """A JSON-LD block's data; a block with junk after its object (a stray brace) is read up
-    to the end of the object. ``None`` when it is not JSON."""
     try:
         return _JSON.raw_decode(text.strip())[0]
     except json.JSONDecodeError:
@@ -456,11 +465,10 @@ def _jsonld_dates_by_pattern(text: str, rules: DateRules) -> list[_Candidate]:
     return [_candidate(stamps[0], "jsonld", match[0])]
 
 
-def _jsonld_objects(data: Any) -> Iterator[dict[str, Any]]:
-    """The top-level objects of a JSON-LD block: list items, ``@graph`` members, main entity.
-
-    Objects nested deeper (live-blog updates, related articles, images) are not the page.
-    """
+def jsonld_items(data: Any) -> Iterator[dict[str, Any]]:
+    """The top-level objects of a JSON-LD block's data: list items, ``@graph`` members and a
+    ``mainEntity``. Objects nested deeper (live-blog updates, related articles, images) are
+    not the page and are not returned."""
     items = data if isinstance(data, list) else [data]
     for item in items:
         if not isinstance(item, dict):
@@ -474,7 +482,8 @@ def _jsonld_objects(data: Any) -> Iterator[dict[str, Any]]:
             yield main
 
 
-def _jsonld_types(item: Mapping[str, Any]) -> set[str]:
+def jsonld_types(item: Mapping[str, Any]) -> set[str]:
+    """A JSON-LD object's ``@type`` names, without a schema.org URL prefix."""
     kind = item.get("@type")
     if isinstance(kind, str):
         return {kind.rsplit("/", 1)[-1]}
