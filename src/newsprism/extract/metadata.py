@@ -86,7 +86,7 @@ _ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "BlogPosting", "Report", "ReportageNewsArticle",
     "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle",
     "LiveBlogPosting", "SocialMediaPosting", "ScholarlyArticle", "TechArticle", "Posting",
-    "Review", "Recipe", "CreativeWork", "WebPage", "ItemPage", "VideoObject",
+    "Recipe", "CreativeWork", "WebPage", "ItemPage", "VideoObject",
 })
 
 
@@ -449,6 +449,8 @@ def _field_names(
     """
     names: list[str] = []
     for group in _GROUPS.split(_tidy_name(raw, rules)):
+        if _folded(group) in excluded:
+            continue  # the site's own name, whatever joins its words ("Jobs & Hire")
         found: list[str] = []
         pieces = [_tidy_name(piece, rules) for piece in _split_names(group)]
         for index, name in enumerate(pieces):
@@ -563,7 +565,11 @@ def _labelled_bylines(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, 
     """Short texts that open with a byline label: "By Jane Doe", "Von Max Muster", "Autor: …"."""
     for element in page.tree.iter(*_TEXT_TAGS):
         # The label is the element's own first text; checked before reading its whole text.
-        if not rules.byline_prefix.match((element.text or "").strip()):
+        # A name follows it capitalised ("Von Max Muster", not "Von der Befreiung zum …").
+        own = (element.text or "").lstrip()
+        label = rules.byline_prefix.match(own)
+        after = own[label.end() :].lstrip() if label else ""
+        if label is None or (after and not after[0].isupper()):
             continue
         text = _text(element)
         if len(text.split()) <= rules.byline_max_words and not _in_comments(element):
@@ -616,6 +622,9 @@ def _tidy_name(name: str, rules: MetadataRules) -> str:
             break
     while len(words) > 1 and words[-1].strip(".,").casefold() in rules.degrees:
         words.pop()
+    half = len(words) // 2
+    if half and words[:half] == words[half:]:
+        words = words[:half]  # a name printed twice in one element ("Jane Doe Jane Doe")
     return " ".join(words).strip(_NAME_STRIP)
 
 
