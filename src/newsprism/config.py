@@ -63,6 +63,13 @@ class ExtractSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreSettings:
+    """The database."""
+
+    busy_timeout_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings, one section per stage."""
 
@@ -70,6 +77,7 @@ class Settings:
     fetch: FetchSettings
     dedup: DedupSettings
     extract: ExtractSettings
+    store: StoreSettings
     sources: tuple[str, ...] = field(default=("defaults.toml",))
 
 
@@ -104,6 +112,7 @@ def load_settings(
         fetch=FetchSettings(**merged["fetch"]),
         dedup=DedupSettings(**merged["dedup"]),
         extract=ExtractSettings(**merged["extract"]),
+        store=StoreSettings(**merged["store"]),
         sources=tuple(sources),
     )
 

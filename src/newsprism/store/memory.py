@@ -1,0 +1,99 @@
+"""An in-memory store with the SQLite store's behaviour, for tests and short-lived scripts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from types import TracebackType
+from typing import Self
+
+from newsprism.model import Article, RawDocument, Skipped
+from newsprism.store.base import ArticleSummary, BatchResult, StoreCounts
+
+
+class MemoryStore:
+    """Keeps everything in dictionaries; lost when the process ends."""
+
+    schema_version = 1
+
+    def __init__(self) -> None:
+        self._documents: dict[str, RawDocument] = {}
+        self._articles: dict[str, Article] = {}
+        self._skipped: list[Skipped] = []
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def add_batch(
+        self,
+        documents: Sequence[RawDocument],
+        articles: Sequence[Article],
+        skipped: Sequence[Skipped],
+    ) -> BatchResult:
+        """Add a batch; documents already present are left as they are."""
+        present = sum(1 for doc in documents if doc.id in self._documents)
+        new_articles = [a for a in articles if a.id not in self._articles]
+        for doc in documents:
+            self._documents.setdefault(doc.id, doc)
+        for article in new_articles:
+            self._articles[article.id] = article
+        self._skipped.extend(skipped)
+        return BatchResult(added=len(new_articles), already_present=present)
+
+    def has(self, document_id: str) -> bool:
+        """Whether the document's article is stored."""
+        return document_id in self._articles
+
+    def get_document(self, document_id: str) -> RawDocument | None:
+        """The raw document with this id, or ``None``."""
+        return self._documents.get(document_id)
+
+    def get_article(self, article_id: str) -> Article | None:
+        """The article with this id, or ``None``."""
+        return self._articles.get(article_id)
+
+    def list_articles(
+        self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
+    ) -> list[ArticleSummary]:
+        """Stored articles in insertion order, optionally of one outlet."""
+        chosen = [
+            a
+            for a in self._articles.values()
+            if outlet is None or (a.outlet and a.outlet.name == outlet)
+        ]
+        return [
+            ArticleSummary(
+                id=a.id,
+                location=a.source.where(),
+                outlet=a.outlet.name if a.outlet else None,
+                original_outlet=a.original_outlet.name if a.original_outlet else None,
+                headline=a.headline,
+                published=a.published,
+                copy_of=a.copy_of.id if a.copy_of else None,
+            )
+            for a in chosen[offset : offset + limit]
+        ]
+
+    def iter_articles(self) -> Iterator[Article]:
+        """Every stored article, in insertion order."""
+        yield from list(self._articles.values())
+
+    def copy_texts(self) -> Iterator[tuple[str, str]]:
+        """``(id, body)`` of every stored article."""
+        for article in self.iter_articles():
+            yield article.id, article.body
+
+    def count(self) -> StoreCounts:
+        """How many documents, articles and skipped inputs are stored."""
+        unique = sum(1 for a in self._articles.values() if a.copy_of is None)
+        return StoreCounts(len(self._documents), len(self._articles), unique, len(self._skipped))

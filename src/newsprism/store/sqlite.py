@@ -1,0 +1,261 @@
+"""SQLite, the embedded default store: one file, nothing to start.
+
+The schema is versioned: ``store/migrations/NNNN_name.sql`` files are applied in order, each in
+its own transaction, and recorded in ``schema_migrations``. A database written by a newer
+newsprism is refused rather than misread. WAL journaling and one transaction per batch mean a
+process killed mid-ingest leaves a consistent file holding whole batches only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from newsprism.config import StoreSettings, load_settings
+from newsprism.errors import StoreError
+from newsprism.model import Article, RawDocument, Skipped, from_dict, to_dict
+from newsprism.store.base import ArticleSummary, BatchResult, StoreCounts
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The packaged migrations as ``(version, file name, SQL)``, in order."""
+    found = []
+    for entry in resources.files("newsprism.store.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    return sorted(found)
+
+
+class SQLiteStore:
+    """A store in one SQLite file, created and migrated on open.
+
+    Args:
+        path: The database file; created when missing.
+        settings: Store settings; the packaged defaults when ``None``.
+
+    Raises:
+        StoreError: The file is not a newsprism database, was written by a newer newsprism,
+            or is locked by another process for longer than the busy timeout.
+    """
+
+    def __init__(self, path: Path, *, settings: StoreSettings | None = None) -> None:
+        self.path = path
+        store_settings = settings or load_settings().store
+        try:
+            self._db = sqlite3.connect(
+                path, timeout=store_settings.busy_timeout_seconds, isolation_level=None
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self.schema_version = self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_explain(exc), where=str(path)) from exc
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    def add_batch(
+        self,
+        documents: Sequence[RawDocument],
+        articles: Sequence[Article],
+        skipped: Sequence[Skipped],
+    ) -> BatchResult:
+        """Store one batch in one transaction; documents already present are left as they are."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        added = present = 0
+        with self._transaction():
+            for doc in documents:
+                cursor = self._db.execute(
+                    "INSERT OR IGNORE INTO documents (id, location, record) VALUES (?, ?, ?)",
+                    (doc.id, doc.source.where(), _json(doc)),
+                )
+                if cursor.rowcount == 0:
+                    present += 1
+            for article in articles:
+                cursor = self._db.execute(
+                    "INSERT OR IGNORE INTO articles (id, location, outlet, original_outlet,"
+                    " headline, published, copy_of, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        article.id,
+                        article.source.where(),
+                        article.outlet.name if article.outlet else None,
+                        article.original_outlet.name if article.original_outlet else None,
+                        article.headline,
+                        article.published.isoformat() if article.published else None,
+                        article.copy_of.id if article.copy_of else None,
+                        _json(article),
+                    ),
+                )
+                added += cursor.rowcount
+            self._db.executemany(
+                "INSERT INTO skipped (location, code, reason, recorded_at) VALUES (?, ?, ?, ?)",
+                [(item.where, item.code, item.reason, now) for item in skipped],
+            )
+        return BatchResult(added=added, already_present=present)
+
+    def has(self, document_id: str) -> bool:
+        """Whether the document's article is stored."""
+        row = self._one("SELECT 1 FROM articles WHERE id = ?", (document_id,))
+        return row is not None
+
+    def get_document(self, document_id: str) -> RawDocument | None:
+        """The raw document with this id, or ``None``."""
+        row = self._one("SELECT record FROM documents WHERE id = ?", (document_id,))
+        return from_dict(RawDocument, json.loads(row[0])) if row else None
+
+    def get_article(self, article_id: str) -> Article | None:
+        """The article with this id, or ``None``."""
+        row = self._one("SELECT record FROM articles WHERE id = ?", (article_id,))
+        return from_dict(Article, json.loads(row[0])) if row else None
+
+    def list_articles(
+        self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
+    ) -> list[ArticleSummary]:
+        """Stored articles in ingest order, optionally of one outlet."""
+        where, arguments = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
+        rows = self._db.execute(
+            "SELECT id, location, outlet, original_outlet, headline, published, copy_of"
+            f" FROM articles {where} ORDER BY seq LIMIT ? OFFSET ?",
+            (*arguments, limit, offset),
+        ).fetchall()
+        return [
+            ArticleSummary(
+                id=row[0],
+                location=row[1],
+                outlet=row[2],
+                original_outlet=row[3],
+                headline=row[4],
+                published=dt.date.fromisoformat(row[5]) if row[5] else None,
+                copy_of=row[6],
+            )
+            for row in rows
+        ]
+
+    def iter_articles(self) -> Iterator[Article]:
+        """Every stored article, in ingest order."""
+        for (record,) in self._db.execute("SELECT record FROM articles ORDER BY seq"):
+            yield from_dict(Article, json.loads(record))
+
+    def copy_texts(self) -> Iterator[tuple[str, str]]:
+        """``(id, body)`` of every stored article, in ingest order."""
+        for article in self.iter_articles():
+            yield article.id, article.body
+
+    def count(self) -> StoreCounts:
+        """How many documents, articles and skipped inputs are stored."""
+        row = self._one(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles),"
+            " (SELECT count(*) FROM articles WHERE copy_of IS NULL),"
+            " (SELECT count(*) FROM skipped)",
+            (),
+        )
+        assert row is not None
+        return StoreCounts(
+            documents=row[0], articles=row[1], unique_articles=row[2], skipped=row[3]
+        )
+
+    def _migrate(self) -> int:
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations"
+            " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        row = self._one("SELECT max(version) FROM schema_migrations", ())
+        current = row[0] if row and row[0] is not None else 0
+        known = migrations()
+        latest = known[-1][0] if known else 0
+        if current > latest:
+            raise StoreError(
+                f"the database has schema version {current}, newer than this newsprism knows"
+                f" ({latest}); upgrade newsprism, or use another --db file",
+                where=str(self.path),
+            )
+        for version, name, sql in known:
+            if version <= current:
+                continue
+            applied = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            with self._transaction():
+                for statement in _statements(sql):
+                    self._db.execute(statement)
+                self._db.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (version, name, applied),
+                )
+            current = version
+        return current
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db, self.path)
+
+    def _one(self, sql: str, arguments: Sequence[Any]) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self._db.execute(sql, arguments).fetchone()
+        return row
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self._db = db
+        self._path = path
+
+    def __enter__(self) -> None:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(_explain(exc), where=str(self._path)) from exc
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if error is None:
+            self._db.execute("COMMIT")
+            return
+        self._db.execute("ROLLBACK")
+        if isinstance(error, sqlite3.DatabaseError):
+            raise StoreError(_explain(error), where=str(self._path)) from error
+
+
+def _statements(sql: str) -> list[str]:
+    # Migration files hold plain DDL: no semicolons inside literals or triggers.
+    lines = [line for line in sql.splitlines() if not line.lstrip().startswith("--")]
+    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
+
+
+def _json(record: Any) -> str:
+    return json.dumps(to_dict(record), ensure_ascii=False)
+
+
+def _explain(error: sqlite3.DatabaseError) -> str:
+    text = str(error)
+    if "not a database" in text or "malformed" in text:
+        return f"not a newsprism database ({text}); pass another --db file or move this one away"
+    if "locked" in text or "busy" in text:
+        return (
+            f"the database is in use by another process ({text}); wait for it or use another --db"
+        )
+    return f"database error ({text}); check the file and the disk"
