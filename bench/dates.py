@@ -107,7 +107,9 @@ def _newsprism(page: Page) -> tuple[str | None, dict[str, str]]:
     return found.value.isoformat(), {"by": found.found_by, "confidence": found.confidence.value}
 
 
-def _htmldate(*, extensive: bool, original: bool) -> Callable[[Page], tuple[str | None, dict[str, str]]]:
+def _htmldate(
+    *, extensive: bool, original: bool
+) -> Callable[[Page], tuple[str | None, dict[str, str]]]:
     def run(page: Page) -> tuple[str | None, dict[str, str]]:
         try:
             day = htmldate.find_date(
@@ -137,9 +139,10 @@ SYSTEMS: dict[str, Callable[[Page], tuple[str | None, dict[str, str]]]] = {
 
 def _off_by_one(answer: str, gold: str | None) -> bool:
     try:
-        return gold is not None and abs(
-            (dt.date.fromisoformat(answer) - dt.date.fromisoformat(gold)).days
-        ) == 1
+        return (
+            gold is not None
+            and abs((dt.date.fromisoformat(answer) - dt.date.fromisoformat(gold)).days) == 1
+        )
     except ValueError:
         return False
 
@@ -194,7 +197,9 @@ def _table(report: dict[str, Any]) -> str:
     for dataset, scores in report["datasets"].items():
         pages = next(iter(scores.values()))["pages"]
         lines.append(f"\n{dataset} ({pages} pages)")
-        lines.append(f"{'system':<30} {'correct':>8} {'wrong':>8} {'none':>8} {'±1 day':>7} {'s':>6}")
+        lines.append(
+            f"{'system':<30} {'correct':>8} {'wrong':>8} {'none':>8} {'±1 day':>7} {'s':>6}"
+        )
         for name, score in scores.items():
             lines.append(
                 f"{name:<30} {score['correct']:>8.3f} {score['wrong']:>8.3f} {score['none']:>8.3f}"

@@ -57,10 +57,22 @@ RESULTS = REPO / "bench" / "results" / "metadata.json"
 FLOORS = {"title_exact": 0.80, "author_exact": 0.56}
 CEILINGS = {"invented_author": 0.19}
 
-_ASCII = str.maketrans({
-    "’": "'", "‘": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
-    "–": "-", "—": "-", "‐": "-", "\u00a0": " ",
-})
+_ASCII = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "‚": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "\u00a0": " ",
+    }
+)
 _NAME_SPLIT = re.compile(r";|,|\s+and\s+|\s+und\s+|\s*&\s*", re.IGNORECASE)
 _DEGREES = frozenset({"phd", "ph.d.", "md", "m.d."})
 
@@ -150,16 +162,19 @@ def evaluate(items: Sequence[Page]) -> dict[str, Any]:
             author_hits += author_ok
             invented += not page.author and bool(answer.authors)
             if name == "newsprism" and (
-                (page.title and not title_ok) or (page.author and not author_ok)
+                (page.title and not title_ok)
+                or (page.author and not author_ok)
                 or (not page.author and answer.authors)
             ):
-                failures.append({
-                    "url": page.url,
-                    "gold_title": page.title,
-                    "title": answer.title,
-                    "gold_author": page.author,
-                    "authors": answer.authors,
-                })
+                failures.append(
+                    {
+                        "url": page.url,
+                        "gold_title": page.title,
+                        "title": answer.title,
+                        "gold_author": page.author,
+                        "authors": answer.authors,
+                    }
+                )
         report["systems"][name] = {
             "title_exact": round(title_hits / max(titled, 1), 4),
             "author_exact": round(author_hits / max(authored, 1), 4),

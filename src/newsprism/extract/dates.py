@@ -688,9 +688,7 @@ def _visible_dates(
             modified.add(stamps[0].day)
             continue
         evidence = _element_evidence(element)
-        found.append(
-            _candidate(stamps[0], "time-element", evidence, marked=published)
-        )
+        found.append(_candidate(stamps[0], "time-element", evidence, marked=published))
     if headline is not None:
         text_found, text_modified = _text_dates(tree, headline, keep, rules)
         found.extend(text_found)
@@ -1022,7 +1020,7 @@ class _RulesReader:
         for region, pair in self._table("timezones").items():
             if (
                 not isinstance(pair, list)
-                or len(pair) != 2  # noqa: PLR2004
+                or len(pair) != 2
                 or not all(isinstance(v, int | float) for v in pair)
                 or pair[0] > pair[1]
             ):

@@ -25,7 +25,7 @@ import html
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -65,10 +65,33 @@ _BYLINE_TAIL = re.compile(r"\s*(?:[|•·/→]|\s[-–—]|,\s*(?=\S*\d)|\d)")
 _COMMENTS = re.compile(r"comment|respon|reply|review|forum|discussion|disqus", re.IGNORECASE)
 _NO_BYLINE_TAGS = frozenset({"meta", "link", "script", "style", "body", "html", "head", "img"})
 _TEXT_TAGS = ("p", "span", "div", "li", "em", "i", "strong", "b", "small", "address", "td")
-_PARTICLES = frozenset({
-    "von", "van", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le",
-    "al", "el", "bin", "ibn", "ter", "ten", "zu", "vom", "zum",
-})
+_PARTICLES = frozenset(
+    {
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "dos",
+        "das",
+        "du",
+        "la",
+        "le",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "ter",
+        "ten",
+        "zu",
+        "vom",
+        "zum",
+    }
+)
 # A single upper-case word this short is an acronym: an organisation or agency.
 _MAX_ACRONYM = 6
 # An organisation word ends a German compound ("Onlineredaktion") when it has this many letters.
@@ -78,16 +101,34 @@ _MIN_HOST_PART = 5
 # Separators between several names in one author field.
 _GROUPS = re.compile(r"\s*(?:;|\s[|/]\s|\s[-–—]\s)\s*")
 _NAME_LIST = re.compile(r"\s*(?:\s(?:and|und|et|и)\s|&)\s*", re.IGNORECASE)
+_PUBLISHER_TYPES = frozenset({"Organization", "NewsMediaOrganization", "WebSite", "Corporation"})
 _TITLE_NAMES = ("og:title", "twitter:title", "dc.title")
 _DESCRIPTION_NAMES = ("og:description", "description", "twitter:description", "dc.description")
 _SITE_NAMES = ("og:site_name", "application-name", "apple-mobile-web-app-title")
 _LANGUAGE_NAMES = ("og:locale", "content-language", "dc.language", "language")
-_ARTICLE_TYPES = frozenset({
-    "Article", "NewsArticle", "BlogPosting", "Report", "ReportageNewsArticle",
-    "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle",
-    "LiveBlogPosting", "SocialMediaPosting", "ScholarlyArticle", "TechArticle", "Posting",
-    "Recipe", "CreativeWork", "WebPage", "ItemPage", "VideoObject",
-})
+_ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "BlogPosting",
+        "Report",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "LiveBlogPosting",
+        "SocialMediaPosting",
+        "ScholarlyArticle",
+        "TechArticle",
+        "Posting",
+        "Recipe",
+        "CreativeWork",
+        "WebPage",
+        "ItemPage",
+        "VideoObject",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,14 +270,18 @@ def _gather(tree: HtmlElement, url: str | None) -> _Page:
     meta: dict[str, list[str]] = {}
     for element in tree.iter("meta"):
         name = (
-            element.get("property") or element.get("name") or element.get("itemprop") or ""
-        ).strip().lower()
+            (element.get("property") or element.get("name") or element.get("itemprop") or "")
+            .strip()
+            .lower()
+        )
         if not name and element.get("http-equiv"):
             name = (element.get("http-equiv") or "").strip().lower()
         content = _clean(element.get("content"))
         if name and content:
             meta.setdefault(name, []).append(content)
-    items = [item for _, data in jsonld_blocks(tree) if data is not None for item in jsonld_items(data)]
+    items = [
+        item for _, data in jsonld_blocks(tree) if data is not None for item in jsonld_items(data)
+    ]
     by_id = {item["@id"]: item for item in items if isinstance(item.get("@id"), str)}
     return _Page(
         tree=tree,
@@ -466,7 +511,7 @@ def _field_names(
 
 def _is_full_name(name: str) -> bool:
     words = name.split()
-    return len(words) >= 2 and sum(word[:1].isupper() for word in words) >= 2  # noqa: PLR2004
+    return len(words) >= 2 and sum(word[:1].isupper() for word in words) >= 2
 
 
 def _jsonld_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bool]]:
@@ -485,10 +530,8 @@ def _jsonld_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bo
 
 def _publisher_names(page: _Page) -> Iterator[str]:
     for item in page.jsonld:
-        types = jsonld_types(item)
-        if types & {"Organization", "NewsMediaOrganization", "WebSite", "Corporation"}:
-            if isinstance(item.get("name"), str):
-                yield item["name"]
+        if jsonld_types(item) & _PUBLISHER_TYPES and isinstance(item.get("name"), str):
+            yield item["name"]
         publisher = _resolve(page, item.get("publisher"))
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             yield publisher["name"]
@@ -518,7 +561,11 @@ def _microdata_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str,
         if not isinstance(element.tag, str) or (element.get("itemprop") or "").lower() != "author":
             continue
         scope = next((a for a in element.iterancestors() if a.get("itemscope") is not None), None)
-        kind = (scope.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1] if scope is not None else ""
+        kind = (
+            (scope.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1]
+            if scope is not None
+            else ""
+        )
         if scope is not None and kind not in _ARTICLE_TYPES:
             continue
         if element.tag == "meta":
@@ -604,7 +651,7 @@ def _split_names(raw: str) -> list[str]:
     pieces: list[str] = []
     for part in _NAME_LIST.split(_clean(raw)):
         commas = [piece.strip() for piece in part.split(",") if piece.strip()]
-        surname_first = len(commas) == 2 and all(len(c.split()) == 1 for c in commas)  # noqa: PLR2004
+        surname_first = len(commas) == 2 and all(len(c.split()) == 1 for c in commas)
         pieces.extend([part] if surname_first or not commas else commas)
     return [piece for piece in pieces if piece]
 
@@ -660,8 +707,13 @@ def _judge(
     for word in words:
         for part in re.split(r"[-/]", word.casefold()):
             part = part.strip(".,")
-            if part in rules.organisation_words or part + "." in rules.organisation_words or any(
-                len(org) >= _MIN_COMPOUND and part.endswith(org) for org in rules.organisation_words
+            if (
+                part in rules.organisation_words
+                or part + "." in rules.organisation_words
+                or any(
+                    len(org) >= _MIN_COMPOUND and part.endswith(org)
+                    for org in rules.organisation_words
+                )
             ):
                 return _Verdict.ORGANISATION
     if len(words) == 1 and name.isupper() and len(name) <= _MAX_ACRONYM:
