@@ -8,10 +8,19 @@ import newsprism
 
 
 def test_public_members_are_exactly_these() -> None:
-    assert sorted(newsprism.__all__) == sorted([
-        "Article", "NewsprismError", "RawDocument", "Skipped", "__version__",
-        "extract", "extract_report", "ingest", "read",
-    ])
+    assert sorted(newsprism.__all__) == sorted(
+        [
+            "Article",
+            "NewsprismError",
+            "RawDocument",
+            "Skipped",
+            "__version__",
+            "extract",
+            "extract_report",
+            "ingest",
+            "read",
+        ]
+    )
     for name in newsprism.__all__:
         assert getattr(newsprism, name) is not None
 

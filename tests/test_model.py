@@ -19,11 +19,11 @@ from newsprism.model import (
     Cue,
     Entity,
     Granularity,
+    MediaType,
     Mention,
     MentionKind,
     Outlet,
     RawDocument,
-    MediaType,
     Removed,
     Source,
     SourceKind,
@@ -62,8 +62,17 @@ def test_article_round_trips_through_json(corpus_texts: dict[str, str]) -> None:
     assert data["published"] == "2022-07-29"
     assert data["published_from"] == "flag"
     assert data["source"] == {"kind": "jsonl", "location": "feed.jsonl", "line": 3, "record": None}
-    for documented in ("id", "outlet", "original_outlet", "headline", "standfirst", "authors",
-                       "body", "captions", "removed"):
+    for documented in (
+        "id",
+        "outlet",
+        "original_outlet",
+        "headline",
+        "standfirst",
+        "authors",
+        "body",
+        "captions",
+        "removed",
+    ):
         assert documented in data
 
 
@@ -72,11 +81,24 @@ def test_analysis_records_round_trip_and_cue_class_is_named_class() -> None:
     cue = Cue(12, 19, "claimed", "claim", "marked", tense="past", voice="active")
     analyzed = AnalyzedArticle(
         article=Article("x", Source(SourceKind.FILE, "a.txt"), body, (Span(0, len(body), body),)),
-        entities=(Entity("e1", "Karine Jean-Pierre", "PERSON",
-                         (Mention(0, 11, "Jean-Pierre", MentionKind.NAME),)),),
-        attributions=(Attribution(Span(0, 11, "Jean-Pierre"), "e1", cue,
-                                  Span(20, 37, "that talks failed"), AttributionKind.INDIRECT,
-                                  "rule:verb-that"),),
+        entities=(
+            Entity(
+                "e1",
+                "Karine Jean-Pierre",
+                "PERSON",
+                (Mention(0, 11, "Jean-Pierre", MentionKind.NAME),),
+            ),
+        ),
+        attributions=(
+            Attribution(
+                Span(0, 11, "Jean-Pierre"),
+                "e1",
+                cue,
+                Span(20, 37, "that talks failed"),
+                AttributionKind.INDIRECT,
+                "rule:verb-that",
+            ),
+        ),
         times=(TimeExpression(0, 3, "now", None, Granularity.DAY, relative=True),),
     )
     data = to_dict(analyzed)
@@ -86,8 +108,12 @@ def test_analysis_records_round_trip_and_cue_class_is_named_class() -> None:
 
 
 def test_raw_document_enums_serialise_as_values() -> None:
-    doc = RawDocument("abc", Source(SourceKind.WARC, "crawl.warc.gz", record="<urn:uuid:1>"),
-                      MediaType.HTML, "<html></html>")
+    doc = RawDocument(
+        "abc",
+        Source(SourceKind.WARC, "crawl.warc.gz", record="<urn:uuid:1>"),
+        MediaType.HTML,
+        "<html></html>",
+    )
     data = to_dict(doc)
     assert data["media_type"] == "text/html"
     assert data["source"]["kind"] == "warc"
@@ -96,5 +122,7 @@ def test_raw_document_enums_serialise_as_values() -> None:
 
 def test_from_dict_rejects_wrong_shape() -> None:
     with pytest.raises(TypeError, match="expected an object for Source"):
-        from_dict(RawDocument, {"id": "a", "source": "not an object", "media_type": "text/plain",
-                                "content": ""})
+        from_dict(
+            RawDocument,
+            {"id": "a", "source": "not an object", "media_type": "text/plain", "content": ""},
+        )

@@ -92,7 +92,7 @@ def ingest_into(
             read += 1
             if on_document is not None:
                 on_document(item.source.where())
-            if store.has(item.id):
+            if store.has(item.id) or any(doc.id == item.id for doc in documents):
                 present += 1
                 continue
             try:

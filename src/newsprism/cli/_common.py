@@ -26,8 +26,8 @@ from newsprism.present.text import skipped_lines
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
 
 
 class TextOrJson(StrEnum):

@@ -45,7 +45,7 @@ def list_cli(
             articles = [a for s in summaries if (a := store.get_article(s.id)) is not None]
             counts = store.count()
     if output is TableOrJson.JSON:
-        out.print_json(json.dumps([to_dict(s) for s in summaries]))
+        typer.echo(json.dumps([to_dict(s) for s in summaries], ensure_ascii=False))
         return
     out.print(articles_table(articles))
     err.print(
@@ -74,7 +74,7 @@ def show_cli(
         err.print(f"error: no article {article_id!r} in {db}; 'newsprism list' shows the ids")
         raise typer.Exit(EXIT_BAD_INPUT)
     if output is TextOrJson.JSON:
-        out.print(json_line(article), markup=False, highlight=False)
+        typer.echo(json_line(article))
     else:
         out.print(article_panel(article))
 

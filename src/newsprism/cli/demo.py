@@ -68,7 +68,7 @@ def demo_cli(
         out.print(article_panel(article))
     out.print(articles_table(articles))
     code = report_skipped(skipped)
-    out.print(f"database: {db}\narticles as JSON lines: {jsonl}", highlight=False)
+    out.print(f"database: {db}\narticles as JSON lines: {jsonl}", highlight=False, soft_wrap=True)
     raise typer.Exit(code if code else EXIT_OK)
 
 

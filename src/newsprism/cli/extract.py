@@ -62,7 +62,7 @@ def extract_cli(
             if isinstance(item, Skipped):
                 skipped.append(item)
             elif output is TextOrJson.JSON:
-                out.print(json_line(item), markup=False, highlight=False, soft_wrap=True)
+                typer.echo(json_line(item))
             else:
                 out.print(article_panel(item))
     raise typer.Exit(report_skipped(skipped))

@@ -19,7 +19,6 @@ from newsprism.cli._common import (
     VerboseOption,
     as_date,
     err,
-    out,
     progress_bar,
     report_skipped,
     reporting_errors,
@@ -70,7 +69,7 @@ def ingest_cli(
             )
     code = report_skipped(report.skipped)
     if output is TextOrJson.JSON:
-        out.print_json(json.dumps(_report_dict(report, db)))
+        typer.echo(json.dumps(_report_dict(report, db), ensure_ascii=False))
     else:
         err.print(_summary(report, db), highlight=False)
     raise typer.Exit(code if code else EXIT_OK)

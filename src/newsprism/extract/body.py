@@ -1,0 +1,124 @@
+"""Article bodies from HTML: trafilatura for the text, with captions and page furniture kept apart.
+
+Captions (``<figcaption>`` and caption-classed elements) are read before the body is extracted,
+split from their credits, and kept out of the body. Navigation, header, footer, aside and comment
+sections are recorded in ``removed`` with their class, so nothing leaves the page unaccounted for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newsprism.config import ExtractSettings
+from newsprism.errors import NoArticleError, UnreadableInputError
+from newsprism.extract.credits import split_credit
+from newsprism.model import BoilerplateKind, Caption, Removed
+
+_SPACE = re.compile(r"\s+")
+_CAPTIONS = "//figcaption | //*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')]"
+# Page furniture by element, and by id/class words, with the class it is recorded under.
+_FURNITURE_TAGS = {
+    "nav": BoilerplateKind.NAVIGATION,
+    "header": BoilerplateKind.NAVIGATION,
+    "footer": BoilerplateKind.COPYRIGHT,
+    "aside": BoilerplateKind.OTHER,
+}
+_COMMENTS = re.compile(r"\bcomments?\b|\bdisqus\b", re.IGNORECASE)
+_SHARE = re.compile(r"\bshare\b|\bsocial\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlBody:
+    """What body extraction found on a page."""
+
+    paragraphs: tuple[str, ...]
+    captions: tuple[Caption, ...]
+    removed: tuple[Removed, ...]
+
+
+def parse_html(text: str) -> HtmlElement:
+    """Parse markup once for metadata and body extraction.
+
+    Raises:
+        UnreadableInputError: The text is not HTML that can be parsed.
+    """
+    tree = trafilatura.load_html(text)
+    if tree is None or not isinstance(tree, HtmlElement):
+        raise UnreadableInputError("the HTML cannot be parsed; check that the file is a web page")
+    return tree
+
+
+def extract_body(tree: HtmlElement, *, url: str | None, settings: ExtractSettings) -> HtmlBody:
+    """Extract the article text as paragraphs, with captions and furniture set apart.
+
+    Raises:
+        NoArticleError: The page holds no article text (an index page, an empty shell).
+    """
+    captions = _captions(tree)
+    removed = _furniture(tree)
+    document = trafilatura.bare_extraction(
+        tree, url=url, include_comments=False, include_tables=True, with_metadata=False
+    )
+    text = getattr(document, "text", None) or ""
+    caption_texts = {_normal(c.text) for c in captions} | {
+        _normal(f"{c.text} {c.credit}") for c in captions if c.credit
+    }
+    paragraphs = tuple(
+        line
+        for raw in text.split("\n")
+        if (line := _SPACE.sub(" ", raw).strip()) and _normal(line) not in caption_texts
+    )
+    if not paragraphs:
+        raise NoArticleError(
+            "no article text found on the page (an index, a login wall or an empty shell?)"
+        )
+    return HtmlBody(paragraphs, captions, removed)
+
+
+def _captions(tree: HtmlElement) -> tuple[Caption, ...]:
+    found: list[Caption] = []
+    seen: set[str] = set()
+    for element in tree.xpath(_CAPTIONS):
+        text = _SPACE.sub(" ", element.text_content()).strip()
+        if not text or text in seen:
+            continue
+        seen.add(text)
+        split = split_credit(text)
+        if split is None:
+            found.append(Caption(text))
+        else:
+            found.append(Caption(split.caption, credit=split.credit))
+    return tuple(found)
+
+
+def _furniture(tree: HtmlElement) -> tuple[Removed, ...]:
+    removed: list[Removed] = []
+    for element in tree.iter(etree.Element):
+        kind = _furniture_kind(element)
+        if kind is None or any(_furniture_kind(a) for a in element.iterancestors()):
+            continue
+        text = _SPACE.sub(" ", element.text_content()).strip()
+        if text:
+            removed.append(Removed(kind, text, rule=f"html:{element.tag}"))
+    return tuple(removed)
+
+
+def _furniture_kind(element: HtmlElement) -> BoilerplateKind | None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _FURNITURE_TAGS:
+        return _FURNITURE_TAGS[tag]
+    names = f"{element.get('id', '')} {element.get('class', '')}"
+    if tag in ("div", "section") and _COMMENTS.search(names):
+        return BoilerplateKind.COMMENTS
+    if tag in ("div", "section", "ul") and _SHARE.search(names):
+        return BoilerplateKind.SHARE
+    return None
+
+
+def _normal(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().casefold()

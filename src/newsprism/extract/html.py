@@ -1,0 +1,71 @@
+"""HTML pages to Articles: metadata first (read-only), then the body, on one parsed tree."""
+
+from __future__ import annotations
+
+from newsprism.config import ExtractSettings
+from newsprism.extract.body import extract_body, parse_html
+from newsprism.extract.metadata import HtmlMetadata, read_html_metadata
+from newsprism.extract.syndication import Signature, resolve_outlets
+from newsprism.ingest.outlets import OutletDirectory
+from newsprism.model import Article, Outlet, RawDocument, Span
+
+
+def extract_html(
+    doc: RawDocument, *, settings: ExtractSettings, outlets: OutletDirectory
+) -> Article:
+    """Extract an article from an HTML document.
+
+    Raises:
+        UnreadableInputError: The markup cannot be parsed.
+        NoArticleError: The page holds no article text.
+    """
+    tree = parse_html(doc.content)
+    url = doc.url
+    metadata = read_html_metadata(tree, url=url)
+    body = extract_body(tree, url=url or metadata.canonical_url, settings=settings)
+    text, paragraphs = join_paragraphs(body.paragraphs)
+    signatures = (Signature(item.kind, item.text) for item in body.removed)
+    outlet, original = resolve_outlets(doc, signatures, outlets=outlets)
+    outlet = outlet or _page_outlet(metadata, outlets)
+    published = metadata.published
+    return Article(
+        id=doc.id,
+        source=doc.source,
+        url=url or metadata.canonical_url,
+        body=text,
+        paragraphs=paragraphs,
+        outlet=outlet,
+        original_outlet=original,
+        headline=doc.title if metadata.headline is None else metadata.headline,
+        standfirst=metadata.standfirst,
+        authors=metadata.authors or doc.authors,
+        published=published.value if published else None,
+        published_from=published.found_by if published else None,
+        published_confidence=published.confidence if published else None,
+        published_evidence=published.evidence if published else None,
+        language=metadata.language,
+        captions=body.captions,
+        removed=body.removed,
+        copy_of=doc.copy_of,
+    )
+
+
+def join_paragraphs(paragraphs: tuple[str, ...]) -> tuple[str, tuple[Span, ...]]:
+    """Join paragraphs with blank lines and return the text with each paragraph's span."""
+    spans: list[Span] = []
+    position = 0
+    for paragraph in paragraphs:
+        spans.append(Span(position, position + len(paragraph), paragraph))
+        position += len(paragraph) + 2
+    return "\n\n".join(paragraphs), tuple(spans)
+
+
+def _page_outlet(metadata: HtmlMetadata, outlets: OutletDirectory) -> Outlet | None:
+    # The page's own URL identifies its publisher better than the name it gives itself.
+    if metadata.canonical_url:
+        known = outlets.by_url(metadata.canonical_url)
+        if known is not None:
+            return known
+    if metadata.site_name:
+        return Outlet(metadata.site_name, found_by="html-meta", evidence=metadata.site_name)
+    return None

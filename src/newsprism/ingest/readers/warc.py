@@ -1,0 +1,60 @@
+"""WARC and WARC.gz web archives: HTTP response records with HTML bodies."""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Iterator
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from newsprism.errors import InputError
+from newsprism.ingest.readers import make_document
+from newsprism.ingest.sniff import charset_of, decode
+from newsprism.model import MediaType, RawDocument, Skipped, Source, SourceKind
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def read_warc(data: bytes, *, location: str, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+    """Read every HTML response record; a broken stream ends reading with one ``Skipped``.
+
+    Records before the break are kept. Records that are not HTML responses (requests,
+    metadata, images) are passed over silently: they are not articles.
+    """
+    records = ArchiveIterator(io.BytesIO(data))
+    try:
+        for record in records:
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            content_type = record.http_headers.get_header("Content-Type") or ""
+            if not content_type.lower().startswith(_HTML_TYPES):
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            record_id = record.rec_headers.get_header("WARC-Record-ID") or url
+            source = Source(SourceKind.WARC, location, record=record_id)
+            body = record.content_stream().read(max_bytes + 1)
+            if len(body) > max_bytes:
+                yield Skipped(source.where(), f"response body over {max_bytes} bytes", "E103")
+                continue
+            try:
+                decoded = decode(body, where=source.where(), declared=charset_of(content_type))
+            except InputError as exc:
+                yield Skipped(source.where(), exc.message, exc.code)
+                continue
+            yield make_document(
+                decoded.text,
+                source=source,
+                media_type=MediaType.HTML,
+                encoding=decoded.encoding,
+                url=url,
+            )
+    except (ArchiveLoadFailed, EOFError, zlib.error, ValueError) as exc:
+        offset = records.get_record_offset() if hasattr(records, "get_record_offset") else "?"
+        yield Skipped(
+            location,
+            f"the archive is truncated or corrupt near byte {offset} ({exc}); records before"
+            " it were read, re-download the file for the rest",
+            "E102",
+        )

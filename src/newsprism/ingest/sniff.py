@@ -1,0 +1,174 @@
+"""Recognising what a file holds and decoding its text, by content rather than by name.
+
+Formats: gzip (unwrapped first), WARC, RSS/Atom feeds, JSONL, HTML, plain text. Binary content
+(NUL bytes, many control characters) is refused. Text is decoded by byte-order mark, then a
+declared charset (HTML ``<meta charset>``, XML declaration, HTTP header), then strict UTF-8, then
+charset-normalizer's best guess; the encoding used is recorded on the document.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import zlib
+from dataclasses import dataclass
+
+import charset_normalizer
+
+from newsprism.errors import InputTooLargeError, MalformedRecordError, UnreadableInputError
+
+GZIP_MAGIC = b"\x1f\x8b"
+# How much of the start of a file is looked at to recognise its format.
+SNIFF_BYTES = 4096
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_DECLARED = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
+    re.IGNORECASE,
+)
+_HTML = re.compile(
+    rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<article[\s>]|<p[\s>]", re.I
+)
+_FEED = re.compile(rb"<rss[\s>]|<feed[\s>][^>]*|<rdf:RDF[\s>]", re.IGNORECASE)
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+# Share of control bytes above which content is taken as binary.
+BINARY_CONTROL_SHARE = 0.05
+
+
+class Format(enum.StrEnum):
+    """What a file holds."""
+
+    WARC = "warc"
+    FEED = "feed"
+    JSONL = "jsonl"
+    HTML = "html"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text and the encoding it was decoded with."""
+
+    text: str
+    encoding: str
+
+
+def gunzip(data: bytes, *, max_bytes: int, where: str) -> bytes:
+    """Decompress gzip data, refusing truncated streams and output over ``max_bytes``.
+
+    Raises:
+        MalformedRecordError: The stream is truncated or corrupt.
+        InputTooLargeError: The decompressed data exceeds ``max_bytes``.
+    """
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        output = decompressor.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise MalformedRecordError(
+            f"corrupt gzip data ({exc}); re-download the file", where=where
+        ) from exc
+    if len(output) > max_bytes:
+        raise InputTooLargeError(
+            f"decompresses to more than {max_bytes} bytes; raise ingest.max_bytes to read it",
+            where=where,
+        )
+    if not decompressor.eof:
+        raise MalformedRecordError(
+            "truncated gzip file (the stream ends early); re-download or re-compress it",
+            where=where,
+        )
+    return output
+
+
+def is_gzip(data: bytes) -> bool:
+    """Whether the bytes start a gzip stream."""
+    return data[:2] == GZIP_MAGIC
+
+
+def sniff(data: bytes) -> Format:
+    """The format of (already decompressed) content, from its first bytes."""
+    head = data[:SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"WARC/"):
+        return Format.WARC
+    if head.startswith(b"{") and _first_line_is_object(data):
+        return Format.JSONL
+    if _FEED.search(head) and not _HTML.search(head[:200]):
+        return Format.FEED
+    if _HTML.search(head):
+        return Format.HTML
+    return Format.TEXT
+
+
+def decode(data: bytes, *, where: str, declared: str | None = None) -> Decoded:
+    """Decode bytes to text, detecting the encoding.
+
+    Args:
+        data: The bytes.
+        where: The file or URL, for messages.
+        declared: A charset named outside the content (an HTTP header), tried after a BOM.
+
+    Raises:
+        UnreadableInputError: Empty or binary content, or no encoding decodes it.
+    """
+    if not data.strip():
+        raise UnreadableInputError("the file is empty; nothing to read", where=where)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return Decoded(data.decode(encoding), encoding.removesuffix("-sig"))
+    if _looks_binary(data):
+        raise UnreadableInputError(
+            "binary content, not text, HTML, JSONL, a feed or a WARC; leave it out", where=where
+        )
+    candidates: list[str | None] = [declared, _declared_in(data), "utf-8"]
+    for candidate in candidates:
+        if candidate:
+            try:
+                return Decoded(data.decode(candidate), _normal(candidate))
+            except (UnicodeDecodeError, LookupError):
+                continue
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise UnreadableInputError(
+            "cannot tell the text encoding; convert the file to UTF-8", where=where
+        )
+    return Decoded(str(best), _normal(best.encoding))
+
+
+def _first_line_is_object(data: bytes) -> bool:
+    line = data.lstrip().split(b"\n", 1)[0].strip()
+    return line.startswith(b"{") and line.endswith(b"}")
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:SNIFF_BYTES]
+    if b"\x00" in head:
+        return True
+    return len(_CONTROL.findall(head)) > BINARY_CONTROL_SHARE * len(head)
+
+
+def _declared_in(data: bytes) -> str | None:
+    match = _DECLARED.search(data[:SNIFF_BYTES])
+    if not match:
+        return None
+    return (match.group(1) or match.group(2)).decode("ascii")
+
+
+def _normal(encoding: str) -> str:
+    return encoding.lower().replace("_", "-")
+
+
+def unwrap(raw: bytes, *, max_bytes: int, where: str) -> bytes:
+    """The content of a file, decompressed when it is gzipped."""
+    return gunzip(raw, max_bytes=max_bytes, where=where) if is_gzip(raw) else raw
+
+
+def charset_of(content_type: str) -> str | None:
+    """The ``charset`` parameter of an HTTP Content-Type header, if any."""
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip("\"'")
+    return None
