@@ -54,8 +54,8 @@ RESULTS = REPO / "bench" / "results" / "metadata.json"
 
 # newsprism floors for a full run (targets: title 0.80, author 0.70 — not reached, pinned at
 # the measured value so that it cannot silently drop); invented authors pinned as a ceiling.
-FLOORS = {"title_exact": 0.80, "author_exact": 0.56}
-CEILINGS = {"invented_author": 0.19}
+FLOORS = {"title_exact": 0.80, "author_exact": 0.60}
+CEILINGS = {"invented_author": 0.20}
 
 _ASCII = str.maketrans(
     {

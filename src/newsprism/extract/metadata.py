@@ -62,73 +62,13 @@ _DOMAIN = re.compile(r"https?:|www\.|[a-z0-9]\.[a-z]{2,}\b")
 _NAME_STRIP = " ,;:|-–—·•/()[]~*_\"'“”„«»"
 # What ends the names in a byline: a separator, a date, "on"/"am" before a date, a role.
 _BYLINE_TAIL = re.compile(r"\s*(?:[|•·/→]|\s[-–—]|,\s*(?=\S*\d)|\d)")
-_COMMENTS = re.compile(r"comment|respon|reply|review|forum|discussion|disqus", re.IGNORECASE)
+_HCARD = re.compile(r"(?:^|\s)(?:vcard|fn)(?:$|\s)")
+_PAGE_TAGS = frozenset({"article", "main", "body", "html"})
 _NO_BYLINE_TAGS = frozenset({"meta", "link", "script", "style", "body", "html", "head", "img"})
 _TEXT_TAGS = ("p", "span", "div", "li", "em", "i", "strong", "b", "small", "address", "td")
-_PARTICLES = frozenset(
-    {
-        "von",
-        "van",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "dos",
-        "das",
-        "du",
-        "la",
-        "le",
-        "al",
-        "el",
-        "bin",
-        "ibn",
-        "ter",
-        "ten",
-        "zu",
-        "vom",
-        "zum",
-    }
-)
-# A single upper-case word this short is an acronym: an organisation or agency.
-_MAX_ACRONYM = 6
-# An organisation word ends a German compound ("Onlineredaktion") when it has this many letters.
-_MIN_COMPOUND = 5
-# A name this long found inside the site's host ("google" in googleblog.com) is the site's.
-_MIN_HOST_PART = 5
 # Separators between several names in one author field.
 _GROUPS = re.compile(r"\s*(?:;|\s[|/]\s|\s[-–—]\s)\s*")
 _NAME_LIST = re.compile(r"\s*(?:\s(?:and|und|et|и)\s|&)\s*", re.IGNORECASE)
-_PUBLISHER_TYPES = frozenset({"Organization", "NewsMediaOrganization", "WebSite", "Corporation"})
-_TITLE_NAMES = ("og:title", "twitter:title", "dc.title")
-_DESCRIPTION_NAMES = ("og:description", "description", "twitter:description", "dc.description")
-_SITE_NAMES = ("og:site_name", "application-name", "apple-mobile-web-app-title")
-_LANGUAGE_NAMES = ("og:locale", "content-language", "dc.language", "language")
-_ARTICLE_TYPES = frozenset(
-    {
-        "Article",
-        "NewsArticle",
-        "BlogPosting",
-        "Report",
-        "ReportageNewsArticle",
-        "AnalysisNewsArticle",
-        "OpinionNewsArticle",
-        "BackgroundNewsArticle",
-        "ReviewNewsArticle",
-        "LiveBlogPosting",
-        "SocialMediaPosting",
-        "ScholarlyArticle",
-        "TechArticle",
-        "Posting",
-        "Recipe",
-        "CreativeWork",
-        "WebPage",
-        "ItemPage",
-        "VideoObject",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +105,7 @@ class MetadataRules:
     author_meta_names: frozenset[str]
     person_types: frozenset[str]
     byline_marker: re.Pattern[str]
+    author_link: re.Pattern[str]
     byline_excluded: re.Pattern[str]
     byline_prefix: re.Pattern[str]
     name_max_words: int
@@ -173,6 +114,17 @@ class MetadataRules:
     max_authors: int
     degrees: frozenset[str]
     name_stop_words: frozenset[str]
+    particles: frozenset[str]
+    comment_marker: re.Pattern[str]
+    max_acronym: int
+    max_inner_acronym: int
+    min_compound: int
+    title_names: tuple[str, ...]
+    description_names: tuple[str, ...]
+    site_names: tuple[str, ...]
+    language_names: tuple[str, ...]
+    article_types: frozenset[str]
+    publisher_types: frozenset[str]
     byline_label: re.Pattern[str]
     placeholders: frozenset[str]
     organisation_words: frozenset[str]
@@ -216,14 +168,14 @@ def read_html_metadata(
     """
     rules = rules or default_metadata_rules()
     page = _gather(tree, url)
-    site_name = _site_name(page)
+    site_name = _site_name(page, rules)
     canonical = _canonical_url(page)
     return HtmlMetadata(
         headline=_headline(page, site_name, rules),
-        standfirst=_standfirst(page),
+        standfirst=_standfirst(page, rules),
         authors=_authors(page, site_name, rules),
         site_name=site_name,
-        language=_language(page),
+        language=_language(page, rules),
         canonical_url=canonical,
         published=find_published_date(tree, url=url or canonical, rules=date_rules),
     )
@@ -292,10 +244,10 @@ def _gather(tree: HtmlElement, url: str | None) -> _Page:
     )
 
 
-def _articles(page: _Page) -> Iterator[dict[str, Any]]:
+def _articles(page: _Page, rules: MetadataRules) -> Iterator[dict[str, Any]]:
     """The JSON-LD objects describing the article or page itself."""
     for item in page.jsonld:
-        if jsonld_types(item) & _ARTICLE_TYPES:
+        if jsonld_types(item) & rules.article_types:
             yield item
 
 
@@ -323,23 +275,23 @@ def _folded(text: str) -> str:
 # --- site, language, URL, standfirst -------------------------------------------------------
 
 
-def _site_name(page: _Page) -> str | None:
-    named = page.first_meta(_SITE_NAMES)
+def _site_name(page: _Page, rules: MetadataRules) -> str | None:
+    named = page.first_meta(rules.site_names)
     if named:
         return named
     for item in page.jsonld:
         if "WebSite" in jsonld_types(item) and isinstance(item.get("name"), str):
             return _clean(item["name"]) or None
-    for item in _articles(page):
+    for item in _articles(page, rules):
         publisher = _resolve(page, item.get("publisher"))
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             return _clean(publisher["name"]) or None
     return None
 
 
-def _language(page: _Page) -> str | None:
+def _language(page: _Page, rules: MetadataRules) -> str | None:
     tags = [page.tree.get("lang") or "", page.tree.get("xml:lang") or ""]
-    tags.extend(value for name in _LANGUAGE_NAMES for value in page.meta.get(name, ()))
+    tags.extend(value for name in rules.language_names for value in page.meta.get(name, ()))
     for tag in tags:
         match = _LANGUAGE.match(tag.strip())
         if match:
@@ -359,11 +311,11 @@ def _canonical_url(page: _Page) -> str | None:
     return None
 
 
-def _standfirst(page: _Page) -> str | None:
-    described = page.first_meta(_DESCRIPTION_NAMES)
+def _standfirst(page: _Page, rules: MetadataRules) -> str | None:
+    described = page.first_meta(rules.description_names)
     if described:
         return described
-    for item in _articles(page):
+    for item in _articles(page, rules):
         if isinstance(item.get("description"), str) and _clean(item["description"]):
             return _clean(item["description"])
     return None
@@ -373,7 +325,7 @@ def _standfirst(page: _Page) -> str | None:
 
 
 def _headline(page: _Page, site_name: str | None, rules: MetadataRules) -> str | None:
-    titles = _titles(page)
+    titles = _titles(page, rules)
     wanted = {word for title in titles for word in _WORD.findall(title.casefold())}
     sites = _site_labels(page, site_name)
     h1s: list[str] = []
@@ -397,10 +349,10 @@ def _headline(page: _Page, site_name: str | None, rules: MetadataRules) -> str |
     return None
 
 
-def _titles(page: _Page) -> list[str]:
+def _titles(page: _Page, rules: MetadataRules) -> list[str]:
     """The titles the page gives itself, most specific first."""
-    titles = [value for name in _TITLE_NAMES for value in page.meta.get(name, ())]
-    for item in _articles(page):
+    titles = [value for name in rules.title_names for value in page.meta.get(name, ())]
+    for item in _articles(page, rules):
         if isinstance(item.get("headline"), str):
             titles.append(_clean(item["headline"]))
     titles.extend(_clean(title.text_content()) for title in page.tree.iter("title"))
@@ -454,14 +406,14 @@ def _authors(page: _Page, site_name: str | None, rules: MetadataRules) -> tuple[
     (a user name such as "jancak" in the page's own author field).
     """
     excluded = _site_labels(page, site_name) | {
-        _folded(name) for name in _publisher_names(page) if name
+        _folded(name) for name in _publisher_names(page, rules) if name
     }
-    host = _folded((urlsplit(page.url or "").hostname or "").removeprefix("www."))
     sources: tuple[tuple[Iterable[tuple[str, bool]], bool], ...] = (
         (_jsonld_authors(page, rules), False),
         (_meta_authors(page, rules), False),
         (_microdata_authors(page, rules), False),
-        (_rel_authors(page), True),
+        (_rel_authors(page, rules), True),
+        (_author_links(page, rules), False),
         (_byline_authors(page, rules), True),
         (_labelled_bylines(page, rules), True),
     )
@@ -469,7 +421,7 @@ def _authors(page: _Page, site_name: str | None, rules: MetadataRules) -> tuple[
     for fields, first_only in sources:
         names: list[str] = []
         for raw, explicit in fields:
-            found = _field_names(raw, explicit=explicit, excluded=excluded, host=host, rules=rules)
+            found = _field_names(raw, explicit=explicit, excluded=excluded, rules=rules)
             names.extend(found)
             if names and first_only:
                 break
@@ -483,7 +435,7 @@ def _authors(page: _Page, site_name: str | None, rules: MetadataRules) -> tuple[
 
 
 def _field_names(
-    raw: str, *, explicit: bool, excluded: set[str], host: str, rules: MetadataRules
+    raw: str, *, explicit: bool, excluded: set[str], rules: MetadataRules
 ) -> list[str]:
     """The person names in one author field.
 
@@ -499,7 +451,7 @@ def _field_names(
         found: list[str] = []
         pieces = [_tidy_name(piece, rules) for piece in _split_names(group)]
         for index, name in enumerate(pieces):
-            verdict = _judge(name, explicit=explicit, excluded=excluded, host=host, rules=rules)
+            verdict = _judge(name, explicit=explicit, excluded=excluded, rules=rules)
             if verdict is _Verdict.ORGANISATION and index < len(pieces) - 1:
                 found = []
                 break
@@ -515,7 +467,7 @@ def _is_full_name(name: str) -> bool:
 
 
 def _jsonld_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bool]]:
-    for item in _articles(page):
+    for item in _articles(page, rules):
         authors = _resolve(page, item.get("author") or item.get("creator"))
         for author in authors if isinstance(authors, list) else [authors]:
             author = _resolve(page, author)
@@ -528,9 +480,9 @@ def _jsonld_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bo
                     yield name, True
 
 
-def _publisher_names(page: _Page) -> Iterator[str]:
+def _publisher_names(page: _Page, rules: MetadataRules) -> Iterator[str]:
     for item in page.jsonld:
-        if jsonld_types(item) & _PUBLISHER_TYPES and isinstance(item.get("name"), str):
+        if jsonld_types(item) & rules.publisher_types and isinstance(item.get("name"), str):
             yield item["name"]
         publisher = _resolve(page, item.get("publisher"))
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
@@ -566,7 +518,7 @@ def _microdata_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str,
             if scope is not None
             else ""
         )
-        if scope is not None and kind not in _ARTICLE_TYPES:
+        if scope is not None and kind not in rules.article_types:
             continue
         if element.tag == "meta":
             if element.get("content"):
@@ -585,12 +537,32 @@ def _microdata_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str,
             yield _text(element), False
 
 
-def _rel_authors(page: _Page) -> Iterator[tuple[str, bool]]:
+def _rel_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bool]]:
     for link in page.tree.iter("a", "link"):
         if "author" in (link.get("rel") or "").lower().split():
             text = _text(link) if link.tag == "a" else ""
             if text.strip():
                 yield text, True
+
+
+def _author_links(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bool]]:
+    """Links to an author's page ("/author/jancak/"), as blog and CMS bylines write them.
+
+    The first such link outside comments and navigation, with the author links beside it in
+    the same element ("By <a>A</a> and <a>B</a>").
+    """
+    first: HtmlElement | None = None
+    for link in page.tree.iter("a"):
+        href = link.get("href") or ""
+        if not rules.author_link.search(href) or _in_comments(link, rules):
+            continue
+        parent = link.getparent()
+        if first is not None and parent is not first:
+            return
+        first = parent
+        text = _text(link)
+        if text and len(text.split()) <= rules.name_max_words:
+            yield text, True
 
 
 def _byline_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bool]]:
@@ -601,11 +573,12 @@ def _byline_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bo
         marks = _marks(element)
         if not marks or not rules.byline_marker.search(marks):
             continue
-        if rules.byline_excluded.search(marks) or _in_comments(element):
+        if rules.byline_excluded.search(marks) or _in_comments(element, rules):
             continue
         text = _text(element)
         if text and len(text.split()) <= rules.byline_max_words:
-            yield _byline_names(text, rules), False
+            # An hCard ("author vcard", "fn") is explicit markup: a user name counts.
+            yield _byline_names(text, rules), bool(_HCARD.search(marks))
 
 
 def _labelled_bylines(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bool]]:
@@ -618,8 +591,12 @@ def _labelled_bylines(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, 
         after = own[label.end() :].lstrip() if label else ""
         if label is None or (after and not after[0].isupper()):
             continue
+        parent = element.getparent()
+        if not after and len(element) == 0 and parent is not None:
+            # "<strong>von</strong> <span>Jane Doe</span>": the label stands alone.
+            element = parent
         text = _text(element)
-        if len(text.split()) <= rules.byline_max_words and not _in_comments(element):
+        if len(text.split()) <= rules.byline_max_words and not _in_comments(element, rules):
             yield _byline_names(text, rules), False
 
 
@@ -638,10 +615,16 @@ def _marks(element: HtmlElement) -> str:
     ).strip()
 
 
-def _in_comments(element: HtmlElement) -> bool:
-    """Whether the element sits in a comment section, aside, footer or navigation."""
+def _in_comments(element: HtmlElement, rules: MetadataRules) -> bool:
+    """Whether the element sits in a comment section, aside or navigation.
+
+    The walk stops at the article (or main, body) element: their classes describe the whole
+    page ("comments-open") and say nothing about where the element is.
+    """
     for ancestor in element.iterancestors():
-        if ancestor.tag in {"aside", "footer", "nav"} or _COMMENTS.search(_marks(ancestor)):
+        if ancestor.tag in _PAGE_TAGS:
+            return False
+        if ancestor.tag in {"aside", "nav"} or rules.comment_marker.search(_marks(ancestor)):
             return True
     return False
 
@@ -681,9 +664,7 @@ class _Verdict(enum.Enum):
     NOBODY = "nobody"
 
 
-def _judge(
-    name: str, *, explicit: bool, excluded: set[str], host: str, rules: MetadataRules
-) -> _Verdict:
+def _judge(name: str, *, explicit: bool, excluded: set[str], rules: MetadataRules) -> _Verdict:
     """Whether an author field names a person, an organisation (or the site), or nobody.
 
     Nobody: empty, a handle, an address, a placeholder ("admin"), or, from visible text
@@ -700,9 +681,7 @@ def _judge(
     folded = _folded(name)
     if not folded or name.casefold() in rules.placeholders or "admin" in folded:
         return _Verdict.NOBODY
-    if folded in excluded or (len(words) == 1 and len(folded) >= _MIN_HOST_PART and folded in host):
-        # The site's name; a one-word name inside the host ("google" in googleblog.com) too.
-        # A full name in the host is a personal site's owner ("alexanderlasch.wordpress.com").
+    if folded in excluded:
         return _Verdict.ORGANISATION
     for word in words:
         for part in re.split(r"[-/]", word.casefold()):
@@ -711,19 +690,20 @@ def _judge(
                 part in rules.organisation_words
                 or part + "." in rules.organisation_words
                 or any(
-                    len(org) >= _MIN_COMPOUND and part.endswith(org)
+                    len(org) >= rules.min_compound and part.endswith(org)
                     for org in rules.organisation_words
                 )
             ):
                 return _Verdict.ORGANISATION
-    if len(words) == 1 and name.isupper() and len(name) <= _MAX_ACRONYM:
+    if len(words) == 1 and name.isupper() and len(name) <= rules.max_acronym:
         return _Verdict.ORGANISATION  # "NDR", "AFP", "JIJI"
     if not name.isupper() and any(
-        len(word) > 1 and word.isalpha() and word.isupper() for word in words
+        1 < len(word) <= rules.max_inner_acronym and word.isalpha() and word.isupper()
+        for word in words
     ):
         return _Verdict.ORGANISATION  # an acronym among other words: "EFC Bayrische Bembel"
     if len(words) > 1 and any(
-        word[:1].islower() and word.casefold() not in _PARTICLES for word in words
+        word[:1].islower() and word.casefold() not in rules.particles for word in words
     ):
         return _Verdict.NOBODY  # words of a sentence, not a name ("Posted on September")
     if explicit or _is_full_name(name):
@@ -757,6 +737,7 @@ class _RulesReader:
             author_meta_names=self._lower("authors", "meta_names"),
             person_types=frozenset(self._strings("authors", "person_types")),
             byline_marker=self._regex("authors", "byline_marker"),
+            author_link=self._regex("authors", "author_link"),
             byline_excluded=self._regex("authors", "byline_excluded"),
             byline_prefix=re.compile(rf"^(?:{alternation})(?![^\W\d_])\s*:?\s*", re.IGNORECASE),
             name_max_words=self._int("authors", "name_max_words"),
@@ -765,6 +746,17 @@ class _RulesReader:
             max_authors=self._int("authors", "max_authors"),
             degrees=self._lower("authors", "degrees"),
             name_stop_words=self._lower("authors", "name_stop_words"),
+            particles=self._lower("authors", "name_particles"),
+            comment_marker=self._regex("authors", "comment_marker"),
+            max_acronym=self._int("authors", "max_acronym"),
+            max_inner_acronym=self._int("authors", "max_inner_acronym"),
+            min_compound=self._int("authors", "min_compound"),
+            title_names=self._lowered_tuple("page", "title_names"),
+            description_names=self._lowered_tuple("page", "description_names"),
+            site_names=self._lowered_tuple("page", "site_names"),
+            language_names=self._lowered_tuple("page", "language_names"),
+            article_types=frozenset(self._strings("page", "article_types")),
+            publisher_types=frozenset(self._strings("page", "publisher_types")),
             byline_label=re.compile(
                 rf"(?<![^\W\d_])(?:{labels})(?![^\W\d_])\s*:?\s*", re.IGNORECASE
             ),
@@ -804,6 +796,9 @@ class _RulesReader:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             raise self.error(key, f"[{table}] {key} must be a non-empty list of strings")
         return tuple(value)
+
+    def _lowered_tuple(self, table: str, key: str) -> tuple[str, ...]:
+        return tuple(value.casefold() for value in self._strings(table, key))
 
     def _lower(self, table: str, key: str) -> frozenset[str]:
         return frozenset(value.casefold() for value in self._strings(table, key))
