@@ -25,7 +25,7 @@ from newsprism.ingest.readers.jsonl import read_jsonl
 from newsprism.ingest.readers.page import read_page
 from newsprism.ingest.readers.url import fetch
 from newsprism.ingest.readers.warc import read_warc
-from newsprism.ingest.sniff import Format, charset_of, decode, sniff, unwrap
+from newsprism.ingest.sniff import Format, charset_of, decode, gunzip, is_gzip, peek_gzip, sniff
 from newsprism.model import Outlet, RawDocument, Skipped, Source, SourceKind
 
 __all__ = ["expand_inputs", "read_inputs"]
@@ -105,10 +105,18 @@ def _read_one(
         source = Source(SourceKind.URL, item)
         yield read_page(decoded, source=source, html=html, url=fetched.url)
         return
+    limit = settings.ingest.max_bytes
     data = _read_file(Path(item), settings=settings)
+    if is_gzip(data):
+        # WARC.gz is one gzip member per record; warcio reads it record by record, so a
+        # truncated archive still yields the records before the break.
+        if sniff(peek_gzip(data)) is Format.WARC:
+            yield from read_warc(data, location=item, max_bytes=limit)
+            return
+        data = gunzip(data, max_bytes=limit, where=item)
     kind = sniff(data)
     if kind is Format.WARC:
-        yield from read_warc(data, location=item, max_bytes=settings.ingest.max_bytes)
+        yield from read_warc(data, location=item, max_bytes=limit)
         return
     decoded = decode(data, where=item)
     if kind is Format.JSONL:
@@ -131,14 +139,13 @@ def _read_file(path: Path, *, settings: Settings) -> bytes:
                 " --config file to read it",
                 where=where,
             )
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise _unreadable(where, "no such file or directory; check the path") from exc
     except PermissionError as exc:
         raise _unreadable(where, "permission denied; check the file's permissions") from exc
     except IsADirectoryError as exc:
         raise _unreadable(where, "is a directory") from exc
-    return unwrap(raw, max_bytes=limit, where=where)
 
 
 def _unreadable(where: str, message: str) -> InputError:

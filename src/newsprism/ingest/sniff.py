@@ -57,30 +57,42 @@ class Decoded:
 
 
 def gunzip(data: bytes, *, max_bytes: int, where: str) -> bytes:
-    """Decompress gzip data, refusing truncated streams and output over ``max_bytes``.
+    """Decompress every gzip member, refusing truncated streams and output over ``max_bytes``.
 
     Raises:
         MalformedRecordError: The stream is truncated or corrupt.
         InputTooLargeError: The decompressed data exceeds ``max_bytes``.
     """
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    output = bytearray()
+    remaining = data
+    while remaining:
+        decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            output += decompressor.decompress(remaining, max_bytes + 1 - len(output))
+        except zlib.error as exc:
+            raise MalformedRecordError(
+                f"corrupt gzip data ({exc}); re-download the file", where=where
+            ) from exc
+        if len(output) > max_bytes:
+            raise InputTooLargeError(
+                f"decompresses to more than {max_bytes} bytes; raise ingest.max_bytes to read it",
+                where=where,
+            )
+        if not decompressor.eof:
+            raise MalformedRecordError(
+                "truncated gzip file (the stream ends early); re-download or re-compress it",
+                where=where,
+            )
+        remaining = decompressor.unused_data.lstrip(b"\x00")
+    return bytes(output)
+
+
+def peek_gzip(data: bytes) -> bytes:
+    """The first decompressed bytes of a gzip stream, enough to recognise its format."""
     try:
-        output = decompressor.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise MalformedRecordError(
-            f"corrupt gzip data ({exc}); re-download the file", where=where
-        ) from exc
-    if len(output) > max_bytes:
-        raise InputTooLargeError(
-            f"decompresses to more than {max_bytes} bytes; raise ingest.max_bytes to read it",
-            where=where,
-        )
-    if not decompressor.eof:
-        raise MalformedRecordError(
-            "truncated gzip file (the stream ends early); re-download or re-compress it",
-            where=where,
-        )
-    return output
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[:SNIFF_BYTES], SNIFF_BYTES)
+    except zlib.error:
+        return b""
 
 
 def is_gzip(data: bytes) -> bool:
@@ -158,11 +170,6 @@ def _declared_in(data: bytes) -> str | None:
 
 def _normal(encoding: str) -> str:
     return encoding.lower().replace("_", "-")
-
-
-def unwrap(raw: bytes, *, max_bytes: int, where: str) -> bytes:
-    """The content of a file, decompressed when it is gzipped."""
-    return gunzip(raw, max_bytes=max_bytes, where=where) if is_gzip(raw) else raw
 
 
 def charset_of(content_type: str) -> str | None:

@@ -23,7 +23,7 @@ def read_warc(data: bytes, *, location: str, max_bytes: int) -> Iterator[RawDocu
     Records before the break are kept. Records that are not HTML responses (requests,
     metadata, images) are passed over silently: they are not articles.
     """
-    records = ArchiveIterator(io.BytesIO(data))
+    records = ArchiveIterator(io.BytesIO(data), check_digests=True)
     try:
         for record in records:
             if record.rec_type != "response" or record.http_headers is None:
@@ -37,6 +37,20 @@ def read_warc(data: bytes, *, location: str, max_bytes: int) -> Iterator[RawDocu
             body = record.content_stream().read(max_bytes + 1)
             if len(body) > max_bytes:
                 yield Skipped(source.where(), f"response body over {max_bytes} bytes", "E103")
+                continue
+            record.content_stream().read()
+            # A record cut short still parses: a digest that fails, or that could not be checked
+            # because the block ended early, is what shows it is incomplete.
+            has_digest = record.rec_headers.get_header("WARC-Block-Digest") is not None
+            if record.digest_checker.passed is False or (
+                has_digest and record.digest_checker.passed is None
+            ):
+                problems = "; ".join(record.digest_checker.problems) or "digest mismatch"
+                yield Skipped(
+                    source.where(),
+                    f"the record is truncated or corrupt ({problems}); re-download the archive",
+                    "E102",
+                )
                 continue
             try:
                 decoded = decode(body, where=source.where(), declared=charset_of(content_type))
