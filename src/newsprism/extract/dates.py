@@ -593,22 +593,26 @@ def _canonical_url(tree: HtmlElement) -> str | None:
 
 def _headline_element(tree: HtmlElement, rules: DateRules) -> HtmlElement | None:
     """The page's headline element: the heading that best matches the title the page gives
-    itself (an ``<h1>`` first, then ``<h2>``, ``<h3>``); the first ``<h1>`` when none does."""
+    itself (an ``<h1>`` first, then ``<h2>``, ``<h3>``); the first ``<h1>`` when none does.
+
+    Of headings that match equally, the longest wins: a logo ``<h1>`` with the site's name
+    matches the title's "| Site" part as well as the headline matches the rest.
+    """
     wanted = {word for title in _page_titles(tree) for word in _WORD.findall(title.casefold())}
     first_h1: HtmlElement | None = None
     for tag in ("h1", "h2", "h3"):
-        best: tuple[float, HtmlElement] | None = None
+        best: tuple[float, int, HtmlElement] | None = None
         for heading in tree.iter(tag):
-            words = set(_WORD.findall(heading.text_content().casefold()))
+            words = _WORD.findall(heading.text_content().casefold())
             if not words:
                 continue
             if first_h1 is None and tag == "h1":
                 first_h1 = heading
-            score = len(words & wanted) / len(words)
-            if best is None or score > best[0]:
-                best = (score, heading)
+            score = sum(word in wanted for word in words) / len(words)
+            if best is None or (score, len(words)) > best[:2]:
+                best = (score, len(words), heading)
         if best is not None and best[0] >= rules.headline_title_share:
-            return best[1]
+            return best[2]
     return first_h1
 
 
