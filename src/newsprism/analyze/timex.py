@@ -1,0 +1,908 @@
+"""Time expressions: found in an article's body and normalised against its publication day.
+
+The words come from ``data/timex.toml``; the grammar is a handful of patterns built from them:
+
+    calendar dates     "November 7, 2022", "Nov. 7", "7 November", "2022-11-07"      -> day
+    months             "in June 2021" -> month; "in late April" -> range of days
+    years              "in 2012" -> year; "early 2021" -> range of months; "the 1990s"
+    weekdays           "on Friday", "last Tuesday", "Thursday night"                 -> day
+    day words          "today", "yesterday", "tonight"                               -> day
+    calendar periods   "this week" -> week; "last month" -> month; "earlier this week" -> range
+    counted back       "two days ago" -> day; "more than a year ago" -> open range
+    stretches          "the past two years", "the next three months"                 -> range
+    seasons            "last summer", "spring 2021"                                  -> season
+    durations          "12 years" -> "P12Y"; "roughly 25 minutes" -> "PT25M"
+    clock times        "3 p.m.", "noon"                                              -> time
+
+Values are ISO 8601 strings as :class:`~newsprism.model.TimeExpression` documents them; interval
+ends may have reduced precision ("2022-06/2022-07-29", "since June") or be open ("../2021-07-29",
+"more than a year ago"), as ISO 8601-2 allows. A weekday, a month or a day without a year is
+resolved by the tense of the sentence: the nearest one on or before the publication day, or on or
+after it when the governing verb is in the future tense ("will meet on Friday") or is a verb of
+scheduling. A relative expression with no publication day keeps ``value=None``.
+
+Ambiguous forms count only where the spaCy model also found a date: a bare year ("2012"), a bare
+month name without a preposition, year or part before it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from newsprism.analyze.datafile import DataFile, integer, read_data_file, string, table, words
+from newsprism.errors import ConfigError
+from newsprism.model import Granularity, TimeExpression
+
+__all__ = ["TimeRules", "find_times", "load_time_rules"]
+
+logger = logging.getLogger(__name__)
+
+RULES_FILE = "timex.toml"
+_DATE_LABELS = frozenset({"DATE", "TIME"})
+_OPEN = ".."
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit of duration: ISO designator, multiplier, clock part, precision of a point."""
+
+    designator: str
+    times: int
+    clock: bool
+    granularity: Granularity
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A part of a month or year ("late"): day bounds in a month, month bounds in a year."""
+
+    month_days: tuple[int, int]
+    year_months: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Season:
+    """A season's ISO 8601-2 code and months."""
+
+    code: int
+    months: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRules:
+    """The vocabulary of ``timex.toml`` and the patterns compiled from it.
+
+    Attributes:
+        weekdays: Lower-case name -> ISO weekday.
+        months: Lower-case name or abbreviation -> month number.
+        numbers: Number word -> value.
+        units: Singular and plural unit word -> unit.
+        parts: Part word ("late", "the end of") -> part.
+        seasons: Season word -> season.
+        relative_days: Day word -> offset from the publication day.
+        clock: Clock word -> "HH:MM".
+        lower_bounds: Approximators making "ago" an interval open towards the past.
+        upper_bounds: Approximators making "ago" an interval ending at the publication day.
+        since: Prepositions that make a point an interval up to the publication day.
+        future_auxiliaries: Auxiliaries of the future tense.
+        future_verbs: Lemmas of verbs of scheduling.
+        duration_leads: Words after which "a"/"an" with a unit is a duration.
+        earliest_year: Bare years before this are not dates.
+        latest_year: Bare years after this are not dates.
+        patterns: The compiled patterns, in order of preference for equal lengths.
+        where: The file the rules were read from.
+    """
+
+    weekdays: Mapping[str, int]
+    months: Mapping[str, int]
+    numbers: Mapping[str, float]
+    units: Mapping[str, Unit]
+    parts: Mapping[str, Part]
+    seasons: Mapping[str, Season]
+    relative_days: Mapping[str, int]
+    clock: Mapping[str, str]
+    lower_bounds: frozenset[str]
+    upper_bounds: frozenset[str]
+    since: frozenset[str]
+    future_auxiliaries: frozenset[str]
+    future_verbs: frozenset[str]
+    duration_leads: frozenset[str]
+    earliest_year: int
+    latest_year: int
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    where: str
+
+
+def load_time_rules(path: Path | None = None) -> TimeRules:
+    """Read the time vocabulary and compile the patterns.
+
+    Args:
+        path: A file laid out as ``data/timex.toml``; ``None`` reads the packaged one.
+
+    Raises:
+        ConfigError: A table is missing, an entry has the wrong type or an unknown value; the
+            message names ``file:line``.
+    """
+    file = read_data_file(RULES_FILE, path)
+    weekdays = _numbered(file, "weekdays", 1, 7)
+    full_months = _numbered(file, "months", 1, 12)
+    abbreviations = _numbered(file, "month_abbreviations", 1, 12)
+    numbers = _numbers(file)
+    units = _units(file)
+    parts = _parts(file)
+    seasons = _seasons(file)
+    relative_days = {
+        key.lower(): integer(file, value_table, key, name=f"relative_days.{key}")
+        for value_table in [table(file, "relative_days")]
+        for key in value_table
+    }
+    clock_table = table(file, "clock")
+    clock = {}
+    for key in clock_table:
+        value = string(file, clock_table, key, name=f"clock.{key}")
+        if not re.fullmatch(r"\d{2}:\d{2}", value):
+            raise ConfigError(f'clock.{key} must be "HH:MM", got {value!r}', where=file.at(key))
+        clock[key.lower()] = value
+    approximators = table(file, "approximators")
+    prepositions = table(file, "prepositions")
+    tense = table(file, "tense")
+    years = table(file, "years")
+    durations = table(file, "durations")
+    lower = words(file, approximators, "lower", name="approximators.lower")
+    upper = words(file, approximators, "upper", name="approximators.upper")
+    vague = words(file, approximators, "vague", name="approximators.vague")
+    kept = words(file, prepositions, "kept", name="prepositions.kept")
+    since = words(file, prepositions, "since", name="prepositions.since")
+    vocabulary = _Vocabulary(
+        weekdays=tuple(weekdays),
+        months=tuple(full_months),
+        abbreviations=tuple(abbreviations),
+        numbers=tuple(numbers),
+        units=tuple(units),
+        parts=tuple(parts),
+        seasons=tuple(seasons),
+        relative_days=tuple(relative_days),
+        clock=tuple(clock),
+        approximators=(*lower, *upper, *vague),
+        prepositions=kept,
+    )
+    return TimeRules(
+        weekdays=weekdays,
+        months={**full_months, **abbreviations},
+        numbers=numbers,
+        units=units,
+        parts=parts,
+        seasons=seasons,
+        relative_days=relative_days,
+        clock=clock,
+        lower_bounds=frozenset(w.lower() for w in lower),
+        upper_bounds=frozenset(w.lower() for w in upper),
+        since=frozenset(w.lower() for w in since),
+        future_auxiliaries=frozenset(
+            w.lower() for w in words(file, tense, "future_auxiliaries", name="tense")
+        ),
+        future_verbs=frozenset(w.lower() for w in words(file, tense, "future_verbs", name="tense")),
+        duration_leads=frozenset(
+            w.lower() for w in words(file, durations, "article_leads", name="durations")
+        ),
+        earliest_year=integer(file, years, "earliest", name="years.earliest"),
+        latest_year=integer(file, years, "latest", name="years.latest"),
+        patterns=_compile(vocabulary),
+        where=file.where,
+    )
+
+
+def find_times(
+    doc: Doc, *, published: dt.date | None, rules: TimeRules
+) -> tuple[TimeExpression, ...]:
+    """Find and normalise the time expressions of a parsed text.
+
+    Args:
+        doc: The parsed article body; offsets of the results index into ``doc.text``.
+        published: The publication day that relative expressions are resolved against; with
+            ``None`` they keep ``value=None`` and ``anchor=None``.
+        rules: The vocabulary and patterns (:func:`load_time_rules`).
+
+    Returns:
+        Non-overlapping expressions in text order; where two overlap, the longer wins.
+    """
+    text = doc.text
+    date_chars = _entity_chars(doc)
+    found: list[tuple[int, int, int, _Reading]] = []
+    for order, (kind, pattern) in enumerate(rules.patterns):
+        for match in pattern.finditer(text):
+            if match.end() == match.start():
+                continue
+            reading = _READERS[kind](match, _Context(doc, rules, published, date_chars))
+            if reading is not None:
+                found.append((match.start(), match.end(), order, reading))
+    chosen: list[tuple[int, int, _Reading]] = []
+    for start, end, _order, reading in sorted(found, key=lambda f: (f[0] - f[1], f[2], f[0])):
+        if all(end <= s or start >= e for s, e, _ in chosen):
+            chosen.append((start, end, reading))
+    results = []
+    for start, end, reading in sorted(chosen, key=lambda c: c[0]):
+        relative = reading.relative
+        results.append(
+            TimeExpression(
+                start=start,
+                end=end,
+                text=text[start:end],
+                value=reading.value,
+                granularity=reading.granularity,
+                anchor=published if relative and published is not None else None,
+                relative=relative,
+            )
+        )
+    return tuple(results)
+
+
+# --- reading matches --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    value: str | None
+    granularity: Granularity
+    relative: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    doc: Doc
+    rules: TimeRules
+    published: dt.date | None
+    date_chars: frozenset[int]
+
+    def tense(self, start: int, end: int) -> str | None:
+        return _tense(self.doc, start, end, self.rules)
+
+    def in_date_entity(self, start: int, end: int) -> bool:
+        return all(i in self.date_chars for i in range(start, end))
+
+    def noun_follows(self, start: int, end: int) -> bool:
+        """Whether a noun follows ``start:end`` ("in 2000 cases": a count, not a year)."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or span.end >= len(self.doc):
+            return False
+        return self.doc[span.end].pos_ in ("NOUN", "PROPN")
+
+
+def _read_iso(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    day = _day(int(match["y"]), int(match["m"]), int(match["d"]))
+    return _since(match, ctx, _Reading(day.isoformat(), Granularity.DAY, False)) if day else None
+
+
+def _read_day(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    month = ctx.rules.months[match["mon"].lower().rstrip(".")]
+    day_number = int(match["d"])
+    if match["y"]:
+        day = _day(int(match["y"]), month, day_number)
+        return (
+            _since(match, ctx, _Reading(day.isoformat(), Granularity.DAY, False)) if day else None
+        )
+    if day_number > calendar.monthrange(2000, month)[1]:
+        return None
+    if ctx.published is None:
+        return _Reading(None, Granularity.DAY, True)
+    year = _year_for(ctx.published, month, day_number, ctx.tense(match.start(), match.end()))
+    day = _day(year, month, day_number)
+    return _since(match, ctx, _Reading(day.isoformat() if day else None, Granularity.DAY, True))
+
+
+def _read_month(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    month = ctx.rules.months[match["mon"].lower()]
+    part = ctx.rules.parts[_words_of(match["part"])] if match["part"] else None
+    relation = match["rel"].lower() if match["rel"] else None
+    has_context = bool(match["y"] or part or relation or match["prep"])
+    if not has_context and not ctx.in_date_entity(match.start("mon"), match.end("mon")):
+        return None
+    granularity = Granularity.RANGE if part else Granularity.MONTH
+    if match["y"]:
+        year, relative = int(match["y"]), False
+    elif ctx.published is None:
+        return _Reading(None, granularity, True)
+    else:
+        year, relative = _month_year(ctx, match, month, relation), True
+    if part is None:
+        return _since(match, ctx, _Reading(f"{year:04d}-{month:02d}", granularity, relative))
+    last = calendar.monthrange(year, month)[1]
+    first_day = dt.date(year, month, part.month_days[0])
+    last_day = dt.date(year, month, min(part.month_days[1], last))
+    return _since(match, ctx, _Reading(_interval(first_day, last_day), granularity, relative))
+
+
+def _read_year(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    year = int(match["y"])
+    if not ctx.rules.earliest_year <= year <= ctx.rules.latest_year:
+        return None
+    if match["part"]:
+        part = ctx.rules.parts[_words_of(match["part"])]
+        value = f"{year:04d}-{part.year_months[0]:02d}/{year:04d}-{part.year_months[1]:02d}"
+        return _since(match, ctx, _Reading(value, Granularity.RANGE, False))
+    if not ctx.in_date_entity(match.start("y"), match.end("y")) and (
+        not match["prep"] or ctx.noun_follows(match.start("y"), match.end("y"))
+    ):
+        return None
+    return _since(match, ctx, _Reading(f"{year:04d}", Granularity.YEAR, False))
+
+
+def _read_decade(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    first = int(match["decade"])
+    if not ctx.rules.earliest_year <= first <= ctx.rules.latest_year:
+        return None
+    return _Reading(f"{first:04d}/{first + 9:04d}", Granularity.RANGE, False)
+
+
+def _read_weekday(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    if ctx.published is None:
+        return _Reading(None, Granularity.DAY, True)
+    weekday = ctx.rules.weekdays[match["wd"].lower()]
+    relation = match["rel"].lower() if match["rel"] else None
+    published = ctx.published
+    back = (published.isoweekday() - weekday) % 7
+    if relation == "last":
+        day = published - dt.timedelta(days=back or 7)
+    elif relation == "next":
+        day = published + dt.timedelta(days=(weekday - published.isoweekday()) % 7 or 7)
+    elif relation == "this":
+        day = published + dt.timedelta(days=weekday - published.isoweekday())
+    elif ctx.tense(match.start(), match.end()) == "future":
+        day = published + dt.timedelta(days=(weekday - published.isoweekday()) % 7)
+    else:
+        day = published - dt.timedelta(days=back)
+    return _since(match, ctx, _Reading(day.isoformat(), Granularity.DAY, True))
+
+
+def _read_day_word(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    if ctx.published is None:
+        return _Reading(None, Granularity.DAY, True)
+    offset = ctx.rules.relative_days[_words_of(match["dayword"])]
+    day = ctx.published + dt.timedelta(days=offset)
+    return _since(match, ctx, _Reading(day.isoformat(), Granularity.DAY, True))
+
+
+def _read_period(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    relation = match["rel"].lower()
+    period = match["per"].lower()
+    edge = match["edge"].lower() if match["edge"] else None
+    season = ctx.rules.seasons.get(period)
+    granularity = _period_granularity(period, relation, edge, season is not None)
+    if ctx.published is None:
+        return _Reading(None, granularity, True)
+    published = ctx.published
+    shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(relation, 0)
+    if season is not None:
+        return _Reading(_season_value(published, season, shift), granularity, True)
+    unit = ctx.rules.units.get(period)
+    if relation in ("past", "previous") and unit is not None:
+        # "the past week" is the seven days up to publication, not the calendar week before.
+        return _Reading(_interval(_minus(published, unit, 1), published), granularity, True)
+    first, last = _period_bounds(published, period, shift)
+    if edge == "earlier":
+        return _Reading(_interval(first, min(last, published)), granularity, True)
+    if edge == "later":
+        return _Reading(_interval(max(first, published), last), granularity, True)
+    if period in ("week", "weekend"):
+        return _Reading(_interval(first, last), granularity, True)
+    if period == "month":
+        return _Reading(f"{first.year:04d}-{first.month:02d}", granularity, True)
+    return _Reading(f"{first.year:04d}", granularity, True)
+
+
+def _read_ago(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    count = _number(match["num"], ctx.rules)
+    unit = ctx.rules.units[match["unit"].lower()]
+    bound = _words_of(match["approx"]) if match["approx"] else None
+    granularity = unit.granularity
+    if unit.clock:
+        granularity = Granularity.DAY
+    if bound in ctx.rules.lower_bounds or bound in ctx.rules.upper_bounds:
+        granularity = Granularity.RANGE
+    if count is None:
+        return None
+    if ctx.published is None:
+        return _Reading(None, granularity, True)
+    published = ctx.published
+    point = _minus(published, unit, count)
+    if bound in ctx.rules.lower_bounds:
+        return _Reading(f"{_OPEN}/{point.isoformat()}", granularity, True)
+    if bound in ctx.rules.upper_bounds:
+        return _Reading(_interval(point, published), granularity, True)
+    return _Reading(_point(point, granularity), granularity, True)
+
+
+def _read_stretch(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    count = _number(match["num"], ctx.rules)
+    unit = ctx.rules.units[match["unit"].lower()]
+    if count is None or unit.clock:
+        return None
+    if ctx.published is None:
+        return _Reading(None, Granularity.RANGE, True)
+    published = ctx.published
+    if match["rel"].lower() in ("next", "coming"):
+        return _Reading(
+            _interval(published, _minus(published, unit, -count)), Granularity.RANGE, True
+        )
+    return _Reading(_interval(_minus(published, unit, count), published), Granularity.RANGE, True)
+
+
+def _read_season(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    season = ctx.rules.seasons[match["season"].lower()]
+    if match["y"]:
+        return _Reading(f"{int(match['y']):04d}-{season.code}", Granularity.SEASON, False)
+    if not (match["prep"] and match["the"]):
+        # A bare "spring" or "the fall" is as often no time at all.
+        return None
+    if ctx.published is None:
+        return _Reading(None, Granularity.SEASON, True)
+    shift = 1 if ctx.tense(match.start(), match.end()) == "future" else -1
+    if _season_instance(ctx.published, season, 0, containing_only=True) is not None:
+        shift = 0
+    return _Reading(_season_value(ctx.published, season, shift), Granularity.SEASON, True)
+
+
+def _read_duration(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    count = _number(match["num"], ctx.rules)
+    if count is None or count <= 0:
+        return None
+    if match["num"].lower() in ("a", "an") and not match["approx"]:
+        # "a day" is as often a rate ("twice a day") as a duration: only after a preposition
+        # of duration ("for a year").
+        before = match.string[: match.start()].split()
+        if not before or before[-1].lower() not in ctx.rules.duration_leads:
+            return None
+    unit = ctx.rules.units[match["unit"].lower()]
+    amount = count * unit.times
+    number = str(int(amount)) if float(amount).is_integer() else f"{amount:g}"
+    value = f"PT{number}{unit.designator}" if unit.clock else f"P{number}{unit.designator}"
+    return _Reading(value, Granularity.DURATION, False)
+
+
+def _read_clock(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    if match["clockword"]:
+        return _Reading(f"T{ctx.rules.clock[match['clockword'].lower()]}", Granularity.TIME, False)
+    hour = int(match["h"])
+    minute = int(match["min"] or 0)
+    if not 1 <= hour <= 12 or minute > 59:
+        return None
+    pm = match["ampm"].lower().startswith("p")
+    hour = hour % 12 + (12 if pm else 0)
+    return _Reading(f"T{hour:02d}:{minute:02d}", Granularity.TIME, False)
+
+
+_READERS: dict[str, Callable[[re.Match[str], _Context], _Reading | None]] = {
+    "iso": _read_iso,
+    "day": _read_day,
+    "day_first": _read_day,
+    "month": _read_month,
+    "year": _read_year,
+    "decade": _read_decade,
+    "weekday": _read_weekday,
+    "dayword": _read_day_word,
+    "period": _read_period,
+    "ago": _read_ago,
+    "stretch": _read_stretch,
+    "season": _read_season,
+    "duration": _read_duration,
+    "clock": _read_clock,
+}
+
+
+def _since(match: re.Match[str], ctx: _Context, reading: _Reading) -> _Reading:
+    """Make "since <point>" the interval from the point to the publication day."""
+    prep = match.groupdict().get("prep")
+    if not prep or _words_of(prep) not in ctx.rules.since:
+        return reading
+    if reading.value is None:
+        return _Reading(None, Granularity.RANGE, reading.relative)
+    start = reading.value.split("/")[0]
+    if ctx.published is None:
+        return _Reading(f"{start}/{_OPEN}", Granularity.RANGE, reading.relative)
+    return _Reading(f"{start}/{ctx.published.isoformat()}", Granularity.RANGE, True)
+
+
+# --- calendar arithmetic ----------------------------------------------------------------------
+
+
+def _day(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _interval(first: dt.date, last: dt.date) -> str:
+    return f"{first.isoformat()}/{last.isoformat()}"
+
+
+def _year_for(published: dt.date, month: int, day: int, tense: str | None) -> int:
+    """The year of a month and day without one, by tense; nearest when the tense is silent."""
+    candidates = [published.year - 1, published.year, published.year + 1]
+    dated = [
+        (year, _day(year, month, min(day, calendar.monthrange(year, month)[1])))
+        for year in candidates
+    ]
+    usable = [(year, day_) for year, day_ in dated if day_ is not None]
+    if tense == "future":
+        return min((y for y, d in usable if d >= published), default=published.year)
+    if tense == "past":
+        return max((y for y, d in usable if d <= published), default=published.year)
+    return min(usable, key=lambda yd: (abs((yd[1] - published).days), yd[1] > published))[0]
+
+
+def _month_year(ctx: _Context, match: re.Match[str], month: int, relation: str | None) -> int:
+    published = ctx.published
+    assert published is not None
+    current = published.year * 12 + published.month - 1
+    if relation == "this":
+        return published.year
+    if relation == "last":
+        return published.year if month < published.month else published.year - 1
+    if relation == "next":
+        return published.year if month > published.month else published.year + 1
+    tense = ctx.tense(match.start(), match.end())
+    options = [
+        (year, year * 12 + month - 1)
+        for year in (published.year - 1, published.year, published.year + 1)
+    ]
+    if tense == "future":
+        return min((y for y, index in options if index >= current), default=published.year)
+    if tense == "past":
+        return max((y for y, index in options if index <= current), default=published.year)
+    return min(options, key=lambda yi: (abs(yi[1] - current), yi[1] > current))[0]
+
+
+def _period_granularity(period: str, relation: str, edge: str | None, season: bool) -> Granularity:
+    if season:
+        return Granularity.SEASON
+    if edge is not None or relation in ("past", "previous") or period == "weekend":
+        return Granularity.RANGE
+    return {"week": Granularity.WEEK, "month": Granularity.MONTH}.get(period, Granularity.YEAR)
+
+
+def _period_bounds(published: dt.date, period: str, shift: int) -> tuple[dt.date, dt.date]:
+    """First and last day of the calendar week, weekend, month or year ``shift`` periods away."""
+    if period in ("week", "weekend"):
+        monday = (
+            published - dt.timedelta(days=published.isoweekday() - 1) + dt.timedelta(weeks=shift)
+        )
+        if period == "weekend":
+            return monday + dt.timedelta(days=5), monday + dt.timedelta(days=6)
+        return monday, monday + dt.timedelta(days=6)
+    if period == "month":
+        index = published.year * 12 + published.month - 1 + shift
+        year, month = divmod(index, 12)
+        return dt.date(year, month + 1, 1), dt.date(
+            year, month + 1, calendar.monthrange(year, month + 1)[1]
+        )
+    year = published.year + shift
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _minus(published: dt.date, unit: Unit, count: float) -> dt.date:
+    """The day ``count`` units before ``published`` (after it for a negative count)."""
+    amount = count * unit.times
+    if unit.clock:
+        return published
+    if unit.designator == "D":
+        return published - dt.timedelta(days=round(amount))
+    if unit.designator == "W":
+        return published - dt.timedelta(weeks=amount)
+    months = round(amount * 12) if unit.designator == "Y" else round(amount)
+    index = published.year * 12 + published.month - 1 - months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(published.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _point(day: dt.date, granularity: Granularity) -> str:
+    if granularity == Granularity.YEAR:
+        return f"{day.year:04d}"
+    if granularity == Granularity.MONTH:
+        return f"{day.year:04d}-{day.month:02d}"
+    if granularity == Granularity.WEEK:
+        monday = day - dt.timedelta(days=day.isoweekday() - 1)
+        return _interval(monday, monday + dt.timedelta(days=6))
+    return day.isoformat()
+
+
+def _season_value(published: dt.date, season: Season, shift: int) -> str:
+    """The season ``shift`` instances from the one holding the publication day (or the nearest
+    one when none holds it), as "YYYY-<code>"; a winter is dated by the year of its December."""
+    found = _season_instance(published, season, shift, containing_only=False)
+    assert found is not None
+    return f"{found:04d}-{season.code}"
+
+
+def _season_instance(
+    published: dt.date, season: Season, shift: int, *, containing_only: bool
+) -> int | None:
+    instances = []
+    first_month, last_month = season.months[0], season.months[-1]
+    for year in range(published.year - 2, published.year + 2):
+        end_year = year + 1 if last_month < first_month else year
+        start = dt.date(year, first_month, 1)
+        end = dt.date(end_year, last_month, calendar.monthrange(end_year, last_month)[1])
+        instances.append((year, start, end))
+    holding = [year for year, start, end in instances if start <= published <= end]
+    if containing_only:
+        return holding[0] if holding else None
+    if shift < 0:
+        return max(year for year, _start, end in instances if end < published)
+    if shift > 0:
+        return min(year for year, start, _end in instances if start > published)
+    if holding:
+        return holding[0]
+    return min(
+        instances, key=lambda i: min(abs((i[1] - published).days), abs((i[2] - published).days))
+    )[0]
+
+
+# --- tense ------------------------------------------------------------------------------------
+
+
+def _tense(doc: Doc, start: int, end: int, rules: TimeRules) -> str | None:
+    """ "future", "past" or ``None`` for the verb governing the characters ``start:end``.
+
+    The governing verb is the first verb above the expression; non-finite verbs ("to meet") are
+    passed over to the finite verb above them, and a verb of scheduling on the way makes it
+    future ("plans to meet on Friday").
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    token: Token = span.root
+    while True:
+        if token.lemma_.lower() in rules.future_verbs:
+            return "future"
+        if token.pos_ in ("VERB", "AUX"):
+            found = _finite_tense(token, rules)
+            if found != "nonfinite":
+                return found
+        if token.head.i == token.i:
+            return None
+        token = token.head
+
+
+def _finite_tense(verb: Token, rules: TimeRules) -> str | None:
+    auxiliaries = [child for child in verb.children if child.dep_ in ("aux", "auxpass")]
+    if any(aux.lower_ in rules.future_auxiliaries for aux in auxiliaries):
+        return "future"
+    if any(aux.lemma_.lower() == "have" for aux in auxiliaries):
+        return "past"
+    finite = [aux for aux in auxiliaries if aux.tag_ in ("VBD", "VBZ", "VBP", "MD")]
+    carrier = finite[0] if finite else verb
+    if carrier.tag_ == "VBD":
+        return "past"
+    if carrier.tag_ in ("VBZ", "VBP", "MD"):
+        return None
+    return "nonfinite"
+
+
+# --- numbers and words ------------------------------------------------------------------------
+
+
+def _number(text: str, rules: TimeRules) -> float | None:
+    text = _words_of(text)
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    if text in rules.numbers:
+        return rules.numbers[text]
+    parts = text.split("-")
+    if len(parts) == 2 and all(part in rules.numbers for part in parts):
+        return rules.numbers[parts[0]] + rules.numbers[parts[1]]
+    return None
+
+
+def _words_of(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _entity_chars(doc: Doc) -> frozenset[int]:
+    chars: set[int] = set()
+    for entity in doc.ents:
+        if entity.label_ in _DATE_LABELS:
+            chars.update(range(entity.start_char, entity.end_char))
+    return frozenset(chars)
+
+
+# --- patterns ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    weekdays: tuple[str, ...]
+    months: tuple[str, ...]
+    abbreviations: tuple[str, ...]
+    numbers: tuple[str, ...]
+    units: tuple[str, ...]
+    parts: tuple[str, ...]
+    seasons: tuple[str, ...]
+    relative_days: tuple[str, ...]
+    clock: tuple[str, ...]
+    approximators: tuple[str, ...]
+    prepositions: tuple[str, ...]
+
+
+def _alternation(items: Iterable[str], *, capitalised: bool = False) -> str:
+    forms = sorted({item.lower() for item in items}, key=len, reverse=True)
+    escaped = [re.escape(form).replace(r"\ ", r"\s+") for form in forms]
+    if capitalised:
+        # Names of months and days must be capitalised: "May" the month, not "may" the verb.
+        return "(?-i:" + "|".join(form[:1].upper() + form[1:] for form in escaped) + ")"
+    return "(?:" + "|".join(escaped) + ")"
+
+
+def _compile(v: _Vocabulary) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    prep = rf"(?:\b(?P<prep>{_alternation(v.prepositions)})\s+)?"
+    month = _alternation(v.months, capitalised=True)
+    abbreviation = _alternation(v.abbreviations, capitalised=True) + r"\.?"
+    weekday = _alternation(v.weekdays, capitalised=True)
+    number_word = _alternation(v.numbers)
+    number = rf"(?P<num>\d+(?:\.\d+)?|{number_word}(?:-{number_word})?)"
+    unit = rf"(?P<unit>{_alternation(v.units)})"
+    part = rf"(?P<part>{_alternation(v.parts)})"
+    approx = rf"(?:(?P<approx>{_alternation(v.approximators)})\s+)?"
+    year = r"(?P<y>\d{4})"
+    ordinal = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
+    sources = [
+        ("iso", rf"{prep}\b(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})\b"),
+        (
+            "day",
+            rf"{prep}\b(?:{weekday},?\s+)?(?P<mon>{month}|{abbreviation})\s+{ordinal}\b"
+            rf"(?:,?\s+{year}\b)?",
+        ),
+        ("day_first", rf"{prep}\b{ordinal}\s+(?:of\s+)?(?P<mon>{month})\b(?:,?\s+{year}\b)?"),
+        (
+            "month",
+            rf"{prep}\b(?:(?P<rel>last|this|next)\s+)?(?:{part}(?:\s+|-))?(?P<mon>{month})\b"
+            rf"(?:,?\s+(?:of\s+)?{year}\b)?",
+        ),
+        ("year", rf"{prep}\b(?:{part}(?:\s+|-))?{year}\b(?!\s*(?:-|–)\s*\d)"),
+        ("decade", r"\bthe\s+(?P<decade>\d{3}0)s\b"),
+        (
+            "weekday",
+            rf"{prep}\b(?:(?P<rel>last|this|next)\s+)?(?P<wd>{weekday})\b"
+            r"(?:\s+(?:morning|afternoon|evening|night))?",
+        ),
+        ("dayword", rf"{prep}\b(?P<dayword>{_alternation(v.relative_days)})\b"),
+        (
+            "period",
+            rf"\b(?:(?P<edge>earlier|later)\s+)?(?:the\s+)?(?P<rel>this|last|next|past|previous"
+            rf"|coming)\s+(?P<per>week|weekend|month|year|{_alternation(v.seasons)})\b",
+        ),
+        ("ago", rf"\b{approx}{number}\s+{unit}\s+ago\b"),
+        (
+            "stretch",
+            rf"\b(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+{number}\s+{unit}\b",
+        ),
+        (
+            "season",
+            rf"{prep}\b(?:(?P<the>the)\s+)?(?P<season>{_alternation(v.seasons)})\b"
+            rf"(?:\s+(?:of\s+)?{year}\b)?",
+        ),
+        (
+            "duration",
+            rf"\b{approx}{number}"
+            rf"(?:\s+|-){unit}\b(?!(?:\s+|-)(?:old|ago)\b)",
+        ),
+        (
+            "clock",
+            rf"{prep}(?:\b(?P<h>\d{{1,2}})(?::(?P<min>\d{{2}}))?\s*(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b)"
+            rf"|\b(?P<clockword>{_alternation(v.clock)})\b)",
+        ),
+    ]
+    return tuple((kind, re.compile(source, re.IGNORECASE)) for kind, source in sources)
+
+
+# --- loading helpers --------------------------------------------------------------------------
+
+
+def _numbered(file: DataFile, name: str, low: int, high: int) -> dict[str, int]:
+    entries = table(file, name)
+    result = {}
+    for key in entries:
+        value = integer(file, entries, key, name=f"{name}.{key}", minimum=low)
+        if value > high:
+            raise ConfigError(
+                f"{name}.{key} must be at most {high}, got {value}", where=file.at(key)
+            )
+        result[key.lower()] = value
+    return result
+
+
+def _numbers(file: DataFile) -> dict[str, float]:
+    entries = table(file, "numbers")
+    result: dict[str, float] = {}
+    for key in entries:
+        result[_words_of(key)] = integer(file, entries, key, name=f"numbers.{key}", minimum=1)
+    return result
+
+
+def _units(file: DataFile) -> dict[str, Unit]:
+    result: dict[str, Unit] = {}
+    for name, entry in table(file, "units").items():
+        if not isinstance(entry, dict):
+            raise ConfigError(f"units.{name} must be a table", where=file.at(name))
+        designator = string(file, entry, "designator", name=f"units.{name}.designator")
+        clock = entry.get("clock", False)
+        if designator not in ("Y", "M", "W", "D", "H", "S") or not isinstance(clock, bool):
+            raise ConfigError(
+                f"units.{name}: designator must be one of Y M W D H S and clock true or false",
+                where=file.at(name),
+            )
+        times = (
+            integer(file, entry, "times", name=f"units.{name}.times", minimum=1)
+            if "times" in entry
+            else 1
+        )
+        granularity = _granularity(file, entry, name)
+        unit = Unit(designator=designator, times=times, clock=clock, granularity=granularity)
+        result[name.lower()] = unit
+        result[string(file, entry, "plural", name=f"units.{name}.plural").lower()] = unit
+    return result
+
+
+def _granularity(file: DataFile, entry: dict[str, Any], name: str) -> Granularity:
+    value = string(file, entry, "granularity", name=f"units.{name}.granularity")
+    try:
+        return Granularity(value)
+    except ValueError as exc:
+        known = ", ".join(g.value for g in Granularity)
+        raise ConfigError(
+            f"units.{name}.granularity {value!r} is not one of {known}", where=file.at(name)
+        ) from exc
+
+
+def _parts(file: DataFile) -> dict[str, Part]:
+    result: dict[str, Part] = {}
+    for name, entry in table(file, "parts").items():
+        if not isinstance(entry, dict):
+            raise ConfigError(f"parts.{name} must be a table", where=file.at(name))
+        bounds = []
+        for key, high in (("month_days", 31), ("year_months", 12)):
+            pair = entry.get(key)
+            if (
+                not isinstance(pair, list)
+                or len(pair) != 2
+                or not all(isinstance(n, int) and 1 <= n <= high for n in pair)
+                or pair[0] > pair[1]
+            ):
+                raise ConfigError(
+                    f"parts.{name}.{key} must be [first, last] within 1..{high}",
+                    where=file.at(name),
+                )
+            bounds.append((pair[0], pair[1]))
+        part = Part(month_days=bounds[0], year_months=bounds[1])
+        for word in words(file, entry, "words", name=f"parts.{name}.words"):
+            result[_words_of(word)] = part
+    return result
+
+
+def _seasons(file: DataFile) -> dict[str, Season]:
+    result: dict[str, Season] = {}
+    for name, entry in table(file, "seasons").items():
+        months = entry.get("months") if isinstance(entry, dict) else None
+        code = entry.get("code") if isinstance(entry, dict) else None
+        if (
+            not isinstance(code, int)
+            or not 21 <= code <= 24
+            or not isinstance(months, list)
+            or not months
+            or not all(isinstance(m, int) and 1 <= m <= 12 for m in months)
+        ):
+            raise ConfigError(
+                f"seasons.{name} must be {{ code = 21..24, months = [month numbers] }}",
+                where=file.at(name),
+            )
+        result[name.lower()] = Season(code=code, months=tuple(months))
+    return result
