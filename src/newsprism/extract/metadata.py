@@ -59,7 +59,7 @@ _LANGUAGE = re.compile(r"^([a-z]{2})(?:$|[-_])", re.IGNORECASE)
 # Not a name: a handle or address, a domain ("symple.ch"), a label or bracket left in.
 _NOT_A_NAME = re.compile(r"@|[:()\[\]{}<>=+*#]")
 _DOMAIN = re.compile(r"https?:|www\.|[a-z0-9]\.[a-z]{2,}\b")
-_NAME_STRIP = " ,;:|-–—·•/()[]~*_\"'“”„«»"
+_NAME_STRIP = " ,;:|-–—·•/()[]~*_\"'“”„«»©"
 # What ends the names in a byline: a separator, a date, "on"/"am" before a date, a role.
 _BYLINE_TAIL = re.compile(r"\s*(?:[|•·/→]|\s[-–—]|,\s*(?=\S*\d)|\d)")
 _HCARD = re.compile(r"(?:^|\s)(?:vcard|fn)(?:$|\s)")
@@ -449,7 +449,9 @@ def _field_names(
         if _folded(group) in excluded:
             continue  # the site's own name, whatever joins its words ("Jobs & Hire")
         found: list[str] = []
-        pieces = [_tidy_name(piece, rules) for piece in _split_names(group)]
+        pieces = [
+            _without_site(_tidy_name(piece, rules), excluded) for piece in _split_names(group)
+        ]
         for index, name in enumerate(pieces):
             verdict = _judge(name, explicit=explicit, excluded=excluded, rules=rules)
             if verdict is _Verdict.ORGANISATION and index < len(pieces) - 1:
@@ -459,6 +461,14 @@ def _field_names(
                 found.append(name)
         names.extend(found)
     return names
+
+
+def _without_site(name: str, excluded: set[str]) -> str:
+    """A name without the site's name after it ("Adam Aaronson PhillyVoice")."""
+    words = name.split()
+    while len(words) > 1 and _folded(words[-1]) in excluded:
+        words.pop()
+    return " ".join(words)
 
 
 def _is_full_name(name: str) -> bool:
