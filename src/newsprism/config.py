@@ -70,6 +70,15 @@ class StoreSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AnalyzeSettings:
+    """Analysis of article bodies (entities, references, time expressions)."""
+
+    batch_size: int = 32
+    pronoun_window_sentences: int = 3
+    nominal_window_sentences: int = 8
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings, one section per stage."""
 
@@ -79,6 +88,7 @@ class Settings:
     extract: ExtractSettings
     store: StoreSettings
     sources: tuple[str, ...] = field(default=("defaults.toml",))
+    analyze: AnalyzeSettings = field(default=AnalyzeSettings())
 
 
 def load_settings(
@@ -114,6 +124,7 @@ def load_settings(
         extract=ExtractSettings(**merged["extract"]),
         store=StoreSettings(**merged["store"]),
         sources=tuple(sources),
+        analyze=AnalyzeSettings(**merged["analyze"]),
     )
 
 
