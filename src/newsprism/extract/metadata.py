@@ -8,8 +8,10 @@ Each value comes from what the page states, never from a guess:
   the site's name cut off ("Headline | Site");
 * standfirst: the description the page gives (``og:description``, ``description``, JSON-LD);
 * authors: explicit author markup only, in order of trust: JSON-LD ``author`` persons, author
-  meta fields, microdata ``itemprop="author"``, ``rel="author"`` links, byline elements. Names
-  of organisations, of the site itself and placeholders ("admin", "Redaktion") are dropped;
+  meta fields, microdata ``itemprop="author"``, ``rel="author"`` links, links to an author page
+  ("/author/jane-doe/"), byline elements (class "byline", "author"), short texts opening with a
+  byline label ("By …", "Von …"). Names of organisations, of the site itself and placeholders
+  ("admin", "Redaktion") are dropped;
 * site name: ``og:site_name``, else the JSON-LD publisher or web site name;
 * language: the ISO 639-1 code of ``<html lang>`` or the language meta fields;
 * published: :func:`newsprism.extract.dates.find_published_date`.
@@ -60,12 +62,14 @@ _LANGUAGE = re.compile(r"^([a-z]{2})(?:$|[-_])", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"@|[:()\[\]{}<>=+*#]")
 _DOMAIN = re.compile(r"https?:|www\.|[a-z0-9]\.[a-z]{2,}\b")
 _NAME_STRIP = " ,;:|-–—·•/()[]~*_\"'“”„«»©"
-# What ends the names in a byline: a separator, a date, "on"/"am" before a date, a role.
+# What ends the names in a byline: a separator, a dash, a comma before a date, a digit.
 _BYLINE_TAIL = re.compile(r"\s*(?:[|•·/→]|\s[-–—]|,\s*(?=\S*\d)|\d)")
 _HCARD = re.compile(r"(?:^|\s)(?:vcard|fn)(?:$|\s)")
 _PAGE_TAGS = frozenset({"article", "main", "body", "html"})
 _NO_BYLINE_TAGS = frozenset({"meta", "link", "script", "style", "body", "html", "head", "img"})
 _TEXT_TAGS = ("p", "span", "div", "li", "em", "i", "strong", "b", "small", "address", "td")
+# A full name has at least this many capitalised words ("Jane Doe").
+_FULL_NAME_WORDS = 2
 # Separators between several names in one author field.
 _GROUPS = re.compile(r"\s*(?:;|\s[|/]\s|\s[-–—]\s)\s*")
 _NAME_LIST = re.compile(r"\s*(?:\s(?:and|und|et|и)\s|&)\s*", re.IGNORECASE)
@@ -125,6 +129,8 @@ class MetadataRules:
     language_names: tuple[str, ...]
     article_types: frozenset[str]
     publisher_types: frozenset[str]
+    publisher_names: tuple[str, ...]
+    placeholder_fragments: tuple[str, ...]
     byline_label: re.Pattern[str]
     placeholders: frozenset[str]
     organisation_words: frozenset[str]
@@ -221,11 +227,9 @@ def default_metadata_rules() -> MetadataRules:
 def _gather(tree: HtmlElement, url: str | None) -> _Page:
     meta: dict[str, list[str]] = {}
     for element in tree.iter("meta"):
-        name = (
-            (element.get("property") or element.get("name") or element.get("itemprop") or "")
-            .strip()
-            .lower()
-        )
+        # Microdata (itemprop) is read with its item scope, in _microdata_authors: a review's
+        # itemprop="author" is not the article's.
+        name = (element.get("property") or element.get("name") or "").strip().lower()
         if not name and element.get("http-equiv"):
             name = (element.get("http-equiv") or "").strip().lower()
         content = _clean(element.get("content"))
@@ -405,14 +409,13 @@ def _authors(page: _Page, site_name: str | None, rules: MetadataRules) -> tuple[
     names (two or more capitalised words) wins; failing that, the first that gives any name
     (a user name such as "jancak" in the page's own author field).
     """
-    excluded = _site_labels(page, site_name) | {
-        _folded(name) for name in _publisher_names(page, rules) if name
-    }
+    publishers = {_folded(name) for name in _publisher_names(page, rules) if name}
+    excluded = _site_labels(page, site_name) | publishers
     sources: tuple[tuple[Iterable[tuple[str, bool]], bool], ...] = (
         (_jsonld_authors(page, rules), False),
         (_meta_authors(page, rules), False),
         (_microdata_authors(page, rules), False),
-        (_rel_authors(page, rules), True),
+        (_rel_authors(page), True),
         (_author_links(page, rules), False),
         (_byline_authors(page, rules), True),
         (_labelled_bylines(page, rules), True),
@@ -421,7 +424,9 @@ def _authors(page: _Page, site_name: str | None, rules: MetadataRules) -> tuple[
     for fields, first_only in sources:
         names: list[str] = []
         for raw, explicit in fields:
-            found = _field_names(raw, explicit=explicit, excluded=excluded, rules=rules)
+            found = _field_names(
+                raw, explicit=explicit, excluded=excluded, publishers=publishers, rules=rules
+            )
             names.extend(found)
             if names and first_only:
                 break
@@ -435,7 +440,12 @@ def _authors(page: _Page, site_name: str | None, rules: MetadataRules) -> tuple[
 
 
 def _field_names(
-    raw: str, *, explicit: bool, excluded: set[str], rules: MetadataRules
+    raw: str,
+    *,
+    explicit: bool,
+    excluded: set[str],
+    publishers: set[str],
+    rules: MetadataRules,
 ) -> list[str]:
     """The person names in one author field.
 
@@ -450,7 +460,7 @@ def _field_names(
             continue  # the site's own name, whatever joins its words ("Jobs & Hire")
         found: list[str] = []
         pieces = [
-            _without_site(_tidy_name(piece, rules), excluded) for piece in _split_names(group)
+            _without_site(_tidy_name(piece, rules), publishers) for piece in _split_names(group)
         ]
         for index, name in enumerate(pieces):
             verdict = _judge(name, explicit=explicit, excluded=excluded, rules=rules)
@@ -463,17 +473,20 @@ def _field_names(
     return names
 
 
-def _without_site(name: str, excluded: set[str]) -> str:
-    """A name without the site's name after it ("Adam Aaronson PhillyVoice")."""
+def _without_site(name: str, publishers: set[str]) -> str:
+    """A name without the publisher's name after it ("Adam Aaronson PhillyVoice"); the host
+    is not used, as a personal blog's host is its author's surname (lemire.me)."""
     words = name.split()
-    while len(words) > 1 and _folded(words[-1]) in excluded:
+    while len(words) > 1 and _folded(words[-1]) in publishers:
         words.pop()
     return " ".join(words)
 
 
 def _is_full_name(name: str) -> bool:
+    """Two or more capitalised words: a name as a byline prints it, not a user name."""
     words = name.split()
-    return len(words) >= 2 and sum(word[:1].isupper() for word in words) >= 2
+    capitalised = sum(word[:1].isupper() for word in words)
+    return len(words) >= _FULL_NAME_WORDS and capitalised >= _FULL_NAME_WORDS
 
 
 def _jsonld_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bool]]:
@@ -497,7 +510,7 @@ def _publisher_names(page: _Page, rules: MetadataRules) -> Iterator[str]:
         publisher = _resolve(page, item.get("publisher"))
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             yield publisher["name"]
-    for name in ("og:site_name", "publisher", "dc.publisher", "twitter:site"):
+    for name in rules.publisher_names:
         yield from page.meta.get(name, ())
 
 
@@ -547,7 +560,7 @@ def _microdata_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str,
             yield _text(element), False
 
 
-def _rel_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bool]]:
+def _rel_authors(page: _Page) -> Iterator[tuple[str, bool]]:
     for link in page.tree.iter("a", "link"):
         if "author" in (link.get("rel") or "").lower().split():
             text = _text(link) if link.tag == "a" else ""
@@ -689,8 +702,10 @@ def _judge(name: str, *, explicit: bool, excluded: set[str], rules: MetadataRule
     if _NOT_A_NAME.search(name) or any(ch.isdigit() for ch in name):
         return _Verdict.NOBODY
     folded = _folded(name)
-    if not folded or name.casefold() in rules.placeholders or "admin" in folded:
+    if not folded or name.casefold() in rules.placeholders:
         return _Verdict.NOBODY
+    if any(fragment in folded for fragment in rules.placeholder_fragments):
+        return _Verdict.NOBODY  # "wordpressadmin", "siteadmin"
     if folded in excluded:
         return _Verdict.ORGANISATION
     for word in words:
@@ -767,6 +782,8 @@ class _RulesReader:
             language_names=self._lowered_tuple("page", "language_names"),
             article_types=frozenset(self._strings("page", "article_types")),
             publisher_types=frozenset(self._strings("page", "publisher_types")),
+            publisher_names=self._lowered_tuple("page", "publisher_names"),
+            placeholder_fragments=self._lowered_tuple("authors", "placeholder_fragments"),
             byline_label=re.compile(
                 rf"(?<![^\W\d_])(?:{labels})(?![^\W\d_])\s*:?\s*", re.IGNORECASE
             ),
