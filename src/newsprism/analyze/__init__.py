@@ -1,1 +1,204 @@
-"""analyze stage: entities, attributions and time expressions."""
+"""analyze stage: entities, attributions and time expressions of each article body.
+
+    Article --nlp.pipe--> Doc --+-- entities.find_entities     names, roles, descriptors,
+                                |                              affiliations, pronouns, role nouns
+                                +-- quotes.find_attributions   who said what (sources resolved
+                                |                              to entities here)
+                                +-- timex.find_times           dates against Article.published
+                                => AnalyzedArticle
+
+The spaCy pipeline is loaded once (:func:`newsprism.analyze.nlp.load_model`) and passed in; the
+rule files are read once into :class:`AnalyzeRules` and passed in too. Every offset in the
+result indexes into ``Article.body``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc
+
+from newsprism.analyze.attribution_model import AttributionModel
+from newsprism.analyze.entities import EntityLexicons, find_entities, load_entity_lexicons
+from newsprism.analyze.nlp import LoadedModel
+from newsprism.analyze.quotes import (
+    ReportingVerbs,
+    find_attributions,
+    find_quotations,
+    load_reporting_verbs,
+)
+from newsprism.analyze.timex import TimeRules, find_times, load_time_rules
+from newsprism.config import AnalyzeSettings
+from newsprism.model import AnalyzedArticle, Article, Attribution, Entity
+
+__all__ = [
+    "AnalyzeRules",
+    "analyze",
+    "analyze_article",
+    "load_analyze_rules",
+    "resolve_sources",
+]
+
+# What may follow a speaker's name inside a source span ("Karine Jean-Pierre, the press
+# secretary"; "Viktor Bout, who ..."): the name is still the speaker.
+_AFTER_SPEAKER = (",", "(", "who ", "which ", "—", "–")
+# A relative pronoun as the source ("Blinken, who announced ...") stands for the name before it.
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzeRules:
+    """The rule files and optional models the stage reads besides the spaCy pipeline.
+
+    Attributes:
+        entities: Entity rule files (:func:`~newsprism.analyze.entities.load_entity_lexicons`).
+        times: Time vocabulary (:func:`~newsprism.analyze.timex.load_time_rules`).
+        reporting_verbs: Reporting-verb lexicon, for attributions and for the label vote of a
+            name that is a reporting verb's subject.
+        attribution_model: The trained attribution model, or ``None`` for the rules alone.
+    """
+
+    entities: EntityLexicons
+    times: TimeRules
+    reporting_verbs: ReportingVerbs
+    attribution_model: AttributionModel | None = None
+
+
+def load_analyze_rules(*, attribution_model: AttributionModel | None = None) -> AnalyzeRules:
+    """Read the packaged rule files.
+
+    Args:
+        attribution_model: A loaded attribution model to use beside the rules, if any.
+
+    Raises:
+        ConfigError: A rule file is broken; the message names ``file:line``.
+    """
+    return AnalyzeRules(
+        entities=load_entity_lexicons(),
+        times=load_time_rules(),
+        reporting_verbs=load_reporting_verbs(),
+        attribution_model=attribution_model,
+    )
+
+
+def analyze(
+    articles: Iterable[Article],
+    *,
+    model: LoadedModel,
+    settings: AnalyzeSettings,
+    rules: AnalyzeRules | None = None,
+) -> Iterator[AnalyzedArticle]:
+    """Analyse articles, parsing their bodies in batches.
+
+    Args:
+        articles: The articles; consumed lazily.
+        model: The loaded spaCy pipeline.
+        settings: Analysis settings (``batch_size`` for ``nlp.pipe``, look-back windows).
+        rules: The rule files; read from the package when ``None``.
+
+    Yields:
+        One analysed article per article, in input order.
+    """
+    rules = rules if rules is not None else load_analyze_rules()
+    pairs = ((article.body, article) for article in articles)
+    for doc, article in model.nlp.pipe(pairs, as_tuples=True, batch_size=settings.batch_size):
+        yield _analyze_doc(doc, article, model=model, settings=settings, rules=rules)
+
+
+def analyze_article(
+    article: Article,
+    *,
+    model: LoadedModel,
+    settings: AnalyzeSettings,
+    rules: AnalyzeRules | None = None,
+) -> AnalyzedArticle:
+    """Analyse one article (see :func:`analyze` for many).
+
+    Args:
+        article: The article.
+        model: The loaded spaCy pipeline.
+        settings: Analysis settings.
+        rules: The rule files; read from the package when ``None``.
+    """
+    rules = rules if rules is not None else load_analyze_rules()
+    doc = model.nlp(article.body)
+    return _analyze_doc(doc, article, model=model, settings=settings, rules=rules)
+
+
+def resolve_sources(
+    attributions: Sequence[Attribution], entities: Sequence[Entity], text: str
+) -> tuple[Attribution, ...]:
+    """Set each attribution's ``entity`` to the entity its source names.
+
+    The speaker is the mention that ends the source span, or that is followed inside it only by
+    an appositive or relative clause ("Karine Jean-Pierre, the press secretary"); a mention that
+    merely modifies the speaker ("US" in "US officials", "Russia" in "Russia's ministry") is not.
+    When no mention lies inside the source, a mention holding the whole source counts; a
+    relative pronoun ("Blinken, who announced ...") resolves to the mention just before it.
+
+    Args:
+        attributions: Attributions with ``entity`` unset.
+        entities: The article's entities.
+        text: The article body the offsets index into.
+
+    Returns:
+        The attributions, with ``entity`` set where a source resolves.
+    """
+    resolved = []
+    for attribution in attributions:
+        source = attribution.source
+        entity_id = None if source is None else _speaker(source.start, source.end, entities, text)
+        resolved.append(replace(attribution, entity=entity_id) if entity_id else attribution)
+    return tuple(resolved)
+
+
+def _speaker(start: int, end: int, entities: Sequence[Entity], text: str) -> str | None:
+    end = start + len(text[start:end].rstrip(" ,.;:"))
+    if text[start:end].lower() in _RELATIVE_PRONOUNS:
+        for entity in entities:
+            for mention in entity.mentions:
+                if mention.end <= start and not text[mention.end : start].strip(" ,"):
+                    return entity.id
+        return None
+    best: tuple[int, int, str] | None = None
+    for entity in entities:
+        for mention in entity.mentions:
+            if start <= mention.start and mention.end <= end:
+                after = text[mention.end : end].lstrip()
+                if after and not after.startswith(_AFTER_SPEAKER):
+                    continue
+                rank = (mention.end, mention.end - mention.start, entity.id)
+                if best is None or rank[:2] > best[:2]:
+                    best = rank
+            elif mention.start <= start and end <= mention.end and best is None:
+                best = (mention.end, 0, entity.id)
+    return best[2] if best is not None else None
+
+
+def _analyze_doc(
+    doc: Doc,
+    article: Article,
+    *,
+    model: LoadedModel,
+    settings: AnalyzeSettings,
+    rules: AnalyzeRules,
+) -> AnalyzedArticle:
+    quotes = tuple((quotation.start, quotation.end) for quotation in find_quotations(doc))
+    entities = find_entities(
+        doc,
+        lexicons=rules.entities,
+        settings=settings,
+        quotes=quotes,
+        reporting_lemmas=frozenset(rules.reporting_verbs.verbs),
+    )
+    attributions = find_attributions(
+        doc, lexicon=rules.reporting_verbs, model=rules.attribution_model
+    )
+    return AnalyzedArticle(
+        article=article,
+        entities=entities,
+        attributions=resolve_sources(attributions, entities, doc.text),
+        times=find_times(doc, published=article.published, rules=rules.times),
+        nlp_model=model.label,
+    )

@@ -20,7 +20,7 @@ their own kind.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -312,11 +312,13 @@ def read_phrase(
     )
 
 
-def relative_clause(doc: Doc, name: Span) -> Descriptor | None:
+def relative_clause(doc: Doc, name: Span, *, stops: Collection[int] = ()) -> Descriptor | None:
     """The relative clause that follows a name ("Viktor Bout, who was sentenced to 25 years").
 
     The clause is the one the parser attaches to the name's head, or, where the parser attached
-    it elsewhere, the one whose relative pronoun directly follows the name and a comma.
+    it elsewhere, the one whose relative pronoun directly follows the name and a comma. It ends
+    before the first token in ``stops`` (where another name's phrase begins), without the
+    conjunction or comma before it.
 
     Returns:
         A relative-clause descriptor from the relative pronoun to the clause's end, or ``None``.
@@ -337,7 +339,10 @@ def relative_clause(doc: Doc, name: Span) -> Descriptor | None:
     if doc[first].lower_ not in _RELATIVE_WORDS or first < name.end:
         return None
     last = clause.right_edge.i + 1
-    while last > first and (doc[last - 1].is_punct or doc[last - 1].is_space):
+    last = min([last, *(stop for stop in stops if first < stop < last)])
+    while last > first and (
+        doc[last - 1].is_punct or doc[last - 1].is_space or doc[last - 1].dep_ == "cc"
+    ):
         last -= 1
     return Descriptor(
         start=doc[first].idx,
@@ -444,6 +449,9 @@ def _title_ending(
         words = _normal(doc.text[doc[first].idx : _end_char(doc, title_end + 1)])
         if words in titles.titles:
             return first, titles.titles[words]
+        # "Presidents Putin and Biden": a plural title before coordinated names.
+        if words.endswith("s") and words[:-1] in titles.titles:
+            return first, titles.titles[words[:-1]]
     return None
 
 
