@@ -49,7 +49,9 @@ AFFILIATIONS_FILE = "affiliations.toml"
 AFFILIATION_LABELS = frozenset({"GPE", "NORP", "ORG"})
 _GENDERS = frozenset({"female", "male"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-_RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which"})
+# Relative pronouns that open a clause about a person, and about anything else.
+_PERSON_RELATIVES = frozenset({"who", "whom", "whose"})
+_OTHER_RELATIVES = frozenset({"which", "whose"})
 _CONNECTORS = frozenset({"of", "the", "and", "for", "&"})
 
 
@@ -312,31 +314,35 @@ def read_phrase(
     )
 
 
-def relative_clause(doc: Doc, name: Span, *, stops: Collection[int] = ()) -> Descriptor | None:
+def relative_clause(
+    doc: Doc, name: Span, *, person: bool, stops: Collection[int] = ()
+) -> Descriptor | None:
     """The relative clause that follows a name ("Viktor Bout, who was sentenced to 25 years").
 
     The clause is the one the parser attaches to the name's head, or, where the parser attached
-    it elsewhere, the one whose relative pronoun directly follows the name and a comma. It ends
-    before the first token in ``stops`` (where another name's phrase begins), without the
-    conjunction or comma before it.
+    it elsewhere, the one whose relative pronoun directly follows the name and a comma. Its
+    pronoun must suit the name: "who" for a person, "which" for anything else. It ends before
+    the first token in ``stops`` (where another name's phrase begins), without the conjunction
+    or comma before it.
 
     Returns:
         A relative-clause descriptor from the relative pronoun to the clause's end, or ``None``.
     """
+    relatives = _PERSON_RELATIVES if person else _OTHER_RELATIVES
     clause: Token | None = None
     for child in name.root.rights:
-        if child.dep_ == "relcl" and child.left_edge.lower_ in _RELATIVE_WORDS:
+        if child.dep_ == "relcl" and child.left_edge.lower_ in relatives:
             clause = child
             break
     if clause is None:
         after = doc[name.end : name.end + 2]
-        if len(after) == 2 and after[0].text == "," and after[1].lower_ in ("who", "whom", "whose"):
+        if len(after) == 2 and after[0].text == "," and after[1].lower_ in relatives:
             pronoun = after[1]
             clause = pronoun.head if pronoun.head.i > pronoun.i else None
     if clause is None:
         return None
     first = clause.left_edge.i
-    if doc[first].lower_ not in _RELATIVE_WORDS or first < name.end:
+    if doc[first].lower_ not in relatives or first < name.end:
         return None
     last = clause.right_edge.i + 1
     last = min([last, *(stop for stop in stops if first < stop < last)])

@@ -28,7 +28,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from newsprism.analyze.coref import (
     Antecedents,
@@ -92,6 +92,10 @@ _PREMODIFIER_DEPS = frozenset(
         "predet",
     }
 )
+# Parts of speech a noun phrase begins with ("the", "a", "Russia's", "former", "top").
+_PHRASE_START_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "NUM", "PRON"})
+_APPOSITIVE_MARKS = frozenset({",", "(", "—", "–", "--"})
+_NOT_DESCRIPTIVE = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"})
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM"})
 
 
@@ -190,6 +194,7 @@ def find_entities(
     names = _names(doc, lexicons)
     readings = {id(name): _premodifier(doc, name, lexicons) for name in names}
     names = _drop_title_pieces(names, readings)
+    names = [_without_possessor(doc, name, names) for name in names]
     _vote_labels(doc, names, readings, lexicons, reporting_lemmas)
     names = sorted(names + _lone_surnames(doc, names), key=lambda name: (name.start, -name.end))
     groups = _group(names, lexicons.affiliations)
@@ -204,9 +209,10 @@ def find_entities(
     )
     for draft in drafts:
         for name in draft.names:
-            _characterise(doc, draft, name, readings.get(id(name)), lexicons, stops)
-            for i in range(name.start, name.end):
-                owner[i] = draft.referent
+            owned = list(range(name.start, name.end))
+            _characterise(doc, draft, name, readings.get(id(name)), lexicons, stops, owned)
+            for i in owned:
+                owner.setdefault(i, draft.referent)
     resolve_references(
         doc,
         [draft.referent for draft in drafts],
@@ -265,6 +271,8 @@ def _names(doc: Doc, lexicons: EntityLexicons) -> list[_Name]:
             end -= 1
         titled = False
         if entity.label_ == PERSON:
+            # "Mitt Romney’s Medicare" tagged PERSON: the person is the possessor.
+            end = next((i for i in range(start + 1, end) if doc[i].text in _POSSESSIVE), end)
             # The model sometimes takes a title into the name ("President Joe Biden").
             while end - start > 1 and (
                 doc[start].lower_ in titles.honorifics or doc[start].lower_ in titles.titles
@@ -294,15 +302,46 @@ def _names(doc: Doc, lexicons: EntityLexicons) -> list[_Name]:
     return found
 
 
+def _without_possessor(doc: Doc, name: _Name, names: Sequence[_Name]) -> _Name:
+    """ "Mitt Romney’s Medicare" is "Medicare" when the article names "Medicare" on its own: the
+    model took the possessor into the name."""
+    if name.label == PERSON:
+        return name
+    for i in range(name.start + 1, name.end - 1):
+        if doc[i].text not in _POSSESSIVE:
+            continue
+        rest = doc[i + 1 : name.end]
+        key = " ".join(rest.text.lower().split())
+        if any(other.key == key and other.label == name.label for other in names):
+            return _Name(
+                rest.start,
+                rest.end,
+                rest.start_char,
+                rest.end_char,
+                rest.text,
+                name.ner_label,
+                name.label,
+                name.found_by,
+            )
+    return name
+
+
 def _premodifier(doc: Doc, name: _Name, lexicons: EntityLexicons) -> PhraseReading | None:
     """Read the words before a name that depend on it ("jailed Russian businessman")."""
     root = doc[name.start : name.end].root
     first = root.left_edge.i
-    if first >= name.start or root.pos_ not in _NOMINAL_POS:
+    # A name that itself modifies a noun ("State Department emails") shares its premodifiers
+    # with that noun: they are not about the name.
+    if first >= name.start or root.pos_ not in _NOMINAL_POS or root.dep_ == "compound":
         return None
     for i in range(name.start - 1, first - 1, -1):
-        # A comma or quotation mark ends a premodifier: what stands before it is something else.
-        if doc[i].is_punct and doc[i].text not in ("-", "–", "'s", "’s"):
+        # A comma, quotation mark or conjunction ends a premodifier; a date is not one.
+        token = doc[i]
+        if (
+            (token.is_punct and not _is_hyphen(doc, token) and token.text not in _POSSESSIVE)
+            or token.dep_ == "cc"
+            or token.ent_type_ in _NOT_DESCRIPTIVE
+        ):
             first = i + 1
             break
     phrase = doc[first : name.start]
@@ -319,6 +358,17 @@ def _premodifier(doc: Doc, name: _Name, lexicons: EntityLexicons) -> PhraseReadi
         found_by="premodifier",
         titles=lexicons.titles,
         affiliations=lexicons.affiliations,
+    )
+
+
+def _is_hyphen(doc: Doc, token: Token) -> bool:
+    """A hyphen inside a word ("then-Secretary"), not a dash between words ("WASHINGTON - Rep.")."""
+    before = doc[token.i - 1] if token.i > 0 else None
+    return (
+        token.text in ("-", "–")
+        and not token.whitespace_
+        and before is not None
+        and not before.whitespace_
     )
 
 
@@ -534,26 +584,55 @@ def _characterise(
     premodifier: PhraseReading | None,
     lexicons: EntityLexicons,
     stops: Collection[int],
+    owned: list[int],
 ) -> None:
-    """Add what the words before, beside and after a name say about its entity."""
+    """Add what the words before, beside and after a name say about its entity; tokens of the
+    noun phrases found to name it too are added to ``owned``."""
     span = doc[name.start : name.end]
     person = draft.referent.label == PERSON
     if premodifier is not None:
         _take(draft, premodifier, lexicons, roles=person)
-    for reading in _appositives(doc, span, lexicons):
+    for reading, nominal in _appositives(doc, span, lexicons):
         _take(draft, reading, lexicons, roles=person)
-    clause = relative_clause(doc, span, stops=stops)
+        if nominal is not None:
+            first, last = doc[nominal[0]], doc[nominal[1] - 1]
+            draft.referent.mentions.append(
+                Mention(
+                    start=first.idx,
+                    end=last.idx + len(last.text),
+                    text=doc.text[first.idx : last.idx + len(last.text)],
+                    kind=MentionKind.NOMINAL,
+                    found_by="appositive",
+                )
+            )
+            owned.extend(range(nominal[0], nominal[1]))
+    clause = relative_clause(doc, span, person=person, stops=stops)
     if clause is not None:
         draft.descriptors.setdefault((clause.start, clause.end), clause)
 
 
-def _appositives(doc: Doc, span: Span, lexicons: EntityLexicons) -> list[PhraseReading]:
+def _appositives(
+    doc: Doc, span: Span, lexicons: EntityLexicons
+) -> list[tuple[PhraseReading, tuple[int, int] | None]]:
     """Readings of appositives after a name ("Lavrov, Russia's foreign minister") and of the noun
-    phrase a name is the appositive of ("the White House press secretary, Karine Jean-Pierre")."""
+    phrase a name is the appositive of ("the White House press secretary, Karine Jean-Pierre");
+    the latter comes with its token range, a mention of the same entity.
+
+    An appositive stands after a comma, dash or bracket and is a noun phrase, not another name;
+    the parser's "appos" is looser than that.
+    """
     root = span.root
-    found = []
+    found: list[tuple[PhraseReading, tuple[int, int] | None]] = []
     for child in root.rights:
-        if child.dep_ != "appos" or child.ent_type_ in ("PERSON", "ORG", "GPE"):
+        between = doc[span.end : child.left_edge.i]
+        if (
+            child.dep_ != "appos"
+            or child.ent_type_ in lexicons.labels
+            or child.pos_ not in _NOMINAL_POS
+            or child.left_edge.pos_ not in _PHRASE_START_POS
+            or not between
+            or between[0].text not in _APPOSITIVE_MARKS
+        ):
             continue
         reading = read_phrase(
             doc,
@@ -566,13 +645,14 @@ def _appositives(doc: Doc, span: Span, lexicons: EntityLexicons) -> list[PhraseR
             affiliations=lexicons.affiliations,
         )
         if reading is not None:
-            found.append(reading)
+            found.append((reading, None))
     head = root.head
     if (
         root.dep_ == "appos"
         and head.i < span.start
-        and head.pos_ in ("NOUN", "PROPN")
+        and head.pos_ in _NOMINAL_POS
         and not head.ent_type_
+        and doc[span.start - 1].text in _APPOSITIVE_MARKS
     ):
         reading = read_phrase(
             doc,
@@ -585,7 +665,7 @@ def _appositives(doc: Doc, span: Span, lexicons: EntityLexicons) -> list[PhraseR
             affiliations=lexicons.affiliations,
         )
         if reading is not None:
-            found.append(reading)
+            found.append((reading, (head.left_edge.i, head.i + 1)))
     return found
 
 

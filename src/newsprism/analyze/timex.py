@@ -94,6 +94,7 @@ class TimeRules:
         upper_bounds: Approximators making "ago" an interval ending at the publication day.
         since: Prepositions that make a point an interval up to the publication day.
         future_auxiliaries: Auxiliaries of the future tense.
+        modal_auxiliaries: Modals that look ahead unless followed by "have".
         future_verbs: Lemmas of verbs of scheduling.
         duration_leads: Words after which "a"/"an" with a unit is a duration.
         earliest_year: Bare years before this are not dates.
@@ -114,6 +115,7 @@ class TimeRules:
     upper_bounds: frozenset[str]
     since: frozenset[str]
     future_auxiliaries: frozenset[str]
+    modal_auxiliaries: frozenset[str]
     future_verbs: frozenset[str]
     duration_leads: frozenset[str]
     earliest_year: int
@@ -189,6 +191,9 @@ def load_time_rules(path: Path | None = None) -> TimeRules:
         since=frozenset(w.lower() for w in since),
         future_auxiliaries=frozenset(
             w.lower() for w in words(file, tense, "future_auxiliaries", name="tense")
+        ),
+        modal_auxiliaries=frozenset(
+            w.lower() for w in words(file, tense, "modal_auxiliaries", name="tense")
         ),
         future_verbs=frozenset(w.lower() for w in words(file, tense, "future_verbs", name="tense")),
         duration_leads=frozenset(
@@ -679,6 +684,8 @@ def _finite_tense(verb: Token, rules: TimeRules) -> str | None:
         return "future"
     if any(aux.lemma_.lower() == "have" for aux in auxiliaries):
         return "past"
+    if any(aux.lower_ in rules.modal_auxiliaries for aux in auxiliaries):
+        return "future"
     finite = [aux for aux in auxiliaries if aux.tag_ in ("VBD", "VBZ", "VBP", "MD")]
     carrier = finite[0] if finite else verb
     if carrier.tag_ == "VBD":
