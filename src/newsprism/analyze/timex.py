@@ -298,7 +298,7 @@ def _read_day(match: re.Match[str], ctx: _Context) -> _Reading | None:
     if day_number > calendar.monthrange(2000, month)[1]:
         return None
     if ctx.published is None:
-        return _Reading(None, Granularity.DAY, True)
+        return _since(match, ctx, _Reading(None, Granularity.DAY, True))
     year = _year_for(ctx.published, month, day_number, ctx.tense(match.start(), match.end()))
     day = _day(year, month, day_number)
     return _since(match, ctx, _Reading(day.isoformat() if day else None, Granularity.DAY, True))
@@ -315,7 +315,7 @@ def _read_month(match: re.Match[str], ctx: _Context) -> _Reading | None:
     if match["y"]:
         year, relative = int(match["y"]), False
     elif ctx.published is None:
-        return _Reading(None, granularity, True)
+        return _since(match, ctx, _Reading(None, granularity, True))
     else:
         year, relative = _month_year(ctx, match, month, relation), True
     if part is None:
@@ -350,7 +350,7 @@ def _read_decade(match: re.Match[str], ctx: _Context) -> _Reading | None:
 
 def _read_weekday(match: re.Match[str], ctx: _Context) -> _Reading | None:
     if ctx.published is None:
-        return _Reading(None, Granularity.DAY, True)
+        return _since(match, ctx, _Reading(None, Granularity.DAY, True))
     weekday = ctx.rules.weekdays[match["wd"].lower()]
     relation = match["rel"].lower() if match["rel"] else None
     published = ctx.published
@@ -370,7 +370,7 @@ def _read_weekday(match: re.Match[str], ctx: _Context) -> _Reading | None:
 
 def _read_day_word(match: re.Match[str], ctx: _Context) -> _Reading | None:
     if ctx.published is None:
-        return _Reading(None, Granularity.DAY, True)
+        return _since(match, ctx, _Reading(None, Granularity.DAY, True))
     offset = ctx.rules.relative_days[_words_of(match["dayword"])]
     day = ctx.published + dt.timedelta(days=offset)
     return _since(match, ctx, _Reading(day.isoformat(), Granularity.DAY, True))
@@ -660,14 +660,19 @@ def _tense(doc: Doc, start: int, end: int, rules: TimeRules) -> str | None:
 
     The governing verb is the first verb above the expression; non-finite verbs ("to meet") are
     passed over to the finite verb above them, and a verb of scheduling on the way makes it
-    future ("plans to meet on Friday").
+    future ("plans to meet on Friday"). An expression that modifies a noun ("the March
+    incident", "a vote as soon as Friday") dates that noun, so only the grammatical tense
+    above it counts, not a verb of scheduling ("was expected to refer to the March incident").
     """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
     token: Token = span.root
+    through_noun = False
     while True:
-        if token.lemma_.lower() in rules.future_verbs:
+        if token.i not in range(span.start, span.end) and token.pos_ in ("NOUN", "PROPN"):
+            through_noun = True
+        if not through_noun and token.lemma_.lower() in rules.future_verbs:
             return "future"
         if token.pos_ in ("VERB", "AUX"):
             found = _finite_tense(token, rules)
