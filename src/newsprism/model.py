@@ -346,6 +346,7 @@ class Cue:
             written as ``class`` in JSON.
         tense: "past", "present", "perfect", ... when the cue is a verb.
         voice: "active" or "passive" when the cue is a verb.
+        subclass: For a marked cue, how it colours the report ("doubt", "concessive", ...).
     """
 
     start: int
@@ -355,6 +356,7 @@ class Cue:
     class_: str
     tense: str | None = None
     voice: str | None = None
+    subclass: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

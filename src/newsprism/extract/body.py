@@ -17,6 +17,7 @@ from lxml.html import HtmlElement
 from newsprism.config import ExtractSettings
 from newsprism.errors import NoArticleError, UnreadableInputError
 from newsprism.extract.credits import split_credit
+from newsprism.extract.text import LineClass, line_evidence
 from newsprism.model import BoilerplateKind, Caption, Removed
 
 _SPACE = re.compile(r"\s+")
@@ -39,6 +40,7 @@ class HtmlBody:
     paragraphs: tuple[str, ...]
     captions: tuple[Caption, ...]
     removed: tuple[Removed, ...]
+    contributors: tuple[str, ...] = ()
 
 
 def parse_html(text: str) -> HtmlElement:
@@ -59,8 +61,8 @@ def extract_body(tree: HtmlElement, *, url: str | None, settings: ExtractSetting
     Raises:
         NoArticleError: The page holds no article text (an index page, an empty shell).
     """
-    captions = _captions(tree)
-    removed = _furniture(tree)
+    captions = list(_captions(tree))
+    removed = list(_furniture(tree))
     document = trafilatura.bare_extraction(
         tree, url=url, include_comments=False, include_tables=True, with_metadata=False
     )
@@ -68,16 +70,29 @@ def extract_body(tree: HtmlElement, *, url: str | None, settings: ExtractSetting
     caption_texts = {_normal(c.text) for c in captions} | {
         _normal(f"{c.text} {c.credit}") for c in captions if c.credit
     }
-    paragraphs = tuple(
-        line
-        for raw in text.split("\n")
-        if (line := _SPACE.sub(" ", raw).strip()) and _normal(line) not in caption_texts
-    )
+    paragraphs: list[str] = []
+    contributors: list[str] = []
+    for raw in text.split("\n"):
+        line = _SPACE.sub(" ", raw).strip()
+        if not line or _normal(line) in caption_texts:
+            continue
+        # Lines whose own words mark them as furniture (bylines, "Read more", credits, wire
+        # and copyright lines) leave the body with their class, as in plain-text scrapes.
+        label = line_evidence(line)
+        if label is None or label.cls is LineClass.BODY or label.kind is None:
+            paragraphs.append(line)
+            continue
+        if label.caption is not None:
+            captions.append(Caption(label.caption.caption or line, credit=label.caption.credit))
+        else:
+            removed.append(Removed(label.kind, line, rule=label.rule))
+        if label.contributors is not None:
+            contributors.extend(label.contributors.names)
     if not paragraphs:
         raise NoArticleError(
             "no article text found on the page (an index, a login wall or an empty shell?)"
         )
-    return HtmlBody(paragraphs, captions, removed)
+    return HtmlBody(tuple(paragraphs), tuple(captions), tuple(removed), tuple(contributors))
 
 
 def _captions(tree: HtmlElement) -> tuple[Caption, ...]:

@@ -39,6 +39,7 @@ def extract_html(
         headline=doc.title if metadata.headline is None else metadata.headline,
         standfirst=metadata.standfirst,
         authors=metadata.authors or doc.authors,
+        contributors=body.contributors,
         published=published.value if published else None,
         published_from=published.found_by if published else None,
         published_confidence=published.confidence if published else None,

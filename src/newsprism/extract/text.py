@@ -375,6 +375,17 @@ _PARAGRAPH_BREAK = "\n\n"
 # --- pass 1: evidence on the line itself --------------------------------------------------------
 
 
+def line_evidence(
+    text: str, *, rules: TextRules | None = None, outlets: OutletDirectory | None = None
+) -> LineLabel | None:
+    """What one line's own words say it is (byline, marker, caption, dateline, wire), if anything.
+
+    Used on its own for paragraphs of HTML bodies, where the page's structure already chose the
+    text block and only a line's own evidence should take it out.
+    """
+    return _evidence(Line(0, len(text), text), rules or default_text_rules(), outlets)
+
+
 def _evidence(line: Line, rules: TextRules, outlets: OutletDirectory | None) -> LineLabel | None:
     text = " ".join(line.text.split())
     words = len(text.split())
