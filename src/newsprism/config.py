@@ -79,6 +79,34 @@ class AnalyzeSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class StoriesSettings:
+    """Story clustering and cross-article entity resolution (see the [stories] section)."""
+
+    title_weight: float = 2.0
+    body_words: int = 300
+    quote_min_words: int = 5
+    max_terms: int = 80
+    idf_prior_documents: int = 1000
+    index_terms: int = 24
+    query_terms: int = 24
+    posting_cap: int = 400
+    candidates: int = 30
+    join_threshold: float = 0.15
+    full_terms: int = 80
+    link: str = "average"
+    time_scale_days: float = 7.0
+    time_penalty: float = 0.1
+    max_gap_days: int = 60
+    entity_weight: float = 0.1
+    quote_weight: float = 0.15
+    merge_threshold: float = 0.7
+    split_every: int = 8
+    split_threshold: float = 0.05
+    split_max_size: int = 64
+    summary_terms: int = 8
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings, one section per stage."""
 
@@ -89,6 +117,7 @@ class Settings:
     store: StoreSettings
     sources: tuple[str, ...] = field(default=("defaults.toml",))
     analyze: AnalyzeSettings = field(default=AnalyzeSettings())
+    stories: StoriesSettings = field(default=StoriesSettings())
 
 
 def load_settings(
@@ -125,6 +154,7 @@ def load_settings(
         store=StoreSettings(**merged["store"]),
         sources=tuple(sources),
         analyze=AnalyzeSettings(**merged["analyze"]),
+        stories=StoriesSettings(**merged["stories"]),
     )
 
 

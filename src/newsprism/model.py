@@ -450,6 +450,165 @@ class Skipped:
     code: str
 
 
+# --- Stories and global entities (stage 4: newsprism.stories) --------------------------------
+
+
+class StoryJoin(enum.StrEnum):
+    """Why an article is in its story."""
+
+    NEW = "new"
+    SIMILAR = "similar"
+    COPY = "copy"
+    MERGE = "merge"
+    SPLIT = "split"
+
+
+@dataclass(frozen=True, slots=True)
+class StoryArticle:
+    """One article of a story, with the columns a story listing shows.
+
+    Attributes:
+        id: The article id.
+        url: The article URL when known.
+        source: Where it was read from (``Source.where()``).
+        outlet: The outlet that published this copy.
+        original_outlet: The outlet that wrote it, when syndicated.
+        headline: The article headline.
+        published: Publication day when known.
+        joined_by: Provenance: a new story, text similarity, a copy of a member, or moved by a
+            merge or split.
+        score: The similarity to the story when the article joined it (1.0 for a copy).
+        seq: Arrival order of the article in the clusterer (0-based).
+    """
+
+    id: str
+    url: str | None
+    source: str
+    outlet: str | None
+    original_outlet: str | None
+    headline: str | None
+    published: dt.date | None
+    joined_by: StoryJoin
+    score: float
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A group of articles, from one or many outlets, about the same news story.
+
+    Attributes:
+        id: Stable id: "s" + the id of the article that started it; kept through merges.
+        title: The headline of its earliest article.
+        articles: Members in arrival order.
+        outlets: Credited outlets (the original outlet of a syndicated copy), first seen first.
+        first_published: Earliest publication day among members, when any is known.
+        last_published: Latest publication day among members, when any is known.
+        terms: The highest-weighted terms of the story's centroid (evidence of what it is about).
+    """
+
+    id: str
+    title: str
+    articles: tuple[StoryArticle, ...]
+    outlets: tuple[str, ...]
+    first_published: dt.date | None = None
+    last_published: dt.date | None = None
+    terms: tuple[str, ...] = ()
+    schema_version: int = SCHEMA_VERSION
+
+
+class StoryChangeKind(enum.StrEnum):
+    """A change to earlier story assignments."""
+
+    MERGE = "merge"
+    SPLIT = "split"
+
+
+@dataclass(frozen=True, slots=True)
+class StoryChange:
+    """A merge or split of stories, recorded when later evidence asked for it.
+
+    Attributes:
+        kind: Merge (``others`` were folded into ``story``) or split (``articles`` left
+            ``story`` for the new stories ``others``).
+        story: The story that survives a merge, or that a split was taken from.
+        others: The stories merged in, or created by the split.
+        articles: The articles that changed story.
+        score: The similarity that decided it (story centroids for a merge, the best
+            within-story link across the split).
+        seq: Arrival number of the article whose addition triggered the change.
+    """
+
+    kind: StoryChangeKind
+    story: str
+    others: tuple[str, ...]
+    articles: tuple[str, ...]
+    score: float
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntityOccurrence:
+    """One article-local entity that a global entity stands for.
+
+    Attributes:
+        article: The article id.
+        entity: The article-local entity id ("e4").
+        name: The name the article uses.
+        outlet: The credited outlet of the article, when known.
+        mentions: How many mentions the local entity has.
+    """
+
+    article: str
+    entity: str
+    name: str
+    outlet: str | None
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalEntity:
+    """A person, organisation or place resolved across articles and outlets.
+
+    Attributes:
+        id: Stable id: "g" + a hash of its first occurrence.
+        name: The fullest name form seen ("Sergey Lavrov").
+        label: PERSON, ORG, GPE, ...
+        aliases: Every name form seen ("Lavrov", "Sergey Lavrov"), most frequent first.
+        roles: Titles and offices the articles give it ("Russian Foreign Minister").
+        articles: Ids of the articles mentioning it.
+        outlets: Credited outlets of those articles.
+        stories: Ids of the stories of those articles, when assigned.
+        occurrences: The article-local entities it was resolved from.
+    """
+
+    id: str
+    name: str
+    label: str
+    aliases: tuple[str, ...]
+    roles: tuple[str, ...]
+    articles: tuple[str, ...]
+    outlets: tuple[str, ...]
+    stories: tuple[str, ...] = ()
+    occurrences: tuple[EntityOccurrence, ...] = ()
+    schema_version: int = SCHEMA_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class StoryUpdate:
+    """What story assignment changed since the last update: written in one store transaction.
+
+    Attributes:
+        stories: The stories created or changed, whole.
+        removed: Ids of stories that no longer exist (merged into another).
+        changes: Merges and splits, in the order they happened.
+    """
+
+    stories: tuple[Story, ...] = ()
+    removed: tuple[str, ...] = ()
+    changes: tuple[StoryChange, ...] = ()
+
+
 # --- JSON conversion -------------------------------------------------------------------------
 
 Record = TypeVar("Record")

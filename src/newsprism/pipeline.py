@@ -1,4 +1,4 @@
-"""Chains the stages: ingest -> extract -> copy detection -> store.
+"""Chains the stages: ingest -> extract -> copy detection -> stories -> store.
 
 The library functions here return reports; they never print. Progress is reported through an
 optional callback so the CLI can draw a bar and the web app a counter.
@@ -19,11 +19,15 @@ from newsprism.extract import extract_document
 from newsprism.ingest import read_inputs
 from newsprism.ingest.dedup import CopyDetector
 from newsprism.ingest.outlets import OutletDirectory
-from newsprism.model import Article, RawDocument, Skipped
+from newsprism.model import AnalyzedArticle, Article, RawDocument, Skipped
 from newsprism.store.base import Store
+from newsprism.stories import StoryClusterer, story_item
+from newsprism.stories.resolve import EntityResolver
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
+# list_stories limit that means "all of them".
+_ALL = 1 << 62
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,8 @@ class IngestReport:
         copies: Added articles recognised as copies of earlier ones (kept, linked, counted once).
         skipped: Inputs or records that could not be used, with reasons.
         articles: The articles added in this run, in input order.
+        stories: The story id of each added article, in the same order.
+        new_stories: How many of those stories this run started.
     """
 
     read: int
@@ -45,6 +51,8 @@ class IngestReport:
     copies: int
     skipped: tuple[Skipped, ...]
     articles: tuple[Article, ...]
+    stories: tuple[str, ...] = ()
+    new_stories: int = 0
 
 
 def ingest_into(
@@ -57,7 +65,7 @@ def ingest_into(
     published: dt.date | None = None,
     on_document: Progress | None = None,
 ) -> IngestReport:
-    """Read, extract, link copies and store every input, one store transaction per batch.
+    """Read, extract, link copies, assign stories and store, one store transaction per batch.
 
     A run killed part-way leaves whole batches behind; running it again adds the rest, since
     documents already stored are recognised by their content-hash id and passed over.
@@ -77,6 +85,9 @@ def ingest_into(
     detector = CopyDetector(settings=settings.dedup)
     for doc_id, body in store.copy_texts():
         detector.check(doc_id, body)
+    clusterer = load_clusterer(store, settings=settings)
+    story_ids: list[str] = []
+    new_stories = 0
     read = added = present = copies = 0
     skipped: list[Skipped] = []
     kept: list[Article] = []
@@ -109,12 +120,120 @@ def ingest_into(
                 item = dataclasses.replace(item, copy_of=copy_of)
             documents.append(item)
             articles.append(article)
-        result = store.add_batch(documents, articles, batch_skipped)
+            decision = clusterer.add(story_item(article, settings=settings.stories))
+            new_stories += decision.joined_by == "new"
+        result = store.add_batch(documents, articles, batch_skipped, stories=clusterer.drain())
         added += result.added
         present += result.already_present
         skipped.extend(batch_skipped)
         kept.extend(articles)
-    return IngestReport(read, added, present, copies, tuple(skipped), tuple(kept))
+    for article in kept:
+        story_ids.append(clusterer.story_of(article.id) or "")
+    return IngestReport(
+        read,
+        added,
+        present,
+        copies,
+        tuple(skipped),
+        tuple(kept),
+        stories=tuple(story_ids),
+        new_stories=new_stories,
+    )
+
+
+def load_clusterer(store: Store, *, settings: Settings) -> StoryClusterer:
+    """Rebuild the story clusterer from a store, assigning stories to articles that lack one.
+
+    Stored articles are replayed in ingest order, each into the story the store records, so the
+    document frequencies and story centroids are what they were. Articles stored before stories
+    existed are clustered now and their stories saved.
+    """
+    clusterer = StoryClusterer(settings=settings.stories)
+    members = {
+        member.id: (story.id, member)
+        for story in store.list_stories(limit=_ALL)
+        for member in story.articles
+    }
+    for article in store.iter_articles():
+        item = story_item(article, settings=settings.stories)
+        known = members.get(article.id)
+        if known is None:
+            clusterer.add(item)
+        else:
+            clusterer.restore(item, known[0], known[1])
+    update = clusterer.drain()
+    if update.stories or update.changes:
+        store.save_stories(update)
+    return clusterer
+
+
+@dataclass(frozen=True, slots=True)
+class EntityReport:
+    """What one entity-resolution run did.
+
+    Attributes:
+        analysed: Articles analysed and resolved in this run.
+        entities: Global entities created or changed.
+    """
+
+    analysed: int
+    entities: int
+
+
+def resolve_entities_into(
+    *,
+    store: Store,
+    settings: Settings,
+    analysed: Iterable[AnalyzedArticle] | None = None,
+    on_article: Progress | None = None,
+) -> EntityReport:
+    """Resolve the entities of stored articles into global entities, and store them.
+
+    Articles already resolved are passed over. Analysis (spaCy) runs here unless ``analysed``
+    brings the analysed articles.
+
+    Args:
+        store: The store holding the articles; global entities are written to it.
+        settings: newsprism settings.
+        analysed: Already analysed articles to resolve instead of analysing the store's.
+        on_article: Called with each article's location as it is resolved.
+
+    Returns:
+        Counts.
+    """
+    resolver = EntityResolver()
+    resolver.restore(store.iter_entities())
+    done = store.resolved_articles()
+    if analysed is None:
+        from newsprism.analyze import analyze
+        from newsprism.analyze.nlp import load_model
+
+        pending = [a for a in store.iter_articles() if a.id not in done]
+        model = load_model() if pending else None
+        analysed = analyze(pending, model=model, settings=settings.analyze) if model else ()
+    count = changed = 0
+    batch: list[str] = []
+    for item in analysed:
+        article = item.article
+        if article.id in done:
+            continue
+        if on_article is not None:
+            on_article(article.source.where())
+        credited = article.original_outlet or article.outlet
+        resolver.add(
+            item, story=store.story_of(article.id), outlet=credited.name if credited else None
+        )
+        batch.append(article.id)
+        count += 1
+        if len(batch) >= settings.ingest.batch_size:
+            entities = resolver.drain()
+            changed += len(entities)
+            store.save_entities(entities, batch)
+            batch = []
+    entities = resolver.drain()
+    changed += len(entities)
+    store.save_entities(entities, batch)
+    return EntityReport(analysed=count, entities=changed)
 
 
 def extract_inputs(

@@ -27,6 +27,7 @@ from newsprism.model import (
     Span,
 )
 from newsprism.store import MemoryStore, SQLiteStore, Store
+from newsprism.store.sqlite import migrations
 
 
 def _pair(path: Path, *, outlet: str, copy_of: str | None = None) -> tuple[RawDocument, Article]:
@@ -97,11 +98,11 @@ def test_sqlite_reopens_migrated(tmp_path: Path, corpus_dir: Path) -> None:
     doc, article = _pair(corpus_dir / "000_463718cccb5341d0.txt", outlet="RT")
     with SQLiteStore(db) as first:
         first.add_batch([doc], [article], [])
-        assert first.schema_version == 1
+        assert first.schema_version == migrations()[-1][0]
     with SQLiteStore(db) as second:
         assert second.get_article(article.id) == article
         versions = second._db.execute("SELECT version FROM schema_migrations").fetchall()
-    assert versions == [(1,)]
+    assert versions == [(version,) for version, _, _ in migrations()]
 
 
 def test_sqlite_refuses_a_newer_schema(tmp_path: Path) -> None:
@@ -180,3 +181,50 @@ def test_sqlite_ingest_killed_mid_way_is_consistent_and_completes(
     with SQLiteStore(db) as store:
         counts = store.count()
     assert (counts.documents, counts.articles) == (total, total)
+
+
+@pytest.fixture(params=["sqlite", "memory"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    store: Store = SQLiteStore(tmp_path / "news.db") if request.param == "sqlite" else MemoryStore()
+    with store:
+        yield store
+
+
+def test_stories_and_entities_round_trip(any_store: Store, corpus_dir: Path) -> None:
+    from newsprism.config import load_settings
+    from newsprism.model import EntityOccurrence, GlobalEntity
+    from newsprism.stories import StoryClusterer, story_item
+
+    settings = load_settings().stories
+    rt = _pair(corpus_dir / "000_463718cccb5341d0.txt", outlet="RT")
+    cnn = _pair(corpus_dir / "003_4ac3225d892de0a0.txt", outlet="CNN")
+    clusterer = StoryClusterer(settings=settings)
+    clusterer.add(story_item(rt[1], settings=settings))
+    any_store.add_batch([rt[0]], [rt[1]], [], stories=clusterer.drain())
+    clusterer.add(story_item(cnn[1], settings=settings))
+    any_store.add_batch([cnn[0]], [cnn[1]], [], stories=clusterer.drain())
+    stories = any_store.list_stories()
+    assert stories == clusterer.stories()
+    story = stories[-1]
+    assert any_store.get_story(story.id) == story
+    assert any_store.story_of(cnn[1].id) == story.id
+    assert any_store.list_stories(outlet="CNN") == [story]
+    assert any_store.list_stories(outlet="Reuters") == []
+    assert any_store.get_story("s-none") is None
+    entity = GlobalEntity(
+        id="g1",
+        name="Viktor Bout",
+        label="PERSON",
+        aliases=("Viktor Bout", "Bout"),
+        roles=(),
+        articles=(rt[1].id, cnn[1].id),
+        outlets=("RT", "CNN"),
+        stories=(story.id,),
+        occurrences=(EntityOccurrence(rt[1].id, "e9", "Viktor Bout", "RT", 3),),
+    )
+    any_store.save_entities([entity], [rt[1].id, cnn[1].id])
+    any_store.save_entities([entity], [])
+    assert any_store.list_entities() == [entity]
+    assert list(any_store.iter_entities()) == [entity]
+    assert any_store.list_entities(label="ORG") == []
+    assert any_store.resolved_articles() == {rt[1].id, cnn[1].id}

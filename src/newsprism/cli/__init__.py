@@ -9,6 +9,7 @@ from newsprism.cli.browse import list_cli, show_cli
 from newsprism.cli.demo import demo_cli
 from newsprism.cli.extract import extract_cli
 from newsprism.cli.ingest import ingest_cli
+from newsprism.cli.stories import entities_cli, stories_cli, story_cli
 
 app = typer.Typer(
     name="newsprism",
@@ -28,6 +29,9 @@ app.command("extract")(extract_cli)
 app.command("list")(list_cli)
 app.command("show")(show_cli)
 app.command("demo")(demo_cli)
+app.command("stories")(stories_cli)
+app.command("story")(story_cli)
+app.command("entities")(entities_cli)
 
 
 def _version(value: bool) -> None:

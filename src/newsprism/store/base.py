@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
 
-from newsprism.model import Article, RawDocument, Skipped
+from newsprism.model import (
+    Article,
+    GlobalEntity,
+    RawDocument,
+    Skipped,
+    Story,
+    StoryChange,
+    StoryUpdate,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +77,14 @@ class Store(Protocol):
         documents: Sequence[RawDocument],
         articles: Sequence[Article],
         skipped: Sequence[Skipped],
+        *,
+        stories: StoryUpdate | None = None,
     ) -> BatchResult:
-        """Store one batch in one transaction; documents already present are left as they are."""
+        """Store one batch in one transaction; documents already present are left as they are.
+
+        ``stories``, when given, is written in the same transaction: the batch's articles and
+        their story assignments survive or vanish together.
+        """
         ...
 
     def has(self, document_id: str) -> bool:
@@ -101,4 +115,44 @@ class Store(Protocol):
 
     def count(self) -> StoreCounts:
         """How many documents, articles and skipped inputs are stored."""
+        ...
+
+    def save_stories(self, update: StoryUpdate) -> None:
+        """Write changed stories, drop removed ones, record merges and splits (one transaction)."""
+        ...
+
+    def list_stories(
+        self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
+    ) -> list[Story]:
+        """Stories, oldest first, optionally only those with an article credited to ``outlet``."""
+        ...
+
+    def get_story(self, story_id: str) -> Story | None:
+        """The story with this id, or ``None``."""
+        ...
+
+    def story_of(self, article_id: str) -> str | None:
+        """The id of the story an article belongs to, or ``None`` when not assigned."""
+        ...
+
+    def story_changes(self, story_id: str | None = None) -> list[StoryChange]:
+        """Merges and splits in the order they happened, optionally those touching one story."""
+        ...
+
+    def save_entities(self, entities: Sequence[GlobalEntity], articles: Sequence[str]) -> None:
+        """Write changed global entities and mark ``articles`` as resolved (one transaction)."""
+        ...
+
+    def list_entities(
+        self, *, limit: int = 100, offset: int = 0, label: str | None = None
+    ) -> list[GlobalEntity]:
+        """Global entities, those in most articles first, optionally of one label."""
+        ...
+
+    def iter_entities(self) -> Iterator[GlobalEntity]:
+        """Every global entity, in creation order."""
+        ...
+
+    def resolved_articles(self) -> set[str]:
+        """Ids of the articles whose entities were resolved."""
         ...

@@ -6,7 +6,15 @@ from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Self
 
-from newsprism.model import Article, RawDocument, Skipped
+from newsprism.model import (
+    Article,
+    GlobalEntity,
+    RawDocument,
+    Skipped,
+    Story,
+    StoryChange,
+    StoryUpdate,
+)
 from newsprism.store.base import ArticleSummary, BatchResult, StoreCounts
 
 
@@ -19,6 +27,11 @@ class MemoryStore:
         self._documents: dict[str, RawDocument] = {}
         self._articles: dict[str, Article] = {}
         self._skipped: list[Skipped] = []
+        self._stories: dict[str, Story] = {}
+        self._story_of: dict[str, str] = {}
+        self._changes: list[StoryChange] = []
+        self._entities: dict[str, GlobalEntity] = {}
+        self._resolved: set[str] = set()
 
     def __enter__(self) -> Self:
         return self
@@ -39,8 +52,10 @@ class MemoryStore:
         documents: Sequence[RawDocument],
         articles: Sequence[Article],
         skipped: Sequence[Skipped],
+        *,
+        stories: StoryUpdate | None = None,
     ) -> BatchResult:
-        """Add a batch; documents already present are left as they are."""
+        """Add a batch (and its story update); documents already present are left as they are."""
         present = sum(1 for doc in documents if doc.id in self._documents)
         new_articles = [a for a in articles if a.id not in self._articles]
         for doc in documents:
@@ -48,6 +63,8 @@ class MemoryStore:
         for article in new_articles:
             self._articles[article.id] = article
         self._skipped.extend(skipped)
+        if stories is not None:
+            self.save_stories(stories)
         return BatchResult(added=len(new_articles), already_present=present)
 
     def has(self, document_id: str) -> bool:
@@ -97,3 +114,59 @@ class MemoryStore:
         """How many documents, articles and skipped inputs are stored."""
         unique = sum(1 for a in self._articles.values() if a.copy_of is None)
         return StoreCounts(len(self._documents), len(self._articles), unique, len(self._skipped))
+
+    def save_stories(self, update: StoryUpdate) -> None:
+        """Write changed stories, drop removed ones and record merges and splits."""
+        for story_id in update.removed:
+            self._stories.pop(story_id, None)
+        for story in update.stories:
+            self._stories[story.id] = story
+            for member in story.articles:
+                self._story_of[member.id] = story.id
+        self._changes.extend(update.changes)
+
+    def list_stories(
+        self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
+    ) -> list[Story]:
+        """Stories, oldest first, optionally only those with an article credited to ``outlet``."""
+        ordered = sorted(self._stories.values(), key=lambda s: s.articles[0].seq)
+        chosen = [s for s in ordered if outlet is None or outlet in s.outlets]
+        return chosen[offset : offset + limit]
+
+    def get_story(self, story_id: str) -> Story | None:
+        """The story with this id, or ``None``."""
+        return self._stories.get(story_id)
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story id of an article, or ``None``."""
+        return self._story_of.get(article_id)
+
+    def story_changes(self, story_id: str | None = None) -> list[StoryChange]:
+        """Merges and splits in order, optionally those touching one story."""
+        return [
+            c
+            for c in self._changes
+            if story_id is None or story_id == c.story or story_id in c.others
+        ]
+
+    def save_entities(self, entities: Sequence[GlobalEntity], articles: Sequence[str]) -> None:
+        """Write changed global entities and mark articles as resolved."""
+        for entity in entities:
+            self._entities[entity.id] = entity
+        self._resolved.update(articles)
+
+    def list_entities(
+        self, *, limit: int = 100, offset: int = 0, label: str | None = None
+    ) -> list[GlobalEntity]:
+        """Global entities, those in most articles first, optionally of one label."""
+        chosen = [e for e in self._entities.values() if label is None or e.label == label]
+        chosen.sort(key=lambda e: -len(e.articles))
+        return chosen[offset : offset + limit]
+
+    def iter_entities(self) -> Iterator[GlobalEntity]:
+        """Every global entity, in creation order."""
+        yield from list(self._entities.values())
+
+    def resolved_articles(self) -> set[str]:
+        """Ids of the articles whose entities were resolved."""
+        return set(self._resolved)

@@ -20,7 +20,17 @@ from typing import Any, Self
 
 from newsprism.config import StoreSettings, load_settings
 from newsprism.errors import StoreError
-from newsprism.model import Article, RawDocument, Skipped, from_dict, to_dict
+from newsprism.model import (
+    Article,
+    GlobalEntity,
+    RawDocument,
+    Skipped,
+    Story,
+    StoryChange,
+    StoryUpdate,
+    from_dict,
+    to_dict,
+)
 from newsprism.store.base import ArticleSummary, BatchResult, StoreCounts
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -81,8 +91,13 @@ class SQLiteStore:
         documents: Sequence[RawDocument],
         articles: Sequence[Article],
         skipped: Sequence[Skipped],
+        *,
+        stories: StoryUpdate | None = None,
     ) -> BatchResult:
-        """Store one batch in one transaction; documents already present are left as they are."""
+        """Store one batch in one transaction; documents already present are left as they are.
+
+        ``stories``, when given, is written in the same transaction.
+        """
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         added = present = 0
         with self._transaction():
@@ -113,6 +128,8 @@ class SQLiteStore:
                 "INSERT INTO skipped (location, code, reason, recorded_at) VALUES (?, ?, ?, ?)",
                 [(item.where, item.code, item.reason, now) for item in skipped],
             )
+            if stories is not None:
+                self._write_stories(stories)
         return BatchResult(added=added, already_present=present)
 
     def has(self, document_id: str) -> bool:
@@ -175,6 +192,117 @@ class SQLiteStore:
         return StoreCounts(
             documents=row[0], articles=row[1], unique_articles=row[2], skipped=row[3]
         )
+
+    def save_stories(self, update: StoryUpdate) -> None:
+        """Write changed stories, drop removed ones and record merges and splits."""
+        with self._transaction():
+            self._write_stories(update)
+
+    def list_stories(
+        self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
+    ) -> list[Story]:
+        """Stories, oldest first, optionally only those with an article credited to ``outlet``."""
+        if outlet is None:
+            rows = self._db.execute(
+                "SELECT record FROM stories ORDER BY founded LIMIT ? OFFSET ?", (limit, offset)
+            ).fetchall()
+            return [from_dict(Story, json.loads(row[0])) for row in rows]
+        chosen: list[Story] = []
+        skipped = 0
+        for (record,) in self._db.execute("SELECT record FROM stories ORDER BY founded"):
+            story = from_dict(Story, json.loads(record))
+            if outlet not in story.outlets:
+                continue
+            if skipped < offset:
+                skipped += 1
+                continue
+            chosen.append(story)
+            if len(chosen) >= limit:
+                break
+        return chosen
+
+    def get_story(self, story_id: str) -> Story | None:
+        """The story with this id, or ``None``."""
+        row = self._one("SELECT record FROM stories WHERE id = ?", (story_id,))
+        return from_dict(Story, json.loads(row[0])) if row else None
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story id of an article, or ``None``."""
+        row = self._one("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,))
+        return str(row[0]) if row else None
+
+    def story_changes(self, story_id: str | None = None) -> list[StoryChange]:
+        """Merges and splits in order, optionally those touching one story."""
+        changes = [
+            from_dict(StoryChange, json.loads(record))
+            for (record,) in self._db.execute("SELECT record FROM story_changes ORDER BY seq")
+        ]
+        return [
+            c for c in changes if story_id is None or story_id == c.story or story_id in c.others
+        ]
+
+    def save_entities(self, entities: Sequence[GlobalEntity], articles: Sequence[str]) -> None:
+        """Write changed global entities and mark articles as resolved, in one transaction."""
+        with self._transaction():
+            for entity in entities:
+                self._db.execute(
+                    "INSERT INTO global_entities (id, name, label, articles, record)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
+                    " label = excluded.label, articles = excluded.articles,"
+                    " record = excluded.record",
+                    (entity.id, entity.name, entity.label, len(entity.articles), _json(entity)),
+                )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO entity_articles (article_id) VALUES (?)",
+                [(article_id,) for article_id in articles],
+            )
+
+    def list_entities(
+        self, *, limit: int = 100, offset: int = 0, label: str | None = None
+    ) -> list[GlobalEntity]:
+        """Global entities, those in most articles first, optionally of one label."""
+        where, arguments = ("WHERE label = ?", [label]) if label else ("", [])
+        rows = self._db.execute(
+            f"SELECT record FROM global_entities {where} ORDER BY articles DESC, seq"
+            " LIMIT ? OFFSET ?",
+            (*arguments, limit, offset),
+        ).fetchall()
+        return [from_dict(GlobalEntity, json.loads(row[0])) for row in rows]
+
+    def iter_entities(self) -> Iterator[GlobalEntity]:
+        """Every global entity, in creation order."""
+        for (record,) in self._db.execute("SELECT record FROM global_entities ORDER BY seq"):
+            yield from_dict(GlobalEntity, json.loads(record))
+
+    def resolved_articles(self) -> set[str]:
+        """Ids of the articles whose entities were resolved."""
+        return {row[0] for row in self._db.execute("SELECT article_id FROM entity_articles")}
+
+    def _write_stories(self, update: StoryUpdate) -> None:
+        self._db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in update.removed])
+        for story in update.stories:
+            self._db.execute(
+                "INSERT INTO stories (id, title, size, founded, record) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET title = excluded.title, size = excluded.size,"
+                " founded = excluded.founded, record = excluded.record",
+                (
+                    story.id,
+                    story.title,
+                    len(story.articles),
+                    story.articles[0].seq if story.articles else 0,
+                    _json(story),
+                ),
+            )
+            self._db.executemany(
+                "INSERT INTO story_articles (article_id, story_id, arrival) VALUES (?, ?, ?)"
+                " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id",
+                [(member.id, story.id, member.seq) for member in story.articles],
+            )
+        for change in update.changes:
+            self._db.execute(
+                "INSERT INTO story_changes (kind, story_id, record) VALUES (?, ?, ?)",
+                (change.kind.value, change.story, _json(change)),
+            )
 
     def _migrate(self) -> int:
         self._db.execute(

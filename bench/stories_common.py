@@ -1,0 +1,287 @@
+"""What the story-clustering benchmarks share: data loaders, metrics, and the baseline.
+
+Metrics, re-implemented from their definitions:
+
+* B-cubed precision / recall / F1 (Bagga & Baldwin 1998): per item, the share of its predicted
+  cluster that is in its gold cluster (precision) and of its gold cluster that is in its
+  predicted cluster (recall), averaged over items; F1 is the harmonic mean of the averages.
+* ARI (Hubert & Arabie 1985) from the contingency table.
+* NMI: mutual information divided by the geometric mean of the two entropies, the form used in
+  the GSDMM and MStream papers (Yin & Wang 2014; Yin et al. 2018).
+
+Baseline (the alternative a user would pick): scikit-learn's TfidfVectorizer defaults
+re-implemented (token pattern ``\\b\\w\\w+\\b``, lower case, raw counts, smooth IDF, L2 norm) over
+title + text, then SciPy average-link agglomerative clustering on cosine distance, cut at one
+cosine-similarity threshold. It sees the whole corpus at once (offline); newsprism sees one
+article at a time.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import math
+import random
+import re
+import resource
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from scipy.cluster.hierarchy import fcluster, linkage
+
+from newsprism.config import StoriesSettings
+from newsprism.model import Article, Outlet, Source, SourceKind
+from newsprism.stories import StoryClusterer, story_item
+
+BENCHDATA = Path(__file__).resolve().parents[1].parent / "shared" / "benchdata"
+RESULTS = Path(__file__).resolve().parent / "results"
+_SKLEARN_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One benchmark article with its gold story."""
+
+    id: str
+    title: str
+    text: str
+    story: str
+    outlet: str | None = None
+    day: dt.date | None = None
+
+
+# --- loaders ----------------------------------------------------------------------------------
+
+
+def load_basil() -> list[Item]:
+    """BASIL: 300 articles (100 triplets, fox/nyt/hpo), ordered by publication day."""
+    items = []
+    for path in sorted((BENCHDATA / "basil" / "articles").glob("*/*.json")):
+        data = json.loads(path.read_text("utf-8"))
+        paragraphs = data["body-paragraphs"]
+        if isinstance(paragraphs, str):
+            paragraphs = ast.literal_eval(paragraphs)
+        text = "\n\n".join(" ".join(sentences) for sentences in paragraphs)
+        items.append(
+            Item(
+                id=path.stem,
+                title=data["title"],
+                text=text,
+                story=data["triplet-uuid"],
+                outlet=data["source"],
+                day=dt.date.fromisoformat(data["date"]) if data.get("date") else None,
+            )
+        )
+    items.sort(key=lambda item: (item.day or dt.date.min, item.id))
+    return items
+
+
+_NEUS_PART = re.compile(r"TITLE=>\s*(.*?)\s*ARTICLE=>\s*(.*)", re.DOTALL)
+
+
+def load_neus(split: str) -> list[Item]:
+    """NeuS/AllSides: each line of ``{split}.source`` is one story of three title+excerpts."""
+    path = BENCHDATA / "neus_allsides" / "naacl2022_lrc_roundup_random_order_probe"
+    items = []
+    for number, line in enumerate((path / f"{split}.source").read_text("utf-8").splitlines()):
+        for part_number, part in enumerate(line.split("[SEP]")):
+            match = _NEUS_PART.search(part)
+            if not match:
+                continue
+            items.append(
+                Item(
+                    id=f"{split}-{number}-{part_number}",
+                    title=match.group(1),
+                    text=match.group(2),
+                    story=f"{split}-{number}",
+                )
+            )
+    return items
+
+
+def load_googlenews() -> list[Item]:
+    """GoogleNews-T: 11,109 preprocessed titles in 152 stories, in file order."""
+    items = []
+    path = BENCHDATA / "googlenews_t_mstream" / "News.jsonl"
+    for line in path.read_text("utf-8").splitlines():
+        row = json.loads(line)
+        items.append(
+            Item(id=row["Id"], title=row["textCleaned"], text="", story=str(row["clusterNo"]))
+        )
+    return items
+
+
+def shuffled(items: Sequence[Item], seed: int) -> list[Item]:
+    """The items in a fixed random order (a stream, not grouped by story)."""
+    order = list(items)
+    random.Random(seed).shuffle(order)
+    return order
+
+
+# --- metrics ----------------------------------------------------------------------------------
+
+
+def bcubed(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1."""
+    pairs = Counter(zip(gold, predicted, strict=True))
+    gold_sizes = Counter(gold)
+    predicted_sizes = Counter(predicted)
+    n = len(gold)
+    precision = sum(c * c / predicted_sizes[p] for (_, p), c in pairs.items()) / n
+    recall = sum(c * c / gold_sizes[g] for (g, _), c in pairs.items()) / n
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def ari(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    """Adjusted Rand index."""
+
+    def pairs(count: int) -> float:
+        return count * (count - 1) / 2
+
+    joint = sum(pairs(c) for c in Counter(zip(gold, predicted, strict=True)).values())
+    a = sum(pairs(c) for c in Counter(gold).values())
+    b = sum(pairs(c) for c in Counter(predicted).values())
+    expected = a * b / pairs(len(gold))
+    maximum = (a + b) / 2
+    return (joint - expected) / (maximum - expected) if maximum != expected else 1.0
+
+
+def nmi(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    """Normalised mutual information, geometric-mean normalisation."""
+    n = len(gold)
+    gold_sizes, predicted_sizes = Counter(gold), Counter(predicted)
+    mutual = 0.0
+    for (g, p), c in Counter(zip(gold, predicted, strict=True)).items():
+        mutual += c / n * math.log(n * c / (gold_sizes[g] * predicted_sizes[p]))
+    h_gold = -sum(c / n * math.log(c / n) for c in gold_sizes.values())
+    h_pred = -sum(c / n * math.log(c / n) for c in predicted_sizes.values())
+    return mutual / math.sqrt(h_gold * h_pred) if h_gold > 0 and h_pred > 0 else 0.0
+
+
+def scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+    """Every metric, rounded, plus the cluster count."""
+    precision, recall, f1 = bcubed(gold, predicted)
+    return {
+        "bcubed_precision": round(precision, 4),
+        "bcubed_recall": round(recall, 4),
+        "bcubed_f1": round(f1, 4),
+        "ari": round(ari(gold, predicted), 4),
+        "nmi": round(nmi(gold, predicted), 4),
+        "clusters": len(set(predicted)),
+    }
+
+
+# --- newsprism --------------------------------------------------------------------------------
+
+
+def as_article(item: Item) -> Article:
+    """A benchmark item as the Article record newsprism's stages pass around."""
+    return Article(
+        id=item.id,
+        source=Source(SourceKind.FILE, item.id),
+        body=item.text,
+        paragraphs=(),
+        headline=item.title or None,
+        outlet=Outlet(item.outlet) if item.outlet else None,
+        published=item.day,
+    )
+
+
+def run_newsprism(
+    items: Sequence[Item], settings: StoriesSettings
+) -> tuple[list[str], dict[str, float]]:
+    """Cluster the items online, one at a time; return labels and timing."""
+    clusterer = StoryClusterer(settings=settings)
+    start = time.perf_counter()
+    for item in items:
+        clusterer.add(story_item(as_article(item), settings=settings))
+    elapsed = time.perf_counter() - start
+    labels = clusterer.labels()
+    changes = clusterer.drain().changes
+    stats = {
+        "seconds": round(elapsed, 3),
+        "ms_per_article": round(1000 * elapsed / max(len(items), 1), 3),
+        "merges": sum(1 for c in changes if c.kind == "merge"),
+        "splits": sum(1 for c in changes if c.kind == "split"),
+    }
+    return [labels[item.id] for item in items], stats
+
+
+# --- baseline ---------------------------------------------------------------------------------
+
+
+def tfidf_matrix(texts: Iterable[str]) -> sparse.csr_matrix:
+    """TfidfVectorizer defaults: raw counts x smooth IDF, rows L2-normalised."""
+    vocab: dict[str, int] = {}
+    rows, cols, values = [], [], []
+    count = 0
+    for row, text in enumerate(texts):
+        counts = Counter(_SKLEARN_TOKEN.findall(text.lower()))
+        for word, c in counts.items():
+            rows.append(row)
+            cols.append(vocab.setdefault(word, len(vocab)))
+            values.append(float(c))
+        count = row + 1
+    matrix = sparse.csr_matrix((values, (rows, cols)), shape=(count, len(vocab)))
+    df = np.bincount(matrix.indices, minlength=len(vocab))
+    idf = np.log((1 + count) / (1 + df)) + 1.0
+    matrix = matrix.multiply(idf).tocsr()
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(matrix.multiply(1.0 / norms[:, None]))
+
+
+def baseline_tree(items: Sequence[Item]) -> np.ndarray:
+    """Average-link dendrogram of the items on TF-IDF cosine distance (all pairs)."""
+    matrix = tfidf_matrix(f"{item.title} {item.text}" for item in items)
+    similarity = (matrix @ matrix.T).toarray().astype(np.float32)
+    n = similarity.shape[0]
+    upper = np.triu_indices(n, k=1)
+    condensed = np.clip(1.0 - similarity[upper], 0.0, 2.0).astype(np.float64)
+    del similarity
+    return linkage(condensed, method="average")
+
+
+def baseline_labels(tree: np.ndarray, threshold: float) -> list[str]:
+    """Cut the dendrogram where average cosine similarity falls below ``threshold``."""
+    return [str(label) for label in fcluster(tree, t=1.0 - threshold, criterion="distance")]
+
+
+def best_threshold(
+    tree: np.ndarray, gold: Sequence[str], grid: Sequence[float], metric: str = "bcubed_f1"
+) -> tuple[float, dict[str, float]]:
+    """The grid threshold with the best score on ``gold`` (used on train splits)."""
+    best: tuple[float, dict[str, float]] | None = None
+    for threshold in grid:
+        result = scores(gold, baseline_labels(tree, threshold))
+        if best is None or result[metric] > best[1][metric]:
+            best = (threshold, result)
+    assert best is not None
+    return best
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def table(rows: Sequence[dict[str, object]], columns: Sequence[str]) -> str:
+    """A plain-text table."""
+    widths = [max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append(
+            "  ".join(str(row.get(c, "")).ljust(w) for c, w in zip(columns, widths, strict=True))
+        )
+    return "\n".join(lines)
+
+
+GRID = tuple(round(0.05 * i, 2) for i in range(1, 19))

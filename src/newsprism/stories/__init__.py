@@ -1,0 +1,17 @@
+"""stories stage: which articles tell the same story, and which names are the same entity.
+
+    Article (+ AnalyzedArticle when analysed)
+        --features.story_item--> StoryItem (terms, quotes, entity keys, day, copy link)
+        --cluster.StoryClusterer.add--> Story (online; merges and splits as StoryChange)
+    AnalyzedArticle + story id
+        --resolve.EntityResolver.add--> GlobalEntity (aliases, roles, articles, outlets)
+
+Clustering needs no model: TF-IDF with document frequencies kept as articles arrive, candidate
+stories from an inverted index, never all pairs. Entities and shared quotes add to the score
+when available.
+"""
+
+from newsprism.stories.cluster import Decision, StoryClusterer
+from newsprism.stories.features import StoryItem, analyzed_item, story_item
+
+__all__ = ["Decision", "StoryClusterer", "StoryItem", "analyzed_item", "story_item"]

@@ -1,0 +1,484 @@
+"""Online story clustering: each article joins the best existing story or starts a new one.
+
+    article --features--> term counts, quotes, entities, day
+            --vector----> TF-IDF (document frequencies kept as articles arrive), top terms
+            --index-----> candidate stories from the inverted index (term -> recent stories)
+            --score-----> cosine with each candidate's centroid, - time gap, + shared entities,
+                          + shared quote
+            --decide----> join the best at or above ``join_threshold``, or start a new story;
+                          merge two stories the article links when their centroids agree;
+                          every ``split_every`` additions, split a story whose members fall
+                          into average-link groups linked below ``split_threshold``
+
+Nothing compares all pairs: an article is scored against at most ``candidates`` stories found
+through at most ``query_terms`` posting lists of at most ``posting_cap`` stories each, so the
+cost of one addition does not grow with the corpus. Story ids are "s" + the id of the article
+that started the story and never change; a merged-away story's id forwards to the survivor.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import math
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from operator import itemgetter
+
+import numpy as np
+
+from newsprism.config import StoriesSettings
+from newsprism.model import (
+    Story,
+    StoryArticle,
+    StoryChange,
+    StoryChangeKind,
+    StoryJoin,
+    StoryUpdate,
+)
+from newsprism.stories.features import StoryItem
+
+# Partial score given to a story found through a shared quote rather than a shared term.
+_QUOTE_HINT = 1.0
+
+
+@dataclass(slots=True)
+class _Story:
+    id: str
+    founder: int
+    members: list[int] = field(default_factory=list)
+    centroid: dict[int, float] = field(default_factory=dict)
+    norm2: float = 0.0
+    first_day: int | None = None
+    last_day: int | None = None
+    entities: Counter[str] = field(default_factory=Counter)
+    quotes: set[int] = field(default_factory=set)
+    added_since_check: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Where one article went and why."""
+
+    story: str
+    joined_by: StoryJoin
+    score: float
+
+
+class StoryClusterer:
+    """Keeps the stories of a growing stream of articles.
+
+    Args:
+        settings: The ``[stories]`` settings.
+    """
+
+    def __init__(self, *, settings: StoriesSettings) -> None:
+        self.settings = settings
+        self._vocab: dict[str, int] = {}
+        self._words: list[str] = []
+        self._df: list[int] = []
+        self._n = 0
+        self._postings: dict[int, dict[str, None]] = {}
+        self._quote_postings: dict[int, dict[str, None]] = {}
+        self._seq: dict[str, int] = {}
+        self._story_of: list[str] = []
+        self._terms: list[array[int]] = []
+        self._weights: list[array[float]] = []
+        self._extras: list[tuple[frozenset[str], frozenset[int], int | None]] = []
+        self._summaries: list[StoryArticle] = []
+        self._stories: dict[str, _Story] = {}
+        self._forward: dict[str, str] = {}
+        self._dirty: set[str] = set()
+        self._removed: set[str] = set()
+        self._changes: list[StoryChange] = []
+
+    def __len__(self) -> int:
+        return len(self._story_of)
+
+    # --- public interface ---------------------------------------------------------------------
+
+    def add(self, item: StoryItem) -> Decision:
+        """Assign one article to a story, creating, merging or splitting stories as needed.
+
+        Args:
+            item: The article's features (:func:`newsprism.stories.features.story_item`).
+
+        Returns:
+            The story it joined, how, and the score.
+        """
+        if item.id in self._seq:
+            seq = self._seq[item.id]
+            story = self._story_of[seq]
+            return Decision(story, self._summaries[seq].joined_by, self._summaries[seq].score)
+        vector = self._vector(item)
+        copied = self._seq.get(item.copy_of) if item.copy_of else None
+        if copied is not None:
+            decision = Decision(self._story_of[copied], StoryJoin.COPY, 1.0)
+            self._place(item, vector, decision)
+            return decision
+        scored = self._score_candidates(item, vector)
+        threshold = self._threshold(vector)
+        if not scored or scored[0][1] < threshold:
+            decision = Decision("s" + item.id, StoryJoin.NEW, scored[0][1] if scored else 0.0)
+            self._place(item, vector, decision)
+            return decision
+        best, score = scored[0]
+        decision = Decision(best, StoryJoin.SIMILAR, score)
+        self._place(item, vector, decision)
+        linked = [sid for sid, s in scored[1:] if s >= threshold]
+        survivor = self._merge_linked(best, linked)
+        self._maybe_split(survivor)
+        return dataclasses.replace(decision, story=self._story_of[self._seq[item.id]])
+
+    def restore(self, item: StoryItem, story: str, member: StoryArticle) -> None:
+        """Put back an article whose story is already known (rebuilding from a store).
+
+        Articles must be restored in their original arrival order, so that document
+        frequencies are what they were.
+        """
+        if item.id in self._seq:
+            return
+        vector = self._vector(item)
+        self._place(item, vector, Decision(story, member.joined_by, member.score), dirty=False)
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story id of an article, or ``None`` when it was never added."""
+        seq = self._seq.get(article_id)
+        return None if seq is None else self._story_of[seq]
+
+    def labels(self) -> dict[str, str]:
+        """Every article id and its story id."""
+        return {summary.id: self._story_of[seq] for seq, summary in enumerate(self._summaries)}
+
+    def stories(self) -> list[Story]:
+        """Every story, oldest first."""
+        states = sorted(self._stories.values(), key=lambda s: s.founder)
+        return [self._record(state) for state in states]
+
+    def drain(self) -> StoryUpdate:
+        """The stories changed since the last call, stories removed, and merges and splits."""
+        update = StoryUpdate(
+            stories=tuple(
+                self._record(self._stories[sid])
+                for sid in sorted(self._dirty, key=lambda s: self._stories[s].founder)
+                if sid in self._stories
+            ),
+            removed=tuple(sorted(sid for sid in self._removed if sid not in self._stories)),
+            changes=tuple(self._changes),
+        )
+        self._dirty.clear()
+        self._removed.clear()
+        self._changes.clear()
+        return update
+
+    # --- vectors and candidates ---------------------------------------------------------------
+
+    def _threshold(self, vector: dict[int, float]) -> float:
+        # Cosines between short texts run higher, by chance as much as by sharing a story: the
+        # bar rises as 1/sqrt(terms) below full_terms terms.
+        settings = self.settings
+        terms = max(1, min(len(vector), settings.full_terms))
+        return settings.join_threshold * math.sqrt(settings.full_terms / terms)
+
+    def _vector(self, item: StoryItem) -> dict[int, float]:
+        self._n += 1
+        # Smoothed IDF with a prior of documents that hold none of the words: in a small corpus
+        # a word shared by the few articles there are is not thereby common.
+        prior = self._n + 1 + self.settings.idf_prior_documents
+        weights: dict[int, float] = {}
+        for word, count in item.counts.items():
+            term = self._vocab.get(word)
+            if term is None:
+                term = self._vocab[word] = len(self._words)
+                self._words.append(word)
+                self._df.append(0)
+            self._df[term] += 1
+            weights[term] = count * (math.log(prior / (self._df[term] + 1)) + 1.0)
+        top = heapq.nlargest(self.settings.max_terms, weights.items(), key=itemgetter(1))
+        norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+        return {term: w / norm for term, w in top}
+
+    def _score_candidates(
+        self, item: StoryItem, vector: dict[int, float]
+    ) -> list[tuple[str, float]]:
+        settings = self.settings
+        partial: dict[str, float] = {}
+        top = heapq.nlargest(settings.query_terms, vector.items(), key=itemgetter(1))
+        for term, weight in top:
+            posting = self._postings.get(term)
+            if not posting:
+                continue
+            seen = set()
+            for sid in posting:
+                live = self._resolve(sid)
+                if live not in seen:
+                    seen.add(live)
+                    partial[live] = partial.get(live, 0.0) + weight
+        for key in item.quotes:
+            for sid in self._quote_postings.get(key, ()):
+                live = self._resolve(sid)
+                partial[live] = partial.get(live, 0.0) + _QUOTE_HINT
+        chosen = heapq.nlargest(settings.candidates, partial.items(), key=itemgetter(1))
+        scored = []
+        for sid, _ in chosen:
+            score = self._score(item, vector, self._stories[sid])
+            if score is not None:
+                scored.append((sid, score))
+        scored.sort(key=lambda pair: (-pair[1], self._stories[pair[0]].founder))
+        return scored
+
+    def _score(self, item: StoryItem, vector: dict[int, float], story: _Story) -> float | None:
+        settings = self.settings
+        centroid = story.centroid
+        dot = sum(w * centroid.get(term, 0.0) for term, w in vector.items())
+        if settings.link == "average":
+            score = dot / len(story.members)
+        else:
+            score = dot / math.sqrt(story.norm2) if story.norm2 > 0 else 0.0
+        gap = _gap(item.day, story.first_day, story.last_day)
+        if gap is not None:
+            if gap > settings.max_gap_days:
+                return None
+            score -= settings.time_penalty * min(gap / settings.time_scale_days, 1.0)
+        if item.entities and story.entities:
+            shared = sum(1 for key in item.entities if key in story.entities)
+            score += settings.entity_weight * shared / len(item.entities)
+        if item.quotes and not item.quotes.isdisjoint(story.quotes):
+            score += settings.quote_weight
+        return score
+
+    # --- placing, merging, splitting ----------------------------------------------------------
+
+    def _place(
+        self, item: StoryItem, vector: dict[int, float], decision: Decision, *, dirty: bool = True
+    ) -> None:
+        seq = len(self._story_of)
+        self._seq[item.id] = seq
+        self._story_of.append(decision.story)
+        ordered = sorted(vector.items(), key=itemgetter(1), reverse=True)
+        self._terms.append(array("i", [t for t, _ in ordered]))
+        self._weights.append(array("f", [w for _, w in ordered]))
+        self._extras.append((item.entities, item.quotes, item.day))
+        self._summaries.append(
+            dataclasses.replace(
+                item.summary, joined_by=decision.joined_by, score=round(decision.score, 4), seq=seq
+            )
+        )
+        story = self._stories.get(decision.story)
+        if story is None:
+            story = self._stories[decision.story] = _Story(decision.story, founder=seq)
+            self._forward.pop(decision.story, None)
+        self._join(story, seq)
+        for term, _ in ordered[: self.settings.index_terms]:
+            self._post(self._postings, term, story.id)
+        for key in item.quotes:
+            self._post(self._quote_postings, key, story.id)
+        if dirty:
+            self._dirty.add(story.id)
+
+    def _join(self, story: _Story, seq: int) -> None:
+        centroid = story.centroid
+        dot = 0.0
+        for term, weight in zip(self._terms[seq], self._weights[seq], strict=True):
+            old = centroid.get(term, 0.0)
+            dot += old * weight
+            centroid[term] = old + weight
+        story.norm2 += 2.0 * dot + sum(w * w for w in self._weights[seq])
+        story.members.append(seq)
+        story.added_since_check += 1
+        entities, quotes, day = self._extras[seq]
+        story.entities.update(entities)
+        story.quotes.update(quotes)
+        if day is not None:
+            story.first_day = day if story.first_day is None else min(story.first_day, day)
+            story.last_day = day if story.last_day is None else max(story.last_day, day)
+        self._story_of[seq] = story.id
+
+    def _post(self, postings: dict[int, dict[str, None]], key: int, sid: str) -> None:
+        posting = postings.setdefault(key, {})
+        posting.pop(sid, None)
+        posting[sid] = None
+        if len(posting) > self.settings.posting_cap:
+            del posting[next(iter(posting))]
+
+    def _resolve(self, sid: str) -> str:
+        while sid not in self._stories and sid in self._forward:
+            sid = self._forward[sid]
+        return sid
+
+    def _merge_linked(self, best: str, linked: Iterable[str]) -> str:
+        survivor = best
+        for other in linked:
+            a, b = self._stories.get(survivor), self._stories.get(other)
+            if a is None or b is None or a is b:
+                continue
+            similarity = _cosine(a, b)
+            if similarity < self.settings.merge_threshold:
+                continue
+            if _gap(a.first_day, b.first_day, b.last_day) is not None:
+                gap = _gap(a.first_day, b.first_day, b.last_day) or 0
+                if gap > self.settings.max_gap_days:
+                    continue
+            keep, gone = (a, b) if a.founder <= b.founder else (b, a)
+            moved = list(gone.members)
+            for seq in moved:
+                self._join(keep, seq)
+                self._summaries[seq] = dataclasses.replace(
+                    self._summaries[seq], joined_by=StoryJoin.MERGE
+                )
+            del self._stories[gone.id]
+            self._forward[gone.id] = keep.id
+            self._removed.add(gone.id)
+            self._dirty.discard(gone.id)
+            self._dirty.add(keep.id)
+            self._changes.append(
+                StoryChange(
+                    kind=StoryChangeKind.MERGE,
+                    story=keep.id,
+                    others=(gone.id,),
+                    articles=tuple(self._summaries[s].id for s in moved),
+                    score=round(similarity, 4),
+                    seq=len(self._story_of) - 1,
+                )
+            )
+            survivor = keep.id
+        return survivor
+
+    def _maybe_split(self, sid: str) -> None:
+        settings = self.settings
+        story = self._stories.get(sid)
+        if story is None or story.added_since_check < settings.split_every:
+            return
+        story.added_since_check = 0
+        if len(story.members) > settings.split_max_size or len(story.members) < 2:
+            return
+        members = sorted(story.members)
+        matrix = self._dense(members)
+        groups = average_link_groups(matrix @ matrix.T, settings.split_threshold)
+        if len(set(groups)) < 2 or story.founder not in members:
+            return
+        by_group: dict[int, list[int]] = {}
+        for seq, group in zip(members, groups, strict=True):
+            by_group.setdefault(group, []).append(seq)
+        kept = by_group.pop(groups[members.index(story.founder)])
+        self._rebuild(story, kept)
+        created = []
+        moved: list[int] = []
+        for seqs in sorted(by_group.values(), key=min):
+            new_id = "s" + self._summaries[seqs[0]].id
+            while new_id in self._stories:
+                new_id += "'"
+            new = self._stories[new_id] = _Story(new_id, founder=seqs[0])
+            self._forward.pop(new_id, None)
+            for seq in seqs:
+                self._join(new, seq)
+                self._summaries[seq] = dataclasses.replace(
+                    self._summaries[seq], joined_by=StoryJoin.SPLIT
+                )
+                count = self.settings.index_terms
+                for term in self._terms[seq][:count]:
+                    self._post(self._postings, term, new_id)
+                for key in self._extras[seq][1]:
+                    self._post(self._quote_postings, key, new_id)
+            new.added_since_check = 0
+            created.append(new_id)
+            moved.extend(seqs)
+            self._dirty.add(new_id)
+        self._dirty.add(story.id)
+        rows = [members.index(s) for s in kept]
+        others = [members.index(s) for s in moved]
+        across = float((matrix[rows] @ matrix[others].T).mean()) if rows and others else 0.0
+        self._changes.append(
+            StoryChange(
+                kind=StoryChangeKind.SPLIT,
+                story=story.id,
+                others=tuple(created),
+                articles=tuple(self._summaries[s].id for s in moved),
+                score=round(across, 4),
+                seq=len(self._story_of) - 1,
+            )
+        )
+
+    def _rebuild(self, story: _Story, seqs: list[int]) -> None:
+        story.members = []
+        story.centroid = {}
+        story.norm2 = 0.0
+        story.first_day = story.last_day = None
+        story.entities = Counter()
+        story.quotes = set()
+        for seq in seqs:
+            self._join(story, seq)
+        story.added_since_check = 0
+
+    def _dense(self, seqs: list[int]) -> np.ndarray:
+        columns: dict[int, int] = {}
+        for seq in seqs:
+            for term in self._terms[seq]:
+                columns.setdefault(term, len(columns))
+        matrix = np.zeros((len(seqs), len(columns)), dtype=np.float64)
+        for row, seq in enumerate(seqs):
+            for term, weight in zip(self._terms[seq], self._weights[seq], strict=True):
+                matrix[row, columns[term]] = weight
+        return matrix
+
+    # --- records ------------------------------------------------------------------------------
+
+    def _record(self, story: _Story) -> Story:
+        members = [self._summaries[seq] for seq in sorted(story.members)]
+        outlets: list[str] = []
+        for member in members:
+            credited = member.original_outlet or member.outlet
+            if credited and credited not in outlets:
+                outlets.append(credited)
+        days = [m.published for m in members if m.published is not None]
+        top = heapq.nlargest(self.settings.summary_terms, story.centroid.items(), key=itemgetter(1))
+        founder = self._summaries[story.founder]
+        return Story(
+            id=story.id,
+            title=founder.headline or next((m.headline for m in members if m.headline), ""),
+            articles=tuple(members),
+            outlets=tuple(outlets),
+            first_published=min(days) if days else None,
+            last_published=max(days) if days else None,
+            terms=tuple(self._words[term] for term, _ in top),
+        )
+
+
+def average_link_groups(similarity: np.ndarray, threshold: float) -> list[int]:
+    """Average-link agglomerative groups of a small similarity matrix, cut at ``threshold``.
+
+    Returns:
+        A group number per row; rows whose groups link at ``threshold`` or above share one.
+    """
+    n = similarity.shape[0]
+    links = similarity.astype(np.float64, copy=True)
+    np.fill_diagonal(links, -np.inf)
+    sizes = np.ones(n)
+    group = list(range(n))
+    for _ in range(n - 1):
+        flat = int(np.argmax(links))
+        i, j = divmod(flat, n)
+        if links[i, j] < threshold:
+            break
+        merged = (links[i] * sizes[i] + links[j] * sizes[j]) / (sizes[i] + sizes[j])
+        links[i], links[:, i] = merged, merged
+        links[i, i] = -np.inf
+        links[j], links[:, j] = -np.inf, -np.inf
+        sizes[i] += sizes[j]
+        group = [i if g == j else g for g in group]
+    return group
+
+
+def _gap(day: int | None, first: int | None, last: int | None) -> int | None:
+    if day is None or first is None or last is None:
+        return None
+    return max(0, first - day, day - last)
+
+
+def _cosine(a: _Story, b: _Story) -> float:
+    small, large = (a, b) if len(a.centroid) <= len(b.centroid) else (b, a)
+    dot = sum(w * large.centroid.get(term, 0.0) for term, w in small.centroid.items())
+    denominator = math.sqrt(a.norm2 * b.norm2)
+    return dot / denominator if denominator > 0 else 0.0

@@ -1,0 +1,173 @@
+"""What the story clusterer sees of an article: term counts, quotes, entities, day, copy link.
+
+Features are computed without any model: word tokens (lower-cased, stop words out, a light
+plural/possessive strip), counted from the headline (weighted up) and the first words of the body;
+quoted passages of some length as hashed keys ("shared quotes"); and, when the article has been
+analysed, the keys of its people, organisations and places. IDF weighting happens in the
+clusterer, which keeps the document frequencies as articles arrive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from newsprism.config import StoriesSettings
+from newsprism.model import AnalyzedArticle, Article, Entity, MentionKind, StoryArticle, StoryJoin
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+# Straight or curly double quotes around a passage; single quotes are apostrophes too often.
+_QUOTE = re.compile(r"[\"“”]([^\"“”]{10,600})[\"“”]")
+# Entity labels whose names identify a story (a date or a number does not).
+_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT"})
+
+
+@dataclass(frozen=True, slots=True)
+class StoryItem:
+    """One article as the clusterer sees it.
+
+    Attributes:
+        id: The article id.
+        counts: Sublinear term frequencies (1 + log count), before IDF.
+        quotes: Hashes of the article's quoted passages.
+        entities: Keys of the article's named entities ("person:lavrov"); empty when the article
+            was not analysed.
+        day: Publication day as an ordinal, or ``None``.
+        copy_of: Id of the article this one copies, if any.
+        summary: The listing columns of the article, as stories show it.
+    """
+
+    id: str
+    counts: dict[str, float]
+    quotes: frozenset[int]
+    entities: frozenset[str]
+    day: int | None
+    copy_of: str | None
+    summary: StoryArticle
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """The packaged stop-word list (``data/story_stopwords.txt``)."""
+    text = resources.files("newsprism.data").joinpath("story_stopwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def normalise(word: str) -> str:
+    """Lower-case a word and strip a possessive or a plural ending ("talks" -> "talk")."""
+    word = word.lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """The content words of a text, normalised, stop words and one-letter words out."""
+    stop = stopwords()
+    out = []
+    for match in _WORD.finditer(text):
+        word = normalise(match.group())
+        if len(word) > 1 and word not in stop and not word.isdigit():
+            out.append(word)
+    return out
+
+
+def term_counts(title: str, body: str, *, settings: StoriesSettings) -> dict[str, float]:
+    """Sublinear term frequencies of a headline (weighted) and the start of a body."""
+    counts: dict[str, float] = {}
+    for word in terms(title):
+        counts[word] = counts.get(word, 0.0) + settings.title_weight
+    for word in terms(body)[: settings.body_words]:
+        counts[word] = counts.get(word, 0.0) + 1.0
+    return {word: 1.0 + math.log(count) for word, count in counts.items() if count > 0}
+
+
+def quote_keys(body: str, *, settings: StoriesSettings) -> frozenset[int]:
+    """Hashes of quoted passages of at least ``quote_min_words`` content words."""
+    keys = set()
+    for match in _QUOTE.finditer(body):
+        words = terms(match.group(1))
+        if len(words) >= settings.quote_min_words:
+            keys.add(zlib.crc32(" ".join(words).encode("utf-8")))
+    return frozenset(keys)
+
+
+def entity_key(entity: Entity) -> str | None:
+    """The key a named entity is matched by across articles: label and surname or full name."""
+    if entity.label not in _ENTITY_LABELS:
+        return None
+    words = terms(entity.name)
+    if not words:
+        return None
+    head = words[-1] if entity.label == "PERSON" else " ".join(words)
+    return f"{entity.label.lower()}:{head}"
+
+
+def summary_of(article: Article, *, joined_by: StoryJoin, score: float, seq: int) -> StoryArticle:
+    """The listing columns of an article as a story member."""
+    return StoryArticle(
+        id=article.id,
+        url=article.url,
+        source=article.source.where(),
+        outlet=article.outlet.name if article.outlet else None,
+        original_outlet=article.original_outlet.name if article.original_outlet else None,
+        headline=article.headline,
+        published=article.published,
+        joined_by=joined_by,
+        score=score,
+        seq=seq,
+    )
+
+
+def story_item(
+    article: Article,
+    *,
+    settings: StoriesSettings,
+    entities: Sequence[Entity] | None = None,
+    day: dt.date | None = None,
+) -> StoryItem:
+    """Compute an article's clustering features.
+
+    Args:
+        article: The article.
+        settings: Story settings (title weight, body words, quote length).
+        entities: The article's analysed entities, when it was analysed.
+        day: A publication day to use instead of ``article.published``.
+
+    Returns:
+        The features.
+    """
+    title = " ".join(part for part in (article.headline, article.standfirst) if part)
+    keys = set()
+    for entity in entities or ():
+        names = sum(1 for m in entity.mentions if m.kind is MentionKind.NAME)
+        key = entity_key(entity)
+        if key is not None and names:
+            keys.add(key)
+    published = day or article.published
+    return StoryItem(
+        id=article.id,
+        counts=term_counts(title, article.body, settings=settings),
+        quotes=quote_keys(article.body, settings=settings),
+        entities=frozenset(keys),
+        day=published.toordinal() if published else None,
+        copy_of=article.copy_of.id if article.copy_of else None,
+        summary=summary_of(article, joined_by=StoryJoin.NEW, score=0.0, seq=0),
+    )
+
+
+def analyzed_item(analyzed: AnalyzedArticle, *, settings: StoriesSettings) -> StoryItem:
+    """Features of an analysed article, its entities included."""
+    return story_item(analyzed.article, settings=settings, entities=analyzed.entities)

@@ -1,0 +1,238 @@
+"""Stories and global entities: the samples end to end, BASIL articles, the clusterer rules."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import datetime as dt
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from newsprism.cli import app
+from newsprism.config import StoriesSettings, load_settings
+from newsprism.ingest.outlets import load_outlets
+from newsprism.model import Article, CopyOf, Outlet, Source, SourceKind, StoryJoin
+from newsprism.pipeline import extract_inputs, ingest_into, load_clusterer
+from newsprism.store import MemoryStore, SQLiteStore
+from newsprism.stories import StoryClusterer, story_item
+from newsprism.stories.cluster import average_link_groups
+from newsprism.stories.features import normalise, terms
+from tests.conftest import CNN_SAMPLE, RT_SAMPLE
+
+runner = CliRunner()
+
+
+def _settings() -> StoriesSettings:
+    return load_settings().stories
+
+
+def _basil(benchdata: Path, count: int) -> list[tuple[Article, str]]:
+    """The first ``count`` BASIL articles by day, as Articles with their gold triplet id."""
+    rows = []
+    for path in sorted((benchdata / "basil" / "articles").glob("*/*.json")):
+        data = json.loads(path.read_text("utf-8"))
+        paragraphs = data["body-paragraphs"]
+        if isinstance(paragraphs, str):
+            paragraphs = ast.literal_eval(paragraphs)
+        body = "\n\n".join(" ".join(p) for p in paragraphs)
+        article = Article(
+            id=path.stem,
+            source=Source(SourceKind.FILE, str(path)),
+            body=body,
+            paragraphs=(),
+            headline=data["title"],
+            outlet=Outlet(data["source"]),
+            published=dt.date.fromisoformat(data["date"]),
+        )
+        rows.append((article, data["triplet-uuid"]))
+    rows.sort(key=lambda row: (row[0].published, row[0].id))
+    return rows[:count]
+
+
+def _ingest_samples(db: Path) -> None:
+    # As the demo does: the RT scrape's outlet comes from the caller (sample_corpus.toml), the
+    # KION 46 copy names its publisher and CNN itself.
+    first = runner.invoke(app, ["ingest", str(RT_SAMPLE), "--outlet", "RT", "--db", str(db)])
+    assert first.exit_code == 0, first.stderr
+    second = runner.invoke(app, ["ingest", str(CNN_SAMPLE), "--db", str(db)])
+    assert second.exit_code == 0, second.stderr
+
+
+def test_samples_form_one_story_of_rt_and_cnn(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    _ingest_samples(db)
+    listed = runner.invoke(app, ["stories", "--db", str(db), "--format", "json"])
+    assert listed.exit_code == 0, listed.stderr
+    (story,) = json.loads(listed.stdout)
+    assert set(story) >= {"id", "title", "outlets", "articles"}
+    assert story["outlets"] == ["RT", "CNN"]
+    assert story["title"].startswith("Moscow has failed to negotiate seriously")
+    rt, kion = story["articles"]
+    for member in (rt, kion):
+        assert set(member) >= {"id", "url", "source", "outlet", "headline"}
+    assert (rt["outlet"], rt["original_outlet"]) == ("RT", None)
+    assert (kion["outlet"], kion["original_outlet"]) == ("KION 46", "CNN")
+    assert kion["joined_by"] == "similar"
+    assert kion["headline"].startswith("Blinken says he had ‘frank’ discussion")
+
+    shown = runner.invoke(app, ["story", story["id"], "--db", str(db), "--format", "json"])
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["id"] == story["id"]
+    table = runner.invoke(app, ["stories", "--db", str(db)])
+    assert table.exit_code == 0 and "RT, CNN" in table.stdout
+    missing = runner.invoke(app, ["story", "s0000", "--db", str(db)])
+    assert missing.exit_code == 2
+
+
+def test_sample_entities_merge_across_outlets(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    _ingest_samples(db)
+    result = runner.invoke(app, ["entities", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    entities = json.loads(result.stdout)
+    by_name = {e["name"]: e for e in entities}
+    for name in ("Viktor Bout", "Paul Whelan", "Brittney Griner", "Joe Biden", "Moscow"):
+        assert by_name[name]["outlets"] == ["RT", "CNN"], name
+        assert len(by_name[name]["articles"]) == 2
+        assert len(by_name[name]["stories"]) == 1
+    # CNN's bare "Biden" is RT's "Joe Biden", who keeps his role.
+    assert "Biden" in by_name["Joe Biden"]["aliases"]
+    assert "US President" in by_name["Joe Biden"]["roles"]
+    # Two Russian diplomats stay two people.
+    assert by_name["Sergey Lavrov"]["outlets"] == ["CNN"]
+    assert "Lavrov" in by_name["Sergey Lavrov"]["aliases"]
+    assert by_name["Sergey Ryabkov"]["outlets"] == ["RT"]
+    # Running again resolves nothing twice.
+    again = runner.invoke(app, ["entities", "--db", str(db), "--format", "json"])
+    assert len(json.loads(again.stdout)) == len(entities)
+    people = runner.invoke(
+        app, ["entities", "--db", str(db), "--label", "PERSON", "--min-outlets", "2"]
+    )
+    assert people.exit_code == 0 and "Whelan" in people.stdout
+
+
+def test_ingest_report_carries_stories_and_reopened_store_keeps_ids(tmp_path: Path) -> None:
+    settings = load_settings()
+    db = tmp_path / "news.db"
+    with SQLiteStore(db) as store:
+        first = ingest_into(
+            [str(RT_SAMPLE)], store=store, settings=settings, outlets=load_outlets(), outlet="RT"
+        )
+    assert first.new_stories == 1
+    with SQLiteStore(db) as store:
+        second = ingest_into(
+            [str(CNN_SAMPLE)], store=store, settings=settings, outlets=load_outlets()
+        )
+        assert second.stories == first.stories
+        assert second.new_stories == 0
+        clusterer = load_clusterer(store, settings=settings)
+        assert clusterer.labels() == {
+            first.articles[0].id: first.stories[0],
+            second.articles[0].id: first.stories[0],
+        }
+
+
+def test_copy_joins_the_story_of_its_original() -> None:
+    settings = _settings()
+    (rt,) = [
+        a
+        for a in extract_inputs(
+            [str(RT_SAMPLE)], settings=load_settings(), outlets=load_outlets(), outlet="RT"
+        )
+        if isinstance(a, Article)
+    ]
+    copy = dataclasses.replace(
+        rt,
+        id="copy-of-rt",
+        body=rt.body[: len(rt.body) // 3],
+        outlet=Outlet("Other Outlet"),
+        copy_of=CopyOf(rt.id, "near", 0.9),
+    )
+    clusterer = StoryClusterer(settings=settings)
+    founded = clusterer.add(story_item(rt, settings=settings))
+    joined = clusterer.add(story_item(copy, settings=settings))
+    assert founded.joined_by is StoryJoin.NEW and founded.story == "s" + rt.id
+    assert (joined.story, joined.joined_by, joined.score) == (founded.story, StoryJoin.COPY, 1.0)
+
+
+def test_basil_triplets_cluster_online(benchdata: Path) -> None:
+    rows = _basil(benchdata, 60)
+    settings = _settings()
+    clusterer = StoryClusterer(settings=settings)
+    seen: dict[str, str] = {}
+    for article, _ in rows:
+        clusterer.add(story_item(article, settings=settings))
+        # Ids are stable: a story keeps the id it was given, unless a recorded merge moved it.
+        labels = clusterer.labels()
+        merged = {c.others[0] for c in clusterer.drain().changes if c.kind == "merge"}
+        for article_id, story_id in seen.items():
+            assert labels[article_id] == story_id or story_id in merged
+        seen = labels
+    labels = clusterer.labels()
+    gold = {article.id: triplet for article, triplet in rows}
+    pairs = Counter((gold[a], s) for a, s in labels.items())
+    purity = sum(max(c for (g2, _), c in pairs.items() if g2 == g) for g in set(gold.values()))
+    assert purity / len(rows) >= 0.9
+    assert len(set(labels.values())) <= 24  # 20 triplets
+
+
+def test_merges_and_splits_are_recorded(benchdata: Path) -> None:
+    rows = _basil(benchdata, 30)
+    # A low merge bar and an eager split check force both kinds of change on real articles.
+    eager = dataclasses.replace(
+        _settings(),
+        join_threshold=0.04,
+        merge_threshold=0.05,
+        split_every=2,
+        split_threshold=0.12,
+    )
+    clusterer = StoryClusterer(settings=eager)
+    store = MemoryStore()
+    for article, _ in rows:
+        clusterer.add(story_item(article, settings=eager))
+        store.save_stories(clusterer.drain())
+    changes = store.story_changes()
+    kinds = {c.kind.value for c in changes}
+    assert kinds == {"merge", "split"}
+    stories = store.list_stories(limit=1000)
+    members = [m.id for s in stories for m in s.articles]
+    assert sorted(members) == sorted(a.id for a, _ in rows)  # every article in exactly one
+    for story in stories:
+        assert store.get_story(story.id) == story
+        for member in story.articles:
+            assert store.story_of(member.id) == story.id
+    split = next(c for c in changes if c.kind == "split")
+    assert split.others and split.articles
+    assert all(store.story_of(a) != split.story for a in split.articles) or any(
+        c.kind == "merge" for c in changes[changes.index(split) + 1 :]
+    )
+
+
+def test_average_link_groups_cut_at_the_threshold() -> None:
+    similarity = np.array(
+        [[1.0, 0.9, 0.1, 0.0], [0.9, 1.0, 0.0, 0.1], [0.1, 0.0, 1.0, 0.8], [0.0, 0.1, 0.8, 1.0]]
+    )
+    groups = average_link_groups(similarity, 0.5)
+    assert groups[0] == groups[1] != groups[2] == groups[3]
+    assert len(set(average_link_groups(similarity, 0.01))) == 1
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("Talks", "talk"), ("Russia's", "russia"), ("policies", "policy"), ("press", "press")],
+)
+def test_normalise(word: str, expected: str) -> None:
+    assert normalise(word) == expected
+
+
+def test_terms_drop_stop_words_and_numbers() -> None:
+    assert terms("The US said on Friday that 25 prisoners were swapped") == [
+        "friday",
+        "prisoner",
+        "swapped",
+    ]
