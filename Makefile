@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install demo test lint typecheck unit bench bench-tools attribution-model clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,19 @@ unit: install
 
 test: lint typecheck unit
 
-bench: install
+# The baselines the benchmarks run beside newsprism (textacy, ...): only `make bench` needs them.
+$(VENV)/.bench-tools: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,bench]'
+	touch $(VENV)/.bench-tools
+
+bench-tools: $(VENV)/.bench-tools
+
+bench: bench-tools
 	$(BIN)/python bench/run_all.py
+
+# Retrain the packaged attribution model on PolNeAR train (../shared/benchdata/polnear), ~5 min.
+attribution-model: install
+	$(BIN)/python bench/train_attribution.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist

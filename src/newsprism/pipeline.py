@@ -243,9 +243,14 @@ def extract_inputs(
     outlets: OutletDirectory,
     outlet: str | None = None,
     published: dt.date | None = None,
+    clean: bool = True,
     on_document: Progress | None = None,
 ) -> Iterator[Article | Skipped]:
-    """Read and extract inputs without storing them; copies are still linked."""
+    """Read and extract inputs without storing them; copies are still linked.
+
+    With ``clean=False`` plain-text inputs are taken as bodies exactly as they are (see
+    :func:`newsprism.extract.extract_document`).
+    """
     detector = CopyDetector(settings=settings.dedup)
     for item in read_inputs(inputs, settings=settings, outlet=outlet, outlets=outlets):
         if isinstance(item, Skipped):
@@ -255,7 +260,7 @@ def extract_inputs(
             on_document(item.source.where())
         try:
             article = extract_document(
-                item, settings=settings, outlets=outlets, published=published
+                item, settings=settings, outlets=outlets, published=published, clean=clean
             )
         except InputError as exc:
             yield Skipped(item.source.where(), exc.message, exc.code)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
-from newsprism.analyze.attribution_model import AttributionModel
+from newsprism.analyze.attribution_model import AttributionModel, load_attribution_model
 from newsprism.analyze.entities import EntityLexicons, find_entities, load_entity_lexicons
 from newsprism.analyze.nlp import LoadedModel
 from newsprism.analyze.quotes import (
@@ -65,20 +65,25 @@ class AnalyzeRules:
     attribution_model: AttributionModel | None = None
 
 
-def load_analyze_rules(*, attribution_model: AttributionModel | None = None) -> AnalyzeRules:
-    """Read the packaged rule files.
+def load_analyze_rules(
+    *, attribution_model: AttributionModel | None = None, rules_only: bool = False
+) -> AnalyzeRules:
+    """Read the packaged rule files and the packaged attribution model.
 
     Args:
-        attribution_model: A loaded attribution model to use beside the rules, if any.
+        attribution_model: A loaded attribution model to use instead of the packaged one.
+        rules_only: Use no attribution model: quotation and reporting-verb rules alone.
 
     Raises:
-        ConfigError: A rule file is broken; the message names ``file:line``.
+        ConfigError: A rule file or the model is broken; the message names the file.
     """
+    if attribution_model is None and not rules_only:
+        attribution_model = load_attribution_model()
     return AnalyzeRules(
         entities=load_entity_lexicons(),
         times=load_time_rules(),
         reporting_verbs=load_reporting_verbs(),
-        attribution_model=attribution_model,
+        attribution_model=None if rules_only else attribution_model,
     )
 
 

@@ -30,6 +30,7 @@ to the entities module, so ``entity`` is always ``None`` here.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -116,7 +117,59 @@ load_attribution_model`); with ``None`` only the rules run.
     for attribution in _rule_attributions(doc, quotations, lexicon):
         if not any(_overlaps(attribution.cue, other.cue) for other in found):
             found.append(attribution)
-    return tuple(sorted(found, key=lambda attribution: attribution.cue.start))
+    ordered = sorted(found, key=lambda attribution: attribution.cue.start)
+    return _without_borrowed_content(doc, ordered, quotations)
+
+
+def _without_borrowed_content(
+    doc: Doc, attributions: Sequence[Attribution], quotations: Sequence[Quotation]
+) -> tuple[Attribution, ...]:
+    """Cut a content that runs into the content of another cue. After its cue: "she said X.
+    “Y,” the spokeswoman stressed" — Y belongs to "stressed", so "said" reports X only. Before
+    its cue: "In what he described as “Y,” Blinken said X" — "said" reports X only."""
+    cut = []
+    for attribution in attributions:
+        content, cue = attribution.content, attribution.cue
+        if content.start < cue.start and any(
+            cue.end <= other.cue.start < content.end and other.content.start < cue.start
+            for other in attributions
+        ):
+            # "“…,” Lavrov noted, according to RIA Novosti": the words after the cue attribute
+            # the same quotation a second time; they are not part of what was said.
+            source = attribution.source
+            end = source.start if source and content.start < source.start < cue.start else cue.start
+            head = content.text[: end - content.start].rstrip(" ,;:—–\n")
+            content = Span(content.start, content.start + len(head), head)
+        if content.start < cue.start and cue.end <= content.end:
+            before = range(content.start, cue.start)
+            if any(
+                other is not attribution
+                and other.content.start in before
+                and other.content.end <= cue.start
+                for other in attributions
+            ):
+                source = attribution.source
+                start = source.end if source and source.start >= cue.end else cue.end
+                text = content.text[start - content.start :]
+                start += len(text) - len(text.lstrip(" ,:\n"))
+                content = Span(start, content.end, content.text[start - content.start :])
+        for other in attributions:
+            if other is attribution or not (content.start < other.content.start < content.end):
+                continue
+            if attribution.cue.end <= other.content.start and not (
+                content.start <= other.cue.start < content.end
+            ):
+                head = content.text[: other.content.start - content.start].rstrip(" \n")
+                if head:
+                    content = Span(content.start, content.start + len(head), head)
+        if content is attribution.content:
+            cut.append(attribution)
+            continue
+        words = list(_token_range(doc, content.start, content.end))
+        cue_tokens = _token_range(doc, cue.start, cue.end)
+        kind = _kind(doc, words, (cue_tokens.start, cue_tokens.stop), quotations)
+        cut.append(dataclasses.replace(attribution, content=content, kind=kind))
+    return tuple(cut)
 
 
 def find_quotations(doc: Doc) -> tuple[Quotation, ...]:
@@ -597,6 +650,20 @@ def _model_attribution(
     if not words:
         return None
     source = min(sources, key=lambda span: _gap(span, (cue_start, cue_end)), default=None)
+    verbs = [doc[i] for i in range(cue_start, cue_end) if doc[i].pos_ in ("VERB", "AUX")]
+    subject = _subject(verbs[0]) if verbs else None
+    if subject is not None and (
+        source is None
+        or (
+            subject.head.i == verbs[0].i
+            and subject.pos_ == "PROPN"
+            and not (source[0] <= subject.i < source[1])
+        )
+    ):
+        # The parse overrules the tagger when it found no source, or one that is not the cue
+        # verb's own subject ("Blinken, who announced ... Lavrov this week, emphasized"); the
+        # subject is also found through "…, claiming" and "While declining …, she said".
+        source = _noun_span(subject)
     return Attribution(
         source=_span(doc, *source) if source is not None else None,
         entity=None,

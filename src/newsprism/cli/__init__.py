@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from newsprism import __version__
+from newsprism.cli.analyze import analyze_cli
 from newsprism.cli.browse import list_cli, show_cli
 from newsprism.cli.demo import demo_cli
 from newsprism.cli.extract import extract_cli
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 app.command("ingest")(ingest_cli)
 app.command("extract")(extract_cli)
+app.command("analyze")(analyze_cli)
 app.command("list")(list_cli)
 app.command("show")(show_cli)
 app.command("demo")(demo_cli)

@@ -19,6 +19,7 @@ from newsprism.errors import InputError
 from newsprism.extract.dates import parse_date_string
 from newsprism.extract.html import extract_html
 from newsprism.extract.text import extract_text
+from newsprism.extract.verbatim import article_as_is
 from newsprism.ingest.outlets import OutletDirectory
 from newsprism.model import Article, Confidence, MediaType, RawDocument, Skipped, SourceKind
 
@@ -31,6 +32,7 @@ def extract_document(
     settings: Settings,
     outlets: OutletDirectory,
     published: dt.date | None = None,
+    clean: bool = True,
 ) -> Article:
     """Extract one article from a raw document.
 
@@ -39,6 +41,8 @@ def extract_document(
         settings: newsprism settings; ``settings.extract`` is used.
         outlets: The outlet directory, to recognise syndication signatures.
         published: A publication date supplied by the user; overrides every other source.
+        clean: With ``False``, a plain-text document's content is the body exactly as it is
+            (:func:`~newsprism.extract.verbatim.article_as_is`), so offsets index into it.
 
     Returns:
         The article, with ``published`` left ``None`` when no reliable date exists.
@@ -47,7 +51,9 @@ def extract_document(
         NoArticleError: The document holds no article text.
         UnreadableInputError: HTML that cannot be parsed.
     """
-    if doc.media_type is MediaType.HTML:
+    if not clean:
+        article = article_as_is(doc)
+    elif doc.media_type is MediaType.HTML:
         article = extract_html(doc, settings=settings.extract, outlets=outlets)
     else:
         article = extract_text(doc, settings=settings.extract, outlets=outlets)

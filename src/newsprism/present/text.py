@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from newsprism.model import Article, Outlet, Skipped
+from newsprism.model import AnalyzedArticle, Article, Outlet, Skipped
 
 
 def outlet_label(outlet: Outlet | None) -> str:
@@ -74,6 +74,45 @@ def articles_table(rows: Sequence[Article]) -> Table:
 def skipped_lines(skipped: Sequence[Skipped]) -> list[str]:
     """One plain line per skipped input: ``where: [code] reason``."""
     return [f"{item.where}: [{item.code}] {item.reason}" for item in skipped]
+
+
+def analysis_panel(result: AnalyzedArticle, *, content_chars: int = 160) -> RenderableType:
+    """One analysed article: who is mentioned, who says what with which cue, and when."""
+    names = {entity.id: entity.name for entity in result.entities}
+    entities = Table(title="entities", title_justify="left", expand=True)
+    for column in ("name", "label", "mentions", "roles", "descriptors"):
+        entities.add_column(column, overflow="fold")
+    for entity in result.entities:
+        entities.add_row(
+            escape(entity.name),
+            entity.label,
+            str(len(entity.mentions)),
+            escape("; ".join(dict.fromkeys(role.text for role in entity.roles))),
+            escape("; ".join(dict.fromkeys(d.text for d in entity.descriptors))),
+        )
+    attributions = Table(title="attributions", title_justify="left", expand=True)
+    for column in ("source", "cue", "kind", "content"):
+        attributions.add_column(column, overflow="fold")
+    for attribution in result.attributions:
+        source = attribution.source.text if attribution.source else "—"
+        if attribution.entity is not None and names.get(attribution.entity) != source:
+            source = f"{source} → {names.get(attribution.entity, attribution.entity)}"
+        cue = attribution.cue
+        marked = f" [{cue.class_}{'/' + cue.subclass if cue.subclass else ''}]"
+        attributions.add_row(
+            escape(source),
+            escape(cue.text) + (marked if cue.class_ != "neutral" else ""),
+            attribution.kind.value,
+            escape(_clip(attribution.content.text, content_chars)),
+        )
+    times = Table(title="time expressions", title_justify="left", expand=True)
+    for column in ("text", "value", "granularity"):
+        times.add_column(column)
+    for time in result.times:
+        value = time.value or ("relative, no anchor" if time.relative else "—")
+        times.add_row(escape(time.text), value, time.granularity.value)
+    title = escape(result.article.headline or result.article.id)
+    return Panel(Group(entities, attributions, times), title=title, expand=True)
 
 
 def _clip(text: str, limit: int) -> str:

@@ -1,0 +1,138 @@
+"""Benchmark: throughput of the whole analyze stage against bare spaCy over the same texts.
+
+The baseline is what any spaCy user pays anyway: ``nlp.pipe`` of the same model over the same
+article bodies, in the same run, on one core. newsprism's ``analyze`` parses with that same
+``nlp.pipe`` and then finds entities, attributions (rules and the packaged model) and time
+expressions; the ratio of the two times is what the analysis adds. The texts are PolNeAR dev
+articles (``../shared/benchdata/polnear/dev``), political news of ordinary length.
+
+    .venv/bin/python bench/analyze_speed.py [--limit N] [--repeat N]
+
+Run it with ``taskset -c 0`` (or on an idle machine) for a one-core figure: spaCy's small model
+runs in the calling thread, and numpy's BLAS is limited to one thread here. Each system runs
+``--repeat`` times, alternating, and the best time counts. Writes
+``bench/results/analyze_speed.json``; exits 1 when the ratio exceeds the pinned ceiling.
+"""
+
+from __future__ import annotations
+
+import os
+
+# One BLAS thread, set before numpy loads: the benchmark is per core.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsprism.analyze import analyze, load_analyze_rules
+from newsprism.analyze.nlp import load_model
+from newsprism.config import load_settings
+from newsprism.model import Article, Source, SourceKind, Span
+from polnear import load_split
+
+RESULTS = Path(__file__).resolve().parent / "results" / "analyze_speed.json"
+# Target of issue 3: the whole analysis within 1.5x the time of bare nlp.pipe.
+CEILING = 1.5
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=None, help="first N dev articles only")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each system; best counts")
+    args = parser.parse_args(argv)
+
+    loaded = load_model()
+    settings = load_settings().analyze
+    rules = load_analyze_rules()
+    articles = [_article(item.name, item.text) for item in load_split("dev", limit=args.limit)]
+    texts = [article.body for article in articles]
+    words = sum(len(text.split()) for text in texts)
+
+    def bare() -> None:
+        for _doc in loaded.nlp.pipe(texts, batch_size=settings.batch_size):
+            pass
+
+    def full() -> None:
+        for _result in analyze(articles, model=loaded, settings=settings, rules=rules):
+            pass
+
+    def rules_only() -> None:
+        plain = load_analyze_rules(rules_only=True)
+        for _result in analyze(articles, model=loaded, settings=settings, rules=plain):
+            pass
+
+    systems = {
+        "spacy nlp.pipe": bare,
+        "newsprism analyze": full,
+        "newsprism, rules only": rules_only,
+    }
+    best = {name: float("inf") for name in systems}
+    for _ in range(args.repeat):
+        for name, run in systems.items():
+            started = time.perf_counter()
+            run()
+            best[name] = min(best[name], time.perf_counter() - started)
+    base = best["spacy nlp.pipe"]
+    rows = [
+        {
+            "system": name,
+            "seconds": round(seconds, 2),
+            "articles_per_second": round(len(texts) / seconds, 2),
+            "ratio_to_spacy": round(seconds / base, 3),
+        }
+        for name, seconds in best.items()
+    ]
+    print(f"PolNeAR dev: {len(texts)} articles, {words} words; best of {args.repeat} runs")
+    print(f"{'system':24} {'seconds':>8} {'articles/s':>11} {'x spaCy':>8}")
+    for row in rows:
+        print(
+            f"{row['system']:24} {row['seconds']:8.2f} {row['articles_per_second']:11.2f}"
+            f" {row['ratio_to_spacy']:8.3f}"
+        )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {"articles": len(texts), "words": words, "model": loaded.label, "rows": rows},
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    ratio = best["newsprism analyze"] / base
+    if args.limit is None and ratio > CEILING:
+        print(f"FAIL: analysis takes {ratio:.2f}x bare spaCy, above the ceiling {CEILING}x")
+        return 1
+    return 0
+
+
+def _article(name: str, text: str) -> Article:
+    paragraphs, offset = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            paragraphs.append(Span(offset, offset + len(line), line))
+        offset += len(line) + 1
+    return Article(
+        id=name,
+        source=Source(kind=SourceKind.FILE, location=name),
+        body=text,
+        paragraphs=tuple(paragraphs),
+        published=_day(name),
+    )
+
+
+def _day(name: str) -> dt.date | None:
+    """PolNeAR names start with the outlet and the publication day: ``nyt_2016-05-02_...``."""
+    try:
+        return dt.date.fromisoformat(name.split("_")[1])
+    except (IndexError, ValueError):
+        return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
