@@ -107,6 +107,20 @@ class StoriesSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CompareSettings:
+    """Comparison of one story across outlets (see the [compare] section)."""
+
+    align_threshold: float = 0.3
+    align_strong: float = 0.5
+    containment: float = 0.5
+    weight_words: float = 0.6
+    weight_names: float = 0.25
+    weight_numbers: float = 0.15
+    min_shared_words: int = 2
+    findings_per_outlet: int = 6
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings, one section per stage."""
 
@@ -117,6 +131,7 @@ class Settings:
     store: StoreSettings
     sources: tuple[str, ...] = field(default=("defaults.toml",))
     analyze: AnalyzeSettings = field(default=AnalyzeSettings())
+    compare: CompareSettings = field(default=CompareSettings())
     stories: StoriesSettings = field(default=StoriesSettings())
 
 
@@ -154,6 +169,7 @@ def load_settings(
         store=StoreSettings(**merged["store"]),
         sources=tuple(sources),
         analyze=AnalyzeSettings(**merged["analyze"]),
+        compare=CompareSettings(**merged["compare"]),
         stories=StoriesSettings(**merged["stories"]),
     )
 

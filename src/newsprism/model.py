@@ -609,6 +609,278 @@ class StoryUpdate:
     changes: tuple[StoryChange, ...] = ()
 
 
+# --- compare: one story, the outlets side by side ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The exact text a comparison rests on, traceable to its article.
+
+    Attributes:
+        outlet: The outlet the text is from (the original outlet of a syndicated copy).
+        article: The ``Article.id``.
+        field: Which text the offsets index into: "body" or "headline".
+        start: Offset of the first character in that text.
+        end: Offset after the last character.
+        text: ``Article.body[start:end]`` (or the headline's).
+    """
+
+    outlet: str
+    article: str
+    field: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One difference (or agreement) between outlets, with the spans it rests on.
+
+    Attributes:
+        id: Story-local id ("F3").
+        kind: "headline", "descriptor", "verb", "only-in", "shared", "voices", "timeline".
+        summary: One sentence a reader can take in at a glance.
+        outlets: The outlets the finding is about.
+        evidence: The spans, in every outlet concerned.
+        found_by: The rule that produced it ("compare.descriptors.v1").
+    """
+
+    id: str
+    kind: str
+    summary: str
+    outlets: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    found_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class ComparedArticle:
+    """The text of one article of a compared story, which every Evidence indexes into."""
+
+    id: str
+    outlet: str
+    published_by: str | None
+    headline: str | None
+    published: dt.date | None
+    body: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutletCoverage:
+    """What one outlet contributed to the story.
+
+    Attributes:
+        outlet: Display name (the original outlet for a syndicated copy).
+        published_by: The outlets that published the copies, when they differ ("KION 46").
+        articles: The article ids.
+        sentences: Number of body sentences.
+        words: Number of body words.
+    """
+
+    outlet: str
+    published_by: tuple[str, ...]
+    articles: tuple[str, ...]
+    sentences: int
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPair:
+    """Two statements of different outlets judged to report the same thing.
+
+    Attributes:
+        left: A sentence of one outlet.
+        right: A sentence of another outlet.
+        score: Similarity in [0, 1].
+        shared: The words, names, numbers and synonym pairs the two have in common.
+    """
+
+    left: Evidence
+    right: Evidence
+    score: float
+    shared: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A statement of the story with the outlets that report it.
+
+    Attributes:
+        id: Story-local id ("S4").
+        statements: The sentences, one or more per reporting outlet.
+        outlets: Outlets that report it.
+        missing_from: Outlets of the story that do not.
+        pairs: The alignments that joined the statements.
+    """
+
+    id: str
+    statements: tuple[Evidence, ...]
+    outlets: tuple[str, ...]
+    missing_from: tuple[str, ...]
+    pairs: tuple[AlignedPair, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VerbUse:
+    """One reporting cue used for a speaker.
+
+    Attributes:
+        lemma: The cue's lemma ("claim").
+        class_: "neutral", "marked", "cognitive", ...; written as ``class`` in JSON.
+        subclass: How a marked cue colours the report ("doubt").
+        cue: The cue span.
+        content: The reported content span.
+    """
+
+    lemma: str
+    class_: str
+    subclass: str | None
+    cue: Evidence
+    content: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """A speaker as one outlet presents them.
+
+    Attributes:
+        outlet: The outlet.
+        speaker: The speaker's name (entity name, or the source text when unresolved).
+        side: The group the speaker belongs to ("US government"), or ``None`` when unknown.
+        side_evidence: The text the side was read from.
+        statements: Number of attributions.
+        words: Words of attributed content.
+        direct: Statements quoted directly.
+        indirect: Statements paraphrased.
+        mixed: Statements partly quoted.
+        verbs: Every cue, in text order.
+    """
+
+    outlet: str
+    speaker: str
+    side: str | None
+    side_evidence: Evidence | None
+    statements: int
+    words: int
+    direct: int
+    indirect: int
+    mixed: int
+    verbs: tuple[VerbUse, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DescriptorUse:
+    """A descriptor or role one outlet gives an entity ("kind" is the descriptor kind or
+    "role")."""
+
+    outlet: str
+    kind: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class OutletWords:
+    """Words one outlet uses and the others do not."""
+
+    outlet: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPortrait:
+    """How each outlet names and characterises one entity.
+
+    Attributes:
+        name: The entity's fullest name in the story.
+        outlets: Outlets that mention it.
+        uses: Descriptors and roles, all outlets.
+        only: Per outlet, the descriptor words no other outlet uses for the entity
+            (RT: "jailed", "businessman").
+    """
+
+    name: str
+    outlets: tuple[str, ...]
+    uses: tuple[DescriptorUse, ...]
+    only: tuple[OutletWords, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineReading:
+    """What one headline foregrounds.
+
+    Attributes:
+        outlet: The outlet.
+        headline: The headline span.
+        subject: The first named participant ("Moscow", "Antony Blinken"), if any.
+        speaker: The attributed speaker, when the headline reports speech.
+        cue: The reporting cue in the headline, if any.
+        cue_class: Its lexicon class; ``None`` without a cue.
+        cue_subclass: Its subclass for a marked cue.
+        order: "claim-first" (content, then who said it), "speaker-first", or "no-attribution".
+        entities: Named participants in headline order.
+        quoted: Words the headline puts in quotation marks.
+    """
+
+    outlet: str
+    headline: Evidence
+    subject: str | None
+    speaker: str | None
+    cue: Evidence | None
+    cue_class: str | None
+    cue_subclass: str | None
+    order: str
+    entities: tuple[str, ...]
+    quoted: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """A dated moment of the story and the outlets that mention it.
+
+    Attributes:
+        value: ISO 8601 date, month, year or range; ``None`` for expressions no publication date
+            anchors (listed last).
+        granularity: The precision of ``value``.
+        outlets: Outlets that mention it.
+        mentions: For each mention, the sentence containing the time expression.
+        expressions: The time expressions themselves, in the same order.
+    """
+
+    value: str | None
+    granularity: str
+    outlets: tuple[str, ...]
+    mentions: tuple[Evidence, ...]
+    expressions: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryComparison:
+    """One story compared across its outlets; no outlet is treated as the reference.
+
+    Attributes:
+        outlets: Per outlet, what it contributed.
+        articles: The compared articles' texts, which every Evidence indexes into.
+        facts: Aligned statements, shared ones first.
+        voices: Speakers per outlet.
+        portraits: Entities with descriptors or roles, per outlet.
+        headlines: One reading per article that has a headline.
+        timeline: Dated events, earliest first, then the unanchored ones.
+        findings: The differences, most telling first.
+    """
+
+    outlets: tuple[OutletCoverage, ...]
+    articles: tuple[ComparedArticle, ...]
+    facts: tuple[Fact, ...]
+    voices: tuple[Voice, ...]
+    portraits: tuple[EntityPortrait, ...]
+    headlines: tuple[HeadlineReading, ...]
+    timeline: tuple[TimelineEvent, ...]
+    findings: tuple[Finding, ...]
+    schema_version: int = SCHEMA_VERSION
+
+
 # --- JSON conversion -------------------------------------------------------------------------
 
 Record = TypeVar("Record")

@@ -7,6 +7,7 @@ import typer
 from newsprism import __version__
 from newsprism.cli.analyze import analyze_cli
 from newsprism.cli.browse import list_cli, show_cli
+from newsprism.cli.compare import compare_cli
 from newsprism.cli.demo import demo_cli
 from newsprism.cli.extract import extract_cli
 from newsprism.cli.ingest import ingest_cli
@@ -31,6 +32,7 @@ app.command("analyze")(analyze_cli)
 app.command("list")(list_cli)
 app.command("show")(show_cli)
 app.command("demo")(demo_cli)
+app.command("compare")(compare_cli)
 app.command("stories")(stories_cli)
 app.command("story")(story_cli)
 app.command("entities")(entities_cli)

@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from newsprism.model import AnalyzedArticle, Article, Outlet, Skipped
+from newsprism.model import AnalyzedArticle, Article, Outlet, Skipped, StoryComparison
 
 
 def outlet_label(outlet: Outlet | None) -> str:
@@ -117,3 +117,153 @@ def analysis_panel(result: AnalyzedArticle, *, content_chars: int = 160) -> Rend
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + " …"
+
+
+# --- story comparisons (newsprism compare) ---------------------------------------------------
+
+
+def comparison_view(comparison: StoryComparison, *, per_outlet: int = 6) -> RenderableType:
+    """A story comparison for the terminal: headlines, differences, descriptors, verbs,
+    voices, single-outlet statements (at most ``per_outlet`` each) and the timeline."""
+    parts: list[RenderableType] = [
+        Text.from_markup(
+            "[bold]Story:[/bold] "
+            + ", ".join(
+                escape(o.outlet) + (f" (via {escape(', '.join(o.published_by))})"
+                                    if o.published_by else "")
+                + f" — {len(o.articles)} article(s), {o.words} words"
+                for o in comparison.outlets
+            )
+        ),
+        comparison_headlines_table(comparison),
+        comparison_findings_table(comparison),
+        comparison_descriptors_table(comparison),
+        comparison_voices_table(comparison),
+        comparison_only_in(comparison, per_outlet=per_outlet),
+        comparison_timeline_table(comparison),
+    ]
+    return Group(*parts)
+
+
+def comparison_headlines_table(comparison: StoryComparison) -> Table:
+    """One row per headline: text, what it puts first, speaker, cue and order."""
+    table = Table(title="Headlines", show_lines=True, expand=True)
+    for column in ("outlet", "headline", "first", "attributed to", "cue", "order"):
+        table.add_column(column, overflow="fold")
+    for reading in comparison.headlines:
+        cue = "—"
+        if reading.cue is not None:
+            cue = f"{reading.cue.text} ({reading.cue_class}"
+            cue += f": {reading.cue_subclass})" if reading.cue_subclass else ")"
+        table.add_row(
+            escape(reading.outlet), escape(reading.headline.text),
+            escape(reading.subject or "—"), escape(reading.speaker or "—"), escape(cue),
+            reading.order,
+        )
+    return table
+
+
+def comparison_findings_table(comparison: StoryComparison) -> Table:
+    """The key differences (headline, descriptor, verb, voices and date findings)."""
+    table = Table(title="Key differences", show_lines=False, expand=True)
+    table.add_column("id", style="dim")
+    table.add_column("kind", style="cyan")
+    table.add_column("finding", overflow="fold")
+    table.add_column("evidence", overflow="fold", style="dim")
+    for finding in comparison.findings:
+        if finding.kind in {"only-in", "shared"}:
+            continue
+        where = "; ".join(
+            f"{e.outlet} {e.article}:{e.field}:{e.start}-{e.end}" for e in finding.evidence[:3]
+        )
+        if len(finding.evidence) > 3:
+            where += f" (+{len(finding.evidence) - 3})"
+        table.add_row(finding.id, finding.kind, escape(finding.summary), escape(where))
+    return table
+
+
+def comparison_descriptors_table(comparison: StoryComparison) -> Table:
+    """Entities mentioned by two or more outlets, each outlet's descriptors side by side."""
+    outlets = [o.outlet for o in comparison.outlets]
+    table = Table(title="How each outlet describes people", show_lines=True, expand=True)
+    table.add_column("entity", style="bold")
+    for outlet in outlets:
+        table.add_column(escape(outlet), overflow="fold")
+    for portrait in comparison.portraits:
+        if len(portrait.outlets) < 2:
+            continue
+        only = {item.outlet: set(item.words) for item in portrait.only}
+        cells = []
+        for outlet in outlets:
+            uses = [u for u in portrait.uses if u.outlet == outlet]
+            if outlet not in portrait.outlets:
+                cells.append("[dim]not mentioned[/dim]")
+                continue
+            shown = [_emphasised(u.evidence.text, only.get(outlet, set())) for u in uses]
+            cells.append("\n".join(shown) or "[dim]no descriptor[/dim]")
+        table.add_row(escape(portrait.name), *cells)
+    return table
+
+
+def comparison_voices_table(comparison: StoryComparison) -> Table:
+    """Speakers per outlet: side, statements, words, direct/indirect, cues (marked in red)."""
+    table = Table(title="Voices and reporting verbs", show_lines=False, expand=True)
+    for column in ("outlet", "speaker", "side", "statements", "words", "direct/indirect/mixed",
+                   "verbs"):
+        table.add_column(column, overflow="fold")
+    for voice in comparison.voices:
+        verbs = ", ".join(
+            f"[bold red]{escape(v.cue.text)}[/bold red]" if v.class_ == "marked"
+            else escape(v.cue.text)
+            for v in voice.verbs
+        )
+        table.add_row(
+            escape(voice.outlet), escape(voice.speaker), escape(voice.side or "unknown"),
+            str(voice.statements), str(voice.words),
+            f"{voice.direct}/{voice.indirect}/{voice.mixed}", verbs,
+        )
+    return table
+
+
+def comparison_only_in(comparison: StoryComparison, *, per_outlet: int = 6) -> RenderableType:
+    """Statements only one outlet reports, and how many are shared."""
+    lines: list[RenderableType] = []
+    for coverage in comparison.outlets:
+        only = [f for f in comparison.facts if f.outlets == (coverage.outlet,)]
+        lines.append(Text.from_markup(
+            f"[bold]Only {escape(coverage.outlet)}[/bold] ({len(only)} statements)"))
+        for fact in only[:per_outlet]:
+            first = fact.statements[0]
+            lines.append(Text(f"  • {_clip(first.text, 200)}  [{first.article}:{first.start}]"))
+        if len(only) > per_outlet:
+            lines.append(Text(f"  … {len(only) - per_outlet} more (--format json or --html)"))
+    shared = [f for f in comparison.facts if len(f.outlets) > 1]
+    lines.append(Text.from_markup(f"[bold]Reported by more than one outlet[/bold] ({len(shared)})"))
+    for fact in shared[:per_outlet]:
+        for statement in fact.statements:
+            lines.append(Text(f"  {statement.outlet}: {_clip(statement.text, 160)}"))
+        if fact.pairs:
+            lines.append(Text(f"    shared: {', '.join(fact.pairs[0].shared)}", style="dim"))
+    return Panel(Group(*lines), title="Coverage", expand=True)
+
+
+def comparison_timeline_table(comparison: StoryComparison) -> Table:
+    """Dated events with the outlets mentioning each; unanchored expressions last."""
+    table = Table(title="Timeline", show_lines=False, expand=True)
+    for column in ("when", "outlets", "mention"):
+        table.add_column(column, overflow="fold")
+    for event in comparison.timeline:
+        when = event.value or "not dated: " + ", ".join(
+            dict.fromkeys(e.text for e in event.expressions))
+        table.add_row(escape(when), escape(", ".join(event.outlets)),
+                      escape(_clip(event.mentions[0].text, 140)))
+    return table
+
+
+def _emphasised(text: str, only: set[str]) -> str:
+    words = text.split()
+    return " ".join(
+        f"[bold magenta]{escape(w)}[/bold magenta]" if w.lower().strip(",.") in only
+        else escape(w)
+        for w in words
+    )

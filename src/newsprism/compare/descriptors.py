@@ -1,0 +1,83 @@
+"""Descriptors: how each outlet names and characterises the same entity, side by side.
+
+For every story-wide entity that some outlet characterises (a descriptor or a role), the words
+each outlet uses that no other outlet uses for it are the contrast ("jailed", "businessman"
+against "convicted", "arms", "dealer"). Function words (data/compare.toml) are left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from newsprism.compare.rules import CompareRules
+from newsprism.compare.story import StoryView
+from newsprism.compare.text import stem, words
+from newsprism.model import DescriptorUse, EntityPortrait, OutletWords
+
+__all__ = ["compare_descriptors"]
+
+
+def compare_descriptors(view: StoryView, *, rules: CompareRules) -> tuple[EntityPortrait, ...]:
+    """Portraits of the entities some outlet characterises, those in most outlets first."""
+    uses: dict[str, list[DescriptorUse]] = defaultdict(list)
+    mentioned: dict[str, list[str]] = defaultdict(list)
+    first_seen: dict[str, int] = {}
+    for article in view.articles:
+        for entity in article.analyzed.entities:
+            name = article.entity_names.get(entity.id, entity.name)
+            first_seen.setdefault(name, len(first_seen))
+            if article.outlet not in mentioned[name]:
+                mentioned[name].append(article.outlet)
+            for descriptor in entity.descriptors:
+                uses[name].append(
+                    DescriptorUse(
+                        article.outlet,
+                        descriptor.kind.value,
+                        article.evidence(descriptor.start, descriptor.end),
+                    )
+                )
+            for role in entity.roles:
+                uses[name].append(
+                    DescriptorUse(article.outlet, "role", article.evidence(role.start, role.end))
+                )
+    portraits = []
+    for name, items in uses.items():
+        unique = _unique_words(items, rules)
+        portraits.append(
+            EntityPortrait(
+                name=name,
+                outlets=tuple(o for o in view.outlets if o in mentioned[name]),
+                uses=_deduplicated(items),
+                only=tuple(OutletWords(o, unique[o]) for o in view.outlets if unique.get(o)),
+            )
+        )
+    portraits.sort(key=lambda p: (-len(p.outlets), -len(p.only), first_seen[p.name]))
+    return tuple(portraits)
+
+
+def _unique_words(items: list[DescriptorUse], rules: CompareRules) -> dict[str, tuple[str, ...]]:
+    by_outlet: dict[str, dict[str, str]] = defaultdict(dict)
+    for use in items:
+        for _, _, word in words(use.evidence.text):
+            low = word.lower()
+            if low in rules.descriptor_ignore or word[0].isdigit():
+                continue
+            by_outlet[use.outlet].setdefault(stem(low), low)
+    if len(by_outlet) < 2:
+        return {}
+    unique = {}
+    for outlet, forms in by_outlet.items():
+        others = {key for other, f in by_outlet.items() if other != outlet for key in f}
+        unique[outlet] = tuple(form for key, form in forms.items() if key not in others)
+    return unique
+
+
+def _deduplicated(items: list[DescriptorUse]) -> tuple[DescriptorUse, ...]:
+    seen = set()
+    kept = []
+    for use in items:
+        key = (use.outlet, use.evidence.article, use.evidence.start, use.evidence.end)
+        if key not in seen:
+            seen.add(key)
+            kept.append(use)
+    return tuple(kept)

@@ -1,0 +1,243 @@
+"""Findings: the differences a reader should see first, each with the spans it rests on.
+
+Every rule treats the outlets alike: a finding says what each outlet does, never which is right.
+Order: headlines, descriptors, reporting verbs, voices, single-outlet statements, dates only some
+outlets give, shared statements.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from newsprism.model import (
+    EntityPortrait,
+    Evidence,
+    Fact,
+    Finding,
+    HeadlineReading,
+    TimelineEvent,
+    VerbUse,
+    Voice,
+)
+
+__all__ = ["make_findings"]
+
+_SUMMARY_CHARS = 160
+# kind, summary, outlets, evidence, found_by
+_Draft = tuple[str, str, tuple[str, ...], tuple[Evidence, ...], str]
+# Descriptor kinds that name a person rather than tell a story about them, shown first.
+_NAMING_KINDS = ("premodifier", "appositive", "role", "predicate", "relative-clause")
+
+
+def make_findings(
+    *,
+    outlets: Sequence[str],
+    headlines: Sequence[HeadlineReading],
+    portraits: Sequence[EntityPortrait],
+    voices: Sequence[Voice],
+    facts: Sequence[Fact],
+    timeline: Sequence[TimelineEvent],
+) -> tuple[Finding, ...]:
+    """All findings of a story, numbered F1, F2, ... in reading order."""
+    drafts: list[_Draft] = []
+    if len(headlines) >= 1:
+        drafts.append(_headlines(headlines))
+    drafts.extend(_descriptors(portraits))
+    drafts.extend(_verbs(voices, outlets))
+    if voices:
+        drafts.append(_voices(voices, outlets))
+    if len(outlets) > 1:
+        drafts.extend(_only_in(facts))
+        drafts.extend(_dates(timeline, outlets))
+        drafts.extend(_shared(facts))
+    return tuple(
+        Finding(f"F{n}", kind, summary, found_outlets, evidence, found_by)
+        for n, (kind, summary, found_outlets, evidence, found_by) in enumerate(drafts, start=1)
+    )
+
+
+def _headlines(readings: Sequence[HeadlineReading]) -> tuple[str, str, tuple[str, ...],
+                                                             tuple[Evidence, ...], str]:
+    parts = []
+    evidence: list[Evidence] = []
+    for reading in readings:
+        first = reading.subject or "no named participant"
+        text = f"{reading.outlet} puts {first} first"
+        if reading.cue is not None:
+            colour = reading.cue_class or ""
+            if reading.cue_subclass:
+                colour += f": {reading.cue_subclass}"
+            who = f" to {reading.speaker}" if reading.speaker else ""
+            text += f" and attributes{who} with “{reading.cue.text}” ({colour}, {reading.order})"
+            evidence.append(reading.cue)
+        else:
+            text += ", with no attribution"
+        parts.append(text)
+        evidence.insert(0, reading.headline)
+    outlets = tuple(dict.fromkeys(r.outlet for r in readings))
+    return ("headline", "; ".join(parts) + ".", outlets, tuple(evidence),
+            "compare.headlines.v1")
+
+
+def _descriptors(
+    portraits: Sequence[EntityPortrait],
+) -> list[_Draft]:
+    found: list[_Draft] = []
+    for portrait in portraits:
+        described = tuple(dict.fromkeys(u.outlet for u in portrait.uses))
+        if len(portrait.outlets) < 2 or not described:
+            continue
+        if len(described) >= 2 and not portrait.only:
+            continue
+        parts = []
+        for outlet in portrait.outlets:
+            uses = sorted(
+                (u for u in portrait.uses if u.outlet == outlet),
+                key=lambda u: _NAMING_KINDS.index(u.kind) if u.kind in _NAMING_KINDS else 9,
+            )
+            if uses:
+                shown = ", ".join(f"“{u.evidence.text}”" for u in uses[:2])
+                parts.append(f"{outlet}: {shown}")
+            else:
+                parts.append(f"{outlet}: no descriptor")
+        found.append((
+            "descriptor",
+            _clip(f"{portrait.name} — " + "; ".join(parts)),
+            portrait.outlets,
+            tuple(u.evidence for u in portrait.uses),
+            "compare.descriptors.v1",
+        ))
+    return found
+
+
+def _verbs(
+    voices: Sequence[Voice], outlets: Sequence[str]
+) -> list[_Draft]:
+    # Per side (or per speaker without a side) quoted by two or more outlets: the cues each
+    # outlet uses, marked ones named first.
+    groups: dict[str, dict[str, list[tuple[str, VerbUse]]]] = defaultdict(lambda: defaultdict(list))
+    for voice in voices:
+        key = voice.side or voice.speaker
+        for use in voice.verbs:
+            groups[key][voice.outlet].append((voice.speaker, use))
+    found: list[_Draft] = []
+    for key, per_outlet in groups.items():
+        if len(per_outlet) < 2:
+            continue
+        marked = [(o, s, u) for o, items in per_outlet.items() for s, u in items
+                  if u.class_ == "marked"]
+        if not marked:
+            continue
+        parts = []
+        evidence: list[Evidence] = []
+        for outlet in outlets:
+            items = per_outlet.get(outlet, [])
+            if not items:
+                continue
+            speakers = ", ".join(dict.fromkeys(s for s, _ in items))
+            marked_here = [f"“{u.cue.text}” ({u.subclass or 'marked'})"
+                           for _, u in items if u.class_ == "marked"]
+            neutral = Counter(u.cue.text.lower() for _, u in items if u.class_ != "marked")
+            plain = ", ".join(f"{w} ×{n}" if n > 1 else w for w, n in neutral.most_common(4))
+            text = f"{outlet} ({speakers}): " + (", ".join(marked_here) or "no marked verb")
+            if plain:
+                text += f"; otherwise {plain}"
+            parts.append(text)
+            evidence.extend(u.cue for _, u in items)
+        found.append((
+            "verb",
+            f"Reporting verbs for {key} — " + " · ".join(parts),
+            tuple(o for o in outlets if o in per_outlet),
+            tuple(evidence),
+            "compare.verbs.v1",
+        ))
+    # Marked cues for a side or speaker only one outlet quotes are findings too, lower down.
+    for key, per_outlet in groups.items():
+        if len(per_outlet) != 1:
+            continue
+        ((outlet, items),) = per_outlet.items()
+        doubt = [u for _, u in items if u.subclass == "doubt"]
+        if doubt:
+            found.append((
+                "verb",
+                f"{outlet} reports {key} with “{doubt[0].cue.text}” (marked: doubt)",
+                (outlet,),
+                tuple(u.cue for u in doubt),
+                "compare.verbs.v1",
+            ))
+    return found
+
+
+def _voices(
+    voices: Sequence[Voice], outlets: Sequence[str]
+) -> _Draft:
+    parts = []
+    for outlet in outlets:
+        mine = [v for v in voices if v.outlet == outlet]
+        if not mine:
+            parts.append(f"{outlet}: no attributed statements")
+            continue
+        sides: Counter[str] = Counter()
+        for voice in mine:
+            sides[voice.side or "side unknown"] += voice.statements
+        shown = ", ".join(f"{side} {n}" for side, n in sides.most_common())
+        parts.append(f"{outlet}: {len(mine)} sources, statements by side: {shown}")
+    return ("voices", "Voices — " + " · ".join(parts), tuple(outlets), (), "compare.voices.v1")
+
+
+def _only_in(facts: Sequence[Fact]) -> list[tuple[str, str, tuple[str, ...],
+                                                  tuple[Evidence, ...], str]]:
+    found: list[_Draft] = []
+    for fact in facts:
+        if len(fact.outlets) != 1 or not fact.missing_from:
+            continue
+        found.append((
+            "only-in",
+            _clip(f"Only {fact.outlets[0]}: “{fact.statements[0].text}”"),
+            fact.outlets,
+            fact.statements,
+            "compare.facts.v1",
+        ))
+    return found
+
+
+def _dates(
+    timeline: Sequence[TimelineEvent], outlets: Sequence[str]
+) -> list[_Draft]:
+    found: list[_Draft] = []
+    for event in timeline:
+        if event.value is None or len(event.outlets) == len(outlets):
+            continue
+        words = ", ".join(dict.fromkeys(f"“{e.text}”" for e in event.expressions))
+        found.append((
+            "timeline",
+            f"Only {', '.join(event.outlets)} dates something to {event.value} ({words})",
+            event.outlets,
+            event.expressions + event.mentions,
+            "compare.timeline.v1",
+        ))
+    return found
+
+
+def _shared(facts: Sequence[Fact]) -> list[tuple[str, str, tuple[str, ...],
+                                                 tuple[Evidence, ...], str]]:
+    found: list[_Draft] = []
+    for fact in facts:
+        if len(fact.outlets) < 2:
+            continue
+        words = ", ".join(fact.pairs[0].shared[:6]) if fact.pairs else ""
+        label = "All report" if not fact.missing_from else f"{' and '.join(fact.outlets)} report"
+        found.append((
+            "shared",
+            _clip(f"{label}: “{fact.statements[0].text}”") + (f" (shared: {words})" if words
+                                                              else ""),
+            fact.outlets,
+            fact.statements,
+            "compare.facts.v1",
+        ))
+    return found
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _SUMMARY_CHARS else text[: _SUMMARY_CHARS - 1].rstrip() + "…"

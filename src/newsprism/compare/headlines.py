@@ -1,0 +1,139 @@
+"""Headlines: who or what each headline puts first, and how it attributes.
+
+Rules, no parser: the named participants are the story's entity names, surnames and roles found
+in the headline; the cue is the first word whose stripped form is a neutral or marked verb of
+data/reporting_verbs.toml, inflected ("claims", "said") or after an auxiliary ("has claimed",
+"will say"); the speaker is the participant nearest before the cue in the same clause, or just
+after it ("..., says Blinken"). A headline that says something first and who said it after a
+comma is "claim-first"; one that starts with the speaker is "speaker-first".
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsprism.compare.rules import CompareRules
+from newsprism.compare.story import StoryArticleView, StoryView
+from newsprism.model import HeadlineReading
+
+__all__ = ["compare_headlines"]
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+_QUOTED = re.compile(r"[‘“\"']([^‘’“”\"']{2,80})[’”\"']")
+# Words a claim-first headline needs before its attribution clause.
+_MIN_CLAIM_WORDS = 3
+
+
+def compare_headlines(view: StoryView, *, rules: CompareRules) -> tuple[HeadlineReading, ...]:
+    """One reading per article with a headline, in story order."""
+    return tuple(
+        read_headline(article, view, rules=rules)
+        for article in view.articles
+        if article.analyzed.article.headline
+    )
+
+
+def read_headline(
+    article: StoryArticleView, view: StoryView, *, rules: CompareRules
+) -> HeadlineReading:
+    """Subject, speaker, cue and order of one article's headline."""
+    headline = article.analyzed.article.headline or ""
+    participants = _participants(headline, article, view)
+    cue = _cue(headline, rules, [(s, e) for s, e, _ in participants])
+    speaker: str | None = None
+    order = "no-attribution"
+    cue_class = cue_subclass = None
+    cue_evidence = None
+    if cue is not None:
+        start, end, cue_class, cue_subclass = cue
+        cue_evidence = article.evidence(start, end, field="headline")
+        clause = max(headline.rfind(",", 0, start), headline.rfind(":", 0, start)) + 1
+        before = [p for p in participants if clause <= p[0] and p[1] <= start]
+        after = [p for p in participants if p[0] >= end and p[0] - end <= 2]
+        if before:
+            speaker = before[-1][2]
+            claim_words = len(_TOKEN.findall(headline[: before[-1][0]]))
+            order = "claim-first" if clause > 0 and claim_words >= _MIN_CLAIM_WORDS else (
+                "speaker-first"
+            )
+        elif after:
+            speaker = after[0][2]
+            order = "claim-first"
+    quoted = tuple(m.group(1) for m in _QUOTED.finditer(headline))
+    names: list[str] = []
+    for _, _, name in participants:
+        if name not in names:
+            names.append(name)
+    return HeadlineReading(
+        outlet=article.outlet,
+        headline=article.evidence(0, len(headline), field="headline"),
+        subject=names[0] if names else None,
+        speaker=speaker,
+        cue=cue_evidence,
+        cue_class=cue_class,
+        cue_subclass=cue_subclass,
+        order=order,
+        entities=tuple(names),
+        quoted=quoted,
+    )
+
+
+def _participants(
+    headline: str, article: StoryArticleView, view: StoryView
+) -> list[tuple[int, int, str]]:
+    # Names, surnames and role phrases of the story's entities, longest match wins.
+    forms: dict[str, str] = {}
+    for other in view.articles:
+        for entity in other.analyzed.entities:
+            name = other.entity_names.get(entity.id, entity.name)
+            forms.setdefault(entity.name, name)
+            if entity.label == "PERSON" and " " in entity.name:
+                forms.setdefault(entity.name.split()[-1], name)
+            for role in entity.roles:
+                if other is article or len(role.text.split()) > 1:
+                    forms.setdefault(role.text.lower(), name)
+    found: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for form in sorted(forms, key=len, reverse=True):
+        flags = re.IGNORECASE if form.islower() else 0
+        for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", headline, flags):
+            if any(match.start() < e and s < match.end() for s, e in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            found.append((match.start(), match.end(), forms[form]))
+    return sorted(found)
+
+
+def _cue(
+    headline: str, rules: CompareRules, names: list[tuple[int, int]]
+) -> tuple[int, int, str, str | None] | None:
+    # Words inside a name or role ("Press Secretary") are never the cue.
+    tokens = list(_TOKEN.finditer(headline))
+    for index, token in enumerate(tokens):
+        if any(s <= token.start() < e for s, e in names):
+            continue
+        word = token.group().lower()
+        inflected = word.endswith(("s", "ed", "ing"))
+        previous = tokens[index - 1].group().lower() if index else ""
+        if not inflected and previous not in rules.auxiliaries:
+            continue
+        for lemma in _lemmas(word):
+            entry = rules.verbs.verb_class(lemma)
+            if entry is not None and entry.class_ in rules.headline_classes:
+                start = tokens[index - 1].start() if previous in rules.auxiliaries else (
+                    token.start()
+                )
+                return start, token.end(), entry.class_, entry.subclass
+    return None
+
+
+def _lemmas(word: str) -> list[str]:
+    found = [word]
+    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""),
+                                ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            found.append(word[: -len(suffix)] + replacement)
+    irregular = {"said": "say", "says": "say", "told": "tell", "spoke": "speak"}
+    if word in irregular:
+        found.insert(0, irregular[word])
+    return found

@@ -1,0 +1,488 @@
+"""The HTML report of one story comparison: one self-contained file, nothing fetched.
+
+Layout: headlines side by side, the key differences, descriptors, reporting verbs, voices chart,
+what only one outlet reports, timeline, then the articles in columns with every finding
+highlighted in the text (hover or tap a highlight for what it shows; findings link to their
+spans). All text from the articles is escaped; the page carries a Content-Security-Policy that
+forbids every script, so a ``<script>`` in a scraped article can never run; CSS is inline and
+no font, image or script is loaded from anywhere. The columns stack on a phone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+from importlib import resources
+from string import Template
+
+from newsprism import __version__
+from newsprism.model import (
+    ComparedArticle,
+    Evidence,
+    Finding,
+    StoryComparison,
+    Voice,
+)
+
+__all__ = ["render_report"]
+
+# Outlet and side colours, assigned in story order (no colour means anything).
+_OUTLET_COLOURS = ("#2f6db5", "#b5462f", "#2f8f5b", "#8a4fb5", "#b58a2f", "#2f9fb5", "#b52f7a")
+_SIDE_COLOURS = ("#4c78a8", "#e45756", "#54a24b", "#b279a2", "#f58518", "#72b7b2", "#9d755d")
+_UNKNOWN_SIDE = "#9aa0a6"
+_KEY_KINDS = ("headline", "descriptor", "verb", "voices", "timeline")
+_KIND_LABELS = {
+    "headline": "headline", "descriptor": "descriptor", "verb": "verb", "voices": "voices",
+    "timeline": "date", "only-in": "only here", "shared": "shared",
+}
+
+
+def render_report(comparison: StoryComparison) -> str:
+    """The whole report as one HTML document (UTF-8 text)."""
+    colours = {o.outlet: _OUTLET_COLOURS[i % len(_OUTLET_COLOURS)]
+               for i, o in enumerate(comparison.outlets)}
+    anchors = _Anchors(comparison)
+    title = _title(comparison)
+    # The articles first: rendering them records which spans have an anchor to link to.
+    articles = _articles(comparison, colours, anchors)
+    sections = [
+        ("headlines", "Headlines", _headlines(comparison, colours)),
+        ("differences", "Key differences", _differences(comparison, colours, anchors)),
+        ("descriptors", "How each outlet describes people", _descriptors(comparison, colours)),
+        ("verbs", "Reporting verbs", _verbs(comparison, colours)),
+        ("voices", "Voices", _voices(comparison, colours)),
+        ("coverage", "What each outlet reports", _coverage(comparison, colours, anchors)),
+        ("timeline", "Timeline", _timeline(comparison, colours, anchors)),
+        ("articles", "The articles side by side", articles),
+    ]
+    template = Template(_resource("report.html"))
+    return template.substitute(
+        version=escape(__version__),
+        title=escape(title),
+        css=_resource("report.css"),
+        outlet_count=str(len(comparison.outlets)),
+        article_count=str(len(comparison.articles)),
+        outlet_chips=" ".join(_chip(o.outlet, colours) + _via(o.published_by)
+                              for o in comparison.outlets),
+        nav=" ".join(f'<a href="#{key}">{escape(name)}</a>' for key, name, _ in sections),
+        sections="\n".join(
+            f'<section id="{key}"><h2>{escape(name)}</h2>\n{body}\n</section>'
+            for key, name, body in sections
+        ),
+    )
+
+
+def _resource(name: str) -> str:
+    return resources.files("newsprism.present").joinpath("templates", name).read_text("utf-8")
+
+
+def _title(comparison: StoryComparison) -> str:
+    for article in comparison.articles:
+        if article.headline:
+            return article.headline
+    return "story comparison"
+
+
+def _chip(outlet: str, colours: dict[str, str]) -> str:
+    return f'<span class="chip" style="--c:{colours.get(outlet, "#666")}">{escape(outlet)}</span>'
+
+
+def _via(published_by: Iterable[str]) -> str:
+    names = ", ".join(published_by)
+    return f' <span class="via">via {escape(names)}</span>' if names else ""
+
+
+def _anchor_id(evidence: Evidence) -> str:
+    return f"ev-{evidence.article}-{evidence.field[0]}{evidence.start}-{evidence.end}"
+
+
+class _Anchors:
+    """Which evidence spans are rendered with an id, and the findings behind each span."""
+
+    def __init__(self, comparison: StoryComparison) -> None:
+        self.ids: set[str] = set()
+        self.findings: dict[tuple[str, str, int, int], list[Finding]] = defaultdict(list)
+        for finding in comparison.findings:
+            for evidence in finding.evidence:
+                key = (evidence.article, evidence.field, evidence.start, evidence.end)
+                self.findings[key].append(finding)
+
+    def about(self, evidence: Evidence) -> list[Finding]:
+        return self.findings.get(
+            (evidence.article, evidence.field, evidence.start, evidence.end), []
+        )
+
+    def claim(self, anchor: str) -> str:
+        """`` id="..."`` for the first element rendered for a span, nothing after."""
+        if anchor in self.ids:
+            return ""
+        self.ids.add(anchor)
+        return f' id="{anchor}"'
+
+    def link(self, evidence: Evidence) -> str:
+        anchor = _anchor_id(evidence)
+        where = (f"{evidence.outlet} · {evidence.article} · {evidence.field} "
+                 f"{evidence.start}–{evidence.end}")
+        text = f"“{escape(_clip(evidence.text, 220))}”"
+        if anchor in self.ids:
+            text = f'<a href="#{anchor}">{text}</a>'
+        return f'{text} <span class="where">{escape(where)}</span>'
+
+
+def _headlines(comparison: StoryComparison, colours: dict[str, str]) -> str:
+    if not comparison.headlines:
+        return "<p>No article has a headline.</p>"
+    cards = []
+    for reading in comparison.headlines:
+        text = reading.headline.text
+        if reading.cue is not None:
+            cue = reading.cue
+            colour = reading.cue_class or ""
+            tip = f"reporting cue: {colour}" + (f" ({reading.cue_subclass})"
+                                                 if reading.cue_subclass else "")
+            shown = (
+                escape(text[: cue.start])
+                + f'<mark class="cue {escape(colour)}" tabindex="0">{escape(cue.text)}'
+                f'<span class="tip">{escape(tip)}</span></mark>'
+                + escape(text[cue.end :])
+            )
+        else:
+            shown = escape(text)
+        cue_line = "none"
+        if reading.cue is not None:
+            cue_line = f"“{escape(reading.cue.text)}” — {escape(reading.cue_class or '')}"
+            if reading.cue_subclass:
+                cue_line += f" ({escape(reading.cue_subclass)})"
+        rows = [
+            ("puts first", escape(reading.subject or "no named participant")),
+            ("attributed to", escape(reading.speaker or "—")),
+            ("cue", cue_line),
+            ("order", escape(reading.order)),
+            ("names", escape(", ".join(reading.entities) or "—")),
+        ]
+        if reading.quoted:
+            rows.append(("in quotes", escape(", ".join(f"‘{q}’" for q in reading.quoted))))
+        dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+        cards.append(
+            f'<div class="card" style="--c:{colours.get(reading.outlet, "#666")}">'
+            f'{_chip(reading.outlet, colours)}<p class="headline">{shown}</p>'
+            f'<dl class="reading">{dl}</dl></div>'
+        )
+    return f'<div class="cols">{"".join(cards)}</div>'
+
+
+def _differences(
+    comparison: StoryComparison, colours: dict[str, str], anchors: _Anchors
+) -> str:
+    items = []
+    for finding in comparison.findings:
+        if finding.kind not in _KEY_KINDS:
+            continue
+        items.append(_finding_item(finding, colours, anchors))
+    if not items:
+        return "<p>No differences found.</p>"
+    return f'<ol class="findings">{"".join(items)}</ol>'
+
+
+def _finding_item(finding: Finding, colours: dict[str, str], anchors: _Anchors) -> str:
+    chips = " ".join(_chip(o, colours) for o in finding.outlets)
+    evidence = ""
+    if finding.evidence:
+        lines = "".join(f"<li>{anchors.link(e)}</li>" for e in finding.evidence[:24])
+        more = len(finding.evidence) - 24
+        if more > 0:
+            lines += f"<li>… and {more} more</li>"
+        evidence = (f"<details><summary>evidence ({len(finding.evidence)} spans)</summary>"
+                    f"<ul>{lines}</ul></details>")
+    return (
+        f'<li id="{escape(finding.id)}"><span class="kind">{_KIND_LABELS.get(finding.kind, "")}'
+        f"</span>{chips} {escape(finding.summary)}{evidence}</li>"
+    )
+
+
+def _descriptors(comparison: StoryComparison, colours: dict[str, str]) -> str:
+    shown = [p for p in comparison.portraits if len(p.outlets) >= 2] or list(comparison.portraits)
+    if not shown:
+        return "<p>No entity is characterised by any outlet.</p>"
+    outlets = [o.outlet for o in comparison.outlets]
+    head = "".join(f"<th>{_chip(o, colours)}</th>" for o in outlets)
+    rows = []
+    for portrait in shown:
+        only = {item.outlet: set(item.words) for item in portrait.only}
+        cells = []
+        for outlet in outlets:
+            uses = [u for u in portrait.uses if u.outlet == outlet]
+            if outlet not in portrait.outlets:
+                cells.append('<td class="where">not mentioned</td>')
+            elif not uses:
+                cells.append('<td class="where">mentioned, no descriptor</td>')
+            else:
+                parts = [
+                    f"{_emphasise(u.evidence.text, only.get(outlet, set()))}"
+                    f' <span class="where">{escape(u.kind)}</span>'
+                    for u in uses
+                ]
+                cells.append("<td>" + "<br>".join(parts) + "</td>")
+        rows.append(f"<tr><th>{escape(portrait.name)}</th>{''.join(cells)}</tr>")
+    return (
+        '<p class="key">Words in <span class="only-word">bold</span> are used by that outlet '
+        "only.</p>"
+        f'<div class="scroll"><table><tr><th>entity</th>{head}</tr>{"".join(rows)}</table></div>'
+    )
+
+
+def _emphasise(text: str, only: set[str]) -> str:
+    out = []
+    for piece in re.split(r"([A-Za-z][A-Za-z'’\-]*)", text):
+        if piece and piece.lower() in only:
+            out.append(f'<span class="only-word">{escape(piece)}</span>')
+        else:
+            out.append(escape(piece))
+    return "".join(out)
+
+
+def _verbs(comparison: StoryComparison, colours: dict[str, str]) -> str:
+    if not comparison.voices:
+        return "<p>No attributed statements.</p>"
+    outlets = [o.outlet for o in comparison.outlets]
+    groups: dict[str, dict[str, list[Voice]]] = defaultdict(lambda: defaultdict(list))
+    for voice in comparison.voices:
+        groups[voice.side or "side unknown"][voice.outlet].append(voice)
+    head = "".join(f"<th>{_chip(o, colours)}</th>" for o in outlets)
+    rows = []
+    for side in sorted(groups, key=lambda s: (s == "side unknown", s)):
+        cells = []
+        for outlet in outlets:
+            voices = groups[side].get(outlet, [])
+            parts = []
+            for voice in voices:
+                verbs = "".join(
+                    f'<span class="verb {escape(v.class_)}" title="{escape(v.class_)}'
+                    f'{" · " + escape(v.subclass) if v.subclass else ""}">'
+                    f"{escape(v.cue.text)}</span>"
+                    for v in voice.verbs
+                )
+                parts.append(f"<b>{escape(voice.speaker)}</b><br>{verbs}")
+            cells.append("<td>" + ("<br>".join(parts) or '<span class="where">—</span>')
+                         + "</td>")
+        rows.append(f"<tr><th>{escape(side)}</th>{''.join(cells)}</tr>")
+    return (
+        '<p class="key"><i class="verb marked">marked</i> verbs colour what they report '
+        '(doubt: “claimed”; assertive: “insisted”; concessive: “admitted”); '
+        '<i class="verb neutral">neutral</i> ones (“said”) do not.</p>'
+        f'<div class="scroll"><table><tr><th>side</th>{head}</tr>{"".join(rows)}</table></div>'
+    )
+
+
+def _voices(comparison: StoryComparison, colours: dict[str, str]) -> str:
+    if not comparison.voices:
+        return "<p>No attributed statements.</p>"
+    sides = sorted({v.side for v in comparison.voices if v.side})
+    side_colour = {s: _SIDE_COLOURS[i % len(_SIDE_COLOURS)] for i, s in enumerate(sides)}
+    most = max(v.words for v in comparison.voices) or 1
+    cards = []
+    for coverage in comparison.outlets:
+        mine = [v for v in comparison.voices if v.outlet == coverage.outlet]
+        rows = []
+        for voice in mine:
+            colour = side_colour.get(voice.side or "", _UNKNOWN_SIDE)
+            width = max(1.0, 100.0 * voice.words / most)
+            label = (f"{voice.words} words · {voice.statements} statements "
+                     f"({voice.direct} direct, {voice.indirect} indirect, {voice.mixed} mixed)")
+            rows.append(
+                f'<div class="bar-row"><div>{escape(voice.speaker)}<br>'
+                f'<span class="bar-label">{escape(voice.side or "side unknown")}</span></div>'
+                f'<div><div class="bar" style="--s:{colour};width:{width:.1f}%"></div>'
+                f'<span class="bar-label">{escape(label)}</span></div></div>'
+            )
+        total = sum(v.words for v in mine)
+        cards.append(
+            f'<div class="card" style="--c:{colours[coverage.outlet]}">'
+            f"{_chip(coverage.outlet, colours)} <span class=\"where\">{len(mine)} sources, "
+            f"{total} words attributed</span>"
+            f'<div class="bars">{"".join(rows) or "<p>none</p>"}</div></div>'
+        )
+    legend = "".join(f'<span style="--s:{c}"></span>{escape(s)}' for s, c in side_colour.items())
+    legend += f'<span style="--s:{_UNKNOWN_SIDE}"></span>side unknown'
+    return f'<div class="cols">{"".join(cards)}</div><p class="legend">{legend}</p>'
+
+
+def _coverage(comparison: StoryComparison, colours: dict[str, str], anchors: _Anchors) -> str:
+    if len(comparison.outlets) < 2:
+        return "<p>One outlet only: nothing to compare.</p>"
+    cards = []
+    for coverage in comparison.outlets:
+        only = [f for f in comparison.facts if f.outlets == (coverage.outlet,)]
+        items = "".join(
+            f'<li class="only">{anchors.link(s)}</li>' for f in only for s in f.statements
+        )
+        cards.append(
+            f'<div class="card" style="--c:{colours[coverage.outlet]}">'
+            f"<h3>Only {_chip(coverage.outlet, colours)} reports ({len(only)})</h3>"
+            f'<ul class="plain">{items or "<li>nothing</li>"}</ul></div>'
+        )
+    shared = [f for f in comparison.facts if len(f.outlets) >= 2]
+    shared_items = []
+    for fact in shared:
+        quotes = "".join(f"<li>{_chip(s.outlet, colours)} {anchors.link(s)}</li>"
+                         for s in fact.statements)
+        why = ", ".join(fact.pairs[0].shared) if fact.pairs else ""
+        missing = (" · not in " + ", ".join(fact.missing_from)) if fact.missing_from else ""
+        shared_items.append(
+            f'<li><ul class="plain">{quotes}</ul><span class="where">score '
+            f'{fact.pairs[0].score if fact.pairs else 0:.2f} · shared: {escape(why)}'
+            f"{escape(missing)}</span></li>"
+        )
+    return (
+        '<p class="key">Statements are matched across outlets by shared words, synonyms, names '
+        'and numbers; <i class="sent only">only here</i> and <i class="sent shared">shared</i> '
+        "are highlighted in the articles below.</p>"
+        f'<div class="cols">{"".join(cards)}</div>'
+        f"<h3>Reported by more than one outlet ({len(shared)})</h3>"
+        f'<ol class="findings">{"".join(shared_items) or "<li>none found</li>"}</ol>'
+    )
+
+
+def _timeline(comparison: StoryComparison, colours: dict[str, str], anchors: _Anchors) -> str:
+    if not comparison.timeline:
+        return "<p>No time expressions.</p>"
+    rows = []
+    undated = False
+    for event in comparison.timeline:
+        if event.value is None and not undated:
+            undated = True
+            rows.append(
+                '<li><span class="date">not dated</span><span class="where">relative '
+                "expressions without a publication date to anchor them (give one with "
+                "--published YYYY-MM-DD)</span></li>"
+            )
+        label = event.value or ", ".join(dict.fromkeys(e.text for e in event.expressions))
+        mentions = "".join(
+            f"<li>{_chip(m.outlet, colours)} {anchors.link(m)}</li>" for m in event.mentions[:6]
+        )
+        rows.append(
+            f'<li><div><span class="date">{escape(label)}</span><br>'
+            f'<span class="where">{escape(event.granularity)}</span><br>'
+            f'{" ".join(_chip(o, colours) for o in event.outlets)}</div>'
+            f'<ul class="plain">{mentions}</ul></li>'
+        )
+    return f'<ol class="timeline">{"".join(rows)}</ol>'
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    start: int
+    end: int
+    css: str
+    tip: str
+    anchor: str
+
+
+def _articles(comparison: StoryComparison, colours: dict[str, str], anchors: _Anchors) -> str:
+    sentences: dict[str, list[_Mark]] = defaultdict(list)
+    for fact in comparison.facts:
+        css = "sent shared" if len(fact.outlets) >= 2 else "sent only"
+        tip = (f"reported by {', '.join(fact.outlets)}"
+               + (f"; not by {', '.join(fact.missing_from)}" if fact.missing_from else ""))
+        for s in fact.statements:
+            sentences[s.article].append(_Mark(s.start, s.end, css, tip, _anchor_id(s)))
+    marks: dict[str, list[_Mark]] = defaultdict(list)
+    for portrait in comparison.portraits:
+        for use in portrait.uses:
+            e = use.evidence
+            marks[e.article].append(_Mark(e.start, e.end, "desc",
+                                          f"{portrait.name}: {use.kind}", _anchor_id(e)))
+    for voice in comparison.voices:
+        for verb in voice.verbs:
+            e = verb.cue
+            tip = f"{voice.speaker} ({voice.side or 'side unknown'}): {verb.lemma}, {verb.class_}"
+            if verb.subclass:
+                tip += f" — {verb.subclass}"
+            marks[e.article].append(_Mark(e.start, e.end, f"cue {verb.class_}", tip,
+                                          _anchor_id(e)))
+    for event in comparison.timeline:
+        for e in event.expressions:
+            marks[e.article].append(_Mark(e.start, e.end, "time",
+                                          f"{event.value or 'not dated'} ({event.granularity})",
+                                          _anchor_id(e)))
+    columns = []
+    for article in comparison.articles:
+        body = _body_html(article, sentences[article.id], marks[article.id], anchors)
+        meta = [article.id]
+        if article.published_by:
+            meta.append(f"published by {article.published_by}")
+        meta.append(f"published {article.published}" if article.published
+                    else "publication date unknown")
+        columns.append(
+            f'<article class="card" style="--c:{colours.get(article.outlet, "#666")}">'
+            f"{_chip(article.outlet, colours)}<h3>{escape(article.headline or '(no headline)')}"
+            f'</h3><p class="article-meta">{escape(" · ".join(meta))}</p>'
+            f'<div class="article-body">{body}</div></article>'
+        )
+    key = (
+        '<p class="key"><i class="sent only">only this outlet</i> <i class="sent shared">'
+        'reported by others too</i> <mark class="desc">descriptor</mark> '
+        '<mark class="cue marked">marked verb</mark> <mark class="cue neutral">neutral verb'
+        '</mark> <mark class="time">date</mark></p>'
+    )
+    return key + f'<div class="cols">{"".join(columns)}</div>'
+
+
+def _body_html(
+    article: ComparedArticle, sentences: Sequence[_Mark], marks: Sequence[_Mark],
+    anchors: _Anchors,
+) -> str:
+    body = article.body
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", body)]
+    ordered_sentences = sorted(sentences, key=lambda m: m.start)
+    ordered_marks = sorted(marks, key=lambda m: (m.start, -(m.end - m.start)))
+    out = []
+    for p_start, p_end in paragraphs:
+        pieces = []
+        cursor = p_start
+        for sentence in ordered_sentences:
+            if sentence.end <= p_start or sentence.start >= p_end:
+                continue
+            s_start, s_end = max(sentence.start, p_start), min(sentence.end, p_end)
+            if s_start < cursor:
+                continue
+            pieces.append(escape(body[cursor:s_start]))
+            inner = _marked(body, s_start, s_end, ordered_marks, anchors, article)
+            pieces.append(
+                f'<span class="{sentence.css}"{anchors.claim(sentence.anchor)} '
+                f'title="{escape(sentence.tip)}">{inner}</span>'
+            )
+            cursor = s_end
+        pieces.append(escape(body[cursor:p_end]))
+        out.append("<p>" + "".join(pieces) + "</p>")
+    return "".join(out)
+
+
+def _marked(
+    body: str, start: int, end: int, marks: Sequence[_Mark], anchors: _Anchors,
+    article: ComparedArticle,
+) -> str:
+    pieces = []
+    cursor = start
+    for mark in marks:
+        if mark.start < cursor or mark.start >= end or mark.end > end:
+            continue
+        pieces.append(escape(body[cursor : mark.start]))
+        related = anchors.about(Evidence(article.outlet, article.id, "body", mark.start,
+                                         mark.end, body[mark.start : mark.end]))
+        tip = mark.tip + "".join(f" · {f.id}: {_clip(f.summary, 140)}" for f in related[:2])
+        pieces.append(
+            f'<mark class="{escape(mark.css)}"{anchors.claim(mark.anchor)} tabindex="0">'
+            f"{escape(body[mark.start : mark.end])}"
+            f'<span class="tip" role="tooltip">{escape(tip)}</span></mark>'
+        )
+        cursor = mark.end
+    pieces.append(escape(body[cursor:end]))
+    return "".join(pieces)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,42 @@
+"""Fixtures for the compare tests: the two sample scrapes extracted, analysed and compared once
+per session (RT's outlet comes from the caller as in data/sample_corpus.toml; the date is the day
+both stories ran, Friday 29 July 2022)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import newsprism
+from newsprism.analyze import analyze
+from newsprism.analyze.nlp import load_model
+from newsprism.compare import CompareRules, compare, load_compare_rules
+from newsprism.config import load_settings
+from newsprism.model import AnalyzedArticle, StoryComparison
+from tests.conftest import CNN_SAMPLE, RT_SAMPLE
+
+SAMPLE_DAY = dt.date(2022, 7, 29)
+
+
+@pytest.fixture(scope="session")
+def compare_rules() -> CompareRules:
+    """The packaged compare rule files."""
+    return load_compare_rules()
+
+
+@pytest.fixture(scope="session")
+def sample_story() -> list[AnalyzedArticle]:
+    """RT's and CNN's (KION 46 copy) articles, analysed, publication day given."""
+    articles = newsprism.extract(RT_SAMPLE, outlet="RT", published=SAMPLE_DAY)
+    articles += newsprism.extract(CNN_SAMPLE, published=SAMPLE_DAY)
+    settings = load_settings()
+    return list(analyze(articles, model=load_model(), settings=settings.analyze))
+
+
+@pytest.fixture(scope="session")
+def sample_comparison(
+    sample_story: list[AnalyzedArticle], compare_rules: CompareRules
+) -> StoryComparison:
+    """The comparison of the two samples."""
+    return compare(sample_story, settings=load_settings().compare, rules=compare_rules)

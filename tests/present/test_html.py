@@ -1,0 +1,52 @@
+"""The HTML report: self-contained, every piece of article text escaped, findings present."""
+
+from __future__ import annotations
+
+import re
+
+from newsprism.model import StoryComparison
+from newsprism.present.html import render_report
+
+
+def test_report_is_self_contained(sample_comparison: StoryComparison) -> None:
+    page = render_report(sample_comparison)
+    assert page.startswith("<!doctype html>")
+    assert 'name="viewport"' in page
+    assert "script-src 'none'" in page  # Content-Security-Policy: no script runs at all
+    # Nothing is loaded from elsewhere: no src= at all, no stylesheet links, no @import/url().
+    assert not re.search(r"\bsrc\s*=", page)
+    assert "<link" not in page
+    assert "@import" not in page and "url(" not in page
+    assert "<script" not in page
+
+
+def test_report_shows_the_findings(sample_comparison: StoryComparison) -> None:
+    page = render_report(sample_comparison)
+    for text in (
+        "has claimed",  # RT's headline cue
+        "jailed Russian businessman",
+        "convicted Russian arms dealer",
+        "Bout maintains he is innocent.",
+        "lasted roughly 25 minutes",
+        "In late April",
+        "2022-04-21/2022-04-30",
+        "Karine Jean-Pierre",
+        "Ned Price",
+    ):
+        assert text in page, text
+    for section in ("headlines", "differences", "descriptors", "verbs", "voices", "coverage",
+                    "timeline", "articles"):
+        assert f'<section id="{section}">' in page
+    # Every evidence link points at a span rendered in the article columns.
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    links = set(re.findall(r'href="#([^"]+)"', page))
+    assert links and links <= ids
+
+
+def test_scraped_markup_is_escaped(hostile_comparison: StoryComparison) -> None:
+    page = render_report(hostile_comparison)
+    assert "<script" not in page
+    assert "<img" not in page
+    assert "<b>X</b>" not in page
+    assert "&lt;script&gt;document.title=&quot;pwned&quot;&lt;/script&gt;" in page
+    assert "Outlet &lt;b&gt;X&lt;/b&gt;" in page

@@ -1,0 +1,116 @@
+"""The report in a real browser: headless Chromium (Debian's ``chromium``) driven by Playwright.
+
+The page must show the findings a reader is promised, keep scraped scripts from running, and
+stack its columns on a phone. Screenshots are saved under the test's tmp dir and out/report/.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsprism.model import StoryComparison
+from newsprism.present.html import render_report
+from tests.conftest import REPO_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+SCREENSHOTS = REPO_ROOT / "out" / "report"
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is a dev dependency")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium; .ci/run)"
+)
+
+
+def _open(page_html: str, tmp_path: Path, name: str, width: int) -> tuple[dict[str, object], Path]:
+    path = tmp_path / f"{name}.html"
+    path.write_text(page_html, "utf-8")
+    shot = tmp_path / f"{name}-{width}.png"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 1000})
+            page.goto(path.as_uri())
+            state = page.evaluate(
+                """() => {
+                  const visible = (el) => !!el && el.getBoundingClientRect().width > 0 &&
+                      getComputedStyle(el).visibility !== 'hidden';
+                  const section = (id) => document.getElementById(id);
+                  const marks = [...document.querySelectorAll('#articles article mark')];
+                  const cards = [...document.querySelectorAll('#headlines .card')];
+                  return {
+                    title: document.title,
+                    headlineCards: cards.filter(visible).length,
+                    headlineTops: cards.map((c) => Math.round(c.getBoundingClientRect().top)),
+                    headlineText: section('headlines').innerText,
+                    descriptors: section('descriptors').innerText,
+                    verbs: section('verbs').innerText,
+                    coverage: section('coverage').innerText,
+                    timeline: section('timeline').innerText,
+                    voiceBars: [...document.querySelectorAll('#voices .bar')].filter(visible)
+                        .length,
+                    markedCues: marks.filter((m) => m.classList.contains('marked'))
+                        .filter(visible).map((m) => m.firstChild.textContent),
+                    onlySentences: document.querySelectorAll('#articles article .sent.only').length,
+                    scrollWidth: document.documentElement.scrollWidth,
+                  };
+                }"""
+            )
+            marked = page.locator("#articles article mark.marked").first
+            marked.focus()
+            state["tipShown"] = marked.locator(".tip").is_visible()
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shot, SCREENSHOTS / shot.name)
+    return state, shot
+
+
+def test_report_in_chromium_shows_the_findings(
+    sample_comparison: StoryComparison, tmp_path: Path
+) -> None:
+    state, shot = _open(render_report(sample_comparison), tmp_path, "samples", 1280)
+    assert shot.stat().st_size > 50_000
+    assert state["headlineCards"] == 2
+    tops = state["headlineTops"]
+    assert isinstance(tops, list) and tops[0] == tops[1]  # side by side on a desktop
+    headline_text = str(state["headlineText"])
+    assert "has claimed" in headline_text and "says" in headline_text
+    descriptors = str(state["descriptors"])
+    assert "jailed Russian businessman" in descriptors
+    assert "convicted Russian arms dealer" in descriptors
+    verbs = str(state["verbs"])
+    assert "claimed" in verbs and "Ned Price" in verbs and "US government" in verbs
+    coverage = str(state["coverage"])
+    assert "Bout maintains he is innocent." in coverage
+    assert "lasted roughly 25 minutes" in coverage
+    assert "In late April" in coverage
+    assert "2022-04-21/2022-04-30" in str(state["timeline"])
+    assert isinstance(state["voiceBars"], int) and state["voiceBars"] >= 8
+    assert "claimed" in state["markedCues"]  # type: ignore[operator]
+    assert isinstance(state["onlySentences"], int) and state["onlySentences"] >= 10
+    assert state["tipShown"] is True  # evidence on focus (click or tab)
+
+
+def test_report_on_a_phone_stacks_columns(
+    sample_comparison: StoryComparison, tmp_path: Path
+) -> None:
+    state, _ = _open(render_report(sample_comparison), tmp_path, "samples-phone", 390)
+    tops = state["headlineTops"]
+    assert isinstance(tops, list) and tops[0] < tops[1]
+    assert isinstance(state["scrollWidth"], int) and state["scrollWidth"] <= 400
+
+
+def test_scripts_in_articles_never_run(
+    hostile_comparison: StoryComparison, tmp_path: Path
+) -> None:
+    state, _ = _open(render_report(hostile_comparison), tmp_path, "hostile", 1280)
+    assert state["title"] != "pwned"
+    assert "pwned" not in str(state["title"])
