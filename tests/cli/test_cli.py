@@ -130,3 +130,34 @@ def test_demo_writes_database_and_jsonl(tmp_path: Path, corpus_dir: Path) -> Non
     outlets = {line["outlet"]["name"] for line in lines}  # type: ignore[index]
     assert outlets == {"RT", "KION 46"}
     assert str(out_dir / "articles.jsonl") in result.stdout
+
+
+def test_extract_names_each_unusable_page_and_prints_the_rest(tmp_path: Path) -> None:
+    # Bad input of the HTML kinds: a page with no article, a WARC cut inside a record header,
+    # a page in Windows-1252 that declares UTF-8. Each gets one line; the good ones come out.
+    text = RT_SAMPLE.read_text(encoding="utf-8")
+    headline, *paragraphs = text.splitlines()
+    body = "".join(f"<p>{p}</p>" for p in paragraphs[1:])
+    page = f'<html><head><meta charset="utf-8"><title>{headline}</title></head><body>'
+    (tmp_path / "resaved.html").write_bytes(
+        (page + f"<article><h1>{headline}</h1>{body}</article></body></html>").encode(
+            "cp1252", errors="replace"
+        )
+    )
+    (tmp_path / "menu.html").write_text(
+        page + '<nav><a href="/">Home</a> <a href="/world">World</a></nav>'
+        "<footer>© 2022 Example News</footer></body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "cut.warc").write_bytes(
+        b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5000\r\n\r\nHTTP/1.1 200 OK\r\n"
+    )
+    result = runner.invoke(app, ["extract", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 2
+    (article,) = _json_lines(result.stdout)
+    assert article["headline"] == headline
+    assert "Moscow’s actions" in str(article["body"])  # the curly quote decoded, not mojibake
+    errors = [line for line in result.stderr.splitlines() if line]
+    assert len(errors) == 2 and "Traceback" not in result.stderr
+    assert any(str(tmp_path / "menu.html") in e and "[E105]" in e for e in errors)
+    assert any(str(tmp_path / "cut.warc") in e and "[E102]" in e for e in errors)

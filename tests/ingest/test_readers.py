@@ -261,3 +261,43 @@ def test_gzip_bomb_is_stopped_at_the_limit(tmp_path: Path) -> None:
     bomb.write_bytes(gzip.compress(b"word " * 1_000_000))
     docs, skipped = _read(str(bomb), settings=settings)
     assert docs == [] and skipped[0].code == "E103"
+
+
+def test_page_saved_as_utf8_under_a_latin1_declaration_reads_as_utf8(
+    tmp_path: Path, pages: list[tuple[str, str]]
+) -> None:
+    # A stale declaration: the page says ISO-8859-1, its bytes are UTF-8 (curly quotes, dashes).
+    html = pages[1][1].replace('<meta charset="utf-8">', '<meta charset="iso-8859-1">', 1)
+    assert "iso-8859-1" in html and not html.isascii()
+    path = tmp_path / "stale.html"
+    path.write_bytes(html.encode("utf-8"))
+    (doc,), skipped = _read(str(path))
+    assert skipped == []
+    assert doc.content == html and doc.encoding == "utf-8"
+
+
+def test_page_saved_as_cp1252_under_a_utf8_declaration_is_detected(
+    tmp_path: Path, pages: list[tuple[str, str]]
+) -> None:
+    # The page declares UTF-8 but was re-saved as Windows-1252: the declaration fails to decode
+    # it and the encoding is detected from the bytes.
+    html = pages[1][1].encode("cp1252", errors="replace").decode("cp1252")
+    assert '<meta charset="utf-8">' in html and not html.isascii()
+    path = tmp_path / "resaved.html"
+    path.write_bytes(html.encode("cp1252"))
+    (doc,), skipped = _read(str(path))
+    assert skipped == []
+    assert doc.content == html and doc.encoding == "cp1252"
+
+
+def test_warc_record_with_a_broken_header_is_named_not_raised(
+    tmp_path: Path, pages: list[tuple[str, str]]
+) -> None:
+    good = _warc([(pages[0][0], "text/html", pages[0][1])])
+    # A response record without its WARC-Target-URI, as a crawler cut off mid-header leaves it.
+    broken = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5000\r\n\r\nHTTP/1.1 200 OK\r\n"
+    path = tmp_path / "broken.warc"
+    path.write_bytes(gzip.decompress(good) + broken)
+    docs, skipped = _read(str(path))
+    assert [d.url for d in docs] == [pages[0][0]]
+    assert len(skipped) == 1 and skipped[0].where == str(path) and skipped[0].code == "E102"

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 import trafilatura
-from lxml import etree
 from lxml.html import HtmlElement
 
 from newsprism.config import ExtractSettings
@@ -29,6 +28,14 @@ _FURNITURE_TAGS = {
     "footer": BoilerplateKind.COPYRIGHT,
     "aside": BoilerplateKind.OTHER,
 }
+# Furniture that frames every page of a site: a "body" made only of its text is no article.
+_CHROME_RULES = frozenset({"html:nav", "html:header", "html:footer"})
+# Only these elements can be furniture (_furniture_kind); XPath finds them without visiting
+# every element of the page from Python.
+_FURNITURE_CANDIDATES = " | ".join(
+    [f"//{tag}" for tag in ("nav", "header", "footer", "aside")]
+    + [f"//{tag}[@id or @class]" for tag in ("div", "section", "ul")]
+)
 _COMMENTS = re.compile(r"\bcomments?\b|\bdisqus\b", re.IGNORECASE)
 _SHARE = re.compile(r"\bshare\b|\bsocial\b", re.IGNORECASE)
 
@@ -88,11 +95,23 @@ def extract_body(tree: HtmlElement, *, url: str | None, settings: ExtractSetting
             removed.append(Removed(label.kind, line, rule=label.rule))
         if label.contributors is not None:
             contributors.extend(label.contributors.names)
-    if not paragraphs:
+    if not paragraphs or _only_chrome(paragraphs, removed):
         raise NoArticleError(
             "no article text found on the page (an index, a login wall or an empty shell?)"
         )
     return HtmlBody(tuple(paragraphs), tuple(captions), tuple(removed), tuple(contributors))
+
+
+def _only_chrome(paragraphs: list[str], removed: list[Removed]) -> bool:
+    """Whether every paragraph is text of the page's navigation, header or footer.
+
+    trafilatura falls back to whatever text a page has; on a page without an article that is
+    its menu ("Home World Politics"), which is not an article.
+    """
+    chrome = [_SPACE.sub("", r.text).casefold() for r in removed if r.rule in _CHROME_RULES]
+    return bool(chrome) and all(
+        any(_SPACE.sub("", p).casefold() in text for text in chrome) for p in paragraphs
+    )
 
 
 def _captions(tree: HtmlElement) -> tuple[Caption, ...]:
@@ -113,7 +132,7 @@ def _captions(tree: HtmlElement) -> tuple[Caption, ...]:
 
 def _furniture(tree: HtmlElement) -> tuple[Removed, ...]:
     removed: list[Removed] = []
-    for element in tree.iter(etree.Element):
+    for element in tree.xpath(_FURNITURE_CANDIDATES):
         kind = _furniture_kind(element)
         if kind is None or any(_furniture_kind(a) for a in element.iterancestors()):
             continue

@@ -396,12 +396,13 @@ def _page_dates(tree: HtmlElement, url: str | None, rules: DateRules) -> _PageDa
     keep = _ancestors(headline)
     structured = _jsonld_dates(tree, rules)
     modified: set[dt.date] = set()
-    for candidate, is_modified in (*_meta_dates(tree, rules), *_microdata_dates(tree, keep, rules)):
+    microdata = list(_microdata_dates(tree, keep, rules))
+    for candidate, is_modified in (*_meta_dates(tree, rules), *microdata):
         if is_modified:
             modified.add(candidate.day)
         elif candidate.found_by == "meta":
             structured.append(candidate)
-    visible, visible_modified = _visible_dates(tree, headline, keep, rules)
+    visible, visible_modified = _visible_dates(tree, headline, keep, microdata, rules)
     modified.update(visible_modified)
     return _PageDates(
         structured=tuple(structured),
@@ -530,9 +531,8 @@ def _microdata_dates(
     An itemprop belongs to the nearest ``itemscope`` around it; a scope that does not hold the
     headline is another item (a teaser, a related story) and its dates are skipped.
     """
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
+    # XPath hands back only the marked elements: walking the whole tree costs more.
+    for element in tree.xpath("//*[@itemprop]"):
         itemprop = (element.get("itemprop") or "").strip().lower()
         if itemprop not in {"datepublished", "datemodified"}:
             continue
@@ -642,13 +642,22 @@ class _Piece:
     owner: HtmlElement
 
 
-def _page_text(tree: HtmlElement) -> tuple[str, list[_Piece]]:
-    """The page's text in document order, with the element owning each piece."""
+def _page_text(
+    tree: HtmlElement, *, until: HtmlElement | None = None, reach: int = 0
+) -> tuple[str, list[_Piece]]:
+    """The page's text in document order, with the element owning each piece.
+
+    With ``until``, the text stops ``reach`` characters after the end of that element (the
+    rest of a long page is not needed to find the dates by its headline).
+    """
     parts: list[str] = []
     pieces: list[_Piece] = []
     position = 0
     skipping = 0
+    stop: int | None = None
     for event, element in etree.iterwalk(tree, events=("start", "end")):
+        if stop is not None and position > stop:
+            break
         silent = not isinstance(element.tag, str) or element.tag in _NO_TEXT_TAGS
         if event == "start":
             if silent:
@@ -658,6 +667,8 @@ def _page_text(tree: HtmlElement) -> tuple[str, list[_Piece]]:
         else:
             if silent:
                 skipping -= 1
+            if element is until:
+                stop = position + reach
             owner, raw = element.getparent(), element.tail
         # Whitespace is collapsed so that distances count visible characters.
         piece = " ".join(raw.split()) if raw and not skipping and owner is not None else ""
@@ -669,12 +680,16 @@ def _page_text(tree: HtmlElement) -> tuple[str, list[_Piece]]:
 
 
 def _visible_dates(
-    tree: HtmlElement, headline: HtmlElement | None, keep: set[HtmlElement], rules: DateRules
+    tree: HtmlElement,
+    headline: HtmlElement | None,
+    keep: set[HtmlElement],
+    microdata: Iterable[tuple[_Candidate, bool]],
+    rules: DateRules,
 ) -> tuple[list[_Candidate], set[dt.date]]:
     """Dated ``<time>`` elements and written dates by the headline, and the modified days."""
     found: list[_Candidate] = []
     modified: set[dt.date] = set()
-    for candidate, is_modified in _microdata_dates(tree, keep, rules):
+    for candidate, is_modified in microdata:
         if not is_modified and candidate.found_by != "meta":
             found.append(candidate)
     for element in tree.iter("time"):
@@ -704,9 +719,10 @@ def _text_dates(
     tree: HtmlElement, headline: HtmlElement, keep: set[HtmlElement], rules: DateRules
 ) -> tuple[list[_Candidate], set[dt.date]]:
     """Written dates within reach of the headline that stand as stamps, not in prose."""
-    text, pieces = _page_text(tree)
+    text, pieces = _page_text(tree, until=headline, reach=rules.text_after_headline)
     starts = [piece.start for piece in pieces]
-    inside = [i for i, piece in enumerate(pieces) if headline in _ancestors(piece.owner)]
+    heading = set(headline.iter())
+    inside = [i for i, piece in enumerate(pieces) if piece.owner in heading]
     if not inside:
         return [], set()
     head_start, head_end = pieces[inside[0]].start, pieces[inside[-1]].end
@@ -892,18 +908,36 @@ def _htmldate_fallback(
     return DateFinding(day, "htmldate", Confidence.LOW, f"{found} ({first.evidence})")
 
 
+# First window of page text searched for its first stamp (characters), and the margin at a
+# window's end within which a date may be cut off.
+_SCAN_FIRST = 4096
+_SCAN_EDGE = 200
+
+
 def _first_stamp(tree: HtmlElement, rules: DateRules) -> _Candidate | None:
     """The first date on the page that stands as a stamp (not in prose, captions or lists)."""
     text, pieces = _page_text(tree)
     starts = [piece.start for piece in pieces]
-    for stamp in _stamps(text, rules):
-        piece = pieces[bisect.bisect_right(starts, stamp.start) - 1]
-        if _in_excluded(piece.owner, rules, stop=set()):
-            continue
-        around = text[piece.start : stamp.start] + " " + text[stamp.end : piece.end]
-        if len(_WORD.findall(around)) <= rules.stamp_max_words:
-            return _candidate(stamp, "text", " ".join(text[stamp.start : stamp.end].split()))
-    return None
+    # The text is searched in growing windows from its start: the first stamp is usually near
+    # the top, and reading every date of a long page is the costly part. A date within
+    # _SCAN_EDGE of a window's end may be cut off by it and waits for the next window.
+    limit, checked = _SCAN_FIRST, 0
+    while True:
+        whole = limit >= len(text)
+        for stamp in _stamps(text if whole else text[:limit], rules):
+            if stamp.end <= checked:
+                continue
+            if not whole and stamp.end > limit - _SCAN_EDGE:
+                break
+            piece = pieces[bisect.bisect_right(starts, stamp.start) - 1]
+            if _in_excluded(piece.owner, rules, stop=set()):
+                continue
+            around = text[piece.start : stamp.start] + " " + text[stamp.end : piece.end]
+            if len(_WORD.findall(around)) <= rules.stamp_max_words:
+                return _candidate(stamp, "text", " ".join(text[stamp.start : stamp.end].split()))
+        if whole:
+            return None
+        checked, limit = limit - _SCAN_EDGE, limit * 2
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -930,7 +964,10 @@ class _RulesReader:
                 re.IGNORECASE,
             ),
             re.compile(
+                # The look-ahead (a letter, then a digit within a month name's length) rejects
+                # most word starts at once, before the long alternation of month names is tried.
                 r"(?<![\w])"
+                + rf"(?=[^\W\d_][^\d]{{0,{max(map(len, months), default=0)}}}\s*\d)"
                 + month
                 + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{4})(?!\d)"
                 + _TIME,

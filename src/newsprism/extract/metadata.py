@@ -261,14 +261,31 @@ def _clean(text: str | None) -> str:
         return ""
     # Entities escaped twice in the source ("Redacci&amp;oacute;n") arrive as "&oacute;".
     text = html.unescape(text) if "&" in text else text
-    kept = "".join(ch for ch in text if unicodedata.category(ch) not in {"Cc", "Cf"} or ch == " ")
-    return " ".join(kept.split())
+    if not text.isprintable():  # printable text holds no control or format character
+        text = "".join(
+            ch for ch in text if unicodedata.category(ch) not in {"Cc", "Cf"} or ch == " "
+        )
+    return " ".join(text.split())
 
 
 def _text(element: HtmlElement) -> str:
     """An element's text with a space between the texts of its children ("Jane Doe" and
     "Editor" in two spans must not read "Jane DoeEditor")."""
     return _clean(" ".join(element.itertext()))
+
+
+def _short_text(element: HtmlElement, max_words: int) -> str | None:
+    """``_text`` of an element, or ``None`` when it has more than ``max_words`` words.
+
+    Long texts (a whole article marked "author-box") are refused before they are cleaned:
+    cleaning only removes characters and collapses spaces, and only an entity ("&nbsp;") can
+    split a word in two, so the raw count less the entities bounds the clean count.
+    """
+    raw = " ".join(element.itertext())
+    if len(raw.split()) - raw.count("&") > max_words:
+        return None
+    text = _clean(raw)
+    return text if len(text.split()) <= max_words else None
 
 
 def _folded(text: str) -> str:
@@ -532,8 +549,8 @@ def _meta_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bool
 
 def _microdata_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bool]]:
     """``itemprop="author"`` of the article's own item (not of reviews or comments on it)."""
-    for element in page.tree.iter():
-        if not isinstance(element.tag, str) or (element.get("itemprop") or "").lower() != "author":
+    for element in page.tree.xpath("//*[@itemprop]"):
+        if (element.get("itemprop") or "").lower() != "author":
             continue
         scope = next((a for a in element.iterancestors() if a.get("itemscope") is not None), None)
         kind = (
@@ -590,16 +607,17 @@ def _author_links(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bool
 
 def _byline_authors(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, bool]]:
     """The text of elements marked as bylines (class or id "byline", "author", ...)."""
-    for element in page.tree.iter():
-        if not isinstance(element.tag, str) or element.tag in _NO_BYLINE_TAGS:
+    # Only elements with a class, id or test id can be marked (_marks); XPath finds them.
+    for element in page.tree.xpath("//*[@class or @id or @data-testid]"):
+        if element.tag in _NO_BYLINE_TAGS:
             continue
         marks = _marks(element)
         if not marks or not rules.byline_marker.search(marks):
             continue
         if rules.byline_excluded.search(marks) or _in_comments(element, rules):
             continue
-        text = _text(element)
-        if text and len(text.split()) <= rules.byline_max_words:
+        text = _short_text(element, rules.byline_max_words)
+        if text:
             # An hCard ("author vcard", "fn") is explicit markup: a user name counts.
             yield _byline_names(text, rules), bool(_HCARD.search(marks))
 
@@ -618,8 +636,8 @@ def _labelled_bylines(page: _Page, rules: MetadataRules) -> Iterator[tuple[str, 
         if not after and len(element) == 0 and parent is not None:
             # "<strong>von</strong> <span>Jane Doe</span>": the label stands alone.
             element = parent
-        text = _text(element)
-        if len(text.split()) <= rules.byline_max_words and not _in_comments(element, rules):
+        text = _short_text(element, rules.byline_max_words)
+        if text is not None and not _in_comments(element, rules):
             yield _byline_names(text, rules), False
 
 

@@ -36,6 +36,17 @@ _FEED = re.compile(rb"<rss[\s>]|<feed[\s>][^>]*|<rdf:RDF[\s>]", re.IGNORECASE)
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f]")
 # Share of control bytes above which content is taken as binary.
 BINARY_CONTROL_SHARE = 0.05
+# As in browsers (WHATWG Encoding Standard), pages labelled Latin-1 or ASCII are decoded as
+# windows-1252, which Latin-1 labels mean in practice (curly quotes, dashes in 0x80-0x9F).
+_WEB_DEFAULT = "cp1252"
+_WEB_LABELS = {
+    "iso-8859-1": _WEB_DEFAULT,
+    "iso8859-1": _WEB_DEFAULT,
+    "latin-1": _WEB_DEFAULT,
+    "latin1": _WEB_DEFAULT,
+    "us-ascii": _WEB_DEFAULT,
+    "ascii": _WEB_DEFAULT,
+}
 
 
 class Format(enum.StrEnum):
@@ -134,18 +145,38 @@ def decode(data: bytes, *, where: str, declared: str | None = None) -> Decoded:
         raise UnreadableInputError(
             "binary content, not text, HTML, JSONL, a feed or a WARC; leave it out", where=where
         )
+    # Non-ASCII bytes that form valid UTF-8 are UTF-8 whatever the page declares: text in a
+    # single-byte encoding almost never decodes as UTF-8, while pages saved as UTF-8 under a
+    # stale "iso-8859-1" declaration are common.
+    if not data.isascii():
+        try:
+            return Decoded(data.decode("utf-8"), "utf-8")
+        except UnicodeDecodeError:
+            pass
     candidates: list[str | None] = [declared, _declared_in(data), "utf-8"]
     for candidate in candidates:
-        if candidate:
+        if not candidate:
+            continue
+        # The browser reading of a label first, the label itself when that fails.
+        for encoding in dict.fromkeys((_WEB_LABELS.get(_normal(candidate), candidate), candidate)):
             try:
-                return Decoded(data.decode(candidate), _normal(candidate))
+                return Decoded(data.decode(encoding), _normal(encoding))
             except (UnicodeDecodeError, LookupError):
                 continue
-    best = charset_normalizer.from_bytes(data).best()
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
     if best is None:
         raise UnreadableInputError(
             "cannot tell the text encoding; convert the file to UTF-8", where=where
         )
+    # charset-normalizer often scores several Latin code pages alike on short text; among
+    # equal scores the web's default single-byte encoding is the likeliest.
+    for match in matches:
+        if (match.chaos, match.coherence) == (best.chaos, best.coherence) and _normal(
+            match.encoding
+        ) == _WEB_DEFAULT:
+            best = match
+            break
     return Decoded(str(best), _normal(best.encoding))
 
 

@@ -64,11 +64,21 @@ def read_warc(data: bytes, *, location: str, max_bytes: int) -> Iterator[RawDocu
                 encoding=decoded.encoding,
                 url=url,
             )
-    except (ArchiveLoadFailed, EOFError, zlib.error, ValueError) as exc:
-        offset = records.get_record_offset() if hasattr(records, "get_record_offset") else "?"
+    # warcio reports a malformed record header by failing inside its parser (a record without
+    # its target URI raises AttributeError), so those errors also mean a corrupt archive.
+    except (ArchiveLoadFailed, EOFError, zlib.error, ValueError, AttributeError, TypeError) as exc:
+        offset = _offset(records)
         yield Skipped(
             location,
             f"the archive is truncated or corrupt near byte {offset} ({exc}); records before"
             " it were read, re-download the file for the rest",
             "E102",
         )
+
+
+def _offset(records: ArchiveIterator) -> str:
+    """Byte offset of the record being read when the archive broke, or "?" before the first."""
+    try:
+        return str(records.get_record_offset())
+    except (AttributeError, TypeError, IndexError):
+        return "?"
