@@ -15,6 +15,7 @@ def test_public_members_are_exactly_these() -> None:
             "RawDocument",
             "Skipped",
             "__version__",
+            "analyze",
             "extract",
             "extract_report",
             "ingest",
@@ -29,6 +30,9 @@ def test_api_functions_survive_importing_stage_packages() -> None:
     # The stage packages share names with API functions; importing them must not rebind those.
     importlib.import_module("newsprism.ingest.outlets")
     importlib.import_module("newsprism.extract")
+    importlib.import_module("newsprism.analyze.timex")
     assert callable(newsprism.ingest)
+    assert callable(newsprism.analyze)
+    assert newsprism.analyze.__module__ == "newsprism.api"
     assert callable(newsprism.extract)
     assert newsprism.ingest.__module__ == "newsprism.api"

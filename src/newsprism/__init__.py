@@ -4,10 +4,10 @@ The stages, one package each: ``ingest`` (inputs to RawDocument), ``extract`` (R
 Article), ``analyze``, ``stories``, ``compare``, ``present``. The functions below run them.
 """
 
-# The API is imported eagerly: ``newsprism.ingest`` and ``newsprism.extract`` name both a stage
+# The API is imported eagerly: ``newsprism.ingest``, ``.extract`` and ``.analyze`` name both a stage
 # package and an API function, and loading the packages here, before the functions are bound,
 # keeps the functions in place however the packages are imported later.
-from newsprism.api import extract, extract_report, ingest, read
+from newsprism.api import analyze, extract, extract_report, ingest, read
 from newsprism.errors import NewsprismError
 from newsprism.model import Article, RawDocument, Skipped
 
@@ -19,6 +19,7 @@ __all__ = [
     "RawDocument",
     "Skipped",
     "__version__",
+    "analyze",
     "extract",
     "extract_report",
     "ingest",
