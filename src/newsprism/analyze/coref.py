@@ -447,7 +447,7 @@ class _Resolver:
             Mention(
                 start=char_start,
                 end=char_end,
-                text=self.doc.text[char_start:char_end],
+                text=self.doc[start:end].text,
                 kind=kind,
                 found_by=found_by,
             )

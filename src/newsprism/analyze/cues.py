@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,18 @@ class ReportingVerbs:
     verbs: Mapping[str, CueClass]
     phrases: Mapping[tuple[str, ...], CueClass]
     where: str
+    _by_first_word: Mapping[str, tuple[tuple[tuple[str, ...], CueClass], ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        # Phrases by their first word, so matching at a token reads only the few that can fit.
+        index: dict[str, list[tuple[tuple[str, ...], CueClass]]] = {}
+        for words, cue_class in self.phrases.items():
+            index.setdefault(words[0], []).append((words, cue_class))
+        object.__setattr__(
+            self, "_by_first_word", {word: tuple(items) for word, items in index.items()}
+        )
 
     def verb_class(self, lemma: str) -> CueClass | None:
         """The class of a verb lemma, or ``None`` when it is not a reporting verb."""
@@ -74,8 +86,16 @@ class ReportingVerbs:
     def phrase_at(self, tokens: Sequence[Token]) -> tuple[tuple[str, ...], CueClass] | None:
         """The longest listed phrase that ``tokens`` begin with, matched word by word on the
         lower-cased text or the lemma ("called for" matches "call for")."""
+        if not tokens:
+            return None
+        first = tokens[0]
+        starting = self._by_first_word.get(first.lower_, ()) + (
+            self._by_first_word.get(first.lemma_.lower(), ())
+            if first.lemma_.lower() != first.lower_
+            else ()
+        )
         best: tuple[tuple[str, ...], CueClass] | None = None
-        for words, cue_class in self.phrases.items():
+        for words, cue_class in starting:
             if len(words) > len(tokens) or (best is not None and len(words) <= len(best[0])):
                 continue
             if all(
@@ -167,7 +187,7 @@ def make_cue(doc: Doc, start: int, end: int, lexicon: ReportingVerbs) -> Cue:
     return Cue(
         start=tokens[0].idx,
         end=tokens[-1].idx + len(tokens[-1]),
-        text=doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])],
+        text=doc[tokens[0].i : tokens[-1].i + 1].text,
         lemma=lemma,
         class_=cue_class.class_ if cue_class else UNLISTED,
         subclass=cue_class.subclass if cue_class else None,

@@ -285,7 +285,7 @@ def read_phrase(
         role = Role(
             start=doc[role_start].idx,
             end=_end_char(doc, title_end),
-            text=doc.text[doc[role_start].idx : _end_char(doc, title_end)],
+            text=doc[role_start:title_end].text,
             found_by=f"title:{found_by}",
         )
     descriptor: Descriptor | None = None
@@ -293,7 +293,7 @@ def read_phrase(
         descriptor = Descriptor(
             start=doc[start].idx,
             end=_end_char(doc, end),
-            text=doc.text[doc[start].idx : _end_char(doc, end)],
+            text=doc[start:end].text,
             kind=kind,
             found_by=found_by,
         )
@@ -353,7 +353,7 @@ def relative_clause(
     return Descriptor(
         start=doc[first].idx,
         end=_end_char(doc, last),
-        text=doc.text[doc[first].idx : _end_char(doc, last)],
+        text=doc[first:last].text,
         kind=DescriptorKind.RELATIVE_CLAUSE,
         found_by="relative-clause",
     )
@@ -386,7 +386,7 @@ def _affiliation_marks(
     while i < end:
         best: _Mark | None = None
         for j in range(min(end, i + lexicon.longest), i, -1):
-            text = doc.text[doc[i].idx : _end_char(doc, j)]
+            text = doc[i:j].text
             if text in lexicon.names:
                 country, kind = lexicon.names[text]
                 best = _Mark(i, j, text, doc[i].idx, _end_char(doc, j), country, kind)
@@ -411,7 +411,7 @@ def _affiliation_marks(
             for t in doc[first:last]
         ):
             continue
-        text = doc.text[doc[first].idx : _end_char(doc, last)]
+        text = doc[first:last].text
         marks.append(
             _Mark(first, last, text, doc[first].idx, _end_char(doc, last), None, entity.label_)
         )
@@ -452,7 +452,7 @@ def _title_ending(
     # Tokens, not words: "secretary-general" and "lt. gov." take more tokens than words.
     for length in range(min(titles.longest * 3, title_end - start + 1), 0, -1):
         first = title_end - length + 1
-        words = _normal(doc.text[doc[first].idx : _end_char(doc, title_end + 1)])
+        words = _normal(doc[first : title_end + 1].text)
         if words in titles.titles:
             return first, titles.titles[words]
         # "Presidents Putin and Biden": a plural title before coordinated names.

@@ -281,8 +281,8 @@ def _names(doc: Doc, lexicons: EntityLexicons) -> list[_Name]:
                 titled = True
         if start >= end or not any(t.is_alpha and t.text[0].isupper() for t in doc[start:end]):
             continue
-        first, last = doc[start], doc[end - 1]
-        text = doc.text[first.idx : last.idx + len(last.text)]
+        first = doc[start]
+        text = doc[start:end].text
         name = _Name(
             start,
             end,
@@ -445,8 +445,9 @@ def _lone_surnames(doc: Doc, names: Sequence[_Name]) -> list[_Name]:
     }
     taken = [_chars(name) for name in names]
     found: list[_Name] = []
+    text = doc.text
     for surname in surnames:
-        for match in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", doc.text):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
             span = doc.char_span(match.start(), match.end())
@@ -600,7 +601,7 @@ def _characterise(
                 Mention(
                     start=first.idx,
                     end=last.idx + len(last.text),
-                    text=doc.text[first.idx : last.idx + len(last.text)],
+                    text=doc[nominal[0] : nominal[1]].text,
                     kind=MentionKind.NOMINAL,
                     found_by="appositive",
                 )

@@ -285,10 +285,13 @@ def _single_quotations(
     """‘Single-quoted’ passages outside double quotations (headlines quote this way). The
     closing mark must not be an apostrophe: it may not be followed by a letter."""
     found = []
+    inside = bytearray(len(text))
+    for first, last in doubles:
+        inside[first:last] = b"\x01" * (last - first)
     for start, end in paragraphs:
         open_at: int | None = None
         for position in range(start, end):
-            if any(first <= position < last for first, last in doubles):
+            if inside[position]:
                 continue
             char = text[position]
             before = text[position - 1] if position > start else " "
@@ -700,7 +703,7 @@ def _span(doc: Doc, start: int, end: int) -> Span:
     """The character span of tokens ``doc[start:end]``, without surrounding spaces."""
     begin = doc[start].idx
     finish = doc[end - 1].idx + len(doc[end - 1].text)
-    return Span(start=begin, end=finish, text=doc.text[begin:finish])
+    return Span(start=begin, end=finish, text=doc[start:end].text)
 
 
 def _token_range(doc: Doc, start: int, end: int) -> range:
