@@ -404,6 +404,9 @@ class TimeExpression:
         granularity: The precision of ``value``.
         anchor: The date a relative expression was resolved against, or ``None``.
         relative: Whether the expression depends on the anchor ("on Friday", "last month").
+        event: What the expression dates: the clause it modifies, its verb with subject and
+            object ("Moscow and Washington completed a prisoner swap"), or the noun phrase it
+            modifies ("the Geneva meeting"); ``None`` when the parse attaches it to neither.
     """
 
     start: int
@@ -413,6 +416,7 @@ class TimeExpression:
     granularity: Granularity
     anchor: dt.date | None = None
     relative: bool = False
+    event: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,3 +162,24 @@ def test_time_expressions_are_records(analyzed: dict[str, AnalyzedArticle]) -> N
     assert dataclasses.is_dataclass(first)
     with pytest.raises(dataclasses.FrozenInstanceError):
         first.value = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("sample", "expression", "event"),
+    [
+        ("rt", "In late April", "Moscow and Washington completed a prisoner swap"),
+        ("rt", "Last month", "CNN reported"),
+        ("cnn", "on Friday", "US Secretary of State Antony Blinken spoke"),
+        ("cnn", "in late February", "Moscow launched its war"),
+        ("cnn", "in June 2021", "the Geneva meeting"),
+        ("cnn", "roughly 25 minutes", "lasted"),
+    ],
+)
+def test_expressions_date_the_event_they_modify(
+    analyzed: dict[str, AnalyzedArticle], sample: str, expression: str, event: str
+) -> None:
+    result = analyzed[sample]
+    time = next(t for t in result.times if t.text == expression)
+    assert time.event is not None
+    assert time.event.text == event
+    assert result.article.body[time.event.start : time.event.end] == event

@@ -40,7 +40,7 @@ from spacy.tokens import Doc, Token
 
 from newsprism.analyze.datafile import DataFile, integer, read_data_file, string, table, words
 from newsprism.errors import ConfigError
-from newsprism.model import Granularity, TimeExpression
+from newsprism.model import Granularity, Span, TimeExpression
 
 __all__ = ["TimeRules", "find_times", "load_time_rules"]
 
@@ -246,9 +246,60 @@ def find_times(
                 granularity=reading.granularity,
                 anchor=published if relative and published is not None else None,
                 relative=relative,
+                event=_event(doc, start, end),
             )
         )
     return tuple(results)
+
+
+# --- what an expression dates -----------------------------------------------------------------
+
+# Children of an event's verb that belong to the event: who did it, what to, and how it is said.
+_EVENT_DEPS = frozenset(
+    {"nsubj", "nsubjpass", "dobj", "obj", "attr", "prt", "neg", "aux", "auxpass", "acomp", "dative"}
+)
+# Parts of an event's noun phrases that describe rather than name ("a swap involving ...").
+_NOT_EVENT_DEPS = frozenset({"acl", "relcl", "appos", "punct", "cc", "conj", "advcl", "prep"})
+
+
+def _event(doc: Doc, start: int, end: int) -> Span | None:
+    """The event the expression at ``start:end`` dates: the first verb or noun above it.
+
+    A verb's event is the verb with its subject, objects, particles and auxiliaries ("Moscow
+    and Washington completed a prisoner swap"); a noun's is its phrase ("the Geneva meeting").
+    Descriptive clauses, appositives and prepositional phrases are left out, and so is the time
+    expression itself when it stands at either edge.
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    inside = range(span.start, span.end)
+    head = span.root.head
+    while head.i in inside or head.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
+        if head.head.i == head.i:
+            return None
+        head = head.head
+    if head.pos_ in ("VERB", "AUX"):
+        words = {head.i}
+        for child in head.children:
+            if child.dep_ in _EVENT_DEPS and child.i not in inside:
+                words.update(_phrase(child, inside))
+    else:
+        words = _phrase(head, inside)
+    words -= set(inside)
+    if not words:
+        return None
+    first, last = min(words), max(words)
+    return Span(doc[first].idx, doc[last].idx + len(doc[last]), doc[first : last + 1].text)
+
+
+def _phrase(token: Token, outside: range) -> set[int]:
+    """A noun phrase's tokens without its descriptive parts or the tokens in ``outside``."""
+    words = {token.i}
+    for child in token.children:
+        if child.dep_ not in _NOT_EVENT_DEPS and child.i not in outside:
+            words.update(_phrase(child, outside))
+    return words
 
 
 # --- reading matches --------------------------------------------------------------------------
