@@ -19,6 +19,7 @@ article at a time.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -284,4 +285,114 @@ def table(rows: Sequence[dict[str, object]], columns: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-GRID = tuple(round(0.05 * i, 2) for i in range(1, 19))
+GRID = (0.01, 0.02, 0.03, 0.04, *(round(0.05 * i, 2) for i in range(1, 19)))
+
+
+# --- one benchmark run ------------------------------------------------------------------------
+
+
+def settings_with(base: StoriesSettings, overrides: dict[str, object]) -> StoriesSettings:
+    """Story settings with some keys changed (a profile, or a tuning grid point)."""
+    return dataclasses.replace(base, **overrides)  # type: ignore[arg-type]
+
+
+def tune(
+    train: Sequence[Item], base: StoriesSettings, grid: Sequence[dict[str, object]]
+) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The grid point with the best B-cubed F1 on the train items, and every point's scores."""
+    gold = [item.story for item in train]
+    rows = []
+    for point in grid:
+        labels, _ = run_newsprism(train, settings_with(base, point))
+        rows.append({**point, **scores(gold, labels)})
+    best = max(rows, key=lambda row: row["bcubed_f1"])
+    return {key: best[key] for key in grid[0]}, rows
+
+
+def evaluate(
+    name: str,
+    evaluation: dict[str, Sequence[Item]],
+    train: Sequence[Item],
+    settings: StoriesSettings,
+    *,
+    extra: dict[str, StoriesSettings] | None = None,
+) -> tuple[list[dict[str, object]], dict[str, object]]:
+    """Run newsprism and the baseline on every evaluation set; rows for the table and JSON.
+
+    The baseline's threshold is tuned on ``train`` (as newsprism's settings are), and, as an
+    upper bound no online system gets, also on each evaluation set itself ("oracle").
+    """
+    rows: list[dict[str, object]] = []
+    train_gold = [item.story for item in train]
+    train_tree = baseline_tree(train)
+    train_threshold, _ = best_threshold(train_tree, train_gold, GRID)
+    del train_tree
+    for set_name, items in evaluation.items():
+        gold = [item.story for item in items]
+        systems = {"newsprism (online)": settings, **(extra or {})}
+        for system, system_settings in systems.items():
+            labels, stats = run_newsprism(items, system_settings)
+            rows.append({"set": set_name, "system": system, **scores(gold, labels), **stats})
+        start = time.perf_counter()
+        tree = baseline_tree(items)
+        seconds = round(time.perf_counter() - start, 3)
+        labels = baseline_labels(tree, train_threshold)
+        rows.append(
+            {
+                "set": set_name,
+                "system": f"baseline avg-link @{train_threshold} (train-tuned)",
+                **scores(gold, labels),
+                "seconds": seconds,
+            }
+        )
+        oracle, oracle_scores = best_threshold(tree, gold, GRID)
+        rows.append(
+            {
+                "set": set_name,
+                "system": f"baseline avg-link @{oracle} (oracle: tuned on this set)",
+                **oracle_scores,
+                "seconds": seconds,
+            }
+        )
+        del tree
+    meta = {"benchmark": name, "baseline_train_threshold": train_threshold}
+    return rows, meta
+
+
+COLUMNS = (
+    "set",
+    "system",
+    "bcubed_precision",
+    "bcubed_recall",
+    "bcubed_f1",
+    "ari",
+    "nmi",
+    "clusters",
+    "ms_per_article",
+    "merges",
+    "splits",
+)
+
+
+def write_results(name: str, payload: dict[str, object]) -> Path:
+    """Write bench/results/NAME.json atomically."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(payload, indent=2, default=str), "utf-8")
+    temporary.replace(path)
+    return path
+
+
+def check_floors(
+    rows: Sequence[dict[str, object]], floors: dict[tuple[str, str], float]
+) -> list[str]:
+    """Messages for every (set, metric) where newsprism falls below its pinned floor."""
+    failures = []
+    for (set_name, metric), floor in floors.items():
+        for row in rows:
+            if row["set"] == set_name and row["system"] == "newsprism (online)":
+                value = float(row[metric])  # type: ignore[arg-type]
+                if value < floor:
+                    failures.append(f"{set_name} {metric} {value:.4f} < floor {floor}")
+    return failures

@@ -83,19 +83,20 @@ class StoriesSettings:
     """Story clustering and cross-article entity resolution (see the [stories] section)."""
 
     title_weight: float = 2.0
+    name_weight: float = 1.0
     body_words: int = 300
     quote_min_words: int = 5
     max_terms: int = 80
     idf_prior_documents: int = 1000
     index_terms: int = 24
-    query_terms: int = 24
-    posting_cap: int = 400
-    candidates: int = 30
+    query_terms: int = 12
+    posting_cap: int = 50
+    candidates: int = 20
     join_threshold: float = 0.15
     full_terms: int = 80
     link: str = "average"
     time_scale_days: float = 7.0
-    time_penalty: float = 0.1
+    time_penalty: float = 0.2
     max_gap_days: int = 60
     entity_weight: float = 0.1
     quote_weight: float = 0.15

@@ -187,6 +187,8 @@ def test_merges_and_splits_are_recorded(benchdata: Path) -> None:
     eager = dataclasses.replace(
         _settings(),
         join_threshold=0.04,
+        time_penalty=0.0,
+        max_gap_days=10_000,
         merge_threshold=0.05,
         split_every=2,
         split_threshold=0.12,

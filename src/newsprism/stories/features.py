@@ -84,13 +84,34 @@ def terms(text: str) -> list[str]:
     return out
 
 
+def weighted_terms(text: str, *, name_weight: float) -> list[tuple[str, float]]:
+    """Content words with a weight: ``name_weight`` for a capitalised word inside a sentence
+    (a name: "Griner", "Lavrov"), 1 for others."""
+    stop = stopwords()
+    out = []
+    for match in _WORD.finditer(text):
+        raw = match.group()
+        word = normalise(raw)
+        if len(word) <= 1 or word in stop or word.isdigit():
+            continue
+        weight = 1.0
+        if raw[0].isupper() and not raw.isupper():
+            before = text[max(0, match.start() - 3) : match.start()].rstrip(" \"'“‘(")
+            if before and before[-1] not in ".!?:\n":
+                weight = name_weight
+        out.append((word, weight))
+    return out
+
+
 def term_counts(title: str, body: str, *, settings: StoriesSettings) -> dict[str, float]:
-    """Sublinear term frequencies of a headline (weighted) and the start of a body."""
+    """Sublinear term frequencies of a headline (weighted) and the start of a body; names
+    inside sentences count ``name_weight`` times."""
     counts: dict[str, float] = {}
     for word in terms(title):
         counts[word] = counts.get(word, 0.0) + settings.title_weight
-    for word in terms(body)[: settings.body_words]:
-        counts[word] = counts.get(word, 0.0) + 1.0
+    words = weighted_terms(body, name_weight=settings.name_weight)
+    for word, weight in words[: settings.body_words]:
+        counts[word] = counts.get(word, 0.0) + weight
     return {word: 1.0 + math.log(count) for word, count in counts.items() if count > 0}
 
 
