@@ -111,13 +111,17 @@ class StoriesSettings:
 class CompareSettings:
     """Comparison of one story across outlets (see the [compare] section)."""
 
-    align_threshold: float = 0.3
-    align_strong: float = 0.5
-    containment: float = 0.5
-    weight_words: float = 0.6
-    weight_names: float = 0.25
-    weight_numbers: float = 0.15
-    min_shared_words: int = 2
+    align_threshold: float = 0.15
+    align_strong: float = 1.0
+    overlap: str = "jaccard"
+    containment: float = 0.0
+    idf_weight: float = 0.0
+    clause_weight: float = 0.0
+    clause_min_words: int = 3
+    weight_words: float = 1.0
+    weight_names: float = 0.0
+    weight_numbers: float = 0.0
+    min_shared_words: int = 1
     findings_per_outlet: int = 6
 
 

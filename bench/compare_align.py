@@ -1,0 +1,260 @@
+"""Benchmark: cross-outlet statement alignment (newsprism.compare.facts) on NeuS/AllSides.
+
+Each NeuS story is three outlets' excerpts of the same event (bench/compare_common.py). Measured:
+
+* recall: the excerpts' first sentences (ledes) state the story's event, so each of the three
+  lede pairs of a story should be aligned; recall = lede pairs aligned / lede pairs. (A proxy:
+  some ledes open with a quote or an angle, so 100% is not reachable.)
+* cross-story confusion: story k's three excerpts are compared together with story k+1's as
+  one six-outlet "story"; any pair joining sentences of the two stories is a false alignment;
+  confusion = such pairs / all pairs.
+* precision, hand-checked: a seeded sample of the pairs the aligner makes within val stories
+  (any sentences, not only ledes) is printed, judged by a person and stored in
+  bench/compare_align_judgements.tsv (key, 1 = same fact / 0 = not, note);
+  precision = judged-same / judged among the sampled pairs.
+
+The alternative run in the same pass is what a user would otherwise pick: Jaccard overlap of
+the sentences' lower-cased content words (no synonyms, names, numbers or IDF), with the same
+mutual-best rule and its threshold picked on train at the same confusion budget (--tune).
+
+    .venv/bin/python bench/compare_align.py [--split val] [--limit N] [--tune] [--sample N]
+        [--print-sample] [--no-cache]
+
+Writes bench/results/compare_align.json; a full val run exits 1 below the pinned FLOORS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import random
+import sys
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from compare_common import REPO, NeusStory, analysed, load_neus
+from newsprism.compare import load_compare_rules
+from newsprism.compare.facts import Statement, align_statements, story_statements
+from newsprism.compare.rules import CompareRules
+from newsprism.compare.story import build_view
+from newsprism.compare.text import content_words
+from newsprism.config import CompareSettings, load_settings
+from newsprism.model import AlignedPair, AnalyzedArticle
+
+RESULTS = REPO / "bench" / "results" / "compare_align.json"
+JUDGEMENTS = REPO / "bench" / "compare_align_judgements.tsv"
+# Floors for a full val run; measured 2026-12-02: lede recall 0.458, confusion 0.006, hand
+# precision 0.773 on 110 judged pairs.
+FLOORS = {"newsprism.recall": 0.43, "newsprism.confusion_max": 0.02, "precision_min": 0.75}
+# The baseline's threshold, picked on train by --tune at the same confusion budget.
+BASELINE_THRESHOLD = 0.15
+CONFUSION_BUDGET = 0.05
+SAMPLE_SIZE = 110
+SEED = 13
+
+
+def story_groups(
+    stories: Sequence[NeusStory], results: dict[str, AnalyzedArticle], rules: CompareRules
+) -> list[list[Statement]]:
+    """The statements of each story, in story order."""
+    groups = []
+    for story in stories:
+        view = build_view([results[a.id] for a in story.articles], rules)
+        groups.append(story_statements(view, rules))
+    return groups
+
+
+def relabel(statements: Sequence[Statement], prefix: str) -> list[Statement]:
+    """The statements with their outlet made unique to the story (for mixed runs)."""
+    return [
+        dataclasses.replace(s, evidence=dataclasses.replace(
+            s.evidence, outlet=f"{prefix}:{s.evidence.outlet}"))
+        for s in statements
+    ]
+
+
+def baseline_pairs(statements: Sequence[Statement], threshold: float) -> list[AlignedPair]:
+    """Word Jaccard between statements of different outlets, mutual best above threshold."""
+    sets = [set(content_words(s.evidence.text)) for s in statements]
+    n = len(statements)
+    scores = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            if statements[i].outlet != statements[j].outlet and sets[i] and sets[j]:
+                union = len(sets[i] | sets[j])
+                scores[i, j] = scores[j, i] = len(sets[i] & sets[j]) / union
+    pairs = []
+    outlets = list(dict.fromkeys(s.outlet for s in statements))
+    for a_index, a in enumerate(outlets):
+        for b in outlets[a_index + 1 :]:
+            rows = [i for i, s in enumerate(statements) if s.outlet == a]
+            cols = [j for j, s in enumerate(statements) if s.outlet == b]
+            block = scores[np.ix_(rows, cols)]
+            if block.size == 0:
+                continue
+            for i, j in zip(*np.nonzero(block >= threshold), strict=True):
+                if block[i].argmax() == j and block[:, j].argmax() == i:
+                    left, right = statements[rows[i]], statements[cols[j]]
+                    pairs.append(AlignedPair(left.evidence, right.evidence,
+                                             float(block[i, j]), ()))
+    return pairs
+
+
+def key_of(pair: AlignedPair) -> str:
+    a, b = sorted(((pair.left.article, pair.left.start), (pair.right.article, pair.right.start)))
+    return f"{a[0]}@{a[1]}|{b[0]}@{b[1]}"
+
+
+def evaluate(
+    groups: Sequence[list[Statement]], aligner: str, *, settings: CompareSettings,
+    threshold: float,
+) -> dict[str, object]:
+    """Lede recall, cross-story confusion and the within-story pairs of one aligner."""
+    def run(statements: Sequence[Statement]) -> list[AlignedPair]:
+        if aligner == "newsprism":
+            return align_statements(statements, settings=settings)
+        return baseline_pairs(statements, threshold)
+
+    found = total = 0
+    within: list[AlignedPair] = []
+    for statements in groups:
+        ledes = {}
+        for s in statements:
+            ledes.setdefault(s.evidence.article, (s.evidence.article, s.evidence.start))
+        pairs = run(statements)
+        within.extend(pairs)
+        keys = {frozenset(((p.left.article, p.left.start), (p.right.article, p.right.start)))
+                for p in pairs}
+        lede_list = list(ledes.values())
+        for i in range(len(lede_list)):
+            for j in range(i + 1, len(lede_list)):
+                total += 1
+                found += frozenset((lede_list[i], lede_list[j])) in keys
+    cross = mixed = 0
+    for k in range(len(groups) - 1):
+        statements = relabel(groups[k], "a") + relabel(groups[k + 1], "b")
+        pairs = run(statements)
+        mixed += len(pairs)
+        cross += sum(p.left.outlet[0] != p.right.outlet[0] for p in pairs)
+    return {
+        "recall": found / total if total else 0.0,
+        "lede_pairs": total,
+        "confusion": cross / mixed if mixed else 0.0,
+        "mixed_pairs": mixed,
+        "pairs_per_story": len(within) / max(len(groups), 1),
+        "_within": within,
+    }
+
+
+def load_judgements() -> dict[str, int]:
+    if not JUDGEMENTS.exists():
+        return {}
+    judged = {}
+    for line in JUDGEMENTS.read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, label, *_ = line.split("\t")
+        judged[key] = int(label)
+    return judged
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="val", choices=["train", "val"])
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--tune", action="store_true", help="threshold grid on train")
+    parser.add_argument("--sample", type=int, default=SAMPLE_SIZE)
+    parser.add_argument("--print-sample", action="store_true")
+    parser.add_argument("--no-cache", action="store_true")
+    args = parser.parse_args(argv)
+    split = "train" if args.tune else args.split
+    limit = args.limit if args.limit is not None else (400 if args.tune else None)
+    stories = load_neus(split, limit)
+    articles = [a for s in stories for a in s.articles]
+    started = time.perf_counter()
+    results = {r.article.id: r for r in analysed(articles, name=f"neus-{split}-{len(stories)}",
+                                                 cache=not args.no_cache)}
+    analysis_seconds = time.perf_counter() - started
+    rules = load_compare_rules()
+    groups = story_groups(stories, results, rules)
+    settings = load_settings().compare
+    if args.tune:
+        print(f"train, {len(stories)} stories: threshold grid (confusion budget "
+              f"{CONFUSION_BUDGET:.0%})")
+        print(f"{'aligner':<11} {'containment':>11} {'threshold':>9} {'recall':>7} "
+              f"{'confusion':>9} {'pairs/story':>11}")
+        for containment in (0.0, 0.5):
+            for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45):
+                tuned = dataclasses.replace(settings, containment=containment,
+                                            align_threshold=threshold)
+                row = evaluate(groups, "newsprism", settings=tuned, threshold=threshold)
+                print(f"{'newsprism':<11} {containment:>11} {threshold:>9} "
+                      f"{row['recall']:>7.3f} {row['confusion']:>9.3f} "
+                      f"{row['pairs_per_story']:>11.2f}")
+        for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35):
+            row = evaluate(groups, "baseline", settings=settings, threshold=threshold)
+            print(f"{'jaccard':<11} {'-':>11} {threshold:>9} {row['recall']:>7.3f} "
+                  f"{row['confusion']:>9.3f} {row['pairs_per_story']:>11.2f}")
+        return 0
+
+    started = time.perf_counter()
+    ours = evaluate(groups, "newsprism", settings=settings, threshold=settings.align_threshold)
+    align_seconds = time.perf_counter() - started
+    base = evaluate(groups, "baseline", settings=settings, threshold=BASELINE_THRESHOLD)
+    within = ours.pop("_within")
+    base_within = base.pop("_within")
+    assert isinstance(within, list) and isinstance(base_within, list)
+    rng = random.Random(SEED)
+    sample = rng.sample(within, min(args.sample, len(within)))
+    judged = load_judgements()
+    labels = [judged[key_of(p)] for p in sample if key_of(p) in judged]
+    precision = sum(labels) / len(labels) if labels else None
+    base_sample = [p for p in base_within if key_of(p) in judged]
+    base_labels = [judged[key_of(p)] for p in base_sample]
+    if args.print_sample:
+        for pair in sample:
+            mark = judged.get(key_of(pair), "?")
+            print(f"\n[{mark}] {key_of(pair)}  score {pair.score:.2f}  shared: "
+                  f"{', '.join(pair.shared)}")
+            print(f"   A: {pair.left.text}")
+            print(f"   B: {pair.right.text}")
+    print(f"\nNeuS/AllSides {split}: {len(stories)} stories, {ours['lede_pairs']} lede pairs; "
+          f"analysis {analysis_seconds:.1f} s, alignment {align_seconds:.1f} s")
+    print(f"{'aligner':<22} {'lede recall':>11} {'confusion':>9} {'pairs/story':>11} "
+          f"{'hand precision':>14}")
+    shown = f"{precision:.3f} ({len(labels)})" if precision is not None else "not judged"
+    print(f"{'newsprism':<22} {ours['recall']:>11.3f} {ours['confusion']:>9.3f} "
+          f"{ours['pairs_per_story']:>11.2f} {shown:>14}")
+    base_shown = (f"{sum(base_labels) / len(base_labels):.3f} ({len(base_labels)})"
+                  if base_labels else "-")
+    print(f"{'word Jaccard ' + str(BASELINE_THRESHOLD):<22} {base['recall']:>11.3f} "
+          f"{base['confusion']:>9.3f} {base['pairs_per_story']:>11.2f} {base_shown:>14}")
+    print("(baseline precision: over its pairs that are also in the judged sample)")
+    report = {
+        "split": split, "stories": len(stories), "settings": dataclasses.asdict(settings),
+        "newsprism": ours, "baseline": {**base, "threshold": BASELINE_THRESHOLD},
+        "hand_precision": precision, "judged": len(labels), "sample": len(sample),
+        "unjudged": [key_of(p) for p in sample if key_of(p) not in judged],
+        "seconds": {"analysis": analysis_seconds, "alignment": align_seconds},
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=1), "utf-8")
+    if split == "val" and args.limit is None:
+        failed = []
+        if float(ours["recall"]) < FLOORS["newsprism.recall"]:  # type: ignore[arg-type]
+            failed.append("recall")
+        if float(ours["confusion"]) > FLOORS["newsprism.confusion_max"]:  # type: ignore[arg-type]
+            failed.append("confusion")
+        if precision is not None and precision < FLOORS["precision_min"]:
+            failed.append("precision")
+        if failed:
+            print(f"below floor: {', '.join(failed)}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
