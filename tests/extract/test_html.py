@@ -68,6 +68,11 @@ def test_news_page_body_holds_the_ground_truth(
     assert article.paragraphs and article.paragraphs[0].text == article.body.split("\n\n")[0]
     for caption in article.captions:
         assert caption.text not in article.body
+    # The headline is a field, not the body's first paragraph (trafilatura often starts with it).
+    assert article.body.split("\n\n")[0] != article.headline
+    for item in article.removed:
+        if item.rule == "html:headline":
+            assert item.text == article.headline
 
 
 @pytest.mark.parametrize("index", range(PAGES))

@@ -95,19 +95,32 @@ def extract_body(tree: HtmlElement, *, url: str | None, settings: ExtractSetting
             removed.append(Removed(label.kind, line, rule=label.rule))
         if label.contributors is not None:
             contributors.extend(label.contributors.names)
-    if not paragraphs or _only_chrome(paragraphs, removed):
+    if not paragraphs or _only_chrome(paragraphs, removed, settings=settings):
         raise NoArticleError(
             "no article text found on the page (an index, a login wall or an empty shell?)"
         )
     return HtmlBody(tuple(paragraphs), tuple(captions), tuple(removed), tuple(contributors))
 
 
-def _only_chrome(paragraphs: list[str], removed: list[Removed]) -> bool:
-    """Whether every paragraph is text of the page's navigation, header or footer.
+def _only_chrome(
+    paragraphs: list[str], removed: list[Removed], *, settings: ExtractSettings
+) -> bool:
+    """Whether the "body" is only the page's frame: navigation, header or footer text holding
+    no more prose than a standfirst.
 
     trafilatura falls back to whatever text a page has; on a page without an article that is
-    its menu ("Home World Politics"), which is not an article.
+    its menu ("Home World Politics"), a tagline or a teaser, which is not an article. Prose is
+    counted in paragraphs of at least ``text_long_line_words`` words (as for plain text), and
+    a standfirst has at most ``text_standfirst_max_words``. Markup left unclosed can put a
+    whole article inside a ``<header>``: its prose keeps it.
     """
+    prose = sum(
+        words
+        for words in (len(p.split()) for p in paragraphs)
+        if words >= settings.text_long_line_words
+    )
+    if prose > settings.text_standfirst_max_words:
+        return False
     chrome = [_SPACE.sub("", r.text).casefold() for r in removed if r.rule in _CHROME_RULES]
     return bool(chrome) and all(
         any(_SPACE.sub("", p).casefold() in text for text in chrome) for p in paragraphs

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from newsprism.config import ExtractSettings
-from newsprism.extract.body import extract_body, parse_html
+from newsprism.extract.body import HtmlBody, extract_body, parse_html
 from newsprism.extract.metadata import HtmlMetadata, read_html_metadata
 from newsprism.extract.syndication import Signature, resolve_outlets
 from newsprism.ingest.outlets import OutletDirectory
-from newsprism.model import Article, Outlet, RawDocument, Span
+from newsprism.model import Article, BoilerplateKind, Outlet, RawDocument, Removed, Span
 
 
 def extract_html(
@@ -22,7 +24,9 @@ def extract_html(
     tree = parse_html(doc.content)
     url = doc.url
     metadata = read_html_metadata(tree, url=url)
-    body = extract_body(tree, url=url or metadata.canonical_url, settings=settings)
+    body = _without_heading(
+        extract_body(tree, url=url or metadata.canonical_url, settings=settings), metadata
+    )
     text, paragraphs = join_paragraphs(body.paragraphs)
     signatures = (Signature(item.kind, item.text) for item in body.removed)
     outlet, original = resolve_outlets(doc, signatures, outlets=outlets)
@@ -49,6 +53,35 @@ def extract_html(
         removed=body.removed,
         copy_of=doc.copy_of,
     )
+
+
+# The headline is looked for among this many paragraphs at the top of the body.
+_HEADLINE_WITHIN = 3
+
+
+def _without_heading(body: HtmlBody, metadata: HtmlMetadata) -> HtmlBody:
+    """The body without the headline that opens it, which is kept in ``removed``.
+
+    trafilatura often starts the text with the page's ``<h1>``; the headline is a field of
+    its own, as in plain-text scrapes (``text:headline``). The standfirst stays: pages often
+    give their first paragraph as their description, and it is then body text.
+    """
+    paragraphs = list(body.paragraphs)
+    if not metadata.headline or len(paragraphs) < 2:
+        return body
+    wanted = _folded(metadata.headline)
+    # Among the opening paragraphs: a kicker or a permalink may stand above the headline.
+    opening = paragraphs[:_HEADLINE_WITHIN]
+    index = next((i for i, p in enumerate(opening) if _folded(p) == wanted), None)
+    if index is None:
+        return body
+    headline = Removed(BoilerplateKind.HEADLINE, paragraphs.pop(index), rule="html:headline")
+    removed = (*body.removed, headline)
+    return dataclasses.replace(body, paragraphs=tuple(paragraphs), removed=removed)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def join_paragraphs(paragraphs: tuple[str, ...]) -> tuple[str, tuple[Span, ...]]:
