@@ -122,6 +122,39 @@ def _verbs(
         for use in voice.verbs:
             groups[key][voice.outlet].append((voice.speaker, use))
     found: list[_Draft] = []
+    # First: a cue of doubt ("claimed") for a side against how the other outlets introduce
+    # speakers of the same side.
+    for key, per_outlet in groups.items():
+        if len(per_outlet) < 2:
+            continue
+        for outlet in outlets:
+            doubt = [(s, u) for s, u in per_outlet.get(outlet, []) if u.subclass == "doubt"]
+            if not doubt:
+                continue
+            speakers = ", ".join(dict.fromkeys(s for s, _ in doubt))
+            cues = ", ".join(dict.fromkeys(f"“{u.cue.text}”" for _, u in doubt))
+            kind = "verbs of doubt" if cues.count("“") > 1 else "a verb of doubt"
+            parts = [f"{outlet} introduces {speakers} ({key}) with {cues} ({kind})"]
+            evidence = [u.cue for _, u in doubt]
+            for other in outlets:
+                items = per_outlet.get(other, [])
+                if other == outlet or not items:
+                    continue
+                others = ", ".join(dict.fromkeys(s for s, _ in items))
+                used = Counter(u.cue.text.lower() for _, u in items)
+                shown = ", ".join(f"{w} ×{n}" if n > 1 else w for w, n in used.most_common(6))
+                no_doubt = ("" if any(u.subclass == "doubt" for _, u in items)
+                            else "; no verb of doubt")
+                parts.append(f"{other} introduces {key} speakers ({others}) with {shown}"
+                             f"{no_doubt}")
+                evidence.extend(u.cue for _, u in items)
+            found.append((
+                "verb",
+                " — ".join(parts[:1]) + " · " + " · ".join(parts[1:]),
+                tuple(o for o in outlets if o in per_outlet),
+                tuple(evidence),
+                "compare.verbs.v1",
+            ))
     for key, per_outlet in groups.items():
         if len(per_outlet) < 2:
             continue
@@ -130,7 +163,7 @@ def _verbs(
         if not marked:
             continue
         parts = []
-        evidence: list[Evidence] = []
+        evidence = []
         for outlet in outlets:
             items = per_outlet.get(outlet, [])
             if not items:
@@ -157,13 +190,13 @@ def _verbs(
         if len(per_outlet) != 1:
             continue
         ((outlet, items),) = per_outlet.items()
-        doubt = [u for _, u in items if u.subclass == "doubt"]
-        if doubt:
+        doubting = [u for _, u in items if u.subclass == "doubt"]
+        if doubting:
             found.append((
                 "verb",
-                f"{outlet} reports {key} with “{doubt[0].cue.text}” (marked: doubt)",
+                f"{outlet} reports {key} with “{doubting[0].cue.text}” (marked: doubt)",
                 (outlet,),
-                tuple(u.cue for u in doubt),
+                tuple(u.cue for u in doubting),
                 "compare.verbs.v1",
             ))
     return found
@@ -202,19 +235,27 @@ def _only_in(facts: Sequence[Fact]) -> list[tuple[str, str, tuple[str, ...],
     return found
 
 
-def _dates(
-    timeline: Sequence[TimelineEvent], outlets: Sequence[str]
-) -> list[_Draft]:
+def _dates(timeline: Sequence[TimelineEvent], outlets: Sequence[str]) -> list[_Draft]:
+    # One finding per outlet: the dated moments only some outlets mention, this one among them.
     found: list[_Draft] = []
-    for event in timeline:
-        if event.value is None or len(event.outlets) == len(outlets):
+    for outlet in outlets:
+        events = [e for e in timeline if e.value is not None and outlet in e.outlets
+                  and len(e.outlets) < len(outlets)]
+        if not events:
             continue
-        words = ", ".join(dict.fromkeys(f"“{e.text}”" for e in event.expressions))
+        shown = "; ".join(
+            f"{e.value} (“{next(x.text for x in e.expressions if x.outlet == outlet)}”)"
+            for e in events
+        )
+        evidence = tuple(x for e in events for x in e.expressions if x.outlet == outlet)
+        evidence += tuple(m for e in events for m in e.mentions if m.outlet == outlet)
+        label = (f"Only {outlet} dates" if all(len(e.outlets) == 1 for e in events)
+                 else f"Dates not every outlet gives, in {outlet}")
         found.append((
             "timeline",
-            f"Only {', '.join(event.outlets)} dates something to {event.value} ({words})",
-            event.outlets,
-            event.expressions + event.mentions,
+            _clip(f"{label}: {shown}", 400),
+            (outlet,),
+            evidence,
             "compare.timeline.v1",
         ))
     return found
@@ -239,5 +280,5 @@ def _shared(facts: Sequence[Fact]) -> list[tuple[str, str, tuple[str, ...],
     return found
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= _SUMMARY_CHARS else text[: _SUMMARY_CHARS - 1].rstrip() + "…"
+def _clip(text: str, limit: int = _SUMMARY_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

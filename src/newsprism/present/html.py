@@ -126,7 +126,9 @@ class _Anchors:
         anchor = _anchor_id(evidence)
         where = (f"{evidence.outlet} · {evidence.article} · {evidence.field} "
                  f"{evidence.start}–{evidence.end}")
-        text = f"“{escape(_clip(evidence.text, 220))}”"
+        clipped = _clip(evidence.text, 220)
+        quoted = clipped[:1] in {"“", '"', "‘", "'"}
+        text = escape(clipped) if quoted else f"“{escape(clipped)}”"
         if anchor in self.ids:
             text = f'<a href="#{anchor}">{text}</a>'
         return f'{text} <span class="where">{escape(where)}</span>'
@@ -361,7 +363,8 @@ def _timeline(comparison: StoryComparison, colours: dict[str, str], anchors: _An
             )
         label = event.value or ", ".join(dict.fromkeys(e.text for e in event.expressions))
         mentions = "".join(
-            f"<li>{_chip(m.outlet, colours)} {anchors.link(m)}</li>" for m in event.mentions[:6]
+            f"<li>{_chip(m.outlet, colours)} {_snippet(m, e, anchors)}</li>"
+            for m, e in list(zip(event.mentions, event.expressions, strict=True))[:6]
         )
         rows.append(
             f'<li><div><span class="date">{escape(label)}</span><br>'
@@ -370,6 +373,23 @@ def _timeline(comparison: StoryComparison, colours: dict[str, str], anchors: _An
             f'<ul class="plain">{mentions}</ul></li>'
         )
     return f'<ol class="timeline">{"".join(rows)}</ol>'
+
+
+def _snippet(sentence: Evidence, expression: Evidence, anchors: _Anchors, width: int = 90) -> str:
+    # The words around a time expression, the expression in bold, linked to its sentence.
+    start = max(expression.start - width, sentence.start)
+    end = min(expression.end + width, sentence.end)
+    text = sentence.text
+    before = text[start - sentence.start : expression.start - sentence.start]
+    after = text[expression.end - sentence.start : end - sentence.start]
+    html = (("…" if start > sentence.start else "") + escape(before)
+            + f"<b>{escape(expression.text)}</b>" + escape(after)
+            + ("…" if end < sentence.end else ""))
+    anchor = _anchor_id(sentence)
+    if anchor in anchors.ids:
+        html = f'<a href="#{anchor}">{html}</a>'
+    where = f"{sentence.outlet} · {sentence.article} · body {expression.start}–{expression.end}"
+    return f'<span class="snippet">{html}</span> <span class="where">{escape(where)}</span>'
 
 
 @dataclass(frozen=True, slots=True)

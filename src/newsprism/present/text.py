@@ -255,8 +255,15 @@ def comparison_timeline_table(comparison: StoryComparison) -> Table:
     for event in comparison.timeline:
         when = event.value or "not dated: " + ", ".join(
             dict.fromkeys(e.text for e in event.expressions))
-        table.add_row(escape(when), escape(", ".join(event.outlets)),
-                      escape(_clip(event.mentions[0].text, 140)))
+        sentence, expression = event.mentions[0], event.expressions[0]
+        at = expression.start - sentence.start
+        before = sentence.text[max(0, at - 60) : at]
+        after = sentence.text[at + len(expression.text) : at + len(expression.text) + 60]
+        table.add_row(
+            escape(when), escape(", ".join(event.outlets)),
+            ("…" if at > 60 else "") + escape(before) + f"[bold]{escape(expression.text)}[/bold]"
+            + escape(after) + "…",
+        )
     return table
 
 
