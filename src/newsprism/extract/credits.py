@@ -455,13 +455,16 @@ def _trailing_credit(text: str, rules: CreditRules) -> CreditSplit | None:
 
 def _looks_like_credit(tail: str, rules: CreditRules, *, whole_line: bool) -> bool:
     tail = tail.rstrip(".")
-    if not tail or _has_sentence_end(tail):
+    if not tail:
         return False
     # "Jane Doe | Getty Images" separates like "Jane Doe/Getty Images".
-    tail = tail.replace("|", "/")
-    tokens = tail.replace("/", " / ").split()
-    if len(tokens) - tail.count("/") > rules.credit_max_words:
+    slashes = tail.replace("|", "/")
+    tokens = slashes.replace("/", " / ").split()
+    # The length first: it rejects the long tails of a paragraph at once, before the costlier
+    # search for a sentence end in them.
+    if len(tokens) - slashes.count("/") > rules.credit_max_words or _has_sentence_end(tail):
         return False
+    tail = slashes
     for token in tokens:
         bare = token.strip("(),;:")
         if not bare or bare in {"/", "|", "-", "–"} or bare.lower() in _CREDIT_JOINERS:
