@@ -322,8 +322,8 @@ def relative_clause(
     The clause is the one the parser attaches to the name's head, or, where the parser attached
     it elsewhere, the one whose relative pronoun directly follows the name and a comma. Its
     pronoun must suit the name: "who" for a person, "which" for anything else. It ends before
-    the first token in ``stops`` (where another name's phrase begins), without the conjunction
-    or comma before it.
+    the first token in ``stops`` (where another name's phrase begins) that a conjunction or
+    comma joins on, without that conjunction or comma.
 
     Returns:
         A relative-clause descriptor from the relative pronoun to the clause's end, or ``None``.
@@ -345,7 +345,15 @@ def relative_clause(
     if doc[first].lower_ not in relatives or first < name.end:
         return None
     last = clause.right_edge.i + 1
-    last = min([last, *(stop for stop in stops if first < stop < last)])
+    # Only a name joined on by a conjunction or comma ends the clause ("..., and former US
+    # Marine Trevor Reed"); one inside it is part of what it says ("who led the Clinton email
+    # investigation").
+    joined = (
+        stop
+        for stop in stops
+        if first < stop < last and (doc[stop - 1].dep_ == "cc" or doc[stop - 1].text == ",")
+    )
+    last = min([last, *joined])
     while last > first and (
         doc[last - 1].is_punct or doc[last - 1].is_space or doc[last - 1].dep_ == "cc"
     ):
