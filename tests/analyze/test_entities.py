@@ -270,3 +270,20 @@ def test_broken_rule_file_names_its_line(tmp_path: Path) -> None:
         load_entity_lexicons(titles=broken)
     assert f"{broken}:3" in str(raised.value)
     assert "gender" in str(raised.value)
+
+
+def test_basil_honorific_stays_with_the_name(
+    analysed_basil: Callable[[str], AnalyzedArticle],
+) -> None:
+    # NYT: "... an emotional Mr. Obama said after the Newtown attack."
+    obama = entity(analysed_basil("76810849-0335-4ad3-9eaf-f0d9c5baceb6_2"), "Obama")
+    assert "emotional" in [d.text for d in obama.descriptors]
+    assert not any(d.text.endswith("Mr.") for d in obama.descriptors)
+
+
+def test_basil_relative_clause_keeps_the_names_inside_it(
+    analysed_basil: Callable[[str], AnalyzedArticle],
+) -> None:
+    # "Former FBI Director James Comey, who led the Clinton email investigation, said ..."
+    comey = entity(analysed_basil("87609973-bd58-42a5-96e2-ee5aa47433f5_1"), "James Comey")
+    assert "who led the Clinton email investigation" in [d.text for d in comey.descriptors]
