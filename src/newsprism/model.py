@@ -850,6 +850,8 @@ class TimelineEvent:
         outlets: Outlets that mention it.
         mentions: For each mention, the sentence containing the time expression.
         expressions: The time expressions themselves, in the same order.
+        dated: What each expression dates (the analysis' event span: "Moscow and Washington
+            completed a prisoner swap"), or its sentence when the analysis gives none.
     """
 
     value: str | None
@@ -857,6 +859,7 @@ class TimelineEvent:
     outlets: tuple[str, ...]
     mentions: tuple[Evidence, ...]
     expressions: tuple[Evidence, ...]
+    dated: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 For every story-wide entity that some outlet characterises (a descriptor or a role), the words
 each outlet uses that no other outlet uses for it are the contrast ("jailed", "businessman"
-against "convicted", "arms", "dealer"). Function words (data/compare.toml) are left out.
+against "convicted", "arms", "dealer"). Function words (data/compare.toml) are left out, and so
+is a predicate inside attributed speech ("Bout maintains he is innocent" is Bout's word).
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from collections import defaultdict
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.story import StoryView
 from newsprism.compare.text import stem, words
-from newsprism.model import DescriptorUse, EntityPortrait, OutletWords
+from newsprism.model import (
+    Descriptor,
+    DescriptorKind,
+    DescriptorUse,
+    EntityPortrait,
+    OutletWords,
+)
 
 __all__ = ["compare_descriptors"]
 
@@ -23,12 +30,15 @@ def compare_descriptors(view: StoryView, *, rules: CompareRules) -> tuple[Entity
     mentioned: dict[str, list[str]] = defaultdict(list)
     first_seen: dict[str, int] = {}
     for article in view.articles:
+        contents = [(a.content.start, a.content.end) for a in article.analyzed.attributions]
         for entity in article.analyzed.entities:
             name = article.entity_names.get(entity.id, entity.name)
             first_seen.setdefault(name, len(first_seen))
             if article.outlet not in mentioned[name]:
                 mentioned[name].append(article.outlet)
             for descriptor in entity.descriptors:
+                if _attributed_predicate(descriptor, contents):
+                    continue
                 uses[name].append(
                     DescriptorUse(
                         article.outlet,
@@ -53,6 +63,14 @@ def compare_descriptors(view: StoryView, *, rules: CompareRules) -> tuple[Entity
         )
     portraits.sort(key=lambda p: (-len(p.outlets), -len(p.only), first_seen[p.name]))
     return tuple(portraits)
+
+
+def _attributed_predicate(descriptor: Descriptor, contents: list[tuple[int, int]]) -> bool:
+    # "Bout maintains he is innocent": a predicate inside what a source says is the source's
+    # characterisation, not the outlet's.
+    return descriptor.kind is DescriptorKind.PREDICATE and any(
+        start <= descriptor.start and descriptor.end <= end for start, end in contents
+    )
 
 
 def _unique_words(items: list[DescriptorUse], rules: CompareRules) -> dict[str, tuple[str, ...]]:

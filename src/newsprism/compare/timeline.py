@@ -1,7 +1,8 @@
 """Timeline: the dated moments of the story and which outlets mention each.
 
 Time expressions the analysis normalised (days, weeks, months, seasons, years, ranges) are
-grouped by value; each mention carries the sentence around it. Durations ("25 years") and
+grouped by value; each mention carries the sentence around it and what it dates (the analysis'
+event span). Durations ("25 years") and
 clock times are not moments and are left out. Expressions no publication date anchors ("on
 Friday" in an undated article) are grouped by their words and listed after the dated ones.
 """
@@ -22,7 +23,9 @@ _LEADING = re.compile(r"^(?i:on|in|at|by|since|the|during|earlier|later|until|fr
 
 def compare_timeline(view: StoryView) -> tuple[TimelineEvent, ...]:
     """Events ordered by date (ranges by their start); unanchored expressions last."""
-    groups: dict[tuple[str | None, str], list[tuple[Evidence, Evidence]]] = defaultdict(list)
+    groups: dict[tuple[str | None, str], list[tuple[Evidence, Evidence, Evidence]]] = (
+        defaultdict(list)
+    )
     granularity: dict[tuple[str | None, str], str] = {}
     for article in view.articles:
         for time in article.analyzed.times:
@@ -38,18 +41,24 @@ def compare_timeline(view: StoryView) -> tuple[TimelineEvent, ...]:
                 if sentence is not None
                 else article.evidence(time.start, time.end)
             )
-            groups[key].append((mention, article.evidence(time.start, time.end)))
+            dated = (
+                article.evidence(time.event.start, time.event.end)
+                if time.event is not None
+                else mention
+            )
+            groups[key].append((mention, article.evidence(time.start, time.end), dated))
             granularity.setdefault(key, time.granularity.value)
     events = []
     for key, items in groups.items():
-        outlets = tuple(o for o in view.outlets if any(m.outlet == o for m, _ in items))
+        outlets = tuple(o for o in view.outlets if any(m.outlet == o for m, _, _ in items))
         events.append(
             TimelineEvent(
                 value=key[0],
                 granularity=granularity[key],
                 outlets=outlets,
-                mentions=tuple(m for m, _ in items),
-                expressions=tuple(e for _, e in items),
+                mentions=tuple(m for m, _, _ in items),
+                expressions=tuple(e for _, e, _ in items),
+                dated=tuple(d for _, _, d in items),
             )
         )
     events.sort(key=lambda e: (e.value is None, _start(e.value), e.expressions[0].text))
