@@ -802,12 +802,14 @@ class EntityPortrait:
         uses: Descriptors and roles, all outlets.
         only: Per outlet, the descriptor words no other outlet uses for the entity
             (RT: "jailed", "businessman").
+        label: The entity label (PERSON, ORG, ...) the analysis gave it first.
     """
 
     name: str
     outlets: tuple[str, ...]
     uses: tuple[DescriptorUse, ...]
     only: tuple[OutletWords, ...]
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,9 @@ stack its columns on a phone. Screenshots are saved under the test's tmp dir and
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,55 +30,66 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _open(page_html: str, tmp_path: Path, name: str, width: int) -> tuple[dict[str, object], Path]:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the module's tests."""
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _open(
+    browser: Any, page_html: str, tmp_path: Path, name: str, width: int
+) -> tuple[dict[str, object], Path]:
     path = tmp_path / f"{name}.html"
     path.write_text(page_html, "utf-8")
     shot = tmp_path / f"{name}-{width}.png"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 1000})
-            page.goto(path.as_uri())
-            state = page.evaluate(
-                """() => {
-                  const visible = (el) => !!el && el.getBoundingClientRect().width > 0 &&
-                      getComputedStyle(el).visibility !== 'hidden';
-                  const section = (id) => document.getElementById(id);
-                  const marks = [...document.querySelectorAll('#articles article mark')];
-                  const cards = [...document.querySelectorAll('#headlines .card')];
-                  return {
-                    title: document.title,
-                    headlineCards: cards.filter(visible).length,
-                    headlineTops: cards.map((c) => Math.round(c.getBoundingClientRect().top)),
-                    headlineText: section('headlines').innerText,
-                    descriptors: section('descriptors').innerText,
-                    verbs: section('verbs').innerText,
-                    coverage: section('coverage').innerText,
-                    timeline: section('timeline').innerText,
-                    voiceBars: [...document.querySelectorAll('#voices .bar')].filter(visible)
-                        .length,
-                    markedCues: marks.filter((m) => m.classList.contains('marked'))
-                        .filter(visible).map((m) => m.firstChild.textContent),
-                    onlySentences: document.querySelectorAll('#articles article .sent.only').length,
-                    scrollWidth: document.documentElement.scrollWidth,
-                  };
-                }"""
-            )
-            marked = page.locator("#articles article mark.marked").first
-            marked.focus()
-            state["tipShown"] = marked.locator(".tip").is_visible()
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": width, "height": 1000})
+    try:
+        page.goto(path.as_uri())
+        state = page.evaluate(
+            """() => {
+              const visible = (el) => !!el && el.getBoundingClientRect().width > 0 &&
+                  getComputedStyle(el).visibility !== 'hidden';
+              const section = (id) => document.getElementById(id);
+              const marks = [...document.querySelectorAll('#articles article mark')];
+              const cards = [...document.querySelectorAll('#headlines .card')];
+              return {
+                title: document.title,
+                headlineCards: cards.filter(visible).length,
+                headlineTops: cards.map((c) => Math.round(c.getBoundingClientRect().top)),
+                headlineText: section('headlines').innerText,
+                descriptors: section('descriptors').innerText,
+                verbs: section('verbs').innerText,
+                coverage: section('coverage').innerText,
+                timeline: section('timeline').innerText,
+                voiceBars: [...document.querySelectorAll('#voices .bar')].filter(visible)
+                    .length,
+                markedCues: marks.filter((m) => m.classList.contains('marked'))
+                    .filter(visible).map((m) => m.firstChild.textContent),
+                onlySentences: document.querySelectorAll('#articles article .sent.only').length,
+                scrollWidth: document.documentElement.scrollWidth,
+              };
+            }"""
+        )
+        marked = page.locator("#articles article mark.marked").first
+        marked.focus()
+        state["tipShown"] = marked.locator(".tip").is_visible()
+        page.screenshot(path=str(shot), full_page=True)
+    finally:
+        page.close()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(shot, SCREENSHOTS / shot.name)
     return state, shot
 
 
 def test_report_in_chromium_shows_the_findings(
-    sample_comparison: StoryComparison, tmp_path: Path
+    browser: Any, sample_comparison: StoryComparison, tmp_path: Path
 ) -> None:
-    state, shot = _open(render_report(sample_comparison), tmp_path, "samples", 1280)
+    state, shot = _open(browser, render_report(sample_comparison), tmp_path, "samples", 1280)
     assert shot.stat().st_size > 50_000
     assert state["headlineCards"] == 2
     tops = state["headlineTops"]
@@ -100,17 +113,17 @@ def test_report_in_chromium_shows_the_findings(
 
 
 def test_report_on_a_phone_stacks_columns(
-    sample_comparison: StoryComparison, tmp_path: Path
+    browser: Any, sample_comparison: StoryComparison, tmp_path: Path
 ) -> None:
-    state, _ = _open(render_report(sample_comparison), tmp_path, "samples-phone", 390)
+    state, _ = _open(browser, render_report(sample_comparison), tmp_path, "samples-phone", 390)
     tops = state["headlineTops"]
     assert isinstance(tops, list) and tops[0] < tops[1]
     assert isinstance(state["scrollWidth"], int) and state["scrollWidth"] <= 400
 
 
 def test_scripts_in_articles_never_run(
-    hostile_comparison: StoryComparison, tmp_path: Path
+    browser: Any, hostile_comparison: StoryComparison, tmp_path: Path
 ) -> None:
-    state, _ = _open(render_report(hostile_comparison), tmp_path, "hostile", 1280)
+    state, _ = _open(browser, render_report(hostile_comparison), tmp_path, "hostile", 1280)
     assert state["title"] != "pwned"
     assert "pwned" not in str(state["title"])

@@ -29,11 +29,13 @@ def compare_descriptors(view: StoryView, *, rules: CompareRules) -> tuple[Entity
     uses: dict[str, list[DescriptorUse]] = defaultdict(list)
     mentioned: dict[str, list[str]] = defaultdict(list)
     first_seen: dict[str, int] = {}
+    labels: dict[str, str] = {}
     for article in view.articles:
         contents = [(a.content.start, a.content.end) for a in article.analyzed.attributions]
         for entity in article.analyzed.entities:
             name = article.entity_names.get(entity.id, entity.name)
             first_seen.setdefault(name, len(first_seen))
+            labels.setdefault(name, entity.label)
             if article.outlet not in mentioned[name]:
                 mentioned[name].append(article.outlet)
             for descriptor in entity.descriptors:
@@ -59,6 +61,7 @@ def compare_descriptors(view: StoryView, *, rules: CompareRules) -> tuple[Entity
                 outlets=tuple(o for o in view.outlets if o in mentioned[name]),
                 uses=_deduplicated(items),
                 only=tuple(OutletWords(o, unique[o]) for o in view.outlets if unique.get(o)),
+                label=labels[name],
             )
         )
     portraits.sort(key=lambda p: (-len(p.outlets), -len(p.only), first_seen[p.name]))

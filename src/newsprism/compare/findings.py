@@ -24,6 +24,8 @@ from newsprism.model import (
 __all__ = ["make_findings"]
 
 _SUMMARY_CHARS = 160
+# Entity labels whose descriptors become findings (groups and places are shown in the table).
+_DESCRIBED = frozenset({"PERSON", "ORG"})
 # kind, summary, outlets, evidence, found_by
 _Draft = tuple[str, str, tuple[str, ...], tuple[Evidence, ...], str]
 # Descriptor kinds that name a person rather than tell a story about them, shown first.
@@ -43,8 +45,12 @@ def make_findings(
     drafts: list[_Draft] = []
     if len(headlines) >= 1:
         drafts.append(_headlines(headlines))
-    drafts.extend(_descriptors(portraits))
+    # Entities two outlets describe differently first, then verbs, then entities only some
+    # outlets describe at all.
+    described = _descriptors(portraits)
+    drafts.extend(d for d in described if len(d[2]) > 1 and "no descriptor" not in d[1])
     drafts.extend(_verbs(voices, outlets))
+    drafts.extend(d for d in described if not (len(d[2]) > 1 and "no descriptor" not in d[1]))
     if voices:
         drafts.append(_voices(voices, outlets))
     if len(outlets) > 1:
@@ -86,7 +92,7 @@ def _descriptors(
     found: list[_Draft] = []
     for portrait in portraits:
         described = tuple(dict.fromkeys(u.outlet for u in portrait.uses))
-        if len(portrait.outlets) < 2 or not described:
+        if len(portrait.outlets) < 2 or not described or portrait.label not in _DESCRIBED:
             continue
         if len(described) >= 2 and not portrait.only:
             continue

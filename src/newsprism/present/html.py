@@ -80,10 +80,12 @@ def _resource(name: str) -> str:
 
 
 def _title(comparison: StoryComparison) -> str:
-    for article in comparison.articles:
-        if article.headline:
-            return article.headline
-    return "story comparison"
+    # Named after the outlets, not after one outlet's headline: no outlet frames the story.
+    names = [o.outlet for o in comparison.outlets]
+    if not names:
+        return "story comparison"
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"How {joined} cover one story"
 
 
 def _chip(outlet: str, colours: dict[str, str]) -> str:
