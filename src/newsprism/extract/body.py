@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 from newsprism.config import ExtractSettings
 from newsprism.errors import NoArticleError, UnreadableInputError
 from newsprism.extract.credits import split_credit
-from newsprism.extract.text import LineClass, line_evidence
+from newsprism.extract.text import LineClass, TextRules, default_text_rules, line_evidence
 from newsprism.model import BoilerplateKind, Caption, Removed
 
 _SPACE = re.compile(r"\s+")
@@ -68,6 +68,7 @@ def extract_body(tree: HtmlElement, *, url: str | None, settings: ExtractSetting
     Raises:
         NoArticleError: The page holds no article text (an index page, an empty shell).
     """
+    rules = default_text_rules()
     captions = list(_captions(tree))
     removed = list(_furniture(tree))
     document = trafilatura.bare_extraction(
@@ -85,8 +86,13 @@ def extract_body(tree: HtmlElement, *, url: str | None, settings: ExtractSetting
             continue
         # Lines whose own words mark them as furniture (bylines, "Read more", credits, wire
         # and copyright lines) leave the body with their class, as in plain-text scrapes.
-        label = line_evidence(line)
+        label = line_evidence(line, rules=rules)
         if label is None or label.cls is LineClass.BODY or label.kind is None:
+            paragraphs.append(line)
+            continue
+        if label.caption is not None and _caption_too_long(label.caption.caption, rules):
+            # A paragraph of prose ending in an agency tag ("… angekündigt. (dpa)") is body
+            # text in the page's article, not a photo caption.
             paragraphs.append(line)
             continue
         if label.caption is not None:
@@ -100,6 +106,10 @@ def extract_body(tree: HtmlElement, *, url: str | None, settings: ExtractSetting
             "no article text found on the page (an index, a login wall or an empty shell?)"
         )
     return HtmlBody(tuple(paragraphs), tuple(captions), tuple(removed), tuple(contributors))
+
+
+def _caption_too_long(caption: str, rules: TextRules) -> bool:
+    return len(caption.split()) > rules.credits.caption_max_words
 
 
 def _only_chrome(
