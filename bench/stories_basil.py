@@ -13,7 +13,7 @@ and text, average-link agglomerative at one cosine threshold, all pairs, offline
 best on "train", and at the threshold best on the evaluated set itself (an oracle upper bound, as
 the issue measured it).
 
-    .venv/bin/python bench/stories_basil.py [--tune]
+    .venv/bin/python bench/stories_basil.py [--tune] [--entities]
 
 Writes bench/results/stories_basil.json; exits 1 when newsprism falls below a pinned floor.
 """
@@ -24,7 +24,16 @@ import argparse
 import sys
 
 from newsprism.config import load_settings
-from stories_common import COLUMNS, check_floors, evaluate, load_basil, table, tune, write_results
+from stories_common import (
+    COLUMNS,
+    analysed_entities,
+    check_floors,
+    evaluate,
+    load_basil,
+    table,
+    tune,
+    write_results,
+)
 
 FLOORS = {("all", "bcubed_f1"): 0.98, ("eval", "bcubed_f1"): 0.97}
 TUNE_GRID = [
@@ -44,6 +53,11 @@ TUNE_GRID = [
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", action="store_true", help="Sweep settings on the train years.")
+    parser.add_argument(
+        "--entities",
+        action="store_true",
+        help="Also run with analysed entities as a signal (spaCy; cached in bench/results/cache).",
+    )
     args = parser.parse_args()
     settings = load_settings().stories
     items = load_basil()
@@ -55,7 +69,10 @@ def main() -> int:
         print(table(grid_rows, [*TUNE_GRID[0], "bcubed_f1", "bcubed_precision", "bcubed_recall"]))
         print(f"best on train: {best}")
         payload["tuning"] = {"grid": grid_rows, "best": best}
-    rows, meta = evaluate("stories_basil", {"eval": held_out, "all": items}, train, settings)
+    entities = analysed_entities(items, "basil") if args.entities else None
+    rows, meta = evaluate(
+        "stories_basil", {"eval": held_out, "all": items}, train, settings, entities=entities
+    )
     print(table(rows, COLUMNS))
     failures = check_floors(rows, FLOORS)
     payload.update(

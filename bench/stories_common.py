@@ -37,7 +37,7 @@ from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 
 from newsprism.config import StoriesSettings
-from newsprism.model import Article, Outlet, Source, SourceKind
+from newsprism.model import Article, Entity, Outlet, Source, SourceKind, from_dict, to_dict
 from newsprism.stories import StoryClusterer, story_item
 
 BENCHDATA = Path(__file__).resolve().parents[1].parent / "shared" / "benchdata"
@@ -196,13 +196,19 @@ def as_article(item: Item) -> Article:
 
 
 def run_newsprism(
-    items: Sequence[Item], settings: StoriesSettings
+    items: Sequence[Item],
+    settings: StoriesSettings,
+    entities: dict[str, tuple[Entity, ...]] | None = None,
 ) -> tuple[list[str], dict[str, float]]:
-    """Cluster the items online, one at a time; return labels and timing."""
+    """Cluster the items online, one at a time; return labels and timing.
+
+    ``entities``, when given, are the analysed entities of each item (the extra signal).
+    """
     clusterer = StoryClusterer(settings=settings)
     start = time.perf_counter()
     for item in items:
-        clusterer.add(story_item(as_article(item), settings=settings))
+        found = entities.get(item.id) if entities is not None else None
+        clusterer.add(story_item(as_article(item), settings=settings, entities=found))
     elapsed = time.perf_counter() - start
     labels = clusterer.labels()
     changes = clusterer.drain().changes
@@ -316,6 +322,7 @@ def evaluate(
     settings: StoriesSettings,
     *,
     extra: dict[str, StoriesSettings] | None = None,
+    entities: dict[str, tuple[Entity, ...]] | None = None,
 ) -> tuple[list[dict[str, object]], dict[str, object]]:
     """Run newsprism and the baseline on every evaluation set; rows for the table and JSON.
 
@@ -333,6 +340,18 @@ def evaluate(
         for system, system_settings in systems.items():
             labels, stats = run_newsprism(items, system_settings)
             rows.append({"set": set_name, "system": system, **scores(gold, labels), **stats})
+        if entities is not None:
+            # The entity signal at a weight of 0.05 (the default leaves it off).
+            with_entities = dataclasses.replace(settings, entity_weight=0.05)
+            labels, stats = run_newsprism(items, with_entities, entities)
+            rows.append(
+                {
+                    "set": set_name,
+                    "system": "newsprism + analysed entities (weight 0.05)",
+                    **scores(gold, labels),
+                    **stats,
+                }
+            )
         start = time.perf_counter()
         tree = baseline_tree(items)
         seconds = round(time.perf_counter() - start, 3)
@@ -396,3 +415,30 @@ def check_floors(
                 if value < floor:
                     failures.append(f"{set_name} {metric} {value:.4f} < floor {floor}")
     return failures
+
+
+def analysed_entities(items: Sequence[Item], name: str) -> dict[str, tuple[Entity, ...]]:
+    """Entities of every item from the analyze stage, cached under bench/results/cache/."""
+    import hashlib
+
+    from newsprism.analyze import analyze
+    from newsprism.analyze.nlp import load_model
+    from newsprism.config import load_settings
+
+    digest = hashlib.sha256(
+        "".join(f"{i.id}\0{i.title}\0{i.text}" for i in items).encode("utf-8")
+    ).hexdigest()[:16]
+    cache = RESULTS / "cache" / f"{name}-entities-{digest}.json"
+    if cache.exists():
+        data = json.loads(cache.read_text("utf-8"))
+        return {key: tuple(from_dict(Entity, e) for e in value) for key, value in data.items()}
+    model = load_model()
+    found: dict[str, tuple[Entity, ...]] = {}
+    articles = [as_article(item) for item in items]
+    for analysed in analyze(articles, model=model, settings=load_settings().analyze):
+        found[analysed.article.id] = analysed.entities
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(
+        json.dumps({key: [to_dict(e) for e in value] for key, value in found.items()}), "utf-8"
+    )
+    return found

@@ -117,6 +117,7 @@ def main() -> int:
     sizes = [s for s in SIZES if s <= args.max]
     settings = load_settings().stories
     corpus = build_corpus(sizes[-1])
+    rss_before = _rss_mb()
     clusterer = StoryClusterer(settings=settings)
     rows: list[dict[str, object]] = []
     # CPU time of this process: other processes on a shared machine do not count against it.
@@ -137,6 +138,7 @@ def main() -> int:
                     "system": "newsprism (index)",
                     "ms_per_article": round(1000 * elapsed / WINDOW, 3),
                     "rss_mb": round(_rss_mb(), 1),
+                    "clusterer_mb": round(_rss_mb() - rss_before, 1),
                     "bcubed_f1": round(f1, 4),
                     "stories": len(set(labels.values())),
                 }
@@ -175,6 +177,7 @@ def main() -> int:
                 "system",
                 "ms_per_article",
                 "rss_mb",
+                "clusterer_mb",
                 "bcubed_f1",
                 "stories",
                 "offline_matrix_gb",
@@ -197,6 +200,7 @@ def main() -> int:
             "rows": rows,
             "ratio_largest_to_1k": round(ratio, 3),
             "peak_rss_mb": round(peak, 1),
+            "rss_before_clustering_mb": round(rss_before, 1),
             "seed": SEED,
             "floors": {"ratio": RATIO_FLOOR, "bcubed_f1": F1_FLOOR},
             "failures": failures,

@@ -13,7 +13,8 @@
 Nothing compares all pairs: an article is scored against at most ``candidates`` stories found
 through at most ``query_terms`` posting lists of at most ``posting_cap`` stories each, so the
 cost of one addition does not grow with the corpus. Story ids are "s" + the id of the article
-that started the story and never change; a merged-away story's id forwards to the survivor.
+that started the story and never change; a merge renames the merged-away id to the survivor's in
+the posting lists, and the change is recorded.
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ class StoryClusterer:
         self._words: list[str] = []
         self._df: list[int] = []
         self._n = 0
+        self._entity_df: dict[str, int] = {}
+        self._entity_n = 0
         self._postings: dict[int, dict[str, None]] = {}
         self._quote_postings: dict[int, dict[str, None]] = {}
         self._seq: dict[str, int] = {}
@@ -89,7 +92,6 @@ class StoryClusterer:
         self._extras: list[tuple[frozenset[str], frozenset[int], int | None]] = []
         self._summaries: list[StoryArticle] = []
         self._stories: dict[str, _Story] = {}
-        self._forward: dict[str, str] = {}
         self._dirty: set[str] = set()
         self._removed: set[str] = set()
         self._changes: list[StoryChange] = []
@@ -182,7 +184,15 @@ class StoryClusterer:
         terms = max(1, min(len(vector), settings.full_terms))
         return settings.join_threshold * math.sqrt(settings.full_terms / terms)
 
+    def _entity_idf(self, key: str) -> float:
+        prior = self._entity_n + 1 + self.settings.idf_prior_documents
+        return math.log(prior / (self._entity_df.get(key, 0) + 1)) + 1.0
+
     def _vector(self, item: StoryItem) -> dict[int, float]:
+        if item.entities:
+            self._entity_n += 1
+            for key in item.entities:
+                self._entity_df[key] = self._entity_df.get(key, 0) + 1
         self._n += 1
         # Smoothed IDF with a prior of documents that hold none of the words: in a small corpus
         # a word shared by the few articles there are is not thereby common.
@@ -205,25 +215,22 @@ class StoryClusterer:
     ) -> list[tuple[str, float]]:
         settings = self.settings
         partial: dict[str, float] = {}
+        get = partial.get
         top = heapq.nlargest(settings.query_terms, vector.items(), key=itemgetter(1))
+        # Posting lists hold live story ids only (a merge renames them), each id once.
         for term, weight in top:
-            posting = self._postings.get(term)
-            if not posting:
-                continue
-            seen = set()
-            for sid in posting:
-                live = self._resolve(sid)
-                if live not in seen:
-                    seen.add(live)
-                    partial[live] = partial.get(live, 0.0) + weight
+            for sid in self._postings.get(term, ()):
+                partial[sid] = get(sid, 0.0) + weight
         for key in item.quotes:
             for sid in self._quote_postings.get(key, ()):
-                live = self._resolve(sid)
-                partial[live] = partial.get(live, 0.0) + _QUOTE_HINT
+                partial[sid] = get(sid, 0.0) + _QUOTE_HINT
         chosen = heapq.nlargest(settings.candidates, partial.items(), key=itemgetter(1))
         scored = []
         for sid, _ in chosen:
-            score = self._score(item, vector, self._stories[sid])
+            story = self._stories.get(sid)
+            # An id left in a posting by an article that a split moved away before its old
+            # story was merged: stale, passed over.
+            score = self._score(item, vector, story) if story is not None else None
             if score is not None:
                 scored.append((sid, score))
         scored.sort(key=lambda pair: (-pair[1], self._stories[pair[0]].founder))
@@ -243,8 +250,11 @@ class StoryClusterer:
                 return None
             score -= settings.time_penalty * min(gap / settings.time_scale_days, 1.0)
         if item.entities and story.entities:
-            shared = sum(1 for key in item.entities if key in story.entities)
-            score += settings.entity_weight * shared / len(item.entities)
+            # Shared entities weighted by rarity: two stories that both name "Trump" share
+            # little; two that name "Scalise" share a lot.
+            weights = {key: self._entity_idf(key) for key in item.entities}
+            shared = sum(w for key, w in weights.items() if key in story.entities)
+            score += settings.entity_weight * shared / (sum(weights.values()) or 1.0)
         if item.quotes and not item.quotes.isdisjoint(story.quotes):
             score += settings.quote_weight
         return score
@@ -269,7 +279,6 @@ class StoryClusterer:
         story = self._stories.get(decision.story)
         if story is None:
             story = self._stories[decision.story] = _Story(decision.story, founder=seq)
-            self._forward.pop(decision.story, None)
         self._join(story, seq)
         for term, _ in ordered[: self.settings.index_terms]:
             self._post(self._postings, term, story.id)
@@ -303,10 +312,12 @@ class StoryClusterer:
         if len(posting) > self.settings.posting_cap:
             del posting[next(iter(posting))]
 
-    def _resolve(self, sid: str) -> str:
-        while sid not in self._stories and sid in self._forward:
-            sid = self._forward[sid]
-        return sid
+    def _rename(self, postings: dict[int, dict[str, None]], key: int, gone: str, keep: str) -> None:
+        posting = postings.get(key)
+        if posting is not None and gone in posting:
+            del posting[gone]
+            if keep not in posting:
+                posting[keep] = None
 
     def _merge_linked(self, best: str, linked: Iterable[str]) -> str:
         survivor = best
@@ -329,7 +340,11 @@ class StoryClusterer:
                     self._summaries[seq], joined_by=StoryJoin.MERGE
                 )
             del self._stories[gone.id]
-            self._forward[gone.id] = keep.id
+            for seq in moved:
+                for term in self._terms[seq][: self.settings.index_terms]:
+                    self._rename(self._postings, term, gone.id, keep.id)
+                for key in self._extras[seq][1]:
+                    self._rename(self._quote_postings, key, gone.id, keep.id)
             self._removed.add(gone.id)
             self._dirty.discard(gone.id)
             self._dirty.add(keep.id)
@@ -371,7 +386,6 @@ class StoryClusterer:
             while new_id in self._stories:
                 new_id += "'"
             new = self._stories[new_id] = _Story(new_id, founder=seqs[0])
-            self._forward.pop(new_id, None)
             for seq in seqs:
                 self._join(new, seq)
                 self._summaries[seq] = dataclasses.replace(
