@@ -110,13 +110,13 @@ def story_cli(
         highlight=False,
     )
     table = Table()
-    for column in ("article", "outlet", "credited", "published", "joined", "score", "headline"):
+    for column in ("article", "outlet", "written by", "published", "joined", "score", "headline"):
         table.add_column(column)
     for member in story.articles:
         table.add_row(
             member.id,
             member.outlet or "",
-            member.original_outlet or "",
+            member.original_outlet or member.outlet or "",
             member.published.isoformat() if member.published else "",
             member.joined_by.value,
             f"{member.score:.2f}",
