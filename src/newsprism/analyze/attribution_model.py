@@ -134,6 +134,9 @@ class DocContext:
         quote: Index of the quotation each token is inside (marks included), -1 outside.
         quotes: ``(first, last)`` token index of each quotation's marks.
         depth: Each token's distance from its sentence root.
+        ancestors: Each token's index followed by those of its heads up to the root.
+        lower, lemma, pos, quote_mark: Each token's lower-cased text, lower-cased lemma, part of
+            speech and whether it is a quotation mark (read once; features read them often).
     """
 
     sentence: tuple[int, ...]
@@ -142,6 +145,11 @@ class DocContext:
     quote: tuple[int, ...]
     quotes: tuple[tuple[int, int], ...]
     depth: tuple[int, ...]
+    ancestors: tuple[tuple[int, ...], ...]
+    lower: tuple[str, ...]
+    lemma: tuple[str, ...]
+    pos: tuple[str, ...]
+    quote_mark: tuple[bool, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,19 +183,27 @@ def doc_context(doc: Doc, quotes: Sequence[tuple[int, int]]) -> DocContext:
     for number, (first, last) in enumerate(quotes):
         for index in range(first, last + 1):
             quote[index] = number
-    depth = [0] * len(doc)
-    for token in doc:
-        node, steps = token, 0
-        while node.head.i != node.i:
-            node, steps = node.head, steps + 1
-        depth[token.i] = steps
+    lower = tuple(token.lower_ for token in doc)
+    # Head offsets come relative and unsigned from the Doc array: read them as signed.
+    heads = (np.arange(len(doc)) + doc.to_array("HEAD").view(np.int64)).tolist()
+    ancestors = []
+    for index in range(len(doc)):
+        chain = [index]
+        while heads[chain[-1]] != chain[-1]:
+            chain.append(heads[chain[-1]])
+        ancestors.append(tuple(chain))
     return DocContext(
         sentence=tuple(sentence),
         sentences=tuple(sentences),
         paragraph=tuple(paragraph),
         quote=tuple(quote),
         quotes=tuple(quotes),
-        depth=tuple(depth),
+        depth=tuple(len(chain) - 1 for chain in ancestors),
+        ancestors=tuple(ancestors),
+        lower=lower,
+        lemma=tuple(token.lemma_.lower() for token in doc),
+        pos=tuple(token.pos_ for token in doc),
+        quote_mark=tuple(token.is_quote for token in doc),
     )
 
 
@@ -197,7 +213,7 @@ def cue_features(
     """Features of each token of ``doc[start:end]`` (a sentence) for the cue tagger."""
     rows = []
     for token in doc[start:end]:
-        lemma = token.lemma_.lower()
+        lemma = context.lemma[token.i]
         verb_class = lexicon.verb_class(lemma)
         lex = f"{verb_class.class_}:{verb_class.subclass}" if verb_class else "-"
         phrase = lexicon.phrase_at(list(doc[token.i : min(end, token.i + 4)]))
@@ -209,20 +225,20 @@ def cue_features(
         quoted = context.quote[token.i] >= 0
         row = [
             "b",
-            f"w={token.lower_}",
+            f"w={context.lower[token.i]}",
             f"l={lemma}",
-            f"p={token.pos_}",
+            f"p={context.pos[token.i]}",
             f"t={token.tag_}",
             f"d={token.dep_}",
-            f"s3={token.lower_[-3:]}",
+            f"s3={context.lower[token.i][-3:]}",
             f"lex={lex}",
             f"lex+d={lex}|{token.dep_}",
             f"ph={' '.join(phrase[0]) if phrase else '-'}",
-            f"hl={head.lemma_.lower()}",
-            f"hp={head.pos_}",
-            f"d+hl={token.dep_}|{head.lemma_.lower()}",
+            f"hl={context.lemma[head.i]}",
+            f"hp={context.pos[head.i]}",
+            f"d+hl={token.dep_}|{context.lemma[head.i]}",
             f"l+d={lemma}|{token.dep_}",
-            f"l+p={lemma}|{token.pos_}",
+            f"l+p={lemma}|{context.pos[token.i]}",
             f"q={quoted}",
             f"l+q={lemma}|{quoted}",
             f"vf={token.morph.get('VerbForm', [])}",
@@ -236,16 +252,15 @@ def cue_features(
         row.extend(f"l+cd={lemma}|{dep}" for dep in child_deps)
         row.extend(f"l+prt={lemma}|{word}" for word in particles)
         if token.dep_ in ("prep", "prt", "agent"):
-            row.append(f"w+hl={token.lower_}|{head.lemma_.lower()}")
+            row.append(f"w+hl={context.lower[token.i]}|{context.lemma[head.i]}")
         for offset in (-2, -1, 1, 2):
             index = token.i + offset
             if start <= index < end:
-                other = doc[index]
-                row.append(f"w{offset}={other.lower_}")
-                row.append(f"p{offset}={other.pos_}")
+                row.append(f"w{offset}={context.lower[index]}")
+                row.append(f"p{offset}={context.pos[index]}")
                 if offset in (-1, 1):
-                    row.append(f"l{offset}+l={other.lemma_.lower()}|{lemma}")
-                    row.append(f"q{offset}={other.is_quote}")
+                    row.append(f"l{offset}+l={context.lemma[index]}|{lemma}")
+                    row.append(f"q{offset}={context.quote_mark[index]}")
             else:
                 row.append(f"w{offset}=<edge>")
     return rows
@@ -273,8 +288,11 @@ def _subject_features(token: Token) -> list[str]:
             rows.append(f"subj+l={child.lemma_.lower()}|{token.lemma_.lower()}")
         elif child.dep_ == "agent":
             rows.append("agent")
-    quoted = [child for child in token.children if child.is_quote or (child.dep_ == "ccomp" and
-              any(t.is_quote for t in child.subtree))]
+    quoted = [
+        child
+        for child in token.children
+        if child.is_quote or (child.dep_ == "ccomp" and any(t.is_quote for t in child.subtree))
+    ]
     if quoted:
         rows.append("governs-quote")
     return rows
@@ -352,23 +370,22 @@ def role_features(
             f"q={quoted}",
             f"q+where={quoted}|{where}",
             f"q+rel={quoted}|{relation}",
-            f"p={token.pos_}",
+            f"p={context.pos[token.i]}",
             f"d={token.dep_}",
-            f"w={token.lower_}",
+            f"w={context.lower[token.i]}",
             f"ent={token.ent_type_}",
-            f"w+where={token.lower_}|{where}",
-            f"p+where+dist={token.pos_}|{where}|{distance}",
+            f"w+where={context.lower[token.i]}|{where}",
+            f"p+where+dist={context.pos[token.i]}|{where}|{distance}",
             f"cue={cue_lemma}",
             f"kind={cue_kind}",
             f"punct={token.is_punct}|{where}|{quoted}",
         ]
-        previous = doc[token.i - 1] if token.i > window.start else None
-        row.append(f"w-1={previous.lower_ if previous is not None else '<edge>'}")
-        if previous is not None and previous.i in cue_tokens:
+        previous, following = token.i - 1, token.i + 1
+        row.append(f"w-1={context.lower[previous] if previous >= window.start else '<edge>'}")
+        if previous >= window.start and previous in cue_tokens:
             row.append("after-cue")
-        following = doc[token.i + 1] if token.i + 1 < window.end else None
-        row.append(f"w+1={following.lower_ if following is not None else '<edge>'}")
-        if following is not None and following.i in cue_tokens:
+        row.append(f"w+1={context.lower[following] if following < window.end else '<edge>'}")
+        if following < window.end and following in cue_tokens:
             row.append("before-cue")
         rows.append(row)
     return rows
@@ -525,36 +542,29 @@ def _head_of(doc: Doc, start: int, end: int) -> Token:
     return (verbs or heads or [doc[start]])[0]
 
 
-def _ancestors(token: Token) -> list[Token]:
-    chain = [token]
-    while chain[-1].head.i != chain[-1].i:
-        chain.append(chain[-1].head)
-    return chain
-
-
 def _relation(token: Token, cue_head: Token, context: DocContext) -> str:
     """How ``token`` hangs on the cue in the parse: the relations from the cue down to it
     (``v:ccomp``), from it up to the cue (``^:nsubj``), or through a common ancestor."""
     if context.sentence[token.i] != context.sentence[cue_head.i]:
         return "other-sentence"
-    up = _ancestors(token)
-    up_ids = [node.i for node in up]
-    if cue_head.i in up_ids:
-        below = up[: up_ids.index(cue_head.i)]
+    doc = token.doc
+    up = context.ancestors[token.i]
+    if cue_head.i in up:
+        below = up[: up.index(cue_head.i)]
         # The child of the cue on the path, and how deep below it the token lies.
-        return f"v:{below[-1].dep_}|{min(len(below), _MAX_PATH)}"
-    cue_up = _ancestors(cue_head)
-    cue_ids = [node.i for node in cue_up]
-    if token.i in cue_ids:
-        return f"^:{'>'.join(node.dep_ for node in cue_up[: cue_ids.index(token.i)][:_MAX_PATH])}"
-    common = next((node for node in up if node.i in cue_ids), None)
+        return f"v:{doc[below[-1]].dep_}|{min(len(below), _MAX_PATH)}"
+    cue_up = context.ancestors[cue_head.i]
+    if token.i in cue_up:
+        rise = cue_up[: cue_up.index(token.i)][:_MAX_PATH]
+        return f"^:{'>'.join(doc[node].dep_ for node in rise)}"
+    common = next((node for node in up if node in cue_up), None)
     if common is None:
         return "unrelated"
-    rise = cue_up[: cue_ids.index(common.i)]
-    branch = up[: up_ids.index(common.i)]
+    rise = cue_up[: cue_up.index(common)]
+    branch = up[: up.index(common)]
     return (
-        f"x:{'>'.join(node.dep_ for node in rise[:_MAX_PATH])}"
-        f"/{branch[-1].dep_}|{min(len(branch), _MAX_PATH)}"
+        f"x:{'>'.join(doc[node].dep_ for node in rise[:_MAX_PATH])}"
+        f"/{doc[branch[-1]].dep_}|{min(len(branch), _MAX_PATH)}"
     )
 
 
