@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from newsprism.cli import app
 from newsprism.model import StoryComparison, from_dict
+from newsprism.store.sqlite import SQLiteStore
 from tests.conftest import CNN_SAMPLE, RT_SAMPLE
 
 runner = CliRunner()
@@ -48,3 +49,18 @@ def test_compare_rejects_mismatched_outlets() -> None:
 def test_compare_missing_file_is_bad_input(tmp_path: Path) -> None:
     result = runner.invoke(app, ["compare", str(tmp_path / "missing.txt")])
     assert result.exit_code == 2
+
+
+def test_compare_a_story_from_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    for args in ([str(RT_SAMPLE), "--outlet", "RT"], [str(CNN_SAMPLE)]):
+        assert runner.invoke(app, ["ingest", *args, "--db", str(db)]).exit_code == 0
+    with SQLiteStore(db) as store:
+        stories = store.list_stories()
+    story = next(s for s in stories if len(s.articles) == max(len(t.articles) for t in stories))
+    result = runner.invoke(app, ["compare", story.id, "--db", str(db), "--format", "json",
+                                 "--published", "2022-07-29"])
+    assert result.exit_code == 0, result.stderr
+    comparison = from_dict(StoryComparison, json.loads(result.stdout))
+    assert {a.id for a in comparison.articles} == {m.id for m in story.articles}
+    assert all(a.published is not None for a in comparison.articles)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
@@ -31,6 +32,7 @@ from newsprism.model import Article, Skipped, to_dict
 from newsprism.pipeline import extract_inputs
 from newsprism.present.html import render_report
 from newsprism.present.text import comparison_view
+from newsprism.store.sqlite import SQLiteStore
 
 
 def compare_cli(
@@ -44,6 +46,11 @@ def compare_cli(
     html: Annotated[
         Path | None,
         typer.Option("--html", help="Also write a self-contained HTML report to this file.",
+                     dir_okay=False),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Database to read story ids from ('newsprism stories').",
                      dir_okay=False),
     ] = None,
     outlet: Annotated[
@@ -68,6 +75,9 @@ def compare_cli(
 ) -> None:
     """Compare how outlets cover one story: every input is taken as an article of it.
 
+    An input may also be a story id from the database given with --db ('newsprism stories'
+    lists them): its stored articles join the comparison.
+
     Shows the headlines side by side (what each puts first, how it attributes), how each
     outlet describes the same people, the reporting verbs per speaker and side (neutral
     "said" against marked "claimed"), who is quoted and how much, the statements only one
@@ -80,6 +90,8 @@ def compare_cli(
       newsprism compare ../shared/corpus/000_463718cccb5341d0.txt
         ../shared/corpus/003_4ac3225d892de0a0.txt --outlet RT --outlet ""
         --published 2022-07-29 --html report.html
+
+      newsprism compare s463718cccb5341d0 --db news.db --format json
     """
     names = list(outlet or [])
     if len(names) > 1 and len(names) != len(inputs):
@@ -92,6 +104,14 @@ def compare_cli(
         settings, directory = setup(config=config, outlets=outlets, verbose=verbose)
         for index, item in enumerate(inputs):
             name = names[0] if len(names) == 1 else (names[index] if names else None)
+            stored = _story_articles(db, item)
+            if stored is not None:
+                day = as_date(published)
+                articles.extend(
+                    dataclasses.replace(a, published=day, published_from="flag") if day else a
+                    for a in stored
+                )
+                continue
             for found in extract_inputs(
                 [item], settings=settings, outlets=directory, outlet=name or None,
                 published=as_date(published),
@@ -117,6 +137,19 @@ def compare_cli(
         _write_atomically(html, render_report(comparison))
         err.print(f"report: {html}", highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(report_skipped(skipped))
+
+
+def _story_articles(db: Path | None, item: str) -> list[Article] | None:
+    # A story id from the database ("s4ac3225d892de0a0"), when --db is given and no file or
+    # URL of that name exists: its member articles as stored.
+    if db is None or Path(item).exists() or "://" in item or not db.exists():
+        return None
+    with SQLiteStore(db) as store:
+        story = store.get_story(item)
+        if story is None:
+            return None
+        found = [store.get_article(member.id) for member in story.articles]
+    return [article for article in found if article is not None]
 
 
 def _write_atomically(path: Path, text: str) -> None:
