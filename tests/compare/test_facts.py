@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from newsprism.compare import CompareRules
 from newsprism.compare.facts import align_statements, make_statement
+from newsprism.compare.text import sentences
 from newsprism.config import load_settings
 from newsprism.model import AnalyzedArticle, Evidence
 
@@ -56,3 +57,26 @@ def test_two_people_sharing_a_first_name_do_not_match(compare_rules: CompareRule
     ]
     assert "sergey" not in with_names[0].concepts & with_names[1].concepts
     assert "@Sergey Ryabkov" in with_names[0].concepts
+
+
+def test_sentences_of_the_rt_sample(
+    sample_story: list[AnalyzedArticle], compare_rules: CompareRules
+) -> None:
+    body = sample_story[0].article.body
+    paragraphs = tuple((p.start, p.end) for p in sample_story[0].article.paragraphs)
+    found = sentences(body, abbreviations=compare_rules.abbreviations, paragraphs=paragraphs)
+    assert len(found) == 13
+    assert all(body[s.start : s.end] == s.text for s in found)
+    assert "Bout maintains he is innocent." in [s.text for s in found]
+
+
+def test_initials_and_abbreviations_end_no_sentence(compare_rules: CompareRules) -> None:
+    # NeuS/AllSides val 289: "... after Gov. J.B. Pritzker signed ..." is one sentence.
+    text = (
+        "Illinois became the 11th state after Gov. J.B. Pritzker signed it. The U.S. Senate voted."
+    )
+    found = [s.text for s in sentences(text, abbreviations=compare_rules.abbreviations)]
+    assert found == [
+        "Illinois became the 11th state after Gov. J.B. Pritzker signed it.",
+        "The U.S. Senate voted.",
+    ]

@@ -18,6 +18,8 @@ __all__ = ["SentenceSpan", "content_words", "numbers", "sentences", "stem", "wor
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.]*\d|\d")
 # A sentence ends at . ! ? (and a closing quote or bracket after it) followed by space.
 _END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+)")
+# Initials ("J.B.", "U.S.") end no sentence.
+_INITIALS = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20",
@@ -69,6 +71,7 @@ def sentences(
             last = before[-1].lower().rstrip(".") if before else ""
             if match.group().startswith(".") and (
                 last in abbreviations or (len(last) == 1 and last.isalpha())
+                or _INITIALS.match((before[-1] if before else "") + ".")
             ):
                 continue
             nxt = text[match.end() : match.end() + 3].lstrip()
