@@ -130,6 +130,16 @@ def test_demo_writes_database_and_jsonl(tmp_path: Path, corpus_dir: Path) -> Non
     outlets = {line["outlet"]["name"] for line in lines}  # type: ignore[index]
     assert outlets == {"RT", "KION 46"}
     assert str(out_dir / "articles.jsonl") in result.stdout
+    # The whole pipeline: one story of both outlets, compared, with its report.
+    analysed = _json_lines((out_dir / "analysis.jsonl").read_text(encoding="utf-8"))
+    assert all(line["attributions"] and line["entities"] for line in analysed)
+    (report,) = out_dir.glob("report-s*.html")
+    (comparison,) = out_dir.glob("comparison-s*.json")
+    assert str(report) in result.stdout
+    data = json.loads(comparison.read_text(encoding="utf-8"))
+    assert [o["outlet"] for o in data["outlets"]] == ["RT", "CNN"]
+    html = report.read_text(encoding="utf-8")
+    assert "jailed Russian businessman" in html and "convicted Russian arms dealer" in html
 
 
 def test_extract_names_each_unusable_page_and_prints_the_rest(tmp_path: Path) -> None:

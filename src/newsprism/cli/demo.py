@@ -2,29 +2,45 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import tempfile
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from newsprism.analyze import analyze, load_analyze_rules
+from newsprism.analyze.nlp import load_model
 from newsprism.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
     err,
     out,
+    progress_bar,
     report_skipped,
     reporting_errors,
     setup,
 )
-from newsprism.model import Article, Skipped
-from newsprism.pipeline import ingest_into
-from newsprism.present.json import json_line
-from newsprism.present.text import article_panel, articles_table
+from newsprism.compare import compare, load_compare_rules
+from newsprism.model import AnalyzedArticle, Skipped, to_dict
+from newsprism.pipeline import ingest_into, resolve_entities_into
+from newsprism.present.html import render_report
+from newsprism.present.json import analysis_json_line, json_line
+from newsprism.present.text import (
+    article_panel,
+    articles_table,
+    comparison_view,
+    entities_table,
+    stories_table,
+)
 from newsprism.store.sqlite import SQLiteStore
+
+# Body characters shown per article: the comparison below is what the demo is for.
+_BODY_CHARS = 600
 
 
 def demo_cli(
@@ -35,11 +51,13 @@ def demo_cli(
         "out/demo"
     ),
 ) -> None:
-    """Run newsprism on the sample corpus and show what it found.
+    """Run the whole pipeline on the sample corpus and show what it found.
 
-    Writes out/demo/newsprism.db (the database) and out/demo/articles.jsonl (one Article per
-    line), then prints each article: outlet, syndication, headline, byline, body, captions
-    and the boilerplate that was set apart.
+    ingest (read, extract, de-duplicate, assign stories) -> analyze (entities, attributions,
+    time expressions) -> entities resolved across articles -> compare (each story with more
+    than one outlet) -> report. Writes, under --out: newsprism.db (the database),
+    articles.jsonl (one Article per line), analysis.jsonl (one analysed article per line),
+    and for each compared story comparison-ID.json and report-ID.html (open it in a browser).
     """
     if not corpus.is_dir():
         err.print(f"error: no sample corpus at {corpus}; pass --corpus PATH/TO/shared/corpus")
@@ -47,38 +65,89 @@ def demo_cli(
     settings, directory = setup(config=None, outlets=None, verbose=False)
     out_dir.mkdir(parents=True, exist_ok=True)
     db = out_dir / "newsprism.db"
-    known = _sample_outlets()
+    known = _sample_files()
     files = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")
-    articles: list[Article] = []
     skipped: list[Skipped] = []
+    written: list[Path] = []
     with reporting_errors(), SQLiteStore(db) as store:
         for path in files:
+            facts = known.get(path.name, {})
+            published = facts.get("published")
             report = ingest_into(
                 [str(path)],
                 store=store,
                 settings=settings,
                 outlets=directory,
-                outlet=known.get(path.name),
+                outlet=facts.get("outlet"),
+                published=published if isinstance(published, dt.date) else None,
             )
             skipped.extend(report.skipped)
         articles = [a for p in files for a in store.iter_articles() if a.source.location == str(p)]
-    jsonl = out_dir / "articles.jsonl"
-    _write_atomically(jsonl, "".join(json_line(a) + "\n" for a in articles))
+        with progress_bar() as bar:
+            task = bar.add_task("analysing", total=len(articles), current="")
+            analysed: list[AnalyzedArticle] = []
+            for result in analyze(
+                articles,
+                model=load_model(),
+                settings=settings.analyze,
+                rules=load_analyze_rules(),
+            ):
+                analysed.append(result)
+                bar.update(task, advance=1, current=result.article.source.where())
+        resolve_entities_into(store=store, settings=settings, analysed=analysed)
+        stories = store.list_stories(limit=1000)
+        entities = [e for e in store.list_entities(limit=1000) if len(e.outlets) > 1]
+        by_id = {result.article.id: result for result in analysed}
+        comparisons = []
+        for story in stories:
+            members = [by_id[a.id] for a in story.articles if a.id in by_id]
+            if len(story.outlets) > 1:
+                comparisons.append(
+                    (
+                        story.id,
+                        compare(members, settings=settings.compare, rules=load_compare_rules()),
+                    )
+                )
+
+    written.append(
+        _write(out_dir / "articles.jsonl", "".join(json_line(a) + "\n" for a in articles))
+    )
+    written.append(
+        _write(out_dir / "analysis.jsonl", "".join(analysis_json_line(a) + "\n" for a in analysed))
+    )
     for article in articles:
-        out.print(article_panel(article))
+        out.print(article_panel(article, body_chars=_BODY_CHARS))
     out.print(articles_table(articles))
+    out.print(stories_table(stories))
+    out.print(entities_table(entities, title="Entities named by more than one outlet"))
+    for story_id, comparison in comparisons:
+        out.print(comparison_view(comparison))
+        data: dict[str, Any] = to_dict(comparison)
+        written.append(
+            _write(
+                out_dir / f"comparison-{story_id}.json",
+                json.dumps(data, ensure_ascii=False, indent=1) + "\n",
+            )
+        )
+        written.append(_write(out_dir / f"report-{story_id}.html", render_report(comparison)))
     code = report_skipped(skipped)
-    out.print(f"database: {db}\narticles as JSON lines: {jsonl}", highlight=False, soft_wrap=True)
+    lines = [f"database: {db}"] + [f"written: {path}" for path in written]
+    if not comparisons:
+        lines.append("no story has more than one outlet, so nothing was compared")
+    out.print("\n".join(lines), highlight=False, soft_wrap=True)
     raise typer.Exit(code if code else EXIT_OK)
 
 
-def _sample_outlets() -> dict[str, str]:
+def _sample_files() -> dict[str, dict[str, Any]]:
+    """What a caller knows about each sample file that the file does not say."""
     text = resources.files("newsprism.data").joinpath("sample_corpus.toml").read_text("utf-8")
-    return {entry["name"]: entry["outlet"] for entry in tomllib.loads(text)["file"]}
+    return {entry["name"]: entry for entry in tomllib.loads(text)["file"]}
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (a temporary file renamed over it)."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         stream.write(text)
     Path(temporary).replace(path)
+    return path

@@ -24,6 +24,7 @@ from newsprism.cli._common import (
 )
 from newsprism.model import GlobalEntity, Story, to_dict
 from newsprism.pipeline import resolve_entities_into
+from newsprism.present.text import entities_table, stories_table, story_days
 from newsprism.store.sqlite import SQLiteStore
 
 
@@ -64,18 +65,7 @@ def stories_cli(
     if output is TableOrJson.JSON:
         typer.echo(json.dumps([story_dict(s) for s in stories], ensure_ascii=False))
         return
-    table = Table(show_lines=False)
-    for column in ("story", "articles", "outlets", "days", "title"):
-        table.add_column(column)
-    for story in stories:
-        table.add_row(
-            story.id,
-            str(len(story.articles)),
-            ", ".join(story.outlets),
-            _days(story),
-            story.title,
-        )
-    out.print(table)
+    out.print(stories_table(stories))
     err.print(f"{len(stories)} stories", highlight=False)
 
 
@@ -105,7 +95,7 @@ def story_cli(
         return
     out.print(f"[bold]{story.title}[/bold]  ({story.id})", highlight=False)
     out.print(
-        f"outlets: {', '.join(story.outlets)}   days: {_days(story)}   "
+        f"outlets: {', '.join(story.outlets)}   days: {story_days(story)}   "
         f"terms: {', '.join(story.terms)}",
         highlight=False,
     )
@@ -180,20 +170,7 @@ def entities_cli(
     if output is TableOrJson.JSON:
         typer.echo(json.dumps([to_dict(e) for e in entities], ensure_ascii=False))
         return
-    table = Table()
-    for column in ("entity", "label", "name", "aliases", "roles", "articles", "outlets"):
-        table.add_column(column)
-    for entity in entities:
-        table.add_row(
-            entity.id,
-            entity.label,
-            entity.name,
-            "; ".join(entity.aliases[:4]),
-            "; ".join(entity.roles[:2]),
-            str(len(entity.articles)),
-            ", ".join(entity.outlets),
-        )
-    out.print(table)
+    out.print(entities_table(entities))
     err.print(f"{len(entities)} entities", highlight=False)
 
 
@@ -213,14 +190,6 @@ def _with_current_stories(entity: GlobalEntity, store: SQLiteStore) -> GlobalEnt
         stories=stories,
         occurrences=entity.occurrences,
     )
-
-
-def _days(story: Story) -> str:
-    if story.first_published is None or story.last_published is None:
-        return ""
-    if story.first_published == story.last_published:
-        return story.first_published.isoformat()
-    return f"{story.first_published.isoformat()}..{story.last_published.isoformat()}"
 
 
 def _require_db(db: Path) -> None:

@@ -11,7 +11,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from newsprism.model import AnalyzedArticle, Article, Outlet, Skipped, StoryComparison
+from newsprism.model import (
+    AnalyzedArticle,
+    Article,
+    GlobalEntity,
+    Outlet,
+    Skipped,
+    Story,
+    StoryComparison,
+)
 
 
 def outlet_label(outlet: Outlet | None) -> str:
@@ -69,6 +77,49 @@ def articles_table(rows: Sequence[Article]) -> Table:
             str(len(article.removed)),
         )
     return table
+
+
+def stories_table(stories: Sequence[Story]) -> Table:
+    """One line per story: its id, size, outlets, days and title."""
+    table = Table(title="Stories", title_justify="left", show_lines=False)
+    for column in ("story", "articles", "outlets", "days", "title"):
+        table.add_column(column, overflow="fold")
+    for story in stories:
+        table.add_row(
+            story.id,
+            str(len(story.articles)),
+            escape(", ".join(story.outlets)),
+            story_days(story),
+            escape(story.title),
+        )
+    return table
+
+
+def entities_table(entities: Sequence[GlobalEntity], *, title: str = "Entities") -> Table:
+    """One line per global entity: names, roles and where it is mentioned."""
+    table = Table(title=title, title_justify="left")
+    for column in ("entity", "label", "name", "aliases", "roles", "articles", "outlets"):
+        table.add_column(column, overflow="fold")
+    for entity in entities:
+        table.add_row(
+            entity.id,
+            entity.label,
+            escape(entity.name),
+            escape("; ".join(entity.aliases[:4])),
+            escape("; ".join(entity.roles[:2])),
+            str(len(entity.articles)),
+            escape(", ".join(entity.outlets)),
+        )
+    return table
+
+
+def story_days(story: Story) -> str:
+    """The day, or first..last days, of a story's articles; empty when none is dated."""
+    if story.first_published is None or story.last_published is None:
+        return ""
+    if story.first_published == story.last_published:
+        return story.first_published.isoformat()
+    return f"{story.first_published.isoformat()}..{story.last_published.isoformat()}"
 
 
 def skipped_lines(skipped: Sequence[Skipped]) -> list[str]:
