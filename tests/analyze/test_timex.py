@@ -169,7 +169,13 @@ def test_time_expressions_are_records(analyzed: dict[str, AnalyzedArticle]) -> N
     [
         ("rt", "In late April", "Moscow and Washington completed a prisoner swap"),
         ("rt", "Last month", "CNN reported"),
-        ("cnn", "on Friday", "US Secretary of State Antony Blinken spoke"),
+        (
+            "cnn",
+            "on Friday",
+            "US Secretary of State Antony Blinken spoke with Russian Foreign "
+            "Minister Sergey Lavrov",
+        ),
+        ("cnn", "since June", "That proposal, which has been on the table"),
         ("cnn", "in late February", "Moscow launched its war"),
         ("cnn", "in June 2021", "the Geneva meeting"),
         ("cnn", "roughly 25 minutes", "lasted"),

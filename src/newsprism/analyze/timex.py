@@ -284,6 +284,23 @@ def _event(doc: Doc, start: int, end: int) -> Span | None:
         for child in head.children:
             if child.dep_ in _EVENT_DEPS and child.i not in inside:
                 words.update(_phrase(child, inside))
+        objects = [c for c in head.children if c.dep_ in ("dobj", "obj", "attr", "acomp")]
+        if not objects:
+            # "spoke with Lavrov", "has been on the table": without an object, the verb's
+            # first prepositional phrase says what happened.
+            preps = [c for c in head.children if c.dep_ == "prep" and c.i not in inside]
+            objects = [c for c in preps[0].children if c.dep_ == "pobj"] if preps else []
+            if objects and objects[0].i not in inside:
+                words.add(preps[0].i)
+                words.update(_phrase(objects[0], inside))
+        subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if head.dep_ == "relcl" and subjects and subjects[0].tag_ in ("WDT", "WP"):
+            # "That proposal, which has been on the table": the relative pronoun stands for
+            # the noun phrase right before it.
+            antecedent = _phrase(head.head, inside)
+            between = doc[max(antecedent) + 1 : head.left_edge.i]
+            if all(token.is_punct for token in between):
+                words.update(antecedent)
     else:
         words = _phrase(head, inside)
     words -= set(inside)
