@@ -29,8 +29,8 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from newsprism.analyze.datafile import read_data_file, string, table, words
 from newsprism.analyze.descriptors import AffiliationLexicon, TitleLexicon, read_phrase
+from newsprism.datafile import read_data_file, string, table, words
 from newsprism.errors import ConfigError
 from newsprism.model import DescriptorKind, Mention, MentionKind
 

@@ -10,15 +10,14 @@ from the verb's morphology and auxiliaries.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc, Token
 
+from newsprism.datafile import read_data_file
 from newsprism.errors import ConfigError
 from newsprism.model import Cue
 
@@ -121,22 +120,8 @@ def load_reporting_verbs(path: Path | None = None) -> ReportingVerbs:
             subclass on a class that takes none, an unknown field or a malformed key; the
             message names ``file:line``.
     """
-    if path is None:
-        where = "reporting_verbs.toml"
-        text = resources.files("newsprism.data").joinpath(where).read_text("utf-8")
-    else:
-        where = str(path)
-        try:
-            text = path.read_text("utf-8")
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot read the reporting-verb lexicon ({exc.strerror}); check the path",
-                where=where,
-            ) from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML ({exc}); fix the line it names", where=where) from exc
+    file = read_data_file("reporting_verbs.toml", path)
+    data, text, where = file.data, file.text, file.where
     unknown = set(data) - {"verbs", "phrases"}
     if unknown:
         raise ConfigError(

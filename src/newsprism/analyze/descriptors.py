@@ -27,7 +27,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from newsprism.analyze.datafile import DataFile, read_data_file, string, table, words
+from newsprism.datafile import DataFile, read_data_file, string, table, words
 from newsprism.errors import ConfigError
 from newsprism.model import Affiliation, Descriptor, DescriptorKind, Role
 

@@ -39,7 +39,6 @@ from newsprism.analyze.coref import (
     load_role_nouns,
     resolve_references,
 )
-from newsprism.analyze.datafile import integer, read_data_file, table, words
 from newsprism.analyze.descriptors import (
     AffiliationLexicon,
     PhraseReading,
@@ -50,6 +49,7 @@ from newsprism.analyze.descriptors import (
     relative_clause,
 )
 from newsprism.config import AnalyzeSettings
+from newsprism.datafile import integer, read_data_file, table, words
 from newsprism.model import (
     Affiliation,
     Descriptor,

@@ -38,7 +38,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from newsprism.analyze.datafile import DataFile, integer, read_data_file, string, table, words
+from newsprism.datafile import DataFile, integer, read_data_file, string, table, words
 from newsprism.errors import ConfigError
 from newsprism.model import Granularity, Span, TimeExpression
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.analyze.cues import ReportingVerbs, load_reporting_verbs
-from newsprism.analyze.datafile import DataFile, read_data_file, table, words
 from newsprism.analyze.descriptors import AffiliationLexicon, load_affiliations
 from newsprism.compare.text import stem
+from newsprism.datafile import DataFile, read_data_file, table, words
 from newsprism.errors import ConfigError
 
 __all__ = ["CompareRules", "load_compare_rules"]

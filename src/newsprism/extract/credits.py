@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from newsprism.datafile import read_data_file
 from newsprism.errors import ConfigError
 
 __all__ = [
@@ -179,22 +178,8 @@ def read_rules_file(path: Path | None = None) -> RulesFile:
     Raises:
         ConfigError: The file cannot be read or is not valid TOML.
     """
-    if path is None:
-        where = RULES_FILE
-        text = resources.files("newsprism.data").joinpath(RULES_FILE).read_text("utf-8")
-    else:
-        where = str(path)
-        try:
-            text = path.read_text("utf-8")
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot read boilerplate rules ({exc.strerror}); check the path", where=where
-            ) from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML ({exc}); fix the line it names", where=where) from exc
-    return RulesFile(data=data, text=text, where=where)
+    file = read_data_file(RULES_FILE, path)
+    return RulesFile(data=file.data, text=file.text, where=file.where)
 
 
 def load_credit_rules(path: Path | None = None) -> CreditRules:

@@ -31,11 +31,9 @@ import json
 import logging
 import math
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -44,6 +42,7 @@ import htmldate
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newsprism.datafile import read_data_file
 from newsprism.errors import ConfigError
 from newsprism.model import Confidence
 
@@ -264,22 +263,8 @@ def load_date_rules(path: Path | None = None) -> DateRules:
             type, a pattern that does not compile, or a month form listed under two months; the
             message names ``file:line``.
     """
-    if path is None:
-        where = RULES_FILE
-        text = resources.files("newsprism.data").joinpath(RULES_FILE).read_text("utf-8")
-    else:
-        where = str(path)
-        try:
-            text = path.read_text("utf-8")
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot read date rules ({exc.strerror}); check the path", where=where
-            ) from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML ({exc}); fix the line it names", where=where) from exc
-    return _RulesReader(data, text, where).rules()
+    file = read_data_file(RULES_FILE, path)
+    return _RulesReader(file.data, file.text, file.where).rules()
 
 
 @functools.cache

@@ -25,17 +25,16 @@ import enum
 import functools
 import html
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from newsprism.datafile import read_data_file
 from newsprism.errors import ConfigError
 from newsprism.extract.dates import (
     DateFinding,
@@ -197,22 +196,8 @@ def load_metadata_rules(path: Path | None = None) -> MetadataRules:
         ConfigError: The file cannot be read, is not TOML, lacks a key, has a value of the wrong
             type or a pattern that does not compile; the message names ``file:line``.
     """
-    if path is None:
-        where = RULES_FILE
-        text = resources.files("newsprism.data").joinpath(RULES_FILE).read_text("utf-8")
-    else:
-        where = str(path)
-        try:
-            text = path.read_text("utf-8")
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot read metadata rules ({exc.strerror}); check the path", where=where
-            ) from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML ({exc}); fix the line it names", where=where) from exc
-    return _RulesReader(data, text, where).rules()
+    file = read_data_file(RULES_FILE, path)
+    return _RulesReader(file.data, file.text, file.where).rules()
 
 
 @functools.cache

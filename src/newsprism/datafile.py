@@ -1,8 +1,9 @@
-"""Reading the analysis stage's TOML rule files, with ``file:line`` in every error.
+"""Reading newsprism's TOML rule files, with ``file:line`` in every error.
 
-The rule files (``titles.toml``, ``role_nouns.toml``, ``entity_rules.toml``, ``affiliations.toml``,
-``timex.toml``) are read through :func:`read_data_file`; the typed getters below check each value
-and raise :class:`ConfigError` naming the file and the line of the offending key.
+Every rule file in ``newsprism/data`` (boilerplate, dates, metadata, reporting verbs, titles, roles,
+entities, affiliations, time words, compare rules), or a user's file in its place, is read through
+:func:`read_data_file`; the typed getters below check each value and raise :class:`ConfigError`
+naming the file and the line of the offending key. Any stage may use it.
 """
 
 from __future__ import annotations
