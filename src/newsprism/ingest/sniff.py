@@ -8,6 +8,7 @@ charset-normalizer's best guess; the encoding used is recorded on the document.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import re
 import zlib
@@ -149,10 +150,8 @@ def decode(data: bytes, *, where: str, declared: str | None = None) -> Decoded:
     # single-byte encoding almost never decodes as UTF-8, while pages saved as UTF-8 under a
     # stale "iso-8859-1" declaration are common.
     if not data.isascii():
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             return Decoded(data.decode("utf-8"), "utf-8")
-        except UnicodeDecodeError:
-            pass
     candidates: list[str | None] = [declared, _declared_in(data), "utf-8"]
     for candidate in candidates:
         if not candidate:
