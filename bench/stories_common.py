@@ -39,6 +39,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from newsprism.config import StoriesSettings
 from newsprism.model import Article, Entity, Outlet, Source, SourceKind, from_dict, to_dict
 from newsprism.stories import StoryClusterer, story_item
+from newsprism.stories.embed import TextEncoder
 
 BENCHDATA = Path(__file__).resolve().parents[1].parent / "shared" / "benchdata"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -199,12 +200,14 @@ def run_newsprism(
     items: Sequence[Item],
     settings: StoriesSettings,
     entities: dict[str, tuple[Entity, ...]] | None = None,
+    encoder: TextEncoder | None = None,
 ) -> tuple[list[str], dict[str, float]]:
     """Cluster the items online, one at a time; return labels and timing.
 
-    ``entities``, when given, are the analysed entities of each item (the extra signal).
+    ``entities``, when given, are the analysed entities of each item (the extra signal);
+    ``encoder``, a sentence encoder (the optional embeddings).
     """
-    clusterer = StoryClusterer(settings=settings)
+    clusterer = StoryClusterer(settings=settings, encoder=encoder)
     start = time.perf_counter()
     for item in items:
         found = entities.get(item.id) if entities is not None else None
@@ -323,6 +326,7 @@ def evaluate(
     *,
     extra: dict[str, StoriesSettings] | None = None,
     entities: dict[str, tuple[Entity, ...]] | None = None,
+    embedded: tuple[StoriesSettings, dict[str, TextEncoder]] | None = None,
 ) -> tuple[list[dict[str, object]], dict[str, object]]:
     """Run newsprism and the baseline on every evaluation set; rows for the table and JSON.
 
@@ -348,6 +352,16 @@ def evaluate(
                 {
                     "set": set_name,
                     "system": "newsprism + analysed entities (weight 0.05)",
+                    **scores(gold, labels),
+                    **stats,
+                }
+            )
+        if embedded is not None and set_name in embedded[1]:
+            labels, stats = run_newsprism(items, embedded[0], encoder=embedded[1][set_name])
+            rows.append(
+                {
+                    "set": set_name,
+                    "system": "newsprism + embeddings (online, MiniLM)",
                     **scores(gold, labels),
                     **stats,
                 }
@@ -442,3 +456,45 @@ def analysed_entities(items: Sequence[Item], name: str) -> dict[str, tuple[Entit
         json.dumps({key: [to_dict(e) for e in value] for key, value in found.items()}), "utf-8"
     )
     return found
+
+
+# --- optional sentence embeddings (the 'embeddings' extra) ------------------------------------
+
+
+def embedding_text(item: Item) -> str:
+    """What is embedded of an item: its title and the start of its text."""
+    return " ".join(part for part in (item.title, " ".join(item.text.split()[:60])) if part)
+
+
+def cached_embeddings(items: Sequence[Item], name: str) -> dict[str, np.ndarray]:
+    """all-MiniLM-L6-v2 unit vectors of every item, cached under bench/results/cache/.
+
+    Loads the model through ``newsprism.compare.embed.load_embedder`` (needs the extra).
+    """
+    import hashlib
+
+    texts = [embedding_text(item) for item in items]
+    digest = hashlib.sha256("\0".join(texts).encode("utf-8")).hexdigest()[:16]
+    cache = RESULTS / "cache" / f"{name}-minilm-{digest}.npy"
+    if cache.exists():
+        matrix = np.load(cache)
+    else:
+        from newsprism.compare.embed import load_embedder
+
+        matrix = load_embedder().encode(texts).astype(np.float32)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.save(cache, matrix)
+    return {item.id: matrix[row] for row, item in enumerate(items)}
+
+
+class LookupEncoder:
+    """A sentence encoder that looks up precomputed vectors by text (cached MiniLM vectors).
+
+    The clusterer asks for ``StoryItem.text``, which :func:`embedding_text` reproduces.
+    """
+
+    def __init__(self, items: Sequence[Item], vectors: dict[str, np.ndarray]) -> None:
+        self._by_text = {embedding_text(item): vectors[item.id] for item in items}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self._by_text[text] for text in texts])

@@ -14,7 +14,12 @@ Systems: newsprism's StoryClusterer with the profile; the baseline (TF-IDF over 
 average-link agglomerative at one cosine threshold, all pairs, offline) at the threshold best on
 train, and at the threshold best on the evaluated set itself (an oracle upper bound).
 
-    .venv/bin/python bench/stories_neus.py [--tune]
+The "embeddings" system is the same clusterer with all-MiniLM-L6-v2 sentence embeddings (the
+optional extra, loaded through newsprism.compare.embed.load_embedder; vectors cached under
+bench/results/cache/) blended in, with EMBEDDING_PROFILE chosen on train (``--tune-embeddings``).
+It is left out, with a note, when the extra is not installed.
+
+    .venv/bin/python bench/stories_neus.py [--tune] [--tune-embeddings]
 
 Writes bench/results/stories_neus.json; exits 1 when newsprism falls below a pinned floor.
 """
@@ -25,11 +30,16 @@ import argparse
 import sys
 
 from newsprism.config import load_settings
+from newsprism.errors import ConfigError
 from stories_common import (
     COLUMNS,
+    LookupEncoder,
+    cached_embeddings,
     check_floors,
     evaluate,
     load_neus,
+    run_newsprism,
+    scores,
     settings_with,
     shuffled,
     table,
@@ -45,6 +55,22 @@ PROFILE: dict[str, object] = {
     "merge_threshold": 0.7,
     "link": "average",
 }
+# Chosen on train with --tune-embeddings, on top of PROFILE.
+EMBEDDING_PROFILE: dict[str, object] = {
+    "embedding_weight": 0.5,
+    "embedding_threshold": 0.5,
+    "embedding_merge_threshold": 0.8,
+}
+EMBEDDING_GRID = [
+    {
+        "embedding_weight": weight,
+        "embedding_threshold": threshold,
+        "embedding_merge_threshold": merge,
+    }
+    for weight in (0.3, 0.4, 0.5)
+    for threshold in (0.62, 0.65, 0.68, 0.72)
+    for merge in (0.7, 0.8)
+]
 FLOORS = {("train+val", "bcubed_f1"): 0.71, ("val", "bcubed_f1"): 0.79}
 TUNE_GRID = [
     {"join_threshold": threshold, "full_terms": 1, "merge_threshold": merge, "link": link}
@@ -57,6 +83,9 @@ TUNE_GRID = [
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", action="store_true", help="Sweep the profile on train.")
+    parser.add_argument(
+        "--tune-embeddings", action="store_true", help="Sweep the embedding profile on train."
+    )
     args = parser.parse_args()
     base = load_settings().stories
     train = shuffled(load_neus("train"), SEED)
@@ -70,12 +99,37 @@ def main() -> int:
         payload["tuning"] = {"grid": grid_rows, "best": best}
     settings = settings_with(base, profile)
     both = shuffled([*train, *val], SEED)
+    embedded = None
+    embedding_profile = dict(EMBEDDING_PROFILE)
+    try:
+        vectors = {**cached_embeddings(train, "neus-train"), **cached_embeddings(val, "neus-val")}
+    except ConfigError as exc:
+        print(f"embeddings system left out: {exc.message}")
+        payload["embeddings"] = f"left out: {exc.message}"
+    else:
+        if args.tune_embeddings:
+            encoder = LookupEncoder(train, vectors)
+            gold = [item.story for item in train]
+            grid_rows = []
+            for point in EMBEDDING_GRID:
+                labels, _ = run_newsprism(train, settings_with(settings, point), encoder=encoder)
+                grid_rows.append({**point, **scores(gold, labels)})
+                print(grid_rows[-1])
+            best = max(grid_rows, key=lambda row: row["bcubed_f1"])
+            embedding_profile = {key: best[key] for key in EMBEDDING_GRID[0]}
+            print(f"best embedding profile on train: {embedding_profile}")
+            payload["embedding_tuning"] = {"grid": grid_rows, "best": embedding_profile}
+        embedded = (
+            settings_with(settings, embedding_profile),
+            {"val": LookupEncoder(val, vectors), "train+val": LookupEncoder(both, vectors)},
+        )
     rows, meta = evaluate(
         "stories_neus",
         {"val": val, "train+val": both},
         train,
         settings,
         extra={"newsprism defaults (long-article settings)": base},
+        embedded=embedded,
     )
     print(table(rows, COLUMNS))
     failures = check_floors(rows, FLOORS)
@@ -83,6 +137,7 @@ def main() -> int:
         {
             **meta,
             "profile": profile,
+            "embedding_profile": embedding_profile,
             "seed": SEED,
             "rows": rows,
             "floors": {f"{k[0]}.{k[1]}": v for k, v in FLOORS.items()},

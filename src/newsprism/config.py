@@ -105,6 +105,15 @@ class StoriesSettings:
     split_threshold: float = 0.05
     split_max_size: int = 64
     summary_terms: int = 8
+    embedding_words: int = 60
+    embedding_weight: float = 0.5
+    embedding_threshold: float = 0.5
+    embedding_merge_threshold: float = 0.8
+    embedding_split_threshold: float = 0.3
+    embedding_tables: int = 16
+    embedding_bits: int = 8
+    embedding_candidates: int = 20
+    embedding_recent: int = 30
 
 
 @dataclass(frozen=True, slots=True)

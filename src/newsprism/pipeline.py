@@ -22,6 +22,7 @@ from newsprism.ingest.outlets import OutletDirectory
 from newsprism.model import AnalyzedArticle, Article, RawDocument, Skipped
 from newsprism.store.base import Store
 from newsprism.stories import StoryClusterer, story_item
+from newsprism.stories.embed import TextEncoder
 from newsprism.stories.resolve import EntityResolver
 
 Progress = Callable[[str], None]
@@ -64,6 +65,7 @@ def ingest_into(
     outlet: str | None = None,
     published: dt.date | None = None,
     on_document: Progress | None = None,
+    encoder: TextEncoder | None = None,
 ) -> IngestReport:
     """Read, extract, link copies, assign stories and store, one store transaction per batch.
 
@@ -78,6 +80,8 @@ def ingest_into(
         outlet: An outlet name the user gives for every input (``--outlet``).
         published: A publication date the user gives for every input (``--published``).
         on_document: Called with each document's location as it is processed.
+        encoder: An optional sentence encoder blended into story clustering (stored articles
+            are encoded again when the clusterer is rebuilt).
 
     Returns:
         Counts, skipped inputs and the added articles.
@@ -85,7 +89,7 @@ def ingest_into(
     detector = CopyDetector(settings=settings.dedup)
     for doc_id, body in store.copy_texts():
         detector.check(doc_id, body)
-    clusterer = load_clusterer(store, settings=settings)
+    clusterer = load_clusterer(store, settings=settings, encoder=encoder)
     story_ids: list[str] = []
     new_stories = 0
     read = added = present = copies = 0
@@ -120,7 +124,10 @@ def ingest_into(
                 item = dataclasses.replace(item, copy_of=copy_of)
             documents.append(item)
             articles.append(article)
-            decision = clusterer.add(story_item(article, settings=settings.stories))
+        story_items = [story_item(article, settings=settings.stories) for article in articles]
+        clusterer.prime(story_items)
+        for story_input in story_items:
+            decision = clusterer.add(story_input)
             new_stories += decision.joined_by == "new"
         result = store.add_batch(documents, articles, batch_skipped, stories=clusterer.drain())
         added += result.added
@@ -141,26 +148,30 @@ def ingest_into(
     )
 
 
-def load_clusterer(store: Store, *, settings: Settings) -> StoryClusterer:
+def load_clusterer(
+    store: Store, *, settings: Settings, encoder: TextEncoder | None = None
+) -> StoryClusterer:
     """Rebuild the story clusterer from a store, assigning stories to articles that lack one.
 
     Stored articles are replayed in ingest order, each into the story the store records, so the
     document frequencies and story centroids are what they were. Articles stored before stories
     existed are clustered now and their stories saved.
     """
-    clusterer = StoryClusterer(settings=settings.stories)
+    clusterer = StoryClusterer(settings=settings.stories, encoder=encoder)
     members = {
         member.id: (story.id, member)
         for story in store.list_stories(limit=_ALL)
         for member in story.articles
     }
-    for article in store.iter_articles():
-        item = story_item(article, settings=settings.stories)
-        known = members.get(article.id)
-        if known is None:
-            clusterer.add(item)
-        else:
-            clusterer.restore(item, known[0], known[1])
+    for chunk in _batches(store.iter_articles(), 256):
+        items = [story_item(article, settings=settings.stories) for article in chunk]
+        clusterer.prime(items)
+        for item in items:
+            known = members.get(item.id)
+            if known is None:
+                clusterer.add(item)
+            else:
+                clusterer.restore(item, known[0], known[1])
     update = clusterer.drain()
     if update.stories or update.changes:
         store.save_stories(update)

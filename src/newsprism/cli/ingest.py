@@ -38,6 +38,14 @@ def ingest_cli(
     ] = TextOrJson.TEXT,
     config: ConfigOption = None,
     outlets: OutletsOption = None,
+    embeddings: Annotated[
+        bool,
+        typer.Option(
+            "--embeddings",
+            help="Blend all-MiniLM-L6-v2 sentence embeddings into story clustering "
+            "(the optional 'embeddings' extra).",
+        ),
+    ] = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Read articles into the database, extracting and de-duplicating them.
@@ -53,9 +61,16 @@ def ingest_cli(
       newsprism ingest feed.xml crawl.warc.gz --outlet Reuters
 
       newsprism ingest page.html --published 2022-07-29 --format json
+
+      newsprism ingest feeds/ --embeddings
     """
     with reporting_errors():
         settings, directory = setup(config=config, outlets=outlets, verbose=verbose)
+        encoder = None
+        if embeddings:
+            from newsprism.compare.embed import load_embedder
+
+            encoder = load_embedder()
         with SQLiteStore(db) as store, progress_bar() as bar:
             task = bar.add_task("ingesting", total=None, current="")
             report = ingest_into(
@@ -66,6 +81,7 @@ def ingest_cli(
                 outlet=outlet,
                 published=as_date(published),
                 on_document=lambda where: bar.update(task, advance=1, current=where),
+                encoder=encoder,
             )
     code = report_skipped(report.skipped)
     if output is TextOrJson.JSON:

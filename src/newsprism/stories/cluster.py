@@ -15,6 +15,12 @@ through at most ``query_terms`` posting lists of at most ``posting_cap`` stories
 cost of one addition does not grow with the corpus. Story ids are "s" + the id of the article
 that started the story and never change; a merge renames the merged-away id to the survivor's in
 the posting lists, and the change is recorded.
+
+With an optional sentence encoder (:class:`newsprism.stories.embed.TextEncoder`), each article
+also gets a unit embedding; candidate stories then also come from random-hyperplane LSH buckets
+of the embeddings (capped like the posting lists) and from the most recently changed stories,
+and every score, and the bar it is held to, blends the TF-IDF value with the embedding's
+(``embedding_weight``). Without an encoder nothing of this runs.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import heapq
 import math
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -39,6 +45,7 @@ from newsprism.model import (
     StoryJoin,
     StoryUpdate,
 )
+from newsprism.stories.embed import TextEncoder, unit_rows
 from newsprism.stories.features import StoryItem
 
 # Partial score given to a story found through a shared quote rather than a shared term.
@@ -57,6 +64,7 @@ class _Story:
     entities: Counter[str] = field(default_factory=Counter)
     quotes: set[int] = field(default_factory=set)
     added_since_check: int = 0
+    embedding: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +81,18 @@ class StoryClusterer:
 
     Args:
         settings: The ``[stories]`` settings.
+        encoder: An optional sentence encoder; its similarity is blended with TF-IDF.
     """
 
-    def __init__(self, *, settings: StoriesSettings) -> None:
+    def __init__(self, *, settings: StoriesSettings, encoder: TextEncoder | None = None) -> None:
         self.settings = settings
+        self.encoder = encoder
+        self._embeddings: list[np.ndarray | None] = []
+        self._lsh_keys: list[array[int]] = []
+        self._lsh_postings: dict[int, dict[str, None]] = {}
+        self._planes: np.ndarray | None = None
+        self._recent: dict[str, None] = {}
+        self._primed: dict[str, np.ndarray] = {}
         self._vocab: dict[str, int] = {}
         self._words: list[str] = []
         self._df: list[int] = []
@@ -115,24 +131,37 @@ class StoryClusterer:
             story = self._story_of[seq]
             return Decision(story, self._summaries[seq].joined_by, self._summaries[seq].score)
         vector = self._vector(item)
+        embedding = self._embed(item)
         copied = self._seq.get(item.copy_of) if item.copy_of else None
         if copied is not None:
             decision = Decision(self._story_of[copied], StoryJoin.COPY, 1.0)
-            self._place(item, vector, decision)
+            self._place(item, vector, decision, embedding=embedding)
             return decision
-        scored = self._score_candidates(item, vector)
-        threshold = self._threshold(vector)
+        scored = self._score_candidates(item, vector, embedding)
+        threshold = self._blend(self._threshold(vector), self.settings.embedding_threshold)
         if not scored or scored[0][1] < threshold:
             decision = Decision("s" + item.id, StoryJoin.NEW, scored[0][1] if scored else 0.0)
-            self._place(item, vector, decision)
+            self._place(item, vector, decision, embedding=embedding)
             return decision
         best, score = scored[0]
         decision = Decision(best, StoryJoin.SIMILAR, score)
-        self._place(item, vector, decision)
+        self._place(item, vector, decision, embedding=embedding)
         linked = [sid for sid, s in scored[1:] if s >= threshold]
         survivor = self._merge_linked(best, linked)
         self._maybe_split(survivor)
         return dataclasses.replace(decision, story=self._story_of[self._seq[item.id]])
+
+    def prime(self, items: Sequence[StoryItem]) -> None:
+        """Encode the texts of articles about to be added or restored, in one batch (an encoder
+        is much faster on a batch than text by text). Without an encoder, does nothing."""
+        if self.encoder is None:
+            return
+        todo = [item for item in items if item.id not in self._seq and item.id not in self._primed]
+        if not todo:
+            return
+        rows = unit_rows(self.encoder.encode([_text(item) for item in todo]))
+        for item, row in zip(todo, rows, strict=True):
+            self._primed[item.id] = row
 
     def restore(self, item: StoryItem, story: str, member: StoryArticle) -> None:
         """Put back an article whose story is already known (rebuilding from a store).
@@ -143,7 +172,8 @@ class StoryClusterer:
         if item.id in self._seq:
             return
         vector = self._vector(item)
-        self._place(item, vector, Decision(story, member.joined_by, member.score), dirty=False)
+        decision = Decision(story, member.joined_by, member.score)
+        self._place(item, vector, decision, dirty=False, embedding=self._embed(item))
 
     def story_of(self, article_id: str) -> str | None:
         """The story id of an article, or ``None`` when it was never added."""
@@ -176,6 +206,47 @@ class StoryClusterer:
         return update
 
     # --- vectors and candidates ---------------------------------------------------------------
+
+    def _blend(self, tfidf: float, embedding: float) -> float:
+        if self.encoder is None:
+            return tfidf
+        weight = self.settings.embedding_weight
+        return (1.0 - weight) * tfidf + weight * embedding
+
+    def _embed(self, item: StoryItem) -> np.ndarray | None:
+        if self.encoder is None:
+            return None
+        primed = self._primed.pop(item.id, None)
+        if primed is not None:
+            return primed
+        row: np.ndarray = unit_rows(self.encoder.encode([_text(item)]))[0]
+        return row
+
+    def _lsh(self, embedding: np.ndarray) -> array[int]:
+        settings = self.settings
+        bits = settings.embedding_bits
+        if self._planes is None:
+            rng = np.random.default_rng(0)
+            shape = (settings.embedding_tables * bits, embedding.shape[0])
+            self._planes = rng.standard_normal(shape).astype(np.float32)
+        signs = (self._planes @ embedding > 0).reshape(settings.embedding_tables, bits)
+        codes = signs.astype(np.int64) @ (1 << np.arange(bits, dtype=np.int64))
+        return array("q", [(table << bits) | int(code) for table, code in enumerate(codes)])
+
+    def _embedding_candidates(self, keys: array[int], chosen: dict[str, float]) -> None:
+        settings = self.settings
+        hits: dict[str, int] = {}
+        for key in keys:
+            for sid in self._lsh_postings.get(key, ()):
+                hits[sid] = hits.get(sid, 0) + 1
+        for sid, _ in heapq.nlargest(
+            settings.embedding_candidates, hits.items(), key=itemgetter(1)
+        ):
+            chosen.setdefault(sid, 0.0)
+        for sid in (
+            list(self._recent)[-settings.embedding_recent :] if settings.embedding_recent else ()
+        ):
+            chosen.setdefault(sid, 0.0)
 
     def _threshold(self, vector: dict[int, float]) -> float:
         # Cosines between short texts run higher, by chance as much as by sharing a story: the
@@ -211,7 +282,7 @@ class StoryClusterer:
         return {term: w / norm for term, w in top}
 
     def _score_candidates(
-        self, item: StoryItem, vector: dict[int, float]
+        self, item: StoryItem, vector: dict[int, float], embedding: np.ndarray | None = None
     ) -> list[tuple[str, float]]:
         settings = self.settings
         partial: dict[str, float] = {}
@@ -224,19 +295,27 @@ class StoryClusterer:
         for key in item.quotes:
             for sid in self._quote_postings.get(key, ()):
                 partial[sid] = get(sid, 0.0) + _QUOTE_HINT
-        chosen = heapq.nlargest(settings.candidates, partial.items(), key=itemgetter(1))
+        chosen = dict(heapq.nlargest(settings.candidates, partial.items(), key=itemgetter(1)))
+        if embedding is not None:
+            self._embedding_candidates(self._lsh(embedding), chosen)
         scored = []
-        for sid, _ in chosen:
+        for sid in chosen:
             story = self._stories.get(sid)
             # An id left in a posting by an article that a split moved away before its old
             # story was merged: stale, passed over.
-            score = self._score(item, vector, story) if story is not None else None
+            score = self._score(item, vector, story, embedding) if story is not None else None
             if score is not None:
                 scored.append((sid, score))
         scored.sort(key=lambda pair: (-pair[1], self._stories[pair[0]].founder))
         return scored
 
-    def _score(self, item: StoryItem, vector: dict[int, float], story: _Story) -> float | None:
+    def _score(
+        self,
+        item: StoryItem,
+        vector: dict[int, float],
+        story: _Story,
+        embedding: np.ndarray | None = None,
+    ) -> float | None:
         settings = self.settings
         centroid = story.centroid
         dot = sum(w * centroid.get(term, 0.0) for term, w in vector.items())
@@ -244,6 +323,13 @@ class StoryClusterer:
             score = dot / len(story.members)
         else:
             score = dot / math.sqrt(story.norm2) if story.norm2 > 0 else 0.0
+        if embedding is not None and story.embedding is not None:
+            if settings.link == "average":
+                similarity = float(embedding @ story.embedding) / len(story.members)
+            else:
+                norm = float(np.linalg.norm(story.embedding)) or 1.0
+                similarity = float(embedding @ story.embedding) / norm
+            score = self._blend(score, similarity)
         gap = _gap(item.day, story.first_day, story.last_day)
         if gap is not None:
             if gap > settings.max_gap_days:
@@ -262,7 +348,13 @@ class StoryClusterer:
     # --- placing, merging, splitting ----------------------------------------------------------
 
     def _place(
-        self, item: StoryItem, vector: dict[int, float], decision: Decision, *, dirty: bool = True
+        self,
+        item: StoryItem,
+        vector: dict[int, float],
+        decision: Decision,
+        *,
+        dirty: bool = True,
+        embedding: np.ndarray | None = None,
     ) -> None:
         seq = len(self._story_of)
         self._seq[item.id] = seq
@@ -271,6 +363,8 @@ class StoryClusterer:
         self._terms.append(array("i", [t for t, _ in ordered]))
         self._weights.append(array("f", [w for _, w in ordered]))
         self._extras.append((item.entities, item.quotes, item.day))
+        self._embeddings.append(embedding)
+        self._lsh_keys.append(self._lsh(embedding) if embedding is not None else array("q"))
         self._summaries.append(
             dataclasses.replace(
                 item.summary, joined_by=decision.joined_by, score=round(decision.score, 4), seq=seq
@@ -284,6 +378,8 @@ class StoryClusterer:
             self._post(self._postings, term, story.id)
         for key in item.quotes:
             self._post(self._quote_postings, key, story.id)
+        for key in self._lsh_keys[seq]:
+            self._post(self._lsh_postings, key, story.id)
         if dirty:
             self._dirty.add(story.id)
 
@@ -297,6 +393,15 @@ class StoryClusterer:
         story.norm2 += 2.0 * dot + sum(w * w for w in self._weights[seq])
         story.members.append(seq)
         story.added_since_check += 1
+        embedding = self._embeddings[seq]
+        if embedding is not None:
+            story.embedding = (
+                embedding.copy() if story.embedding is None else story.embedding + embedding
+            )
+            self._recent.pop(story.id, None)
+            self._recent[story.id] = None
+            if len(self._recent) > 4 * max(self.settings.embedding_recent, 1):
+                del self._recent[next(iter(self._recent))]
         entities, quotes, day = self._extras[seq]
         story.entities.update(entities)
         story.quotes.update(quotes)
@@ -325,8 +430,11 @@ class StoryClusterer:
             a, b = self._stories.get(survivor), self._stories.get(other)
             if a is None or b is None or a is b:
                 continue
-            similarity = _cosine(a, b)
-            if similarity < self.settings.merge_threshold:
+            similarity = self._blend(_cosine(a, b), _embedding_cosine(a, b))
+            bar = self._blend(
+                self.settings.merge_threshold, self.settings.embedding_merge_threshold
+            )
+            if similarity < bar:
                 continue
             if _gap(a.first_day, b.first_day, b.last_day) is not None:
                 gap = _gap(a.first_day, b.first_day, b.last_day) or 0
@@ -345,6 +453,9 @@ class StoryClusterer:
                     self._rename(self._postings, term, gone.id, keep.id)
                 for key in self._extras[seq][1]:
                     self._rename(self._quote_postings, key, gone.id, keep.id)
+                for key in self._lsh_keys[seq]:
+                    self._rename(self._lsh_postings, key, gone.id, keep.id)
+            self._recent.pop(gone.id, None)
             self._removed.add(gone.id)
             self._dirty.discard(gone.id)
             self._dirty.add(keep.id)
@@ -371,7 +482,16 @@ class StoryClusterer:
             return
         members = sorted(story.members)
         matrix = self._dense(members)
-        groups = average_link_groups(matrix @ matrix.T, settings.split_threshold)
+        similarity = matrix @ matrix.T
+        split_bar = settings.split_threshold
+        rows_of = [self._embeddings[seq] for seq in members]
+        if self.encoder is not None and all(row is not None for row in rows_of):
+            vectors = np.stack([row for row in rows_of if row is not None])
+            similarity = self._blend(1.0, 0.0) * similarity + settings.embedding_weight * (
+                vectors @ vectors.T
+            )
+            split_bar = self._blend(split_bar, settings.embedding_split_threshold)
+        groups = average_link_groups(similarity, split_bar)
         if len(set(groups)) < 2 or story.founder not in members:
             return
         by_group: dict[int, list[int]] = {}
@@ -396,6 +516,8 @@ class StoryClusterer:
                     self._post(self._postings, term, new_id)
                 for key in self._extras[seq][1]:
                     self._post(self._quote_postings, key, new_id)
+                for key in self._lsh_keys[seq]:
+                    self._post(self._lsh_postings, key, new_id)
             new.added_since_check = 0
             created.append(new_id)
             moved.extend(seqs)
@@ -422,6 +544,7 @@ class StoryClusterer:
         story.first_day = story.last_day = None
         story.entities = Counter()
         story.quotes = set()
+        story.embedding = None
         for seq in seqs:
             self._join(story, seq)
         story.added_since_check = 0
@@ -489,6 +612,17 @@ def _gap(day: int | None, first: int | None, last: int | None) -> int | None:
     if day is None or first is None or last is None:
         return None
     return max(0, first - day, day - last)
+
+
+def _text(item: StoryItem) -> str:
+    return item.text or item.summary.headline or ""
+
+
+def _embedding_cosine(a: _Story, b: _Story) -> float:
+    if a.embedding is None or b.embedding is None:
+        return 0.0
+    denominator = float(np.linalg.norm(a.embedding) * np.linalg.norm(b.embedding))
+    return float(a.embedding @ b.embedding) / denominator if denominator > 0 else 0.0
 
 
 def _cosine(a: _Story, b: _Story) -> float:

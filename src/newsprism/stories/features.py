@@ -41,6 +41,8 @@ class StoryItem:
         day: Publication day as an ordinal, or ``None``.
         copy_of: Id of the article this one copies, if any.
         summary: The listing columns of the article, as stories show it.
+        text: The headline and the first ``embedding_words`` words of the body, for an
+            optional sentence encoder.
     """
 
     id: str
@@ -50,6 +52,7 @@ class StoryItem:
     day: int | None
     copy_of: str | None
     summary: StoryArticle
+    text: str = ""
 
 
 @cache
@@ -186,6 +189,11 @@ def story_item(
         day=published.toordinal() if published else None,
         copy_of=article.copy_of.id if article.copy_of else None,
         summary=summary_of(article, joined_by=StoryJoin.NEW, score=0.0, seq=0),
+        text=" ".join(
+            part
+            for part in (title, " ".join(article.body.split()[: settings.embedding_words]))
+            if part
+        ),
     )
 
 
