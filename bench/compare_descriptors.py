@@ -25,15 +25,14 @@ Writes bench/results/compare_descriptors.json; a full run exits 1 below the pinn
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import re
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+from basil import BiasSpan, load_items
 from compare_common import REPO, analysed
 from newsprism.compare import compare, load_compare_rules
 from newsprism.compare.text import content_words
@@ -42,75 +41,27 @@ from newsprism.model import (
     AnalyzedArticle,
     Article,
     Entity,
-    Outlet,
-    Source,
-    SourceKind,
-    Span,
     StoryComparison,
 )
 
-BASIL = REPO.parent / "shared" / "benchdata" / "basil"
 RESULTS = REPO / "bench" / "results" / "compare_descriptors.json"
 # Floors for a full run (100 events); measured 2026-12-02: surfaced 0.050 (analysis upper
 # bound 0.056, word diff 0.421 marking 6.5x the characters).
 FLOORS = {"surfaced": 0.04}
-PARAGRAPH_SEPARATOR = "\n\n"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 
-@dataclass(frozen=True, slots=True)
-class BiasSpan:
-    """A lexical-bias span in body offsets, with the main entity it targets."""
-
-    article: str
-    start: int
-    end: int
-    text: str
-    target: str
-
-
 def load_events(limit: int | None) -> dict[str, tuple[list[Article], list[BiasSpan]]]:
-    """BASIL events: the three articles and the lexical-bias spans on main entities."""
-    events: dict[str, tuple[list[Article], list[BiasSpan]]] = defaultdict(lambda: ([], []))
-    for path in sorted((BASIL / "articles").glob("*/*.json")):
-        record = json.loads(path.read_text("utf-8"))
-        annotation = json.loads(
-            (BASIL / "annotations" / path.parent.name / f"{path.stem}_ann.json").read_text(
-                "utf-8")
-        )
-        paragraphs, starts, position = [], [], 0
-        for sentences in record["body-paragraphs"]:
-            for sentence in sentences:
-                starts.append(position)
-                position += len(sentence) + 1
-            paragraphs.append(" ".join(sentences))
-            position += len(PARAGRAPH_SEPARATOR) - 1
-        body = PARAGRAPH_SEPARATOR.join(paragraphs)
-        spans_of_paragraphs, cursor = [], 0
-        for paragraph in paragraphs:
-            spans_of_paragraphs.append(Span(cursor, cursor + len(paragraph), paragraph))
-            cursor += len(paragraph) + len(PARAGRAPH_SEPARATOR)
-        article = Article(
-            id=path.stem, source=Source(kind=SourceKind.FILE, location=str(path)), body=body,
-            paragraphs=tuple(spans_of_paragraphs), outlet=Outlet(name=record["source"]),
-            headline=record.get("title"), published=dt.date.fromisoformat(record["date"]),
-        )
-        main = {name.strip() for name in record["main-entities"]}
-        key = record["triplet-uuid"]
-        if key not in events and limit is not None and len(events) >= limit:
+    """BASIL events (the first ``limit`` only, when given): the three articles and the
+    lexical-bias spans on main entities."""
+    events: dict[str, tuple[list[Article], list[BiasSpan]]] = {}
+    for item in load_items():
+        if item.event not in events and limit is not None and len(events) >= limit:
             continue
-        events[key][0].append(article)
-        for phrase in annotation["phrase-level-annotations"]:
-            if phrase["bias"] != "lex" or not phrase["id"].startswith("p"):
-                continue
-            target = phrase["target"].replace("_", " ").strip()
-            if target not in main:
-                continue
-            offset = starts[int(phrase["id"][1:])]
-            start, end = offset + phrase["start"], offset + phrase["end"]
-            if body[start:end] == phrase["txt"]:
-                events[key][1].append(BiasSpan(path.stem, start, end, phrase["txt"], target))
-    return dict(events)
+        articles, spans = events.setdefault(item.event, ([], []))
+        articles.append(item.article)
+        spans.extend(item.spans)
+    return events
 
 
 def matches(name: str, label: str, target: str) -> bool:

@@ -30,23 +30,21 @@ floor (FLOORS).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import random
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from basil import BiasSpan, load_items
 from newsprism.analyze import analyze, load_analyze_rules
 from newsprism.analyze.nlp import load_model
 from newsprism.config import load_settings
-from newsprism.model import AnalyzedArticle, Article, Entity, Source, SourceKind, Span
+from newsprism.model import AnalyzedArticle, Entity
 
 REPO = Path(__file__).resolve().parents[1]
-BASIL = REPO.parent / "shared" / "benchdata" / "basil"
 RESULTS = REPO / "bench" / "results" / "descriptors.json"
 
 # Regression floor for the full run (all 300 articles): 0.079 measured 2026-12-02 with the
@@ -56,74 +54,6 @@ FLOORS = {"recall.descriptors_roles_cues": 0.075}
 HAND_CHECK = REPO / "bench" / "descriptors_precision.json"
 SAMPLE_SIZE = 50
 SEED = 13
-PARAGRAPH_SEPARATOR = "\n\n"
-
-
-@dataclass(frozen=True, slots=True)
-class BiasSpan:
-    """A BASIL lexical-bias span in body offsets, with the main entity it targets."""
-
-    start: int
-    end: int
-    text: str
-    target: str
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One BASIL article: the Article built from it and its lexical-bias spans."""
-
-    article: Article
-    spans: tuple[BiasSpan, ...]
-    main_entities: tuple[str, ...]
-
-
-def load_items(limit: int | None) -> list[Item]:
-    """BASIL articles with their lexical-bias spans on main entities, in a stable order."""
-    items = []
-    for path in sorted((BASIL / "articles").glob("*/*.json")):
-        record = json.loads(path.read_text("utf-8"))
-        annotation_path = BASIL / "annotations" / path.parent.name / f"{path.stem}_ann.json"
-        annotation = json.loads(annotation_path.read_text("utf-8"))
-        paragraphs = []
-        sentence_starts = []
-        position = 0
-        for sentences in record["body-paragraphs"]:
-            for sentence in sentences:
-                sentence_starts.append(position)
-                position += len(sentence) + 1
-            paragraph = " ".join(sentences)
-            paragraphs.append(paragraph)
-            position += len(PARAGRAPH_SEPARATOR) - 1
-        body = PARAGRAPH_SEPARATOR.join(paragraphs)
-        main = tuple(name.strip() for name in record["main-entities"])
-        spans = []
-        for phrase in annotation["phrase-level-annotations"]:
-            if phrase["bias"] != "lex" or not phrase["id"].startswith("p"):
-                continue
-            target = phrase["target"].replace("_", " ").strip()
-            if target not in main:
-                continue
-            offset = sentence_starts[int(phrase["id"][1:])]
-            start, end = offset + phrase["start"], offset + phrase["end"]
-            assert body[start:end] == phrase["txt"], (path, phrase["id"])
-            spans.append(BiasSpan(start, end, phrase["txt"], target))
-        offsets = []
-        cursor = 0
-        for paragraph in paragraphs:
-            offsets.append(Span(cursor, cursor + len(paragraph), paragraph))
-            cursor += len(paragraph) + len(PARAGRAPH_SEPARATOR)
-        article = Article(
-            id=path.stem,
-            source=Source(kind=SourceKind.FILE, location=str(path)),
-            body=body,
-            paragraphs=tuple(offsets),
-            published=dt.date.fromisoformat(record["date"]),
-        )
-        items.append(Item(article=article, spans=tuple(spans), main_entities=main))
-        if limit is not None and len(items) >= limit:
-            break
-    return items
 
 
 def matches(entity: Entity, target: str) -> bool:
