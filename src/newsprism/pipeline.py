@@ -134,6 +134,8 @@ def ingest_into(
         present += result.already_present
         skipped.extend(batch_skipped)
         kept.extend(articles)
+    if kept:
+        save_clusterer(store, clusterer)
     for article in kept:
         story_ids.append(clusterer.story_of(article.id) or "")
     return IngestReport(
@@ -153,10 +155,19 @@ def load_clusterer(
 ) -> StoryClusterer:
     """Rebuild the story clusterer from a store, assigning stories to articles that lack one.
 
-    Stored articles are replayed in ingest order, each into the story the store records, so the
-    document frequencies and story centroids are what they were. Articles stored before stories
-    existed are clustered now and their stories saved.
+    When the store holds a clusterer snapshot covering every stored article, taken with the same
+    settings (and with an encoder exactly when one is given now), it is loaded: no article is
+    read again. Otherwise stored articles are replayed in ingest order, each into the story the
+    store records, so the document frequencies and story centroids are what they were; articles
+    stored before stories existed are clustered now and their stories saved.
     """
+    saved = store.load_story_state()
+    if saved is not None and saved[0] == store.count().articles:
+        restored = StoryClusterer.from_snapshot(
+            saved[1], settings=settings.stories, encoder=encoder
+        )
+        if restored is not None:
+            return restored
     clusterer = StoryClusterer(settings=settings.stories, encoder=encoder)
     members = {
         member.id: (story.id, member)
@@ -176,6 +187,19 @@ def load_clusterer(
     if update.stories or update.changes:
         store.save_stories(update)
     return clusterer
+
+
+def save_clusterer(store: Store, clusterer: StoryClusterer) -> bool:
+    """Save the clusterer's snapshot when it covers exactly the stored articles.
+
+    Returns:
+        Whether it was saved.
+    """
+    articles = store.count().articles
+    if len(clusterer) != articles:
+        return False
+    store.save_story_state(articles, clusterer.snapshot())
+    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,6 +121,14 @@ class Store(Protocol):
         """Write changed stories, drop removed ones, record merges and splits (one transaction)."""
         ...
 
+    def load_story_state(self) -> tuple[int, bytes] | None:
+        """The saved story-clusterer state and the article count it covers, if any."""
+        ...
+
+    def save_story_state(self, articles: int, state: bytes) -> None:
+        """Replace the saved story-clusterer state."""
+        ...
+
     def list_stories(
         self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
     ) -> list[Story]:

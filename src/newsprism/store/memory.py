@@ -32,6 +32,7 @@ class MemoryStore:
         self._changes: list[StoryChange] = []
         self._entities: dict[str, GlobalEntity] = {}
         self._resolved: set[str] = set()
+        self._story_state: tuple[int, bytes] | None = None
 
     def __enter__(self) -> Self:
         return self
@@ -124,6 +125,14 @@ class MemoryStore:
             for member in story.articles:
                 self._story_of[member.id] = story.id
         self._changes.extend(update.changes)
+
+    def load_story_state(self) -> tuple[int, bytes] | None:
+        """The saved story-clusterer state and the article count it covers, if any."""
+        return self._story_state
+
+    def save_story_state(self, articles: int, state: bytes) -> None:
+        """Replace the saved story-clusterer state."""
+        self._story_state = (articles, state)
 
     def list_stories(
         self, *, limit: int = 100, offset: int = 0, outlet: str | None = None

@@ -25,14 +25,19 @@ and every score, and the bar it is held to, blends the TF-IDF value with the emb
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import datetime as dt
 import heapq
+import json
 import math
+import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 
@@ -174,6 +179,100 @@ class StoryClusterer:
         vector = self._vector(item)
         decision = Decision(story, member.joined_by, member.score)
         self._place(item, vector, decision, dirty=False, embedding=self._embed(item))
+
+    # --- snapshots (a store keeps the state instead of replaying every article) ----------------
+
+    def fingerprint(self) -> str:
+        """What a snapshot must match to be used: format, settings, and whether an encoder is."""
+        return f"{_SNAPSHOT_FORMAT}|{self.settings!r}|encoder={self.encoder is not None}"
+
+    def snapshot(self) -> bytes:
+        """The whole clustering state as compressed JSON (no pickle: a store may be untrusted).
+
+        Taken after :meth:`drain`; pending changes are not part of it.
+        """
+        stories = [
+            [
+                st.id,
+                st.founder,
+                st.members,
+                list(st.centroid.items()),
+                st.norm2,
+                st.first_day,
+                st.last_day,
+                list(st.entities.items()),
+                sorted(st.quotes),
+                st.added_since_check,
+                _b64(st.embedding),
+            ]
+            for st in self._stories.values()
+        ]
+        state = {
+            "fingerprint": self.fingerprint(),
+            "words": self._words,
+            "df": self._df,
+            "n": self._n,
+            "entity_df": self._entity_df,
+            "entity_n": self._entity_n,
+            "postings": [[k, list(v)] for k, v in self._postings.items()],
+            "quote_postings": [[k, list(v)] for k, v in self._quote_postings.items()],
+            "lsh_postings": [[k, list(v)] for k, v in self._lsh_postings.items()],
+            "story_of": self._story_of,
+            "terms": [t.tolist() for t in self._terms],
+            "weights": [w.tolist() for w in self._weights],
+            "extras": [[sorted(e), sorted(q), d] for e, q, d in self._extras],
+            "summaries": [_summary_row(summary) for summary in self._summaries],
+            "embeddings": [_b64(e) for e in self._embeddings],
+            "lsh_keys": [k.tolist() for k in self._lsh_keys],
+            "recent": list(self._recent),
+            "stories": stories,
+        }
+        return zlib.compress(json.dumps(state, separators=(",", ":")).encode("utf-8"), 1)
+
+    @classmethod
+    def from_snapshot(
+        cls, data: bytes, *, settings: StoriesSettings, encoder: TextEncoder | None = None
+    ) -> StoryClusterer | None:
+        """A clusterer in the state :meth:`snapshot` saved, or ``None`` when the snapshot was
+        taken with other settings, with(out) an encoder, or by another format."""
+        clusterer = cls(settings=settings, encoder=encoder)
+        try:
+            state = json.loads(zlib.decompress(data))
+        except (zlib.error, ValueError):
+            return None
+        if not isinstance(state, dict) or state.get("fingerprint") != clusterer.fingerprint():
+            return None
+        c = clusterer
+        c._words = state["words"]
+        c._vocab = {word: term for term, word in enumerate(c._words)}
+        c._df = state["df"]
+        c._n = state["n"]
+        c._entity_df = state["entity_df"]
+        c._entity_n = state["entity_n"]
+        c._postings = {k: dict.fromkeys(v) for k, v in state["postings"]}
+        c._quote_postings = {k: dict.fromkeys(v) for k, v in state["quote_postings"]}
+        c._lsh_postings = {k: dict.fromkeys(v) for k, v in state["lsh_postings"]}
+        c._story_of = state["story_of"]
+        c._terms = [array("i", t) for t in state["terms"]]
+        c._weights = [array("f", w) for w in state["weights"]]
+        c._extras = [(frozenset(e), frozenset(q), d) for e, q, d in state["extras"]]
+        c._summaries = [_summary_of_row(row) for row in state["summaries"]]
+        c._seq = {summary.id: seq for seq, summary in enumerate(c._summaries)}
+        c._embeddings = [_unb64(e) for e in state["embeddings"]]
+        c._lsh_keys = [array("q", k) for k in state["lsh_keys"]]
+        c._recent = dict.fromkeys(state["recent"])
+        for row in state["stories"]:
+            story = _Story(row[0], founder=row[1])
+            story.members = row[2]
+            story.centroid = {term: weight for term, weight in row[3]}
+            story.norm2 = row[4]
+            story.first_day, story.last_day = row[5], row[6]
+            story.entities = Counter(dict(row[7]))
+            story.quotes = set(row[8])
+            story.added_since_check = row[9]
+            story.embedding = _unb64(row[10])
+            c._stories[story.id] = story
+        return clusterer
 
     def story_of(self, article_id: str) -> str | None:
         """The story id of an article, or ``None`` when it was never added."""
@@ -612,6 +711,42 @@ def _gap(day: int | None, first: int | None, last: int | None) -> int | None:
     if day is None or first is None or last is None:
         return None
     return max(0, first - day, day - last)
+
+
+_SNAPSHOT_FORMAT = 1
+
+
+def _summary_row(s: StoryArticle) -> list[object]:
+    published = s.published.isoformat() if s.published else None
+    head = [s.id, s.url, s.source, s.outlet, s.original_outlet, s.headline, published]
+    return [*head, s.joined_by.value, s.score, s.seq]
+
+
+def _summary_of_row(row: list[Any]) -> StoryArticle:
+    return StoryArticle(
+        id=row[0],
+        url=row[1],
+        source=row[2],
+        outlet=row[3],
+        original_outlet=row[4],
+        headline=row[5],
+        published=dt.date.fromisoformat(row[6]) if row[6] else None,
+        joined_by=StoryJoin(row[7]),
+        score=row[8],
+        seq=row[9],
+    )
+
+
+def _b64(vector: np.ndarray | None) -> str | None:
+    if vector is None:
+        return None
+    return base64.b64encode(np.asarray(vector, dtype=np.float32).tobytes()).decode("ascii")
+
+
+def _unb64(text: str | None) -> np.ndarray | None:
+    if text is None:
+        return None
+    return np.frombuffer(base64.b64decode(text), dtype=np.float32).copy()
 
 
 def _text(item: StoryItem) -> str:
