@@ -24,9 +24,12 @@ import argparse
 import sys
 
 from newsprism.config import load_settings
+from newsprism.errors import ConfigError
 from stories_common import (
     COLUMNS,
+    LookupEncoder,
     analysed_entities,
+    cached_embeddings,
     check_floors,
     evaluate,
     load_basil,
@@ -70,8 +73,29 @@ def main() -> int:
         print(f"best on train: {best}")
         payload["tuning"] = {"grid": grid_rows, "best": best}
     entities = analysed_entities(items, "basil") if args.entities else None
+    # The packaged [stories] embedding settings with all-MiniLM-L6-v2 (the optional extra;
+    # vectors cached under bench/results/cache/), when it is installed.
+    embedded = None
+    try:
+        words = settings.embedding_words
+        vectors = cached_embeddings(items, "basil", words)
+    except ConfigError as exc:
+        print(f"embeddings system left out: {exc.message}")
+    else:
+        embedded = (
+            settings,
+            {
+                "eval": LookupEncoder(held_out, vectors, words),
+                "all": LookupEncoder(items, vectors, words),
+            },
+        )
     rows, meta = evaluate(
-        "stories_basil", {"eval": held_out, "all": items}, train, settings, entities=entities
+        "stories_basil",
+        {"eval": held_out, "all": items},
+        train,
+        settings,
+        entities=entities,
+        embedded=embedded,
     )
     print(table(rows, COLUMNS))
     failures = check_floors(rows, FLOORS)

@@ -461,19 +461,20 @@ def analysed_entities(items: Sequence[Item], name: str) -> dict[str, tuple[Entit
 # --- optional sentence embeddings (the 'embeddings' extra) ------------------------------------
 
 
-def embedding_text(item: Item) -> str:
-    """What is embedded of an item: its title and the start of its text."""
-    return " ".join(part for part in (item.title, " ".join(item.text.split()[:60])) if part)
+def embedding_text(item: Item, words: int) -> str:
+    """What is embedded of an item: its title and the first ``words`` words of its text (as
+    ``StoryItem.text`` with ``embedding_words = words``)."""
+    return " ".join(part for part in (item.title, " ".join(item.text.split()[:words])) if part)
 
 
-def cached_embeddings(items: Sequence[Item], name: str) -> dict[str, np.ndarray]:
+def cached_embeddings(items: Sequence[Item], name: str, words: int) -> dict[str, np.ndarray]:
     """all-MiniLM-L6-v2 unit vectors of every item, cached under bench/results/cache/.
 
     Loads the model through ``newsprism.compare.embed.load_embedder`` (needs the extra).
     """
     import hashlib
 
-    texts = [embedding_text(item) for item in items]
+    texts = [embedding_text(item, words) for item in items]
     digest = hashlib.sha256("\0".join(texts).encode("utf-8")).hexdigest()[:16]
     cache = RESULTS / "cache" / f"{name}-minilm-{digest}.npy"
     if cache.exists():
@@ -493,8 +494,8 @@ class LookupEncoder:
     The clusterer asks for ``StoryItem.text``, which :func:`embedding_text` reproduces.
     """
 
-    def __init__(self, items: Sequence[Item], vectors: dict[str, np.ndarray]) -> None:
-        self._by_text = {embedding_text(item): vectors[item.id] for item in items}
+    def __init__(self, items: Sequence[Item], vectors: dict[str, np.ndarray], words: int) -> None:
+        self._by_text = {embedding_text(item, words): vectors[item.id] for item in items}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return np.stack([self._by_text[text] for text in texts])

@@ -106,13 +106,17 @@ def main() -> int:
     embedded = None
     embedding_profile = dict(EMBEDDING_PROFILE)
     try:
-        vectors = {**cached_embeddings(train, "neus-train"), **cached_embeddings(val, "neus-val")}
+        words = settings.embedding_words
+        vectors = {
+            **cached_embeddings(train, "neus-train", words),
+            **cached_embeddings(val, "neus-val", words),
+        }
     except ConfigError as exc:
         print(f"embeddings system left out: {exc.message}")
         payload["embeddings"] = f"left out: {exc.message}"
     else:
         if args.tune_embeddings:
-            encoder = LookupEncoder(train, vectors)
+            encoder = LookupEncoder(train, vectors, words)
             gold = [item.story for item in train]
             grid_rows = []
             for point in EMBEDDING_GRID:
@@ -125,7 +129,10 @@ def main() -> int:
             payload["embedding_tuning"] = {"grid": grid_rows, "best": embedding_profile}
         embedded = (
             settings_with(settings, embedding_profile),
-            {"val": LookupEncoder(val, vectors), "train+val": LookupEncoder(both, vectors)},
+            {
+                "val": LookupEncoder(val, vectors, words),
+                "train+val": LookupEncoder(both, vectors, words),
+            },
         )
     rows, meta = evaluate(
         "stories_neus",

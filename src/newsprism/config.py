@@ -105,7 +105,7 @@ class StoriesSettings:
     split_threshold: float = 0.05
     split_max_size: int = 64
     summary_terms: int = 8
-    embedding_words: int = 60
+    embedding_words: int = 200
     embedding_weight: float = 0.5
     embedding_threshold: float = 0.5
     embedding_merge_threshold: float = 0.8

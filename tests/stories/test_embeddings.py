@@ -7,6 +7,7 @@ on purpose: TF-IDF alone leaves many of them apart; MiniLM embeddings join some 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -133,3 +134,22 @@ def test_encoder_protocol_accepts_any_encode_object() -> None:
     # No shared word, but identical embeddings (cosine 1, weight 0.5) clear the blended bar
     # (0.5 x 0.3 + 0.5 x 0.5): the second headline joins the first, found as a recent story.
     assert clusterer.story_of("a1") == clusterer.story_of("a0")
+
+
+def test_ingest_with_embeddings_puts_the_samples_in_one_story(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsprism.cli import app
+    from tests.conftest import CNN_SAMPLE, RT_SAMPLE
+
+    runner = CliRunner()
+    db = str(tmp_path / "news.db")
+    first = runner.invoke(
+        app, ["ingest", str(RT_SAMPLE), "--outlet", "RT", "--db", db, "--embeddings"]
+    )
+    assert first.exit_code == 0, first.stderr
+    second = runner.invoke(app, ["ingest", str(CNN_SAMPLE), "--db", db, "--embeddings"])
+    assert second.exit_code == 0, second.stderr
+    listed = runner.invoke(app, ["stories", "--db", db, "--format", "json"])
+    (story,) = json.loads(listed.stdout)
+    assert story["outlets"] == ["RT", "CNN"]

@@ -259,7 +259,7 @@ class StoryClusterer:
         c._summaries = [_summary_of_row(row) for row in state["summaries"]]
         c._seq = {summary.id: seq for seq, summary in enumerate(c._summaries)}
         c._embeddings = [_unb64(e) for e in state["embeddings"]]
-        c._lsh_keys = [array("q", k) for k in state["lsh_keys"]]
+        c._lsh_keys = [array("q", k) if k else _NO_KEYS for k in state["lsh_keys"]]
         c._recent = dict.fromkeys(state["recent"])
         for row in state["stories"]:
             story = _Story(row[0], founder=row[1])
@@ -463,7 +463,7 @@ class StoryClusterer:
         self._weights.append(array("f", [w for _, w in ordered]))
         self._extras.append((item.entities, item.quotes, item.day))
         self._embeddings.append(embedding)
-        self._lsh_keys.append(self._lsh(embedding) if embedding is not None else array("q"))
+        self._lsh_keys.append(self._lsh(embedding) if embedding is not None else _NO_KEYS)
         self._summaries.append(
             dataclasses.replace(
                 item.summary, joined_by=decision.joined_by, score=round(decision.score, 4), seq=seq
@@ -714,6 +714,8 @@ def _gap(day: int | None, first: int | None, last: int | None) -> int | None:
 
 
 _SNAPSHOT_FORMAT = 1
+# The LSH keys of an article without an embedding (one shared, never changed, object).
+_NO_KEYS: array[int] = array("q")
 
 
 def _summary_row(s: StoryArticle) -> list[object]:
