@@ -31,6 +31,7 @@ import datetime as dt
 import heapq
 import json
 import math
+import sys
 import zlib
 from array import array
 from collections import Counter
@@ -184,7 +185,8 @@ class StoryClusterer:
 
     def fingerprint(self) -> str:
         """What a snapshot must match to be used: format, settings, and whether an encoder is."""
-        return f"{_SNAPSHOT_FORMAT}|{self.settings!r}|encoder={self.encoder is not None}"
+        encoder = self.encoder is not None
+        return f"{_SNAPSHOT_FORMAT}|{sys.byteorder}|{self.settings!r}|encoder={encoder}"
 
     def snapshot(self) -> bytes:
         """The whole clustering state as compressed JSON (no pickle: a store may be untrusted).
@@ -196,7 +198,8 @@ class StoryClusterer:
                 st.id,
                 st.founder,
                 st.members,
-                list(st.centroid.items()),
+                _pack_array(array("i", st.centroid.keys())),
+                _pack_array(array("d", st.centroid.values())),
                 st.norm2,
                 st.first_day,
                 st.last_day,
@@ -218,8 +221,9 @@ class StoryClusterer:
             "quote_postings": [[k, list(v)] for k, v in self._quote_postings.items()],
             "lsh_postings": [[k, list(v)] for k, v in self._lsh_postings.items()],
             "story_of": self._story_of,
-            "terms": [t.tolist() for t in self._terms],
-            "weights": [w.tolist() for w in self._weights],
+            "lengths": _pack_array(array("i", (len(t) for t in self._terms))),
+            "terms": _pack_array(array("i", (t for terms in self._terms for t in terms))),
+            "weights": _pack_array(array("f", (w for ws in self._weights for w in ws))),
             "extras": [[sorted(e), sorted(q), d] for e, q, d in self._extras],
             "summaries": [_summary_row(summary) for summary in self._summaries],
             "embeddings": [_b64(e) for e in self._embeddings],
@@ -253,8 +257,14 @@ class StoryClusterer:
         c._quote_postings = {k: dict.fromkeys(v) for k, v in state["quote_postings"]}
         c._lsh_postings = {k: dict.fromkeys(v) for k, v in state["lsh_postings"]}
         c._story_of = state["story_of"]
-        c._terms = [array("i", t) for t in state["terms"]]
-        c._weights = [array("f", w) for w in state["weights"]]
+        c._terms, c._weights = [], []
+        flat_terms = _unpack_array("i", state["terms"])
+        flat_weights = _unpack_array("f", state["weights"])
+        at = 0
+        for length in _unpack_array("i", state["lengths"]):
+            c._terms.append(flat_terms[at : at + length])
+            c._weights.append(flat_weights[at : at + length])
+            at += length
         c._extras = [(frozenset(e), frozenset(q), d) for e, q, d in state["extras"]]
         c._summaries = [_summary_of_row(row) for row in state["summaries"]]
         c._seq = {summary.id: seq for seq, summary in enumerate(c._summaries)}
@@ -264,13 +274,14 @@ class StoryClusterer:
         for row in state["stories"]:
             story = _Story(row[0], founder=row[1])
             story.members = row[2]
-            story.centroid = {term: weight for term, weight in row[3]}
-            story.norm2 = row[4]
-            story.first_day, story.last_day = row[5], row[6]
-            story.entities = Counter(dict(row[7]))
-            story.quotes = set(row[8])
-            story.added_since_check = row[9]
-            story.embedding = _unb64(row[10])
+            keys, values = _unpack_array("i", row[3]), _unpack_array("d", row[4])
+            story.centroid = dict(zip(keys, values, strict=True))
+            story.norm2 = row[5]
+            story.first_day, story.last_day = row[6], row[7]
+            story.entities = Counter(dict(row[8]))
+            story.quotes = set(row[9])
+            story.added_since_check = row[10]
+            story.embedding = _unb64(row[11])
             c._stories[story.id] = story
         return clusterer
 
@@ -713,7 +724,7 @@ def _gap(day: int | None, first: int | None, last: int | None) -> int | None:
     return max(0, first - day, day - last)
 
 
-_SNAPSHOT_FORMAT = 1
+_SNAPSHOT_FORMAT = 2
 # The LSH keys of an article without an embedding (one shared, never changed, object).
 _NO_KEYS: array[int] = array("q")
 
@@ -737,6 +748,16 @@ def _summary_of_row(row: list[Any]) -> StoryArticle:
         score=row[8],
         seq=row[9],
     )
+
+
+def _pack_array(values: array[Any]) -> str:
+    return base64.b64encode(values.tobytes()).decode("ascii")
+
+
+def _unpack_array(kind: str, text: str) -> array[Any]:
+    values = array(kind)
+    values.frombytes(base64.b64decode(text))
+    return values
 
 
 def _b64(vector: np.ndarray | None) -> str | None:
