@@ -8,7 +8,8 @@
 
 Clustering needs no model: TF-IDF with document frequencies kept as articles arrive, candidate
 stories from an inverted index, never all pairs. Entities and shared quotes add to the score
-when available.
+when available; an optional sentence encoder (``stories.embed.TextEncoder``, e.g. MiniLM from the
+``embeddings`` extra) blends embedding similarity in.
 """
 
 from newsprism.stories.cluster import Decision, StoryClusterer
