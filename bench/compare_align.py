@@ -39,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from compare_common import REPO, NeusStory, analysed, load_neus
-from newsprism.compare import load_compare_rules, load_embedder
+from newsprism.compare import load_compare_rules
 from newsprism.compare.facts import Statement, align_statements, story_statements
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.story import build_view
@@ -47,6 +47,7 @@ from newsprism.compare.text import content_words
 from newsprism.config import CompareSettings, load_settings
 from newsprism.errors import ConfigError
 from newsprism.model import AlignedPair, AnalyzedArticle
+from newsprism.stories.embed import load_embedder
 
 RESULTS = REPO / "bench" / "results" / "compare_align.json"
 JUDGEMENTS = REPO / "bench" / "compare_align_judgements.tsv"

@@ -470,7 +470,7 @@ def embedding_text(item: Item, words: int) -> str:
 def cached_embeddings(items: Sequence[Item], name: str, words: int) -> dict[str, np.ndarray]:
     """all-MiniLM-L6-v2 unit vectors of every item, cached under bench/results/cache/.
 
-    Loads the model through ``newsprism.compare.embed.load_embedder`` (needs the extra).
+    Loads the model through ``newsprism.stories.embed.load_embedder`` (needs the extra).
     """
     import hashlib
 
@@ -480,7 +480,7 @@ def cached_embeddings(items: Sequence[Item], name: str, words: int) -> dict[str,
     if cache.exists():
         matrix = np.load(cache)
     else:
-        from newsprism.compare.embed import load_embedder
+        from newsprism.stories.embed import load_embedder
 
         matrix = load_embedder().encode(texts).astype(np.float32)
         cache.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ average-link agglomerative at one cosine threshold, all pairs, offline) at the t
 train, and at the threshold best on the evaluated set itself (an oracle upper bound).
 
 The "embeddings" system is the same clusterer with all-MiniLM-L6-v2 sentence embeddings (the
-optional extra, loaded through newsprism.compare.embed.load_embedder; vectors cached under
+optional extra, loaded through newsprism.stories.embed.load_embedder; vectors cached under
 bench/results/cache/) blended in, with EMBEDDING_PROFILE chosen on train (``--tune-embeddings``).
 It is left out, with a note, when the extra is not installed.
 

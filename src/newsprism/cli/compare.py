@@ -27,12 +27,13 @@ from newsprism.cli._common import (
     reporting_errors,
     setup,
 )
-from newsprism.compare import compare, load_compare_rules, load_embedder
+from newsprism.compare import compare, load_compare_rules
 from newsprism.model import Article, Skipped, to_dict
 from newsprism.pipeline import extract_inputs
 from newsprism.present.html import render_report
 from newsprism.present.text import comparison_view
 from newsprism.store.sqlite import SQLiteStore
+from newsprism.stories.embed import load_embedder
 
 
 def compare_cli(

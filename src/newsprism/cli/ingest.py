@@ -68,7 +68,7 @@ def ingest_cli(
         settings, directory = setup(config=config, outlets=outlets, verbose=verbose)
         encoder = None
         if embeddings:
-            from newsprism.compare.embed import load_embedder
+            from newsprism.stories.embed import load_embedder
 
             encoder = load_embedder()
         with SQLiteStore(db) as store, progress_bar() as bar:

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsprism.compare.descriptors import compare_descriptors
-from newsprism.compare.embed import Embedder, load_embedder
 from newsprism.compare.facts import align_statements, compare_facts
 from newsprism.compare.findings import make_findings
 from newsprism.compare.headlines import compare_headlines
@@ -29,14 +28,13 @@ from newsprism.compare.timeline import compare_timeline
 from newsprism.compare.voices import compare_voices
 from newsprism.config import CompareSettings
 from newsprism.model import AnalyzedArticle, ComparedArticle, OutletCoverage, StoryComparison
+from newsprism.stories.embed import TextEncoder
 
 __all__ = [
     "CompareRules",
-    "Embedder",
     "align_statements",
     "compare",
     "load_compare_rules",
-    "load_embedder",
 ]
 
 
@@ -45,7 +43,7 @@ def compare(
     *,
     settings: CompareSettings | None = None,
     rules: CompareRules | None = None,
-    embedder: Embedder | None = None,
+    embedder: TextEncoder | None = None,
 ) -> StoryComparison:
     """Compare the articles of one story across their outlets.
 

@@ -31,13 +31,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
-from newsprism.compare.embed import Embedder
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.story import StoryView, named_mentions
 from newsprism.compare.text import content_words, numbers, stem, words
 from newsprism.config import CompareSettings
 from newsprism.errors import ConfigError
 from newsprism.model import AlignedPair, Evidence, Fact
+from newsprism.stories.embed import TextEncoder, unit_rows
 
 __all__ = [
     "Statement",
@@ -143,7 +143,7 @@ def align_statements(
         statements: Every statement of the story, any outlet order.
         settings: Thresholds and weights.
         embeddings: Optional unit sentence vectors, one row per statement
-            (:mod:`newsprism.compare.embed`); their cosine is mixed into the similarity with
+            (:mod:`newsprism.stories.embed`); their cosine is mixed into the similarity with
             ``embedding_weight`` and pairs are then kept from ``embedding_threshold``.
 
     Returns:
@@ -219,7 +219,7 @@ def compare_facts(
     *,
     settings: CompareSettings,
     rules: CompareRules,
-    embedder: Embedder | None = None,
+    embedder: TextEncoder | None = None,
 ) -> tuple[Fact, ...]:
     """Every statement of the story grouped into facts, with the outlets reporting each.
 
@@ -229,7 +229,9 @@ def compare_facts(
     """
     statements = story_statements(view, rules)
     embeddings = (
-        embedder.encode([s.evidence.text for s in statements]) if embedder is not None else None
+        unit_rows(embedder.encode([s.evidence.text for s in statements])).astype(np.float64)
+        if embedder is not None
+        else None
     )
     pairs = align_statements(statements, settings=settings, embeddings=embeddings)
     index = {(s.evidence.article, s.evidence.start): i for i, s in enumerate(statements)}
