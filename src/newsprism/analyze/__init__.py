@@ -189,7 +189,8 @@ def _analyze_doc(
     settings: AnalyzeSettings,
     rules: AnalyzeRules,
 ) -> AnalyzedArticle:
-    quotes = tuple((quotation.start, quotation.end) for quotation in find_quotations(doc))
+    quotations = find_quotations(doc)
+    quotes = tuple((quotation.start, quotation.end) for quotation in quotations)
     entities = find_entities(
         doc,
         lexicons=rules.entities,
@@ -198,12 +199,12 @@ def _analyze_doc(
         reporting_lemmas=frozenset(rules.reporting_verbs.verbs),
     )
     attributions = find_attributions(
-        doc, lexicon=rules.reporting_verbs, model=rules.attribution_model
+        doc, lexicon=rules.reporting_verbs, model=rules.attribution_model, quotations=quotations
     )
     return AnalyzedArticle(
         article=article,
         entities=entities,
-        attributions=resolve_sources(attributions, entities, doc.text),
+        attributions=resolve_sources(attributions, entities, article.body),
         times=find_times(doc, published=article.published, rules=rules.times),
         nlp_model=model.label,
     )

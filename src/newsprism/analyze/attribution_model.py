@@ -173,17 +173,22 @@ def doc_context(doc: Doc, quotes: Sequence[tuple[int, int]]) -> DocContext:
         sentences.append((sent.start, sent.end))
         for index in range(sent.start, sent.end):
             sentence[index] = number
-    paragraph, current = [0] * len(doc), 0
+    # One pass over the tokens: building spaCy Token objects is the cost, so each is made once.
+    paragraph, lower, lemma, pos, quote_mark = [], [], [], [], []
+    current = 0
     for token in doc:
-        paragraph[token.i] = current
+        paragraph.append(current)
         # A line break inside or after a token ends the paragraph.
         if "\n" in token.text or "\n" in token.whitespace_:
             current += 1
+        lower.append(token.lower_)
+        lemma.append(token.lemma_.lower())
+        pos.append(token.pos_)
+        quote_mark.append(token.is_quote)
     quote = [-1] * len(doc)
     for number, (first, last) in enumerate(quotes):
         for index in range(first, last + 1):
             quote[index] = number
-    lower = tuple(token.lower_ for token in doc)
     # Head offsets come relative and unsigned from the Doc array: read them as signed.
     heads = (np.arange(len(doc)) + doc.to_array("HEAD").view(np.int64)).tolist()
     ancestors = []
@@ -200,10 +205,10 @@ def doc_context(doc: Doc, quotes: Sequence[tuple[int, int]]) -> DocContext:
         quotes=tuple(quotes),
         depth=tuple(len(chain) - 1 for chain in ancestors),
         ancestors=tuple(ancestors),
-        lower=lower,
-        lemma=tuple(token.lemma_.lower() for token in doc),
-        pos=tuple(token.pos_ for token in doc),
-        quote_mark=tuple(token.is_quote for token in doc),
+        lower=tuple(lower),
+        lemma=tuple(lemma),
+        pos=tuple(pos),
+        quote_mark=tuple(quote_mark),
     )
 
 

@@ -96,7 +96,11 @@ class Quotation:
 
 
 def find_attributions(
-    doc: Doc, *, lexicon: ReportingVerbs, model: AttributionModel | None = None
+    doc: Doc,
+    *,
+    lexicon: ReportingVerbs,
+    model: AttributionModel | None = None,
+    quotations: Sequence[Quotation] | None = None,
 ) -> tuple[Attribution, ...]:
     """Find the attributions in a parsed document.
 
@@ -106,11 +110,13 @@ def find_attributions(
         lexicon: The reporting-verb lexicon (:func:`load_reporting_verbs`).
         model: The attribution model (:func:`~newsprism.analyze.attribution_model.\
 load_attribution_model`); with ``None`` only the rules run.
+        quotations: The document's quotations when the caller has them already
+            (:func:`find_quotations`); found here when ``None``.
 
     Returns:
         Attributions in text order, ``entity`` unset, every offset into ``doc.text``.
     """
-    quotations = find_quotations(doc)
+    quotations = find_quotations(doc) if quotations is None else quotations
     found: list[Attribution] = []
     if model is not None:
         found.extend(_model_attributions(doc, quotations, lexicon, model))
