@@ -32,10 +32,10 @@ from stories_common import (
     cached_embeddings,
     check_floors,
     evaluate,
+    finish,
     load_basil,
     table,
     tune,
-    write_results,
 )
 
 FLOORS = {("all", "bcubed_f1"): 0.98, ("eval", "bcubed_f1"): 0.97}
@@ -109,11 +109,7 @@ def main() -> int:
             "failures": failures,
         }
     )
-    path = write_results("stories_basil", payload)
-    print(f"wrote {path}")
-    for failure in failures:
-        print(f"FLOOR: {failure}", file=sys.stderr)
-    return 1 if failures else 0
+    return finish("stories_basil", payload, failures)
 
 
 if __name__ == "__main__":

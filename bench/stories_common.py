@@ -26,6 +26,7 @@ import math
 import random
 import re
 import resource
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -306,13 +307,17 @@ def settings_with(base: StoriesSettings, overrides: dict[str, object]) -> Storie
 
 
 def tune(
-    train: Sequence[Item], base: StoriesSettings, grid: Sequence[dict[str, object]]
+    train: Sequence[Item],
+    base: StoriesSettings,
+    grid: Sequence[dict[str, object]],
+    *,
+    encoder: TextEncoder | None = None,
 ) -> tuple[dict[str, object], list[dict[str, object]]]:
     """The grid point with the best B-cubed F1 on the train items, and every point's scores."""
     gold = [item.story for item in train]
     rows = []
     for point in grid:
-        labels, _ = run_newsprism(train, settings_with(base, point))
+        labels, _ = run_newsprism(train, settings_with(base, point), encoder=encoder)
         rows.append({**point, **scores(gold, labels)})
     best = max(rows, key=lambda row: row["bcubed_f1"])
     return {key: best[key] for key in grid[0]}, rows
@@ -415,6 +420,15 @@ def write_results(name: str, payload: dict[str, object]) -> Path:
     temporary.write_text(json.dumps(payload, indent=2, default=str), "utf-8")
     temporary.replace(path)
     return path
+
+
+def finish(name: str, payload: dict[str, object], failures: Sequence[str]) -> int:
+    """Write the results, name each floor that failed, and return the exit code."""
+    path = write_results(name, payload)
+    print(f"wrote {path}")
+    for failure in failures:
+        print(f"FLOOR: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def check_floors(

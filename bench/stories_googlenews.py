@@ -39,13 +39,11 @@ from stories_common import (
     cached_embeddings,
     check_floors,
     evaluate,
+    finish,
     load_googlenews,
-    run_newsprism,
-    scores,
     settings_with,
     table,
     tune,
-    write_results,
 )
 
 SEED = 13
@@ -98,15 +96,9 @@ def main() -> int:
     except ConfigError as exc:
         print(f"embeddings system left out: {exc.message}")
     else:
-        gold = [item.story for item in train]
-        grid_rows = []
-        for point in EMBEDDING_GRID:
-            labels, _ = run_newsprism(
-                train, settings_with(settings, point), encoder=LookupEncoder(train, vectors, words)
-            )
-            grid_rows.append({**point, **scores(gold, labels)})
-        best = max(grid_rows, key=lambda row: row["bcubed_f1"])
-        embedding_profile = {key: best[key] for key in EMBEDDING_GRID[0]}
+        embedding_profile, grid_rows = tune(
+            train, settings, EMBEDDING_GRID, encoder=LookupEncoder(train, vectors, words)
+        )
         print(f"embedding profile (best on the train half): {embedding_profile}")
         payload["embedding_tuning"] = {"grid": grid_rows, "best": embedding_profile}
         embedded = (
@@ -137,11 +129,7 @@ def main() -> int:
             "failures": failures,
         }
     )
-    path = write_results("stories_googlenews", payload)
-    print(f"wrote {path}")
-    for failure in failures:
-        print(f"FLOOR: {failure}", file=sys.stderr)
-    return 1 if failures else 0
+    return finish("stories_googlenews", payload, failures)
 
 
 if __name__ == "__main__":

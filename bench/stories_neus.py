@@ -37,14 +37,12 @@ from stories_common import (
     cached_embeddings,
     check_floors,
     evaluate,
+    finish,
     load_neus,
-    run_newsprism,
-    scores,
     settings_with,
     shuffled,
     table,
     tune,
-    write_results,
 )
 
 SEED = 13
@@ -117,14 +115,7 @@ def main() -> int:
     else:
         if args.tune_embeddings:
             encoder = LookupEncoder(train, vectors, words)
-            gold = [item.story for item in train]
-            grid_rows = []
-            for point in EMBEDDING_GRID:
-                labels, _ = run_newsprism(train, settings_with(settings, point), encoder=encoder)
-                grid_rows.append({**point, **scores(gold, labels)})
-                print(grid_rows[-1])
-            best = max(grid_rows, key=lambda row: row["bcubed_f1"])
-            embedding_profile = {key: best[key] for key in EMBEDDING_GRID[0]}
+            embedding_profile, grid_rows = tune(train, settings, EMBEDDING_GRID, encoder=encoder)
             print(f"best embedding profile on train: {embedding_profile}")
             payload["embedding_tuning"] = {"grid": grid_rows, "best": embedding_profile}
         embedded = (
@@ -162,11 +153,7 @@ def main() -> int:
             "failures": failures,
         }
     )
-    path = write_results("stories_neus", payload)
-    print(f"wrote {path}")
-    for failure in failures:
-        print(f"FLOOR: {failure}", file=sys.stderr)
-    return 1 if failures else 0
+    return finish("stories_neus", payload, failures)
 
 
 if __name__ == "__main__":
