@@ -21,6 +21,7 @@ model is always read with the settings it was trained with.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import tempfile
@@ -135,8 +136,9 @@ class DocContext:
         quotes: ``(first, last)`` token index of each quotation's marks.
         depth: Each token's distance from its sentence root.
         ancestors: Each token's index followed by those of its heads up to the root.
-        lower, lemma, pos, quote_mark: Each token's lower-cased text, lower-cased lemma, part of
-            speech and whether it is a quotation mark (read once; features read them often).
+        lower, lemma, pos, dep, quote_mark: Each token's lower-cased text, lower-cased lemma,
+            part of speech, dependency relation and whether it is a quotation mark (read once;
+            features read them often).
     """
 
     sentence: tuple[int, ...]
@@ -149,6 +151,7 @@ class DocContext:
     lower: tuple[str, ...]
     lemma: tuple[str, ...]
     pos: tuple[str, ...]
+    dep: tuple[str, ...]
     quote_mark: tuple[bool, ...]
 
 
@@ -174,7 +177,7 @@ def doc_context(doc: Doc, quotes: Sequence[tuple[int, int]]) -> DocContext:
         for index in range(sent.start, sent.end):
             sentence[index] = number
     # One pass over the tokens: building spaCy Token objects is the cost, so each is made once.
-    paragraph, lower, lemma, pos, quote_mark = [], [], [], [], []
+    paragraph, lower, lemma, pos, dep, quote_mark = [], [], [], [], [], []
     current = 0
     for token in doc:
         paragraph.append(current)
@@ -184,6 +187,7 @@ def doc_context(doc: Doc, quotes: Sequence[tuple[int, int]]) -> DocContext:
         lower.append(token.lower_)
         lemma.append(token.lemma_.lower())
         pos.append(token.pos_)
+        dep.append(token.dep_)
         quote_mark.append(token.is_quote)
     quote = [-1] * len(doc)
     for number, (first, last) in enumerate(quotes):
@@ -208,6 +212,7 @@ def doc_context(doc: Doc, quotes: Sequence[tuple[int, int]]) -> DocContext:
         lower=tuple(lower),
         lemma=tuple(lemma),
         pos=tuple(pos),
+        dep=tuple(dep),
         quote_mark=tuple(quote_mark),
     )
 
@@ -221,7 +226,11 @@ def cue_features(
         lemma = context.lemma[token.i]
         verb_class = lexicon.verb_class(lemma)
         lex = f"{verb_class.class_}:{verb_class.subclass}" if verb_class else "-"
-        phrase = lexicon.phrase_at(list(doc[token.i : min(end, token.i + 4)]))
+        phrase = (
+            lexicon.phrase_at(list(doc[token.i : min(end, token.i + 4)]))
+            if lexicon.may_start_phrase(context.lower[token.i], lemma)
+            else None
+        )
         child_deps = sorted({child.dep_ for child in token.children})
         particles = sorted(
             child.lower_ for child in token.children if child.dep_ in ("prt", "prep", "agent")
@@ -274,12 +283,11 @@ def cue_features(
 def _governor_features(token: Token, lexicon: ReportingVerbs, context: DocContext) -> list[str]:
     """Whether the token lies inside what a reporting verb above it reports: PolNeAR marks each
     word with one role only, so a cue inside another attribution's content is rarely marked."""
-    below, node = token, token.head
-    while node.i != below.i:
-        verb_class = lexicon.verb_class(node.lemma_)
-        if verb_class is not None and node.pos_ == "VERB":
-            return [f"gov={verb_class.class_}|{below.dep_}", f"gov+l={node.lemma_.lower()}"]
-        below, node = node, node.head
+    chain = context.ancestors[token.i]
+    for below, node in itertools.pairwise(chain):
+        verb_class = lexicon.verb_class(context.lemma[node])
+        if verb_class is not None and context.pos[node] == "VERB":
+            return [f"gov={verb_class.class_}|{context.dep[below]}", f"gov+l={context.lemma[node]}"]
     return ["gov=-"]
 
 

@@ -82,6 +82,11 @@ class ReportingVerbs:
         """The class of a verb lemma, or ``None`` when it is not a reporting verb."""
         return self.verbs.get(lemma.lower())
 
+    def may_start_phrase(self, word: str, lemma: str) -> bool:
+        """Whether a listed phrase begins with this lower-cased word or lemma (a cheap test
+        before :meth:`phrase_at`)."""
+        return word in self._by_first_word or lemma in self._by_first_word
+
     def phrase_at(self, tokens: Sequence[Token]) -> tuple[tuple[str, ...], CueClass] | None:
         """The longest listed phrase that ``tokens`` begin with, matched word by word on the
         lower-cased text or the lemma ("called for" matches "call for")."""

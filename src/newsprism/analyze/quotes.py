@@ -344,8 +344,9 @@ def _rule_attributions(
             for other, candidate in enumerate(quotations)
             if attribution.content.start <= candidate.start < attribution.content.end
         )
+    quoted = {i for quotation in quotations for i in range(quotation.first, quotation.last + 1)}
     for token in doc:
-        if token.i in used_cues or _inside(token.i, quotations):
+        if token.i in used_cues or token.i in quoted:
             continue
         attribution = _according_to(doc, token, quotations, lexicon) or _reporting_verb(
             doc, token, quotations, lexicon
