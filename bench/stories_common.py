@@ -18,7 +18,6 @@ article at a time.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import datetime as dt
 import json
@@ -37,6 +36,7 @@ import numpy as np
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 
+from basil import load_items as load_basil_items
 from newsprism.config import StoriesSettings
 from newsprism.model import Article, Entity, Outlet, Source, SourceKind, from_dict, to_dict
 from newsprism.stories import StoryClusterer, story_item
@@ -64,23 +64,17 @@ class Item:
 
 def load_basil() -> list[Item]:
     """BASIL: 300 articles (100 triplets, fox/nyt/hpo), ordered by publication day."""
-    items = []
-    for path in sorted((BENCHDATA / "basil" / "articles").glob("*/*.json")):
-        data = json.loads(path.read_text("utf-8"))
-        paragraphs = data["body-paragraphs"]
-        if isinstance(paragraphs, str):
-            paragraphs = ast.literal_eval(paragraphs)
-        text = "\n\n".join(" ".join(sentences) for sentences in paragraphs)
-        items.append(
-            Item(
-                id=path.stem,
-                title=data["title"],
-                text=text,
-                story=data["triplet-uuid"],
-                outlet=data["source"],
-                day=dt.date.fromisoformat(data["date"]) if data.get("date") else None,
-            )
+    items = [
+        Item(
+            id=basil.article.id,
+            title=basil.article.headline or "",
+            text=basil.article.body,
+            story=basil.event,
+            outlet=basil.article.outlet.name if basil.article.outlet else None,
+            day=basil.article.published,
         )
+        for basil in load_basil_items()
+    ]
     items.sort(key=lambda item: (item.day or dt.date.min, item.id))
     return items
 
