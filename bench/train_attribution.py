@@ -1,4 +1,9 @@
-"""Train newsprism's attribution model on PolNeAR's train split.
+"""Train newsprism's attribution taggers on PolNeAR's train split.
+
+``--tagger encoder`` (the default, ``make attribution-model``) fine-tunes the transformer tagger
+of ``newsprism.analyze.attribution_encoder`` (see ``bench/train_attribution_encoder.py``; needs
+the ``train`` extra) and writes its ONNX graphs to ``src/newsprism/data/attribution_encoder/``.
+``--tagger perceptron`` trains the fast tagger (``--fast``), described here:
 
 Two averaged structured perceptrons (Collins 2002) over the hashed features of
 ``newsprism.analyze.attribution_model``: a cue tagger over sentences and a role tagger (source
@@ -6,7 +11,8 @@ and content) over a window around each annotated cue. Training reads only ``trai
 split is for ``bench/attribution.py``. With ``--holdout``, a tenth of train (by a hash of the
 article name) is left out, for development without touching dev.
 
-    .venv/bin/python bench/train_attribution.py [--holdout] [--epochs N] [--out PATH]
+    .venv/bin/python bench/train_attribution.py [--tagger encoder|perceptron] [--holdout]
+                                                [--epochs N] [--out PATH]
 
 Deterministic: articles are shuffled with a fixed seed, features are hashed with CRC-32.
 Writes ``src/newsprism/data/attribution_model.npz`` unless ``--out`` says otherwise.
@@ -15,8 +21,10 @@ Writes ``src/newsprism/data/attribution_model.npz`` unless ``--out`` says otherw
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import random
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -47,6 +55,16 @@ from newsprism.analyze.quotes import find_quotations
 from polnear import REPO, Article, development_part, load_split, parse, token_indices
 
 DEFAULT_OUT = REPO / "src" / "newsprism" / "data" / "attribution_model.npz"
+# The encoder's graphs are written here, then the int8 ones copied into the package
+# (``bench/attribution.py --encoder`` scores either precision on dev first).
+ENCODER_WORK = REPO / "bench" / "results" / "attribution_encoder"
+ENCODER_PACKAGE = REPO / "src" / "newsprism" / "data" / "attribution_encoder"
+ENCODER_EPOCHS = 4
+# The first ENCODER_LAYERS of MiniLM's six layers are used, the top ENCODER_TUNE_LAYERS of them
+# trained. On two shared CPU cores, caching four frozen layers over train and training the heads
+# fits the session; fewer layers also keep inference within the analyze stage's time budget.
+ENCODER_LAYERS = 4
+ENCODER_TUNE_LAYERS = 0
 SEED = 13
 EPOCHS = 8
 # 2**18 buckets per tagger keep the shipped model near 2 MB.
@@ -71,13 +89,23 @@ class TrainingSequence:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tagger", choices=("encoder", "perceptron"), default="encoder")
     parser.add_argument("--holdout", action="store_true", help="leave a tenth of train out")
-    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--layers", type=int, default=ENCODER_LAYERS, help="encoder layers used")
+    parser.add_argument("--tune-layers", type=int, default=ENCODER_TUNE_LAYERS)
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (encoder)")
+    parser.add_argument(
+        "--budget-minutes", type=float, default=None, help="stop epochs past this (encoder)"
+    )
     parser.add_argument("--buckets", type=int, default=BUCKETS)
     parser.add_argument("--limit", type=int, default=None, help="first N train articles only")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    if args.tagger == "encoder":
+        return _train_encoder(args)
+    args.epochs = args.epochs or EPOCHS
 
     loaded = load_model()
     lexicon = load_reporting_verbs()
@@ -115,6 +143,100 @@ def main(argv: Sequence[str] | None = None) -> int:
     save_attribution_model(model, args.out)
     logger.info("wrote %s (%.1f MB)", args.out, args.out.stat().st_size / 1e6)
     return 0
+
+
+def _train_encoder(args: argparse.Namespace) -> int:
+    """Fine-tune the encoder tagger; write its graphs to ``args.out`` (a folder) or the package,
+    and a training report beside the benchmark results."""
+    import torch
+
+    import train_attribution_encoder as encoder
+    from newsprism.analyze.attribution_encoder import WordPieces
+
+    torch.set_num_threads(args.threads)
+    loaded = load_model()
+    lexicon = load_reporting_verbs()
+    articles = load_split("train", limit=args.limit)
+    dev_articles = load_split("dev", limit=None if args.limit is None else max(4, args.limit // 10))
+    digest = encoder.data_digest(articles)
+    logger.info("PolNeAR train: %d articles, data digest sha256 %s", len(articles), digest)
+    docs = parse(loaded.nlp, articles, label=loaded.label)
+    dev_docs = parse(loaded.nlp, dev_articles, label=loaded.label)
+    if args.holdout:
+        kept = set(development_part(articles, "fit"))
+        pairs = [(a, d) for a, d in zip(articles, docs, strict=True) if a in kept]
+    else:
+        pairs = list(zip(articles, docs, strict=True))
+    pieces = WordPieces(
+        (encoder.minilm_folder() / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    )
+    started = time.monotonic()
+    train_items = [
+        encoder.strings(a, d, lexicon, pieces, SENTENCES_BEFORE, SENTENCES_AFTER)
+        for a, d in pairs
+    ]
+    dev_items = [
+        encoder.strings(a, d, lexicon, pieces, SENTENCES_BEFORE, SENTENCES_AFTER)
+        for a, d in zip(dev_articles, dev_docs, strict=True)
+    ]
+    vocab = encoder.build_vocab(train_items)
+    train = [encoder.to_example(item, vocab) for item in train_items]
+    dev = [encoder.to_example(item, vocab) for item in dev_items]
+    logger.info(
+        "features of %d train articles (%d chunks, %d cues), %d dev (%.0f s)",
+        len(train),
+        sum(len(e.chunks) for e in train),
+        sum(len(e.roles) for e in train),
+        len(dev),
+        time.monotonic() - started,
+    )
+    epochs = args.epochs or ENCODER_EPOCHS
+    part = "train minus the holdout tenth" if args.holdout else "train"
+    label = (
+        f"all-MiniLM-L6-v2 (first {args.layers} layers, top {args.tune_layers} fine-tuned)"
+        " attribution tagger on"
+        f" PolNeAR v1.0.0 {part} ({len(train)} articles, sha256 {digest[:12]}), {loaded.label}"
+    )
+    out = args.out if args.out != DEFAULT_OUT else ENCODER_WORK
+    report = encoder.fit(
+        train,
+        dev,
+        vocab,
+        epochs=epochs,
+        layers=args.layers,
+        tune_layers=args.tune_layers,
+        out=out,
+        label=label,
+        before=SENTENCES_BEFORE,
+        after=SENTENCES_AFTER,
+        budget_minutes=args.budget_minutes,
+    )
+    report.update(
+        {
+            "data_digest": digest,
+            "train_articles": len(train),
+            "epochs": epochs,
+            "layers": args.layers,
+            "tune_layers": args.tune_layers,
+            "threads": args.threads,
+            "seconds": round(time.monotonic() - started),
+        }
+    )
+    (out / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    logger.info("wrote %s: %s", out, report)
+    if args.out == DEFAULT_OUT:
+        install_encoder(out, ENCODER_PACKAGE)
+    return 0
+
+
+def install_encoder(folder: Path, package: Path) -> None:
+    """Copy the int8 graphs, the vocabularies and the training report into the package."""
+    package.mkdir(parents=True, exist_ok=True)
+    for name in ("cue.int8.onnx", "role.int8.onnx", "vocab.txt", "training.json"):
+        shutil.copyfile(folder / name, package / name)
+    shutil.copyfile(folder / "meta.int8.json", package / "meta.json")
+    size = sum(path.stat().st_size for path in package.iterdir())
+    logger.info("installed the int8 encoder tagger in %s (%.1f MB)", package, size / 1e6)
 
 
 def _sequences(

@@ -429,6 +429,8 @@ class AnalyzedArticle:
         attributions: Attributed statements.
         times: Time expressions, normalised against ``article.published`` when known.
         nlp_model: The spaCy model that was used ("en_core_web_sm 3.8.0").
+        attribution_model: The attribution tagger that was used (the encoder or the
+            perceptron, and what it was trained on); empty for the rules alone.
     """
 
     article: Article
@@ -436,6 +438,7 @@ class AnalyzedArticle:
     attributions: tuple[Attribution, ...] = ()
     times: tuple[TimeExpression, ...] = ()
     nlp_model: str = ""
+    attribution_model: str = ""
     schema_version: int = SCHEMA_VERSION
 
 

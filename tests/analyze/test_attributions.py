@@ -4,14 +4,26 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from newsprism.analyze import AnalyzeRules, analyze_article, load_analyze_rules
+from newsprism.analyze.attribution_encoder import load_encoder_tagger
+from newsprism.analyze.attribution_model import (
+    AttributionModel,
+    doc_context,
+    may_hold_attribution,
+)
+from newsprism.analyze.cues import load_reporting_verbs
 from newsprism.analyze.nlp import LoadedModel
 from newsprism.analyze.quotes import find_quotations
-from newsprism.model import AnalyzedArticle, Attribution
+from newsprism.config import AnalyzeSettings
+from newsprism.model import AnalyzedArticle, Attribution, Span
+from tests.analyze.conftest import make_article
 
 CASES = json.loads((Path(__file__).parent / "cases" / "sample_attributions.json").read_text())[
     "cases"
@@ -81,3 +93,151 @@ def test_marked_cues_carry_how_they_colour_the_report(
         "concessive",
     )
     assert rt["claimed"].tense == "past" and rt["claimed"].voice == "active"
+
+
+# --- the taggers (issue 14) ---------------------------------------------------------------------
+
+LONG_TAIL = json.loads((Path(__file__).parent / "cases" / "polnear_long_tail.json").read_text())
+
+
+def _gold(annotations: Path, cue_id: str) -> dict[str, list[tuple[int, int]]]:
+    """The character fragments of the attribution whose cue is ``cue_id`` (brat standoff)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    roles: dict[str, str] = {}
+    for line in annotations.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if line.startswith("T"):
+            offsets = fields[1].split(" ", 1)[1]
+            spans[fields[0]] = [
+                (int(a), int(b)) for a, b in (part.split() for part in offsets.split(";"))
+            ]
+        elif line.startswith("E") and f"Cue:{cue_id}" in fields[1].split():
+            roles = dict(part.split(":", 1) for part in fields[1].split())
+    assert roles, f"{annotations.name} has no attribution with cue {cue_id}"
+    return {
+        role: spans[roles[role]] for role in ("Source", "Cue", "Content") if role in roles
+    }
+
+
+def _covered(span: tuple[int, int] | None, fragments: list[tuple[int, int]], text: str) -> float:
+    """Share of the fragments' non-space characters inside ``span``."""
+    inside = total = 0
+    for start, end in fragments:
+        for position in range(start, end):
+            if not text[position].isspace():
+                total += 1
+                inside += span is not None and span[0] <= position < span[1]
+    return inside / max(total, 1)
+
+
+@pytest.mark.parametrize("case", LONG_TAIL["cases"], ids=lambda case: case["text"])
+def test_long_tail_cues_from_polnear_train(
+    case: dict[str, str],
+    benchdata: Path,
+    model: LoadedModel,
+    settings: AnalyzeSettings,
+    rules: AnalyzeRules,
+) -> None:
+    """The default tagger finds the cue, its source (or none) and at least half its content,
+    in the paragraph of the PolNeAR train article that holds it."""
+    train = benchdata / "polnear" / "train"
+    annotations = train / "attributions" / case["annotations"]
+    text = (train / "text" / f"{case['annotations'].rsplit('_', 1)[0]}.txt").read_text("utf-8")
+    gold = _gold(annotations, case["cue"])
+    cue_start = gold["Cue"][0][0]
+    assert text[cue_start : gold["Cue"][-1][1]] == case["text"], "the PolNeAR files changed"
+    begin = text.rfind("\n", 0, cue_start) + 1
+    end = text.find("\n", cue_start)
+    paragraph = text[begin : end if end >= 0 else len(text)]
+    article = make_article([paragraph], published=None, location=str(annotations))
+    result = analyze_article(article, model=model, settings=settings, rules=rules)
+
+    def shifted(fragments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        return [(a - begin, b - begin) for a, b in fragments]
+
+    def pair(span: Span | None) -> tuple[int, int] | None:
+        return (span.start, span.end) if span is not None else None
+
+    found = [
+        a
+        for a in result.attributions
+        if _covered(pair(a.cue), shifted(gold["Cue"]), paragraph) > 0
+    ]
+    assert found, [a.cue.text for a in result.attributions]
+    attribution = found[0]
+    assert _covered(pair(attribution.content), shifted(gold["Content"]), paragraph) >= 0.5, (
+        attribution.content.text
+    )
+    if "Source" in gold:
+        assert _covered(pair(attribution.source), shifted(gold["Source"]), paragraph) > 0, (
+            attribution.source
+        )
+    else:
+        assert attribution.source is None, attribution.source
+
+
+def test_the_analysis_names_its_attribution_model(
+    analyzed: dict[str, AnalyzedArticle], rules: AnalyzeRules
+) -> None:
+    assert rules.attribution_model is not None
+    for result in analyzed.values():
+        assert result.attribution_model == rules.attribution_model.label
+        assert "PolNeAR" in result.attribution_model
+
+
+def test_fast_is_the_perceptron() -> None:
+    fast = load_analyze_rules(fast=True).attribution_model
+    assert isinstance(fast, AttributionModel)
+    assert fast.label.startswith("perceptron")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The sky over the lake was blue all week.", False),
+        ("“We will win,” she said.", True),
+        ("According to the report, turnout fell.", True),
+        ("The mayor: no comment on the budget.", True),
+        ("Voters fear a recession.", True),
+    ],
+)
+def test_the_screen_passes_sentences_that_can_hold_an_attribution(
+    sentence: str, expected: bool, model: LoadedModel
+) -> None:
+    doc = model.nlp(sentence)
+    context = doc_context(doc, [(q.first, q.last) for q in find_quotations(doc)])
+    held = may_hold_attribution(doc, 0, len(doc), context, load_reporting_verbs())
+    assert held is expected
+
+
+def test_wordpieces_as_bert_uncased() -> None:
+    tagger = load_encoder_tagger()
+    pieces = tagger.pieces
+    vocab = {index: piece for piece, index in pieces.ids.items()}
+    assert [vocab[i] for i in pieces.pieces("Unaffable")] == ["una", "##ffa", "##ble"]
+    assert [vocab[i] for i in pieces.pieces("Café!")] == ["cafe", "!"]
+    assert [vocab[i] for i in pieces.pieces("U.S.")] == ["u", ".", "s", "."]
+
+
+def test_the_encoder_runs_without_torch(tmp_path: Path) -> None:
+    """Inference needs onnxruntime and numpy only: with torch unimportable, the packaged encoder
+    still loads and tags an attribution."""
+    script = tmp_path / "no_torch.py"
+    script.write_text(
+        "import sys\n"
+        "sys.modules['torch'] = None\n"
+        "from newsprism.analyze.attribution_encoder import load_encoder_tagger\n"
+        "from newsprism.analyze.cues import load_reporting_verbs\n"
+        "from newsprism.analyze.nlp import load_model\n"
+        "from newsprism.analyze.quotes import find_attributions\n"
+        "doc = load_model().nlp('The senator said on Tuesday that the bill would pass.')\n"
+        "found = find_attributions(doc, lexicon=load_reporting_verbs(),"
+        " model=load_encoder_tagger())\n"
+        "print([(a.found_by, a.cue.text, a.content.text) for a in found])\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "('model', 'said', 'the bill would pass')" in done.stdout, done.stdout

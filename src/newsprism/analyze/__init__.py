@@ -14,12 +14,15 @@ result indexes into ``Article.body``.
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
-from newsprism.analyze.attribution_model import AttributionModel, load_attribution_model
+from newsprism.analyze.attribution_encoder import load_encoder_tagger
+from newsprism.analyze.attribution_model import AttributionTagger, load_attribution_model
 from newsprism.analyze.entities import EntityLexicons, find_entities, load_entity_lexicons
 from newsprism.analyze.nlp import LoadedModel
 from newsprism.analyze.quotes import (
@@ -40,6 +43,10 @@ __all__ = [
     "resolve_sources",
 ]
 
+logger = logging.getLogger(__name__)
+# The transformer encoder tags attributions unless --fast asks for the perceptron: it scores
+# higher on PolNeAR dev (bench/attribution.py).
+DEFAULT_ENCODER = False
 # What may follow a speaker's name inside a source span ("Karine Jean-Pierre, the press
 # secretary"; "Viktor Bout, who ..."): the name is still the speaker.
 _AFTER_SPEAKER = (",", "(", "who ", "which ", "—", "–")
@@ -56,35 +63,53 @@ class AnalyzeRules:
         times: Time vocabulary (:func:`~newsprism.analyze.timex.load_time_rules`).
         reporting_verbs: Reporting-verb lexicon, for attributions and for the label vote of a
             name that is a reporting verb's subject.
-        attribution_model: The trained attribution model, or ``None`` for the rules alone.
+        attribution_model: The trained attribution tagger (the encoder or the perceptron), or
+            ``None`` for the rules alone.
     """
 
     entities: EntityLexicons
     times: TimeRules
     reporting_verbs: ReportingVerbs
-    attribution_model: AttributionModel | None = None
+    attribution_model: AttributionTagger | None = None
 
 
 def load_analyze_rules(
-    *, attribution_model: AttributionModel | None = None, rules_only: bool = False
+    *,
+    attribution_model: AttributionTagger | None = None,
+    rules_only: bool = False,
+    fast: bool = False,
 ) -> AnalyzeRules:
-    """Read the packaged rule files and the packaged attribution model.
+    """Read the packaged rule files and the packaged attribution tagger.
+
+    The default tagger is the transformer encoder
+    (:func:`~newsprism.analyze.attribution_encoder.load_encoder_tagger`); without onnxruntime,
+    or with ``fast``, it is the perceptron (:func:`load_attribution_model`).
 
     Args:
-        attribution_model: A loaded attribution model to use instead of the packaged one.
+        attribution_model: A loaded attribution tagger to use instead of the packaged one.
         rules_only: Use no attribution model: quotation and reporting-verb rules alone.
+        fast: Use the perceptron rather than the encoder.
 
     Raises:
         ConfigError: A rule file or the model is broken; the message names the file.
     """
     if attribution_model is None and not rules_only:
-        attribution_model = load_attribution_model()
+        attribution_model = _default_tagger(fast=fast)
     return AnalyzeRules(
         entities=load_entity_lexicons(),
         times=load_time_rules(),
         reporting_verbs=load_reporting_verbs(),
         attribution_model=None if rules_only else attribution_model,
     )
+
+
+def _default_tagger(*, fast: bool) -> AttributionTagger:
+    if fast or not DEFAULT_ENCODER:
+        return load_attribution_model()
+    if importlib.util.find_spec("onnxruntime") is None:
+        logger.info("onnxruntime is not installed: attributions by the perceptron (--fast)")
+        return load_attribution_model()
+    return load_encoder_tagger()
 
 
 def analyze(
@@ -207,4 +232,5 @@ def _analyze_doc(
         attributions=resolve_sources(attributions, entities, article.body),
         times=find_times(doc, published=article.published, rules=rules.times),
         nlp_model=model.label,
+        attribution_model=rules.attribution_model.label if rules.attribution_model else "",
     )

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -43,12 +43,16 @@ __all__ = [
     "CUE_TAGS",
     "ROLE_TAGS",
     "AttributionModel",
+    "AttributionTagger",
     "DocContext",
     "LinearChain",
     "RoleWindow",
+    "TaggedCue",
     "cue_features",
     "doc_context",
     "load_attribution_model",
+    "may_hold_attribution",
+    "relation_to_cue",
     "role_features",
     "role_window",
     "save_attribution_model",
@@ -106,6 +110,47 @@ class LinearChain:
 
 
 @dataclass(frozen=True, slots=True)
+class RoleWindow:
+    """The tokens the role tagger reads for one cue: ``doc[start:end]``."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedCue:
+    """What a tagger found for one cue: the cue ``doc[start:end]`` and the role tags of the
+    tokens of its window (``roles[i]`` tags token ``window.start + i``)."""
+
+    start: int
+    end: int
+    window: RoleWindow
+    roles: tuple[str, ...]
+
+
+class AttributionTagger(Protocol):
+    """A statistical attribution tagger: the perceptron (:class:`AttributionModel`) or the
+    transformer encoder (:class:`newsprism.analyze.attribution_encoder.EncoderTagger`). Both
+    tag cues in the sentences they are given and the roles around each cue; one decoder
+    (:func:`newsprism.analyze.quotes.find_attributions`) turns the tags into attributions."""
+
+    @property
+    def label(self) -> str:
+        """What the tagger is and what it was trained on, for the analysis output."""
+        ...
+
+    def tag(
+        self,
+        doc: Doc,
+        context: DocContext,
+        sentences: Sequence[tuple[int, int]],
+        lexicon: ReportingVerbs,
+    ) -> list[TaggedCue]:
+        """Cues found in ``sentences`` (token ranges), each with its role tags."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
 class AttributionModel:
     """The cue tagger and the role tagger, with the window settings they were trained with.
 
@@ -122,6 +167,37 @@ class AttributionModel:
     sentences_before: int
     sentences_after: int
     trained_on: str
+
+    @property
+    def label(self) -> str:
+        """The perceptron and what it was trained on."""
+        return f"perceptron: {self.trained_on}"
+
+    def tag(
+        self,
+        doc: Doc,
+        context: DocContext,
+        sentences: Sequence[tuple[int, int]],
+        lexicon: ReportingVerbs,
+    ) -> list[TaggedCue]:
+        """Cues tagged sentence by sentence, then source and content tagged around each cue."""
+        found = []
+        for sentence_start, sentence_end in sentences:
+            features = cue_features(doc, sentence_start, sentence_end, context, lexicon)
+            tags = self.cue.decode(features)
+            for start, end in spans_of(tags, "CUE"):
+                cue_start, cue_end = sentence_start + start, sentence_start + end
+                window = role_window(
+                    doc,
+                    cue_start,
+                    cue_end,
+                    context,
+                    before=self.sentences_before,
+                    after=self.sentences_after,
+                )
+                roles = self.role.decode(role_features(doc, cue_start, cue_end, window, context))
+                found.append(TaggedCue(cue_start, cue_end, window, tuple(roles)))
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,14 +229,6 @@ class DocContext:
     pos: tuple[str, ...]
     dep: tuple[str, ...]
     quote_mark: tuple[bool, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class RoleWindow:
-    """The tokens the role tagger reads for one cue: ``doc[start:end]``."""
-
-    start: int
-    end: int
 
 
 def doc_context(doc: Doc, quotes: Sequence[tuple[int, int]]) -> DocContext:
@@ -215,6 +283,23 @@ def doc_context(doc: Doc, quotes: Sequence[tuple[int, int]]) -> DocContext:
         dep=tuple(dep),
         quote_mark=tuple(quote_mark),
     )
+
+
+def may_hold_attribution(
+    doc: Doc, start: int, end: int, context: DocContext, lexicon: ReportingVerbs
+) -> bool:
+    """Whether the sentence ``doc[start:end]`` can hold an attribution's cue: it has a quotation
+    mark, a word of the reporting-verb lexicon (a listed verb lemma, or the first word of a
+    listed phrase such as "according to"), or a colon after a name."""
+    for index in range(start, end):
+        if context.quote_mark[index]:
+            return True
+        lower, lemma = context.lower[index], context.lemma[index]
+        if lexicon.verb_class(lemma) is not None or lexicon.may_start_phrase(lower, lemma):
+            return True
+        if lower == ":" and index > start and context.pos[index - 1] in ("PROPN", "NOUN"):
+            return True
+    return False
 
 
 def cue_features(
@@ -363,7 +448,7 @@ def role_features(
             where, relation = "cue", "cue"
         else:
             where = "before" if token.i < cue_start else "after"
-            relation = _relation(token, cue_head, context)
+            relation = relation_to_cue(token, cue_head, context)
         distance = _bucket(cue_start - token.i if token.i < cue_start else token.i - cue_end + 1)
         sentence_offset = max(-3, min(3, context.sentence[token.i] - cue_sentence))
         quote = context.quote[token.i]
@@ -555,7 +640,7 @@ def _head_of(doc: Doc, start: int, end: int) -> Token:
     return (verbs or heads or [doc[start]])[0]
 
 
-def _relation(token: Token, cue_head: Token, context: DocContext) -> str:
+def relation_to_cue(token: Token, cue_head: Token, context: DocContext) -> str:
     """How ``token`` hangs on the cue in the parse: the relations from the cue down to it
     (``v:ccomp``), from it up to the cue (``^:nsubj``), or through a common ancestor."""
     if context.sentence[token.i] != context.sentence[cue_head.i]:

@@ -38,12 +38,10 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from newsprism.analyze.attribution_model import (
-    AttributionModel,
-    DocContext,
-    cue_features,
+    AttributionTagger,
+    TaggedCue,
     doc_context,
-    role_features,
-    role_window,
+    may_hold_attribution,
     spans_of,
 )
 from newsprism.analyze.cues import ReportingVerbs, load_reporting_verbs, make_cue
@@ -99,8 +97,9 @@ def find_attributions(
     doc: Doc,
     *,
     lexicon: ReportingVerbs,
-    model: AttributionModel | None = None,
+    model: AttributionTagger | None = None,
     quotations: Sequence[Quotation] | None = None,
+    screen: bool = True,
 ) -> tuple[Attribution, ...]:
     """Find the attributions in a parsed document.
 
@@ -108,10 +107,13 @@ def find_attributions(
         doc: A document parsed by the pipeline of :func:`newsprism.analyze.nlp.load_model`
             (tagger, parser, lemmatizer); paragraphs are separated by line breaks.
         lexicon: The reporting-verb lexicon (:func:`load_reporting_verbs`).
-        model: The attribution model (:func:`~newsprism.analyze.attribution_model.\
-load_attribution_model`); with ``None`` only the rules run.
+        model: The attribution tagger: the perceptron (:func:`~newsprism.analyze.\
+attribution_model.load_attribution_model`) or the encoder (:func:`~newsprism.analyze.\
+attribution_encoder.load_encoder_tagger`); with ``None`` only the rules run.
         quotations: The document's quotations when the caller has them already
             (:func:`find_quotations`); found here when ``None``.
+        screen: Run the model only on sentences that can hold an attribution (a quotation
+            mark, a lexicon cue, a colon after a name); ``False`` reads every sentence.
 
     Returns:
         Attributions in text order, ``entity`` unset, every offset into ``doc.text``.
@@ -119,7 +121,7 @@ load_attribution_model`); with ``None`` only the rules run.
     quotations = find_quotations(doc) if quotations is None else quotations
     found: list[Attribution] = []
     if model is not None:
-        found.extend(_model_attributions(doc, quotations, lexicon, model))
+        found.extend(_model_attributions(doc, quotations, lexicon, model, screen=screen))
     for attribution in _rule_attributions(doc, quotations, lexicon):
         if not any(_overlaps(attribution.cue, other.cue) for other in found):
             found.append(attribution)
@@ -604,47 +606,34 @@ def _subtree_range(token: Token) -> tuple[int, int]:
 
 
 def _model_attributions(
-    doc: Doc, quotations: Sequence[Quotation], lexicon: ReportingVerbs, model: AttributionModel
+    doc: Doc,
+    quotations: Sequence[Quotation],
+    lexicon: ReportingVerbs,
+    model: AttributionTagger,
+    *,
+    screen: bool,
 ) -> list[Attribution]:
-    """Cues tagged sentence by sentence, then source and content tagged around each cue."""
+    """The tagger's cues and roles, decoded; with ``screen``, only sentences that can hold an
+    attribution (:func:`~newsprism.analyze.attribution_model.may_hold_attribution`) are read."""
     context = doc_context(doc, [(q.first, q.last) for q in quotations])
+    sentences = [
+        (start, end)
+        for start, end in context.sentences
+        if not screen or may_hold_attribution(doc, start, end, context, lexicon)
+    ]
     found = []
-    for sentence_start, sentence_end in context.sentences:
-        features = cue_features(doc, sentence_start, sentence_end, context, lexicon)
-        tags = model.cue.decode(features)
-        for start, end in spans_of(tags, "CUE"):
-            attribution = _model_attribution(
-                doc,
-                sentence_start + start,
-                sentence_start + end,
-                quotations,
-                context,
-                lexicon,
-                model,
-            )
-            if attribution is not None:
-                found.append(attribution)
+    for tagged in model.tag(doc, context, sentences, lexicon):
+        attribution = _decode_tagged(doc, tagged, quotations, lexicon)
+        if attribution is not None:
+            found.append(attribution)
     return found
 
 
-def _model_attribution(
-    doc: Doc,
-    cue_start: int,
-    cue_end: int,
-    quotations: Sequence[Quotation],
-    context: DocContext,
-    lexicon: ReportingVerbs,
-    model: AttributionModel,
+def _decode_tagged(
+    doc: Doc, tagged: TaggedCue, quotations: Sequence[Quotation], lexicon: ReportingVerbs
 ) -> Attribution | None:
-    window = role_window(
-        doc,
-        cue_start,
-        cue_end,
-        context,
-        before=model.sentences_before,
-        after=model.sentences_after,
-    )
-    tags = model.role.decode(role_features(doc, cue_start, cue_end, window, context))
+    """One tagged cue as an attribution: the same decoding for every tagger."""
+    cue_start, cue_end, window, tags = tagged.start, tagged.end, tagged.window, tagged.roles
     contents = [(window.start + s, window.start + e) for s, e in spans_of(tags, "CON")]
     if not contents:
         return None

@@ -47,6 +47,14 @@ def analyze_cli(
         bool,
         typer.Option("--rules-only", help="Find attributions by rules alone, without the model."),
     ] = False,
+    fast: Annotated[
+        bool,
+        typer.Option(
+            "--fast",
+            help="Tag attributions with the perceptron instead of the transformer encoder:"
+            " several times faster, less accurate.",
+        ),
+    ] = False,
     outlet: OutletOption = None,
     published: PublishedOption = None,
     config: ConfigOption = None,
@@ -72,7 +80,7 @@ def analyze_cli(
     with reporting_errors():
         settings, directory = setup(config=config, outlets=outlets, verbose=verbose)
         model = load_model()
-        rules = load_analyze_rules(rules_only=rules_only)
+        rules = load_analyze_rules(rules_only=rules_only, fast=fast)
         items = extract_inputs(
             inputs,
             settings=settings,
