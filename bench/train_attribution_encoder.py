@@ -445,6 +445,59 @@ def cache_lower(bert: nn.Module, examples: Sequence[Example], frozen: int, *, po
                 )
 
 
+def cache_articles(
+    bert: nn.Module,
+    examples: Sequence[Example],
+    frozen: int,
+    *,
+    pooled: bool,
+    folder: Path,
+    minutes: float | None,
+) -> list[Example]:
+    """Fill each example's chunk caches from ``folder``, computing and saving those missing,
+    in the order given, for at most ``minutes``; returns the examples that have them. A
+    second run reuses the files (named by article, layer count and a digest of the inputs)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    done: list[Example] = []
+    pending: list[tuple[Example, Path]] = []
+
+    def flush() -> None:
+        cache_lower(bert, [example for example, _path in pending], frozen, pooled=pooled)
+        for example, path in pending:
+            arrays = [chunk.cached for chunk in example.chunks]
+            np.save(path, np.concatenate(arrays, axis=0) if arrays else np.zeros((0, HIDDEN)))
+            done.append(example)
+        pending.clear()
+
+    for example in examples:
+        digest = hashlib.sha256(repr([c.ids for c in example.chunks]).encode()).hexdigest()[:12]
+        path = folder / f"{example.name}.L{frozen}{'p' if pooled else ''}.{digest}.npy"
+        if path.exists():
+            stored = np.load(path)
+            position = 0
+            for chunk in example.chunks:
+                size = chunk.end - chunk.start if pooled else len(chunk.ids)
+                chunk.cached = stored[position : position + size]
+                position += size
+            done.append(example)
+            continue
+        if minutes is not None and time.monotonic() - started > 60 * minutes:
+            continue
+        pending.append((example, path))
+        if len(pending) == 8:
+            flush()
+            logger.info(
+                "cached %d of %d articles (%.0f s)",
+                len(done),
+                len(examples),
+                time.monotonic() - started,
+            )
+    if pending:
+        flush()
+    return done
+
+
 def pad_ids(chunks: Sequence[Chunk]) -> tuple[torch.Tensor, torch.Tensor]:
     length = max(len(c.ids) for c in chunks)
     ids = torch.zeros((len(chunks), length), dtype=torch.long)
@@ -634,16 +687,32 @@ def fit(
     before: int,
     after: int,
     budget_minutes: float | None = None,
+    cache: Path,
+    cache_minutes: float | None = None,
 ) -> dict[str, Any]:
-    """Train, keep the best epoch on dev, export the ONNX graphs and meta.json to ``out``."""
+    """Train, keep the best epoch on dev, export the ONNX graphs and meta.json to ``out``.
+
+    The frozen layers' output is cached in ``cache``, dev first, then train in a fixed shuffled
+    order; with ``cache_minutes``, training uses the train articles cached by then."""
     random.seed(SEED)
     np.random.seed(SEED)
     torch.manual_seed(SEED)
     bert = load_bert()
     frozen = layers - tune_layers
     started = time.monotonic()
-    cache_lower(bert, train + dev, frozen, pooled=tune_layers == 0)
-    logger.info("cached the lower %d layers in %.0f s", frozen, time.monotonic() - started)
+    dev = cache_articles(bert, dev, frozen, pooled=tune_layers == 0, folder=cache, minutes=None)
+    shuffled = list(train)
+    random.Random(SEED).shuffle(shuffled)
+    train = cache_articles(
+        bert, shuffled, frozen, pooled=tune_layers == 0, folder=cache, minutes=cache_minutes
+    )
+    logger.info(
+        "cached the lower %d layers of %d train and %d dev articles in %.0f s",
+        frozen,
+        len(train),
+        len(dev),
+        time.monotonic() - started,
+    )
     trainer = Trainer(bert, layers, frozen, vocab)
     optimizer = torch.optim.AdamW(trainer.parameters(), weight_decay=0.01)
     steps = epochs * math.ceil(len(train) / ARTICLES_PER_STEP)
@@ -710,6 +779,7 @@ def fit(
     trainer.cue.load_state_dict(state["cue"])
     trainer.role.load_state_dict(state["role"])
     trainer.train(False)
+    label = label.replace("{articles}", str(len(train)))
     export(
         trainer,
         vocab,
@@ -718,7 +788,12 @@ def fit(
         before=before,
         after=after,
     )
-    return {"best_epoch": best_epoch, "dev_token_spans": best_scores, "history": history}
+    return {
+        "best_epoch": best_epoch,
+        "dev_token_spans": best_scores,
+        "history": history,
+        "train_articles_used": len(train),
+    }
 
 
 def export(

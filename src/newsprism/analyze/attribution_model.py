@@ -49,8 +49,10 @@ __all__ = [
     "RoleWindow",
     "TaggedCue",
     "cue_features",
+    "cue_head",
     "doc_context",
     "load_attribution_model",
+    "load_cue_words",
     "may_hold_attribution",
     "relation_to_cue",
     "role_features",
@@ -62,6 +64,7 @@ __all__ = [
 CUE_TAGS = ("O", "B-CUE", "I-CUE")
 ROLE_TAGS = ("O", "B-SRC", "I-SRC", "B-CON", "I-CON")
 MODEL_FILE = "attribution_model.npz"
+CUE_WORDS_FILE = "attribution_cue_words.txt"
 FORMAT_VERSION = 1
 # Distances (in tokens) and path lengths are bucketed so that rare values share weights.
 _DISTANCE_BUCKETS = (0, 1, 2, 3, 5, 8, 13, 21, 34)
@@ -290,16 +293,33 @@ def may_hold_attribution(
 ) -> bool:
     """Whether the sentence ``doc[start:end]`` can hold an attribution's cue: it has a quotation
     mark, a word of the reporting-verb lexicon (a listed verb lemma, or the first word of a
-    listed phrase such as "according to"), or a colon after a name."""
+    listed phrase such as "according to"), a cue word learnt from PolNeAR train
+    (``data/attribution_cue_words.txt``: "appear", "support", "hope"), or a colon after a
+    name."""
+    learnt = load_cue_words()
     for index in range(start, end):
         if context.quote_mark[index]:
             return True
         lower, lemma = context.lower[index], context.lemma[index]
-        if lexicon.verb_class(lemma) is not None or lexicon.may_start_phrase(lower, lemma):
+        if (
+            lexicon.verb_class(lemma) is not None
+            or lemma in learnt
+            or lexicon.may_start_phrase(lower, lemma)
+        ):
             return True
         if lower == ":" and index > start and context.pos[index - 1] in ("PROPN", "NOUN"):
             return True
     return False
+
+
+@functools.cache
+def load_cue_words() -> frozenset[str]:
+    """The screen's cue words learnt from PolNeAR train (``data/attribution_cue_words.txt``,
+    one lemma a line, ``#`` comments), read once."""
+    text = resources.files("newsprism.data").joinpath(CUE_WORDS_FILE).read_text("utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 def cue_features(
@@ -430,11 +450,11 @@ def role_features(
     """Features of each token in ``window`` for the role tagger, relative to the cue
     ``doc[cue_start:cue_end]``."""
     cue_tokens = range(cue_start, cue_end)
-    cue_head = _head_of(doc, cue_start, cue_end)
-    cue_lemma = cue_head.lemma_.lower()
-    cue_kind = f"{cue_head.pos_}|{cue_head.dep_}"
+    head = cue_head(doc, cue_start, cue_end)
+    cue_lemma = head.lemma_.lower()
+    cue_kind = f"{head.pos_}|{head.dep_}"
     cue_sentence = context.sentence[cue_start]
-    passive = any(child.dep_ == "auxpass" for child in cue_head.children)
+    passive = any(child.dep_ == "auxpass" for child in head.children)
     # Quotations that end just before or start just after the cue (“…,” she said / said: “…”).
     near_quotes = {
         number
@@ -448,7 +468,7 @@ def role_features(
             where, relation = "cue", "cue"
         else:
             where = "before" if token.i < cue_start else "after"
-            relation = relation_to_cue(token, cue_head, context)
+            relation = relation_to_cue(token, head, context)
         distance = _bucket(cue_start - token.i if token.i < cue_start else token.i - cue_end + 1)
         sentence_offset = max(-3, min(3, context.sentence[token.i] - cue_sentence))
         quote = context.quote[token.i]
@@ -507,15 +527,24 @@ def hash_features(features: Sequence[Sequence[str]], buckets: int) -> tuple[IntA
         The flat bucket ids and the offset of each token's first id, as ``np.add.reduceat``
         wants them.
     """
-    ids = [_feature_id(feature, buckets) for row in features for feature in row]
+    # Most feature strings ("p=NOUN", "d=nsubj") recur in every sentence: hash each once.
+    known = _FEATURE_IDS.setdefault(buckets, {})
+    if len(known) > _MAX_KNOWN_FEATURES:
+        known.clear()
+    ids = []
+    for row in features:
+        for feature in row:
+            index = known.get(feature)
+            if index is None:
+                index = known[feature] = zlib.crc32(feature.encode("utf-8")) % buckets
+            ids.append(index)
     offsets = np.cumsum([0] + [len(row) for row in features[:-1]], dtype=np.int64)
     return np.asarray(ids, dtype=np.int64), offsets
 
 
-@functools.lru_cache(maxsize=1 << 18)
-def _feature_id(feature: str, buckets: int) -> int:
-    # Most feature strings ("p=NOUN", "d=nsubj") recur in every sentence: hash each once.
-    return zlib.crc32(feature.encode("utf-8")) % buckets
+# Feature string -> bucket id, per bucket count; cleared when it grows past the bound.
+_FEATURE_IDS: dict[int, dict[str, int]] = {}
+_MAX_KNOWN_FEATURES = 1 << 19
 
 
 def allowed_transitions(tags: Sequence[str]) -> npt.NDArray[np.bool_]:
@@ -633,7 +662,7 @@ def _paragraph_of(context: DocContext, sentence: int) -> int:
     return context.paragraph[context.sentences[sentence][0]]
 
 
-def _head_of(doc: Doc, start: int, end: int) -> Token:
+def cue_head(doc: Doc, start: int, end: int) -> Token:
     """The cue's main word: the token whose head lies outside the cue, preferring a verb."""
     heads = [t for t in doc[start:end] if not start <= t.head.i < end or t.head.i == t.i]
     verbs = [t for t in heads if t.pos_ in ("VERB", "AUX")]

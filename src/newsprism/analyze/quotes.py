@@ -160,7 +160,8 @@ def _without_borrowed_content(
                 start = source.end if source and source.start >= cue.end else cue.end
                 text = content.text[start - content.start :]
                 start += len(text) - len(text.lstrip(" ,:\n"))
-                content = Span(start, content.end, content.text[start - content.start :])
+                if start < content.end:
+                    content = Span(start, content.end, content.text[start - content.start :])
         for other in attributions:
             if other is attribution or not (content.start < other.content.start < content.end):
                 continue
