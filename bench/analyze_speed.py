@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from newsprism.analyze import analyze, load_analyze_rules
+from newsprism.analyze.attribution_encoder import load_encoder_tagger
 from newsprism.analyze.nlp import load_model
 from newsprism.config import load_settings
 from newsprism.model import Article, Source, SourceKind, Span
@@ -50,11 +51,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="first N dev articles only")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each system; best counts")
+    parser.add_argument("--encoder", type=Path, default=None, help="encoder folder (packaged)")
+    parser.add_argument("--meta", default="meta.json", help="the encoder folder's meta file")
     args = parser.parse_args(argv)
 
     loaded = load_model()
     settings = load_settings().analyze
-    rules = load_analyze_rules()
+    rules = load_analyze_rules(
+        attribution_model=load_encoder_tagger(args.encoder, meta_file=args.meta)
+    )
     articles = [_article(item.name, item.text) for item in load_split("dev", limit=args.limit)]
     texts = [article.body for article in articles]
     words = sum(len(text.split()) for text in texts)

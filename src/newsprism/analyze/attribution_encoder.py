@@ -360,6 +360,7 @@ class EncoderTagger:
         self._role = onnxruntime.InferenceSession(
             str(folder / meta["role_graph"]), options, providers=providers
         )
+        self._width = int(meta.get("hidden", 384))
         self._cue_allowed = allowed_transitions(CUE_TAGS)
         self._role_allowed = allowed_transitions(ROLE_TAGS)
 
@@ -373,8 +374,11 @@ class EncoderTagger:
         """Cues in ``sentences`` (one batched encoder run), then the roles of each cue from
         the token vectors of its window (the window's other sentences are encoded in a second
         batch when the first did not read them)."""
+        if not sentences:
+            return []
+        feats = self.vocab.ids(WORD_FEATURES, word_feature_rows(doc, 0, len(doc), context, lexicon))
         vectors: dict[tuple[int, int], FloatArray] = {}
-        scores = self._encode(doc, sentences, context, lexicon, vectors)
+        scores = self._encode(doc, sentences, feats, vectors)
         cues: list[tuple[int, int, RoleWindow]] = []
         for (start, _end), sentence_scores in zip(sentences, scores, strict=True):
             for cue_start, cue_end in spans_of(
@@ -400,8 +404,8 @@ class EncoderTagger:
             - set(vectors)
         )
         if missing:
-            self._encode(doc, missing, context, lexicon, vectors)
-        found = []
+            self._encode(doc, missing, feats, vectors)
+        windows: list[tuple[int, int, RoleWindow, FloatArray]] = []
         for cue_start, cue_end, whole in cues:
             first = context.sentences[context.sentence[whole.start]][0]
             parts = [
@@ -414,16 +418,21 @@ class EncoderTagger:
             window_vectors = np.concatenate(parts, axis=0)[
                 window.start - first : window.end - first
             ]
-            roles = self._roles(doc, (cue_start, cue_end), window, window_vectors, context, lexicon)
-            found.append(TaggedCue(cue_start, cue_end, window, tuple(roles)))
+            windows.append((cue_start, cue_end, window, window_vectors))
+        found = []
+        for first_cue in range(0, len(windows), self.batch_size):
+            batch = windows[first_cue : first_cue + self.batch_size]
+            for (cue_start, cue_end, window, _v), roles in zip(
+                batch, self._roles(doc, batch, feats, context), strict=True
+            ):
+                found.append(TaggedCue(cue_start, cue_end, window, tuple(roles)))
         return found
 
     def _encode(
         self,
         doc: Doc,
         ranges: Sequence[tuple[int, int]],
-        context: DocContext,
-        lexicon: ReportingVerbs,
+        feats: IntArray,
         vectors: dict[tuple[int, int], FloatArray],
     ) -> list[FloatArray]:
         """Cue scores of each token range; its token vectors are stored in ``vectors``."""
@@ -438,7 +447,7 @@ class EncoderTagger:
         logits: dict[tuple[int, int], FloatArray] = {}
         for first in range(0, len(inputs), self.batch_size):
             batch = [part for _number, part in inputs[first : first + self.batch_size]]
-            feeds = self._cue_feeds(doc, batch, context, lexicon)
+            feeds = self._cue_feeds(batch, feats)
             batch_logits, batch_reps = self._cue.run(["cue_logits", "word_reps"], feeds)
             for row, part in enumerate(batch):
                 length = part.end - part.start
@@ -458,60 +467,64 @@ class EncoderTagger:
         transitions = np.zeros((len(tags) + 1, len(tags)), dtype=np.float32)
         return [tags[i] for i in viterbi(scores, transitions, allowed)]
 
-    def _cue_feeds(
-        self,
-        doc: Doc,
-        parts: Sequence[SentencePieces],
-        context: DocContext,
-        lexicon: ReportingVerbs,
-    ) -> dict[str, npt.NDArray[Any]]:
+    @staticmethod
+    def _cue_feeds(parts: Sequence[SentencePieces], feats: IntArray) -> dict[str, npt.NDArray[Any]]:
         pieces = max(len(p.ids) for p in parts)
         words = max(p.end - p.start for p in parts)
         ids = np.zeros((len(parts), pieces), dtype=np.int64)
         mask = np.zeros((len(parts), pieces), dtype=np.int64)
         pool = np.zeros((len(parts), words, pieces), dtype=np.float32)
-        feats = np.zeros((len(parts), words, len(WORD_FEATURES)), dtype=np.int64)
+        word_feats = np.zeros((len(parts), words, len(WORD_FEATURES)), dtype=np.int64)
         for row, part in enumerate(parts):
             ids[row, : len(part.ids)] = part.ids
             mask[row, : len(part.ids)] = 1
             for position, owner in enumerate(part.owner):
                 if owner >= 0:
                     pool[row, owner, position] = 1.0
-            feats[row, : part.end - part.start] = self.vocab.ids(
-                WORD_FEATURES, word_feature_rows(doc, part.start, part.end, context, lexicon)
-            )
+            word_feats[row, : part.end - part.start] = feats[part.start : part.end]
         counts = pool.sum(axis=2, keepdims=True)
         pool = pool / np.maximum(counts, 1.0)
-        return {"input_ids": ids, "attention_mask": mask, "pool": pool, "word_feats": feats}
+        return {"input_ids": ids, "attention_mask": mask, "pool": pool, "word_feats": word_feats}
 
     def _roles(
         self,
         doc: Doc,
-        cue: tuple[int, int],
-        window: RoleWindow,
-        vectors: FloatArray,
+        batch: Sequence[tuple[int, int, RoleWindow, FloatArray]],
+        feats: IntArray,
         context: DocContext,
-        lexicon: ReportingVerbs,
-    ) -> list[str]:
-        """The best valid role tags of the window's tokens for one cue, from the window's token
-        vectors (``vectors[i]`` for token ``window.start + i``)."""
-        rows, distances = role_feature_rows(doc, cue[0], cue[1], window, context)
-        length = window.end - window.start
-        cue_mask = np.zeros((1, length), dtype=np.float32)
-        cue_mask[0, cue[0] - window.start : cue[1] - window.start] = 1.0
+    ) -> list[list[str]]:
+        """The best valid role tags of each window's tokens for its cue, from the window's
+        token vectors (``vectors[i]`` for token ``window.start + i``), in one padded run."""
+        length = max(window.end - window.start for _s, _e, window, _v in batch)
+        size = len(batch)
+        reps = np.zeros((size, length, self._width), dtype=np.float32)
+        word_feats = np.zeros((size, length, len(WORD_FEATURES)), dtype=np.int64)
+        role_feats = np.zeros((size, length, len(ROLE_FEATURES)), dtype=np.int64)
+        distance = np.zeros((size, length), dtype=np.int64)
+        cue_mask = np.zeros((size, length), dtype=np.float32)
+        mask = np.zeros((size, length), dtype=np.float32)
+        for row, (cue_start, cue_end, window, vectors) in enumerate(batch):
+            rows, distances = role_feature_rows(doc, cue_start, cue_end, window, context)
+            n = window.end - window.start
+            reps[row, :n] = vectors
+            word_feats[row, :n] = feats[window.start : window.end]
+            role_feats[row, :n] = self.vocab.ids(ROLE_FEATURES, rows)
+            distance[row, :n] = distances
+            cue_mask[row, cue_start - window.start : cue_end - window.start] = 1.0
+            mask[row, :n] = 1.0
         feeds = {
-            "word_reps": vectors[None, :, :].astype(np.float32),
-            "word_feats": self.vocab.ids(
-                WORD_FEATURES,
-                word_feature_rows(doc, window.start, window.end, context, lexicon),
-            )[None],
-            "role_feats": self.vocab.ids(ROLE_FEATURES, rows)[None],
-            "distance": np.asarray(distances, dtype=np.int64)[None],
+            "word_reps": reps,
+            "word_feats": word_feats,
+            "role_feats": role_feats,
+            "distance": distance,
             "cue_mask": cue_mask,
-            "mask": np.ones((1, length), dtype=np.float32),
+            "mask": mask,
         }
         (logits,) = self._role.run(["role_logits"], feeds)
-        return self._decode(logits[0], self._role_allowed, ROLE_TAGS)
+        return [
+            self._decode(logits[row, : window.end - window.start], self._role_allowed, ROLE_TAGS)
+            for row, (_s, _e, window, _v) in enumerate(batch)
+        ]
 
 
 def load_encoder_tagger(
