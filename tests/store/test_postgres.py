@@ -37,7 +37,9 @@ def test_every_migration_has_its_postgresql_twin() -> None:
     ]
 
 
-def test_reopens_migrated_and_records_each_version(pg_url: str, corpus_texts: dict[str, str]) -> None:
+def test_reopens_migrated_and_records_each_version(
+    pg_url: str, corpus_texts: dict[str, str]
+) -> None:
     document, article = _article(corpus_texts["rt"], 1)
     with open_store(pg_url) as first:
         assert isinstance(first, PostgresStore)
