@@ -17,7 +17,8 @@ from newsprism.config import StoreSettings
 from newsprism.errors import StoreError
 from newsprism.model import Article, MediaType, RawDocument, Source, SourceKind, Span
 from newsprism.store import open_store
-from newsprism.store.postgres import PostgresStore, migrations, redact
+from newsprism.store.base import redact
+from newsprism.store.postgres import PostgresStore, migrations
 from newsprism.store.sqlite import migrations as sqlite_migrations
 from tests.conftest import PostgresDatabases
 

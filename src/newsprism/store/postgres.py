@@ -37,7 +37,7 @@ from newsprism.model import (
     from_dict,
     to_dict,
 )
-from newsprism.store.base import ArticleSummary, BatchResult, StoreCounts
+from newsprism.store.base import ArticleSummary, BatchResult, StoreCounts, redact
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # Advisory lock keys (two int4s: a namespace for newsprism, then the lock). They are per database,
@@ -47,7 +47,6 @@ _MIGRATE_LOCK = 1
 _WRITER_LOCK = 2
 # Rows fetched per round trip when iterating a whole table.
 _PAGE = 500
-_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@|(password\s*=\s*)\S+")
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -58,13 +57,6 @@ def migrations() -> list[tuple[int, str, str]]:
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text("utf-8")))
     return sorted(found)
-
-
-def redact(url: str) -> str:
-    """The connection string with any password replaced by ``***``, fit for messages."""
-    return _PASSWORD.sub(
-        lambda m: f"{m.group(1)}***@" if m.group(1) else f"{m.group(2)}***", url
-    )
 
 
 class PostgresStore:
