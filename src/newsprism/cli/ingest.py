@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,8 +24,10 @@ from newsprism.cli._common import (
     reporting_errors,
     setup,
 )
-from newsprism.pipeline import IngestReport, ingest_into
 from newsprism.store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from newsprism.pipeline import IngestReport
 
 
 def ingest_cli(
@@ -64,6 +66,7 @@ def ingest_cli(
 
       newsprism ingest feeds/ --embeddings
     """
+    from newsprism.pipeline import ingest_into
     with reporting_errors():
         settings, directory = setup(config=config, outlets=outlets, verbose=verbose)
         encoder = None
