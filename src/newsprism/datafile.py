@@ -9,6 +9,7 @@ through :func:`read_data_file`; the typed getters below check each value and rai
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Iterator
@@ -25,11 +26,15 @@ __all__ = [
     "integer",
     "number",
     "read_data_file",
+    "read_word_list",
     "regex",
+    "stop_words",
     "string",
     "table",
     "words",
 ]
+
+STOP_WORDS_FILE = "stop_words.txt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,3 +293,38 @@ def integer(
     if minimum is not None and value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}", where=where)
     return value
+
+
+def read_word_list(name: str, path: Path | None = None) -> tuple[str, ...]:
+    """A packaged word list (one entry a line, ``#`` comments), or a user's file in its place.
+
+    Args:
+        name: The packaged file's name in ``newsprism/data`` ("stop_words.txt").
+        path: A file with the same layout to read instead.
+
+    Raises:
+        ConfigError: The file cannot be read, or holds no entry.
+    """
+    if path is None:
+        where = name
+        text = resources.files("newsprism.data").joinpath(name).read_text("utf-8")
+    else:
+        where = str(path)
+        try:
+            text = path.read_text("utf-8")
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read the word list ({exc.strerror}); check the path", where=where
+            ) from exc
+    entries = tuple(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+    if not entries:
+        raise ConfigError("the word list holds no entry; one word a line", where=where)
+    return entries
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """newsprism's one English stop-word list (``data/stop_words.txt``, from spaCy), lower case."""
+    return frozenset(read_word_list(STOP_WORDS_FILE))
