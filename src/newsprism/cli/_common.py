@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
+from newsprism.cli._safe import install, one_line
 from newsprism.config import Settings, load_settings
 from newsprism.errors import InputError, NewsprismError, StoreError
 from newsprism.ingest.outlets import OutletDirectory, load_outlets
@@ -28,6 +29,8 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
+# Scraped text reaches both: no terminal escape or bidi override in it is passed through.
+install((out, err))
 
 
 class TextOrJson(StrEnum):
@@ -77,11 +80,20 @@ def setup(
     *, config: Path | None, outlets: Path | None, verbose: bool
 ) -> tuple[Settings, OutletDirectory]:
     """Configure logging and load settings and the outlet directory."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(_OneLineFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    # trafilatura logs its own parse failures at ERROR; newsprism reports the input as a
+    # Skipped line (or keeps a record's text) instead, so they are shown with --verbose only.
+    logging.getLogger("trafilatura").setLevel(logging.INFO if verbose else logging.CRITICAL)
     return load_settings(config), load_outlets(outlets)
+
+
+class _OneLineFormatter(logging.Formatter):
+    """Log lines with the input's text made safe for a terminal, one line per message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return one_line(super().format(record))
 
 
 @contextmanager
@@ -90,17 +102,17 @@ def reporting_errors() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, markup=False)
+        err.print(f"error: {one_line(str(exc))}", style="red", highlight=False, markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from exc
     except (StoreError, NewsprismError) as exc:
-        err.print(f"error: {exc}", style="red", highlight=False, markup=False)
+        err.print(f"error: {one_line(str(exc))}", style="red", highlight=False, markup=False)
         raise typer.Exit(EXIT_FAILED) from exc
 
 
 def report_skipped(skipped: Sequence[Skipped]) -> int:
     """Print one line per skipped input to stderr; return the exit code they imply."""
     for line in skipped_lines(skipped):
-        err.print(f"skipped {line}", style="yellow", highlight=False, markup=False)
+        err.print(f"skipped {one_line(line)}", style="yellow", highlight=False, markup=False)
     return EXIT_BAD_INPUT if skipped else EXIT_OK
 
 
