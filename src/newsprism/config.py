@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 import tomllib
 import typing
@@ -41,7 +40,7 @@ class FetchSettings:
     retries: int
     backoff_seconds: float
     user_agent: str
-    deadline_seconds: float = 60.0
+    deadline_seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +74,7 @@ class StoreSettings:
     """The database."""
 
     busy_timeout_seconds: float
-    writer_wait_seconds: float = 600.0
+    writer_wait_seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,10 +171,8 @@ _SECTIONS: dict[str, type[Any]] = {
 }
 
 
-@functools.cache
-def _defaults_text() -> str:
-    # Read once per process; every load_settings call parses its own copy to merge into.
-    return resources.files("newsprism.data").joinpath(DEFAULTS_FILE).read_text("utf-8")
+# Read once, when the module loads; every load_settings call parses its own copy to merge into.
+_DEFAULTS_TEXT = resources.files("newsprism.data").joinpath(DEFAULTS_FILE).read_text("utf-8")
 
 
 def load_settings(
@@ -198,7 +195,7 @@ def load_settings(
             a value of the wrong type, a negative number, or a word outside a setting's choices
             (``stories.link`` is "average" or "centroid").
     """
-    merged: dict[str, dict[str, Any]] = tomllib.loads(_defaults_text())
+    merged: dict[str, dict[str, Any]] = tomllib.loads(_DEFAULTS_TEXT)
     sources = [DEFAULTS_FILE]
     if path is None and os.environ.get("NEWSPRISM_CONFIG"):
         path = Path(os.environ["NEWSPRISM_CONFIG"])
