@@ -854,6 +854,8 @@ class TimelineEvent:
         expressions: The time expressions themselves, in the same order.
         dated: What each expression dates (the analysis' event span: "Moscow and Washington
             completed a prisoner swap"), or its sentence when the analysis gives none.
+        label: ``value`` as a reader writes it ("late February 2022"); empty when ``value``
+            is ``None``.
     """
 
     value: str | None
@@ -862,6 +864,7 @@ class TimelineEvent:
     mentions: tuple[Evidence, ...]
     expressions: tuple[Evidence, ...]
     dated: tuple[Evidence, ...] = ()
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from newsprism.analyze.descriptors import (
     load_affiliations,
     load_titles,
 )
+from newsprism.analyze.timex import TimeRules, load_time_rules
 from newsprism.compare.sides import SideRules, load_side_rules
 from newsprism.compare.text import stem
 from newsprism.datafile import DataFile, read_data_file, table, words
@@ -48,6 +49,7 @@ class CompareRules:
         nicknames: Given names and their nicknames (``data/nicknames.toml``).
         sides: Speakers, parties and party offices (``data/voices.toml``).
         titles: Titles and offices (``data/titles.toml``).
+        times: The time vocabulary (``data/timex.toml``), for readable dates.
     """
 
     synonyms: Mapping[str, str]
@@ -63,6 +65,7 @@ class CompareRules:
     nicknames: Nicknames
     sides: SideRules
     titles: TitleLexicon
+    times: TimeRules
 
 
 def load_compare_rules(
@@ -108,6 +111,7 @@ def load_compare_rules(
         nicknames=load_nicknames(),
         sides=load_side_rules(),
         titles=load_titles(),
+        times=load_time_rules(),
     )
 
 
