@@ -58,3 +58,15 @@ def test_bad_pattern_is_reported_with_file_and_outlet(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="outlet 'Bad': bad pattern") as caught:
         load_outlets(extra)
     assert str(extra) in str(caught.value)
+
+
+def test_a_bad_entry_is_reported_at_its_line(tmp_path: Path) -> None:
+    # The second [[outlet]] (line 4) has no name: the message points at it, not at the file.
+    extra = tmp_path / "outlets.toml"
+    extra.write_text(
+        '[[outlet]]\nname = "Good"\n\n[[outlet]]\ndomains = ["nameless.example"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="needs a non-empty string 'name'") as caught:
+        load_outlets(extra)
+    assert f"{extra}:4" in str(caught.value)

@@ -7,15 +7,15 @@ directory only answers what it knows: an unknown domain or text gives ``None``, 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
+from newsprism.datafile import DataFile, entries, read_data_file
 from newsprism.errors import ConfigError
 from newsprism.model import Outlet
+
+OUTLETS_FILE = "outlets.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,36 +70,32 @@ def load_outlets(user_file: Path | None = None) -> OutletDirectory:
     """Load the packaged directory, with a user file's entries added or overriding by name.
 
     Raises:
-        ConfigError: A file is not valid TOML, an entry lacks ``name``, or a pattern is not a
-            valid regular expression; the message names the file and entry.
+        ConfigError: A file cannot be read or is not valid TOML, an entry lacks ``name``, or a
+            pattern is not a valid regular expression; the message names ``file:line`` of the
+            entry.
     """
-    packaged = resources.files("newsprism.data").joinpath("outlets.toml").read_text("utf-8")
-    entries = {e.name: e for e in _parse(packaged, where="outlets.toml")}
+    entries = {e.name: e for e in _parse(read_data_file(OUTLETS_FILE))}
     if user_file is not None:
-        try:
-            text = user_file.read_text("utf-8")
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot read outlets file ({exc.strerror})", where=str(user_file)
-            ) from exc
-        entries.update({e.name: e for e in _parse(text, where=str(user_file))})
+        entries.update({e.name: e for e in _parse(read_data_file(OUTLETS_FILE, user_file))})
     return OutletDirectory(tuple(entries.values()))
 
 
-def _parse(text: str, *, where: str) -> list[OutletEntry]:
-    try:
-        data: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML ({exc})", where=where) from exc
-    entries = []
-    for number, raw in enumerate(data.get("outlet", []), start=1):
+def _parse(file: DataFile) -> list[OutletEntry]:
+    parsed = []
+    for where, raw in entries(file, "outlet", required=False):
         name = raw.get("name")
         if not isinstance(name, str) or not name:
-            raise ConfigError(f"[[outlet]] number {number} has no name", where=where)
+            raise ConfigError("an [[outlet]] needs a non-empty string 'name'", where=where)
+        domains = raw.get("domains", [])
+        patterns = raw.get("patterns", [])
+        for key, value in (("domains", domains), ("patterns", patterns)):
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise ConfigError(
+                    f"outlet {name!r}: {key} must be a list of non-empty strings", where=where
+                )
         try:
-            patterns = tuple(re.compile(p, re.MULTILINE) for p in raw.get("patterns", []))
+            compiled = tuple(re.compile(p, re.MULTILINE) for p in patterns)
         except re.error as exc:
             raise ConfigError(f"outlet {name!r}: bad pattern ({exc})", where=where) from exc
-        domains = tuple(d.lower() for d in raw.get("domains", []))
-        entries.append(OutletEntry(name, domains, patterns))
-    return entries
+        parsed.append(OutletEntry(name, tuple(d.lower() for d in domains), compiled))
+    return parsed
