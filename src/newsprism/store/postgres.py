@@ -547,7 +547,7 @@ def _advisory_lock(
 def _holder(conn: psycopg.Connection[Any], lock: int) -> str:
     """`` (newsprism pid N on HOST)``: who holds an advisory lock, as far as the server knows."""
     row = conn.execute(
-        "SELECT a.application_name, a.client_addr FROM pg_locks l"
+        "SELECT a.application_name, a.client_addr, a.pid FROM pg_locks l"
         " JOIN pg_stat_activity a ON a.pid = l.pid"
         " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s"
         " AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database"
@@ -556,8 +556,8 @@ def _holder(conn: psycopg.Connection[Any], lock: int) -> str:
     ).fetchone()
     if row is None:
         return ""
-    name, address = row
-    return f" ({name}{f' at {address}' if address else ''})"
+    name, address, pid = row
+    return f" ({name or f'server process {pid}'}{f' at {address}' if address else ''})"
 
 
 def _application_name() -> str:
