@@ -94,7 +94,8 @@ def ingest_cli(
 def _summary(report: IngestReport, db: Path) -> str:
     return (
         f"read {report.read}, added {report.added}, already present {report.already_present}, "
-        f"copies {report.copies}, skipped {len(report.skipped)} -> {db}"
+        f"copies {report.copies}, publications added {report.publications}, "
+        f"skipped {len(report.skipped)} -> {db}"
     )
 
 
@@ -105,6 +106,7 @@ def _report_dict(report: IngestReport, db: Path) -> dict[str, object]:
         "added": report.added,
         "already_present": report.already_present,
         "copies": report.copies,
+        "publications": report.publications,
         "skipped": [{"where": s.where, "code": s.code, "reason": s.reason} for s in report.skipped],
         "articles": [a.id for a in report.articles],
     }
