@@ -265,7 +265,9 @@ def test_issue10_two_concurrent_ingests_end_as_one_after_the_other(tmp_path: Pat
     ]
     waited = [_wait_for_line(run, "waiting for it") for run in runs]
     os.close(held)
-    errors = [line + run.communicate(timeout=240)[1] for line, run in zip(waited, runs, strict=True)]
+    errors = [
+        line + run.communicate(timeout=240)[1] for line, run in zip(waited, runs, strict=True)
+    ]
     assert [run.returncode for run in runs] == [0, 0], errors
     assert all("is writing; waiting for it" in line for line in waited), waited
     together = _state(db)
