@@ -757,6 +757,7 @@ def find_wire_credits(
         rules: Compiled rules; the packaged ``data/syndication.toml`` by default.
     """
     rules = rules or default_wire_rules()
+    notices = tuple(notices)
     credits = list(_notices(paragraphs, notices, rules))
     for index, paragraph in enumerate(paragraphs[: rules.dateline_paragraphs]):
         match = rules.dateline.match(paragraph)
@@ -767,8 +768,11 @@ def find_wire_credits(
             )
     datelines = {credit.paragraph for credit in credits if credit.kind == "dateline"}
     first_closing = max(len(paragraphs) - rules.sign_off_paragraphs, 0)
-    for index in range(len(paragraphs) - 1, first_closing - 1, -1):
-        paragraph = paragraphs[index].rstrip()
+    closing = [(i, paragraphs[i]) for i in range(len(paragraphs) - 1, first_closing - 1, -1)]
+    # A sign-off the body extractor set apart (a last short line) counts as well.
+    closing.extend((-1, line) for line in notices)
+    for index, text in closing:
+        paragraph = text.rstrip()
         match = rules.sign_off.search(paragraph) if index not in datelines else None
         if match:
             # The credit starts at its dash, after the sentence end the pattern also matched.
