@@ -20,7 +20,7 @@ from newsprism.ingest import read_inputs
 from newsprism.ingest.outlets import OutletDirectory, load_outlets
 from newsprism.model import AnalyzedArticle, Article, RawDocument, Skipped
 from newsprism.pipeline import IngestReport, extract_inputs, ingest_into
-from newsprism.store.sqlite import SQLiteStore
+from newsprism.store import open_store
 
 
 def read(
@@ -157,7 +157,9 @@ def ingest(
     settings: Settings | None = None,
     outlets: OutletDirectory | None = None,
 ) -> IngestReport:
-    """Read, extract, de-duplicate and store inputs in an SQLite database.
+    """Read, extract, de-duplicate and store inputs in a database.
+
+    ``db`` is an SQLite file or a ``postgresql://`` URL.
 
     Re-running on the same inputs adds nothing twice.
 
@@ -167,7 +169,7 @@ def ingest(
     Raises:
         StoreError: The database cannot be opened or written.
     """
-    with SQLiteStore(Path(db)) as store:
+    with open_store(db) as store:
         return ingest_into(
             _as_list(inputs),
             store=store,

@@ -34,6 +34,7 @@ class FetchSettings:
     retries: int
     backoff_seconds: float
     user_agent: str
+    deadline_seconds: float = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class StoreSettings:
     """The database."""
 
     busy_timeout_seconds: float
+    writer_wait_seconds: float = 600.0
 
 
 @dataclass(frozen=True, slots=True)

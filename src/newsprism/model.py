@@ -857,6 +857,8 @@ class TimelineEvent:
         expressions: The time expressions themselves, in the same order.
         dated: What each expression dates (the analysis' event span: "Moscow and Washington
             completed a prisoner swap"), or its sentence when the analysis gives none.
+        label: ``value`` as a reader writes it ("late February 2022"); empty when ``value``
+            is ``None``.
     """
 
     value: str | None
@@ -865,6 +867,7 @@ class TimelineEvent:
     mentions: tuple[Evidence, ...]
     expressions: tuple[Evidence, ...]
     dated: tuple[Evidence, ...] = ()
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)

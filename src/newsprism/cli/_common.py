@@ -18,16 +18,21 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
+from newsprism.cli._safe import install, one_line
 from newsprism.config import Settings, load_settings
 from newsprism.errors import InputError, NewsprismError, StoreError
 from newsprism.ingest.outlets import OutletDirectory, load_outlets
 from newsprism.model import Skipped
 from newsprism.present.text import skipped_lines
+from newsprism.store import DB_ENV, is_postgres_url
+from newsprism.store.base import redact
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
+# Scraped text reaches both: no terminal escape or bidi override in it is passed through.
+install((out, err))
 
 
 class TextOrJson(StrEnum):
@@ -45,7 +50,12 @@ class TableOrJson(StrEnum):
 
 
 DbOption = Annotated[
-    Path, typer.Option("--db", help="SQLite database file (created when missing).", dir_okay=False)
+    str,
+    typer.Option(
+        "--db",
+        envvar=DB_ENV,
+        help="SQLite database file (created when missing) or a postgresql:// URL.",
+    ),
 ]
 ConfigOption = Annotated[
     Path | None,
@@ -77,11 +87,20 @@ def setup(
     *, config: Path | None, outlets: Path | None, verbose: bool
 ) -> tuple[Settings, OutletDirectory]:
     """Configure logging and load settings and the outlet directory."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(_OneLineFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    # trafilatura logs its own parse failures at ERROR; newsprism reports the input as a
+    # Skipped line (or keeps a record's text) instead, so they are shown with --verbose only.
+    logging.getLogger("trafilatura").setLevel(logging.INFO if verbose else logging.CRITICAL)
     return load_settings(config), load_outlets(outlets)
+
+
+class _OneLineFormatter(logging.Formatter):
+    """Log lines with the input's text made safe for a terminal, one line per message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return one_line(super().format(record))
 
 
 @contextmanager
@@ -90,17 +109,33 @@ def reporting_errors() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, markup=False)
+        err.print(f"error: {one_line(str(exc))}", style="red", highlight=False, markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from exc
     except (StoreError, NewsprismError) as exc:
-        err.print(f"error: {exc}", style="red", highlight=False, markup=False)
+        err.print(f"error: {one_line(str(exc))}", style="red", highlight=False, markup=False)
         raise typer.Exit(EXIT_FAILED) from exc
+
+
+def require_db(db: str) -> None:
+    """Exit with a clear message when a command that only reads names a missing SQLite file."""
+    if not is_postgres_url(db) and not Path(db).exists():
+        err.print(
+            f"error: no database at {db}; create one with 'newsprism ingest PATH --db {db}'",
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def shown_db(db: str) -> str:
+    """A ``--db`` value as messages show it: a URL's password is masked."""
+    return redact(db) if is_postgres_url(db) else db
 
 
 def report_skipped(skipped: Sequence[Skipped]) -> int:
     """Print one line per skipped input to stderr; return the exit code they imply."""
     for line in skipped_lines(skipped):
-        err.print(f"skipped {line}", style="yellow", highlight=False, markup=False)
+        err.print(f"skipped {one_line(line)}", style="yellow", highlight=False, markup=False)
     return EXIT_BAD_INPUT if skipped else EXIT_OK
 
 

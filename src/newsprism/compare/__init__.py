@@ -69,7 +69,7 @@ def compare(
     voices = compare_voices(view, rules=rules)
     portraits = compare_descriptors(view, rules=rules)
     headlines = compare_headlines(view, rules=rules)
-    timeline = compare_timeline(view)
+    timeline = compare_timeline(view, rules=rules.times)
     findings = make_findings(
         outlets=view.outlets,
         headlines=headlines,

@@ -13,6 +13,7 @@ from typing import Any
 
 from newsprism.analyze.cues import ReportingVerbs, load_reporting_verbs
 from newsprism.analyze.descriptors import AffiliationLexicon, load_affiliations
+from newsprism.analyze.timex import TimeRules, load_time_rules
 from newsprism.compare.text import stem
 from newsprism.datafile import DataFile, read_data_file, table, words
 from newsprism.errors import ConfigError
@@ -38,6 +39,7 @@ class CompareRules:
         descriptor_ignore: Function words left out of descriptor contrasts.
         verbs: The reporting-verb lexicon (``data/reporting_verbs.toml``).
         affiliations: Countries, demonyms, institutions (``data/affiliations.toml``).
+        times: The time vocabulary (``data/timex.toml``), for readable dates.
     """
 
     synonyms: Mapping[str, str]
@@ -50,6 +52,7 @@ class CompareRules:
     descriptor_ignore: frozenset[str]
     verbs: ReportingVerbs
     affiliations: AffiliationLexicon
+    times: TimeRules
 
 
 def load_compare_rules(
@@ -92,6 +95,7 @@ def load_compare_rules(
         ),
         verbs=load_reporting_verbs(),
         affiliations=load_affiliations(),
+        times=load_time_rules(),
     )
 
 
