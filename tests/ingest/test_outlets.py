@@ -189,3 +189,15 @@ def test_signature_lines_from_the_syndicated_sample(corpus_texts: dict[str, str]
     )
     # A body sentence naming a news agency as a source is not a signature line.
     assert not any("RIA Novosti" in line for line in found)
+
+
+def test_a_bad_entry_is_reported_at_its_line(tmp_path: Path) -> None:
+    # The second [[outlet]] (line 4) has no name: the message points at it, not at the file.
+    extra = tmp_path / "outlets.toml"
+    extra.write_text(
+        '[[outlet]]\nname = "Good"\n\n[[outlet]]\ndomains = ["nameless.example"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="needs a non-empty string 'name'") as caught:
+        load_outlets(extra)
+    assert f"{extra}:4" in str(caught.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from newsprism.config import StoreSettings
+from newsprism.config import load_settings
 from newsprism.errors import StoreError
 from newsprism.model import Article, MediaType, RawDocument, Source, SourceKind, Span
 from newsprism.store import open_store
@@ -62,7 +63,7 @@ def test_refuses_a_newer_schema(pg_url: str) -> None:
 
 def test_an_unreachable_server_is_named_without_its_password(tmp_path: Path) -> None:
     url = f"postgresql://reader:s3cret@/news?host={tmp_path}"
-    settings = StoreSettings(busy_timeout_seconds=1.0)
+    settings = dataclasses.replace(load_settings().store, busy_timeout_seconds=1.0)
     with pytest.raises(StoreError, match="cannot use the PostgreSQL server") as caught:
         PostgresStore(url, settings=settings)
     assert "s3cret" not in str(caught.value)
@@ -108,7 +109,7 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(
 
 
 def test_the_writer_lock_excludes_a_second_writer_until_released(pg_url: str) -> None:
-    impatient = StoreSettings(busy_timeout_seconds=0.5)
+    impatient = dataclasses.replace(load_settings().store, busy_timeout_seconds=0.5)
     with PostgresStore(pg_url) as first, PostgresStore(pg_url, settings=impatient) as second:
         with first.writer():
             started = time.monotonic()

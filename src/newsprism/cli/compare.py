@@ -11,8 +11,6 @@ from typing import Annotated
 
 import typer
 
-from newsprism.analyze import analyze
-from newsprism.analyze.nlp import load_model
 from newsprism.cli._common import (
     EXIT_BAD_INPUT,
     ConfigOption,
@@ -27,13 +25,9 @@ from newsprism.cli._common import (
     reporting_errors,
     setup,
 )
-from newsprism.compare import compare, load_compare_rules
 from newsprism.model import Article, Skipped, to_dict
-from newsprism.pipeline import extract_inputs
-from newsprism.present.html import render_report
 from newsprism.present.text import comparison_view
 from newsprism.store import is_postgres_url, open_store
-from newsprism.stories.embed import load_embedder
 
 
 def compare_cli(
@@ -94,6 +88,12 @@ def compare_cli(
 
       newsprism compare s463718cccb5341d0 --db news.db --format json
     """
+    from newsprism.analyze import analyze
+    from newsprism.analyze.nlp import load_model
+    from newsprism.compare import compare, load_compare_rules
+    from newsprism.pipeline import extract_inputs
+    from newsprism.present.html import render_report
+    from newsprism.stories.embed import load_embedder
     names = list(outlet or [])
     if len(names) > 1 and len(names) != len(inputs):
         err.print(f"error: --outlet given {len(names)} times for {len(inputs)} inputs; give it "

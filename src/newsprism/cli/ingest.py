@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,8 +24,10 @@ from newsprism.cli._common import (
     setup,
     shown_db,
 )
-from newsprism.pipeline import IngestReport, ingest_into
 from newsprism.store import open_store
+
+if TYPE_CHECKING:
+    from newsprism.pipeline import IngestReport
 
 
 def ingest_cli(
@@ -64,6 +66,7 @@ def ingest_cli(
 
       newsprism ingest feeds/ --embeddings
     """
+    from newsprism.pipeline import ingest_into
     with reporting_errors():
         settings, directory = setup(config=config, outlets=outlets, verbose=verbose)
         encoder = None

@@ -24,7 +24,6 @@ from newsprism.cli._common import (
     shown_db,
 )
 from newsprism.model import GlobalEntity, Story, to_dict
-from newsprism.pipeline import resolve_entities_into
 from newsprism.present.text import entities_table, stories_table, story_days
 from newsprism.store import Store, open_store
 
@@ -152,6 +151,7 @@ def entities_cli(
 
       newsprism entities --min-outlets 2 --format json
     """
+    from newsprism.pipeline import resolve_entities_into
     with reporting_errors():
         require_db(db)
         settings, _ = setup(config=config, outlets=None, verbose=verbose)

@@ -19,12 +19,21 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsprism.datafile import DataFile, integer, read_data_file, string, table, words
+from newsprism.datafile import (
+    DataFile,
+    entries,
+    integer,
+    read_data_file,
+    regex,
+    string,
+    table,
+    words,
+)
 from newsprism.errors import ConfigError
 
 __all__ = [
@@ -33,7 +42,6 @@ __all__ = [
     "ContributorPattern",
     "CreditRules",
     "CreditSplit",
-    "RulesFile",
     "WireCredit",
     "WireRules",
     "default_credit_rules",
@@ -44,7 +52,6 @@ __all__ = [
     "load_wire_rules",
     "parse_byline",
     "parse_contributors",
-    "read_rules_file",
     "split_credit",
     "split_names",
 ]
@@ -65,39 +72,6 @@ _BYLINE_PARTS = re.compile(r"\s*(?:,|\|| [-–—] |•)\s*")
 _NAME_SEPARATORS = re.compile(r"\s*(?:,\s*(?:and\s+)?|;\s*|\s+and\s+|\s*&\s*|\s+und\s+|\s+et\s+)")
 # " in Moscow", " from Kyiv" after a contributor's name.
 _PLACE_SUFFIX = re.compile(r"\s+(?:in|from|at)\s+[A-Z][^,;]*$")
-
-
-@dataclass(frozen=True, slots=True)
-class RulesFile:
-    """A rules file as read: its parsed tables, raw text (to find line numbers) and name."""
-
-    data: Mapping[str, Any]
-    text: str
-    where: str
-
-    def line_of(self, header: str, number: int = 1) -> int:
-        """The 1-based line of the ``number``-th line that starts with ``header``; 0 if absent."""
-        seen = 0
-        for index, line in enumerate(self.text.splitlines(), start=1):
-            if line.strip().startswith(header):
-                seen += 1
-                if seen == number:
-                    return index
-        return 0
-
-    def error(self, header: str, message: str, number: int = 1) -> ConfigError:
-        """A ConfigError pointing at ``file:line`` of an entry."""
-        return ConfigError(message, where=f"{self.where}:{self.line_of(header, number)}")
-
-    def key_error(self, table: str, key: str, message: str) -> ConfigError:
-        """A ConfigError pointing at ``key`` inside ``[table]`` (or at the table)."""
-        lines = self.text.splitlines()
-        start = self.line_of(f"[{table}]")
-        line = next(
-            (i for i in range(start, len(lines)) if lines[i].strip().startswith(f"{key} ")),
-            start - 1,
-        )
-        return ConfigError(message, where=f"{self.where}:{line + 1}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,16 +156,6 @@ class ContributorLine:
     rule: str
 
 
-def read_rules_file(path: Path | None = None) -> RulesFile:
-    """Read ``data/boilerplate.toml`` (or a file with the same layout).
-
-    Raises:
-        ConfigError: The file cannot be read or is not valid TOML.
-    """
-    file = read_data_file(RULES_FILE, path)
-    return RulesFile(data=file.data, text=file.text, where=file.where)
-
-
 def load_credit_rules(path: Path | None = None) -> CreditRules:
     """Compile the ``[credit]``, ``[byline]`` and ``[contributors]`` tables of a rules file.
 
@@ -202,10 +166,10 @@ def load_credit_rules(path: Path | None = None) -> CreditRules:
         ConfigError: A table or key is missing, has the wrong type, or a pattern does not
             compile; the message names ``file:line``.
     """
-    rules = read_rules_file(path)
-    credit = _table(rules, "credit")
-    byline = _table(rules, "byline")
-    contributors = _table(rules, "contributors")
+    rules = read_data_file(RULES_FILE, path)
+    credit = table(rules, "credit")
+    byline = table(rules, "byline")
+    contributors = table(rules, "contributors")
     labels = _words(rules, credit, "credit", "labels")
     agencies = _words(rules, credit, "credit", "agencies")
     agency_alt = _alternation(agencies)
@@ -238,7 +202,7 @@ def load_credit_rules(path: Path | None = None) -> CreditRules:
         name_min_words=_int(rules, byline, "byline", "name_min_words"),
         name_max_words=_int(rules, byline, "byline", "name_max_words"),
         byline_max_words=_int(rules, byline, "byline", "max_words"),
-        contributor_patterns=_contributor_patterns(rules, contributors),
+        contributor_patterns=_contributor_patterns(rules),
         contributors_max_words=_int(rules, contributors, "contributors", "max_words"),
     )
 
@@ -604,56 +568,27 @@ def _lower_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(w.lower() for w in words)
 
 
-def _table(rules: RulesFile, name: str) -> Mapping[str, Any]:
-    table = rules.data.get(name)
-    if not isinstance(table, dict):
-        raise ConfigError(
-            f"missing table [{name}]; restore it from the packaged file", where=rules.where
-        )
-    return table
+def _words(rules: DataFile, container: dict[str, Any], name: str, key: str) -> tuple[str, ...]:
+    return words(rules, container, key, name=f"[{name}] {key}", allow_empty=True, within=name)
 
 
-def _words(rules: RulesFile, table: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
-    value = table.get(key)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise rules.key_error(name, key, f"[{name}] {key} must be a list of non-empty strings")
-    return tuple(value)
+def _int(rules: DataFile, container: dict[str, Any], name: str, key: str) -> int:
+    return integer(rules, container, key, name=f"[{name}] {key}", minimum=1, within=name)
 
 
-def _int(rules: RulesFile, table: Mapping[str, Any], name: str, key: str) -> int:
-    value = table.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise rules.key_error(
-            name, key, f"[{name}] {key} must be a positive integer, got {value!r}"
-        )
-    return value
-
-
-def _contributor_patterns(
-    rules: RulesFile, table: Mapping[str, Any]
-) -> tuple[ContributorPattern, ...]:
-    raw = table.get("pattern")
-    if not isinstance(raw, list) or not raw:
-        raise rules.error("[contributors]", "[contributors] needs [[contributors.pattern]] entries")
+def _contributor_patterns(rules: DataFile) -> tuple[ContributorPattern, ...]:
     patterns = []
-    for number, entry in enumerate(raw, start=1):
-        header = "[[contributors.pattern]]"
-        rule, source = entry.get("rule"), entry.get("pattern")
-        if not isinstance(rule, str) or not isinstance(source, str):
-            raise rules.error(
-                header, "a contributors pattern needs string 'rule' and 'pattern'", number
-            )
+    for where, entry in entries(rules, "contributors.pattern"):
         try:
-            regex = re.compile(source)
-        except re.error as exc:
-            raise rules.error(
-                header, f"contributors pattern {rule!r} does not compile ({exc})", number
-            ) from exc
-        if "names" not in regex.groupindex:
-            raise rules.error(
-                header, f"contributors pattern {rule!r} needs a (?P<names>…) group", number
+            rule = string(rules, entry, "rule", name="a contributors pattern's rule")
+            regex_ = regex(rules, entry, "pattern", name=f"contributors pattern {rule!r}")
+        except ConfigError as exc:
+            raise ConfigError(exc.message, where=where) from exc
+        if "names" not in regex_.groupindex:
+            raise ConfigError(
+                f"contributors pattern {rule!r} needs a (?P<names>…) group", where=where
             )
-        patterns.append(ContributorPattern(rule, regex, bool(entry.get("needs_names", True))))
+        patterns.append(ContributorPattern(rule, regex_, bool(entry.get("needs_names", True))))
     return tuple(patterns)
 
 
@@ -716,11 +651,11 @@ def load_wire_rules(path: Path | None = None) -> WireRules:
     return WireRules(
         dateline=_outlet_regex(file, string(file, dateline, "pattern", name="dateline.pattern")),
         dateline_paragraphs=integer(
-            file, dateline, "paragraphs", name="dateline.paragraphs", minimum=0
+            file, dateline, "paragraphs", name="dateline.paragraphs", minimum=0, within="dateline"
         ),
         sign_off=_outlet_regex(file, string(file, sign_off, "pattern", name="sign_off.pattern")),
         sign_off_paragraphs=integer(
-            file, sign_off, "paragraphs", name="sign_off.paragraphs", minimum=0
+            file, sign_off, "paragraphs", name="sign_off.paragraphs", minimum=0, within="sign_off"
         ),
         origin=tuple(
             _outlet_regex(file, value)

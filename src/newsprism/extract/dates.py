@@ -42,8 +42,15 @@ import htmldate
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newsprism.datafile import read_data_file
-from newsprism.errors import ConfigError
+from newsprism.datafile import (
+    DataFile,
+    integer,
+    number,
+    read_data_file,
+    regex,
+    table,
+    words,
+)
 from newsprism.model import Confidence
 
 __all__ = [
@@ -260,7 +267,7 @@ def load_date_rules(path: Path | None = None) -> DateRules:
             message names ``file:line``.
     """
     file = read_data_file(RULES_FILE, path)
-    return _RulesReader(file.data, file.text, file.where).rules()
+    return _compile_rules(file)
 
 
 @functools.cache
@@ -967,168 +974,144 @@ def _first_stamp(tree: HtmlElement, rules: DateRules) -> _Candidate | None:
 # --- loading ------------------------------------------------------------------------------------
 
 
-class _RulesReader:
-    """Reads ``date_patterns.toml`` with errors pointing at ``file:line``."""
+def _compile_rules(file: DataFile) -> DateRules:
+    months = _months(file)
+    alternation = "|".join(re.escape(form) for form in sorted(months, key=len, reverse=True))
+    month = rf"(?P<m>{alternation})(?![^\W\d_])\.?"
+    written = (
+        re.compile(
+            r"(?<![\w.])(?P<d>\d{1,2})(?:st|nd|rd|th|er|e|º|°)?\.?\s*(?:de\s+|of\s+)?"
+            + month
+            + r",?\s*(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)"
+            + _TIME,
+            re.IGNORECASE,
+        ),
+        re.compile(
+            # The look-ahead (a letter, then a digit within a month name's length) rejects
+            # most word starts at once, before the long alternation of month names is tried.
+            r"(?<![\w])"
+            + rf"(?=[^\W\d_][^\d]{{0,{max(map(len, months), default=0)}}}\s*\d)"
+            + month
+            + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{4})(?!\d)"
+            + _TIME,
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"(?<![\w.])(?P<y>\d{4})\.?\s+" + month + r"\s+(?P<d>\d{1,2})\.?(?!\d)" + _TIME,
+            re.IGNORECASE,
+        ),
+    )
+    low, high = (
+        _int(file, "limits", "utc_safe_from_hour"),
+        _int(file, "limits", "utc_safe_until_hour"),
+    )
+    return DateRules(
+        earliest_year=_int(file, "limits", "earliest_year"),
+        future_days=_int(file, "limits", "future_days"),
+        utc_safe_hours=(low, high),
+        text_after_headline=_int(file, "limits", "text_after_headline"),
+        text_before_headline=_int(file, "limits", "text_before_headline"),
+        label_reach=_int(file, "limits", "label_reach"),
+        stamp_max_words=_int(file, "limits", "stamp_max_words"),
+        headline_title_share=_share(file, "limits", "headline_title_share"),
+        meta_published=frozenset(w.lower() for w in _strings(file, "meta", "published")),
+        meta_generic=frozenset(w.lower() for w in _strings(file, "meta", "generic")),
+        meta_modified=frozenset(w.lower() for w in _strings(file, "meta", "modified")),
+        article_types=frozenset(_strings(file, "jsonld", "article_types")),
+        page_types=frozenset(_strings(file, "jsonld", "page_types")),
+        published_keys=_strings(file, "jsonld", "published_keys"),
+        published_marker=_regex(file, "markup", "published"),
+        modified_marker=_regex(file, "markup", "modified"),
+        excluded_marker=_regex(file, "markup", "excluded"),
+        excluded_tags=frozenset(_strings(file, "markup", "excluded_tags")),
+        modified_label=_label(file, "modified"),
+        published_label=_label(file, "published"),
+        months=months,
+        written=written,
+        timezones=_timezones(file),
+        url_dates=tuple(_url_pattern(file, value) for value in _strings(file, "url", "patterns")),
+    )
 
-    def __init__(self, data: Mapping[str, Any], text: str, where: str) -> None:
-        self.data = data
-        self.lines = text.splitlines()
-        self.where = where
 
-    def rules(self) -> DateRules:
-        months = self._months()
-        alternation = "|".join(re.escape(form) for form in sorted(months, key=len, reverse=True))
-        month = rf"(?P<m>{alternation})(?![^\W\d_])\.?"
-        written = (
-            re.compile(
-                r"(?<![\w.])(?P<d>\d{1,2})(?:st|nd|rd|th|er|e|º|°)?\.?\s*(?:de\s+|of\s+)?"
-                + month
-                + r",?\s*(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)"
-                + _TIME,
-                re.IGNORECASE,
-            ),
-            re.compile(
-                # The look-ahead (a letter, then a digit within a month name's length) rejects
-                # most word starts at once, before the long alternation of month names is tried.
-                r"(?<![\w])"
-                + rf"(?=[^\W\d_][^\d]{{0,{max(map(len, months), default=0)}}}\s*\d)"
-                + month
-                + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{4})(?!\d)"
-                + _TIME,
-                re.IGNORECASE,
-            ),
-            re.compile(
-                r"(?<![\w.])(?P<y>\d{4})\.?\s+" + month + r"\s+(?P<d>\d{1,2})\.?(?!\d)" + _TIME,
-                re.IGNORECASE,
-            ),
-        )
-        low, high = (
-            self._int("limits", "utc_safe_from_hour"),
-            self._int("limits", "utc_safe_until_hour"),
-        )
-        return DateRules(
-            earliest_year=self._int("limits", "earliest_year"),
-            future_days=self._int("limits", "future_days"),
-            utc_safe_hours=(low, high),
-            text_after_headline=self._int("limits", "text_after_headline"),
-            text_before_headline=self._int("limits", "text_before_headline"),
-            label_reach=self._int("limits", "label_reach"),
-            stamp_max_words=self._int("limits", "stamp_max_words"),
-            headline_title_share=self._share("limits", "headline_title_share"),
-            meta_published=frozenset(w.lower() for w in self._strings("meta", "published")),
-            meta_generic=frozenset(w.lower() for w in self._strings("meta", "generic")),
-            meta_modified=frozenset(w.lower() for w in self._strings("meta", "modified")),
-            article_types=frozenset(self._strings("jsonld", "article_types")),
-            page_types=frozenset(self._strings("jsonld", "page_types")),
-            published_keys=self._strings("jsonld", "published_keys"),
-            published_marker=self._regex("markup", "published"),
-            modified_marker=self._regex("markup", "modified"),
-            excluded_marker=self._regex("markup", "excluded"),
-            excluded_tags=frozenset(self._strings("markup", "excluded_tags")),
-            modified_label=self._label("modified"),
-            published_label=self._label("published"),
-            months=months,
-            written=written,
-            timezones=self._timezones(),
-            url_dates=tuple(
-                self._compiled("url", "patterns", pattern, required=("y", "m", "d"))
-                for pattern in self._strings("url", "patterns")
-            ),
-        )
+def _int(file: DataFile, name: str, key: str) -> int:
+    return integer(file, table(file, name), key, name=f"[{name}] {key}", minimum=0, within=name)
 
-    def error(self, key: str, message: str) -> ConfigError:
-        line = next(
-            (i for i, text in enumerate(self.lines, start=1) if text.strip().startswith(key)), 0
-        )
-        return ConfigError(message, where=f"{self.where}:{line}")
 
-    def _table(self, name: str) -> Mapping[str, Any]:
-        table = self.data.get(name)
-        if not isinstance(table, dict):
-            raise ConfigError(
-                f"missing table [{name}]; restore it from the packaged {RULES_FILE}",
-                where=self.where,
+def _share(file: DataFile, name: str, key: str) -> float:
+    return number(
+        file, table(file, name), key, name=f"[{name}] {key}", minimum=0, maximum=1, within=name
+    )
+
+
+def _strings(file: DataFile, name: str, key: str) -> tuple[str, ...]:
+    return words(file, table(file, name), key, name=f"[{name}] {key}", within=name)
+
+
+def _regex(file: DataFile, name: str, key: str) -> re.Pattern[str]:
+    return regex(
+        file, table(file, name), key, name=f"[{name}] {key}", flags=re.IGNORECASE, within=name
+    )
+
+
+def _url_pattern(file: DataFile, value: str) -> re.Pattern[str]:
+    try:
+        pattern = re.compile(value, re.IGNORECASE)
+    except re.error as exc:
+        raise file.error(
+            f"[url] patterns: {value!r} does not compile ({exc})", key="patterns", within="url"
+        ) from exc
+    missing = [name for name in ("y", "m", "d") if name not in pattern.groupindex]
+    if missing:
+        raise file.error(
+            f"[url] patterns: {value!r} lacks the named groups {', '.join(missing)}",
+            key="patterns",
+            within="url",
+        )
+    return pattern
+
+
+def _label(file: DataFile, key: str) -> re.Pattern[str]:
+    # A label counts when it is the last words before the date: "Updated: ", "Posted on ".
+    labels = sorted(_strings(file, "labels", key), key=len, reverse=True)
+    alternation = "|".join(re.escape(w) for w in labels)
+    return re.compile(rf"(?<![^\W\d_])(?:{alternation})\b[^\d\n]{{0,12}}$", re.IGNORECASE)
+
+
+def _timezones(file: DataFile) -> dict[str, tuple[float, float]]:
+    zones: dict[str, tuple[float, float]] = {}
+    for region, pair in table(file, "timezones").items():
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(v, int | float) for v in pair)
+            or pair[0] > pair[1]
+        ):
+            raise file.error(
+                f"[timezones] {region} must be [lowest, highest] UTC offset in hours",
+                key=region,
+                within="timezones",
             )
-        return table
+        zones[region.lower()] = (float(pair[0]), float(pair[1]))
+    return zones
 
-    def _int(self, table: str, key: str) -> int:
-        value = self._table(table).get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise self.error(key, f"[{table}] {key} must be a non-negative integer, got {value!r}")
-        return value
 
-    def _share(self, table: str, key: str) -> float:
-        value = self._table(table).get(key)
-        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
-            raise self.error(key, f"[{table}] {key} must be a number from 0 to 1, got {value!r}")
-        return float(value)
-
-    def _strings(self, table: str, key: str) -> tuple[str, ...]:
-        value = self._table(table).get(key)
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            raise self.error(key, f"[{table}] {key} must be a non-empty list of strings")
-        return tuple(value)
-
-    def _regex(self, table: str, key: str) -> re.Pattern[str]:
-        value = self._table(table).get(key)
-        if not isinstance(value, str):
-            raise self.error(key, f"[{table}] {key} must be a regular expression string")
-        try:
-            return re.compile(value, re.IGNORECASE)
-        except re.error as exc:
-            raise self.error(key, f"[{table}] {key} does not compile ({exc})") from exc
-
-    def _compiled(
-        self, table: str, key: str, value: str, *, required: tuple[str, ...]
-    ) -> re.Pattern[str]:
-        try:
-            pattern = re.compile(value, re.IGNORECASE)
-        except re.error as exc:
-            raise self.error(key, f"[{table}] {key}: {value!r} does not compile ({exc})") from exc
-        missing = [name for name in required if name not in pattern.groupindex]
-        if missing:
-            raise self.error(
-                key, f"[{table}] {key}: {value!r} lacks the named groups {', '.join(missing)}"
+def _months(file: DataFile) -> dict[str, int]:
+    months: dict[str, int] = {}
+    for key, forms in table(file, "months").items():
+        if not key.isdigit() or not 1 <= int(key) <= 12:
+            raise file.error(
+                f"[months] key {key!r} must be a month number 1-12", key=key, within="months"
             )
-        return pattern
-
-    def _label(self, key: str) -> re.Pattern[str]:
-        # A label counts when it is the last words before the date: "Updated: ", "Posted on ".
-        words = sorted(self._strings("labels", key), key=len, reverse=True)
-        alternation = "|".join(re.escape(w) for w in words)
-        return re.compile(rf"(?<![^\W\d_])(?:{alternation})\b[^\d\n]{{0,12}}$", re.IGNORECASE)
-
-    def _timezones(self) -> dict[str, tuple[float, float]]:
-        zones: dict[str, tuple[float, float]] = {}
-        for region, pair in self._table("timezones").items():
-            if (
-                not isinstance(pair, list)
-                or len(pair) != 2
-                or not all(isinstance(v, int | float) for v in pair)
-                or pair[0] > pair[1]
-            ):
-                raise self.error(
-                    f"{region} =",
-                    f"[timezones] {region} must be [lowest, highest] UTC offset in hours",
+        if not isinstance(forms, list) or not all(isinstance(f, str) for f in forms):
+            raise file.error(f"[months] {key} must be a list of strings", key=key, within="months")
+        for form in forms:
+            form = form.casefold()
+            if months.get(form, int(key)) != int(key):
+                raise file.error(
+                    f"[months] {form!r} is listed under months {months[form]} and {key}; "
+                    "remove it from one",
+                    key=key,
+                    within="months",
                 )
-            zones[region.lower()] = (float(pair[0]), float(pair[1]))
-        return zones
-
-    def _months(self) -> dict[str, int]:
-        table = self._table("months")
-        months: dict[str, int] = {}
-        for key, forms in table.items():
-            if not key.isdigit() or not 1 <= int(key) <= 12:
-                raise self.error(f"{key} =", f"[months] key {key!r} must be a month number 1-12")
-            if not isinstance(forms, list) or not all(isinstance(f, str) for f in forms):
-                raise self.error(f"{key} =", f"[months] {key} must be a list of strings")
-            for form in forms:
-                form = form.casefold()
-                if months.get(form, int(key)) != int(key):
-                    raise self.error(
-                        f"{key} =",
-                        f"[months] {form!r} is listed under months {months[form]} and {key}; "
-                        "remove it from one",
-                    )
-                months[form] = int(key)
-        return months
+            months[form] = int(key)
+    return months

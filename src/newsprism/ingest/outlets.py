@@ -29,19 +29,20 @@ import dataclasses
 import functools
 import ipaddress
 import re
-import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
 
+from newsprism.datafile import DataFile, entries, read_data_file
 from newsprism.errors import ConfigError
 from newsprism.model import Outlet
+
+OUTLETS_FILE = "outlets.toml"
 
 __all__ = [
     "OutletDirectory",
@@ -261,22 +262,17 @@ def _suffixes() -> PublicSuffixList:
 
 
 def load_outlets(user_file: Path | None = None) -> OutletDirectory:
-    """Load the packaged directory, with a user file's entries added or overriding by name.
+    """Load the packaged directory, with a user file's entries added or replacing by name.
 
     Raises:
-        ConfigError: A file is not valid TOML, an entry lacks ``name``, a field has the wrong
-            type, a pattern is not a valid regular expression, or two entries of one file
-            claim the same domain or name; the message names the file and entry.
+        ConfigError: A file cannot be read or is not valid TOML, an entry lacks ``name``, a
+            field has the wrong type, a pattern is not a valid regular expression, or two
+            entries of one file claim the same domain or name; the message names ``file:line``
+            of the entry.
     """
     entries = {e.name: e for e in _packaged()}
     if user_file is not None:
-        try:
-            text = user_file.read_text("utf-8")
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot read outlets file ({exc.strerror})", where=str(user_file)
-            ) from exc
-        user = _parse(text, where=str(user_file))
+        user = _parse(read_data_file(OUTLETS_FILE, user_file))
         for entry in user:
             entries.pop(entry.name, None)
         entries.update({e.name: e for e in user})
@@ -285,41 +281,34 @@ def load_outlets(user_file: Path | None = None) -> OutletDirectory:
 
 @functools.cache
 def _packaged() -> tuple[OutletEntry, ...]:
-    text = resources.files("newsprism.data").joinpath("outlets.toml").read_text("utf-8")
-    return tuple(_parse(text, where="outlets.toml"))
+    return tuple(_parse(read_data_file(OUTLETS_FILE)))
 
 
-def _parse(text: str, *, where: str) -> list[OutletEntry]:
-    try:
-        data: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML ({exc})", where=where) from exc
-    entries = []
+def _parse(file: DataFile) -> list[OutletEntry]:
+    parsed = []
     claimed: dict[str, str] = {}
-    lines = _entry_lines(text)
-    for number, raw in enumerate(data.get("outlet", []), start=1):
-        at = f"{where}:{lines[number - 1]}" if number <= len(lines) else where
+    for where, raw in entries(file, "outlet", required=False):
         name = raw.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise ConfigError(f"[[outlet]] number {number} has no name", where=at)
-        domains = tuple(d.lower().strip() for d in _strings(raw, "domains", name, at))
-        aliases = _strings(raw, "aliases", name, at)
+            raise ConfigError("an [[outlet]] needs a non-empty string 'name'", where=where)
+        domains = tuple(d.lower().strip() for d in _strings(raw, "domains", name, where))
+        aliases = _strings(raw, "aliases", name, where)
         try:
             patterns = tuple(
-                re.compile(p, re.MULTILINE) for p in _strings(raw, "patterns", name, at)
+                re.compile(p, re.MULTILINE) for p in _strings(raw, "patterns", name, where)
             )
         except re.error as exc:
-            raise ConfigError(f"outlet {name!r}: bad pattern ({exc})", where=at) from exc
+            raise ConfigError(f"outlet {name!r}: bad pattern ({exc})", where=where) from exc
         for claim in (*domains, *(f"name {name_key(n)!r}" for n in (name, *aliases))):
             if claim in claimed and claimed[claim] != name:
                 raise ConfigError(
                     f"outlet {name!r}: {claim} is already {claimed[claim]!r}'s; an outlet's"
                     " domains and names must be its own",
-                    where=at,
+                    where=where,
                 )
             claimed[claim] = name
         kind, source = raw.get("kind"), raw.get("source")
-        entries.append(
+        parsed.append(
             OutletEntry(
                 name,
                 domains,
@@ -329,16 +318,13 @@ def _parse(text: str, *, where: str) -> list[OutletEntry]:
                 source=source if isinstance(source, str) else None,
             )
         )
-    return entries
+    return parsed
 
 
-def _strings(raw: Mapping[str, Any], key: str, name: str, at: str) -> tuple[str, ...]:
+def _strings(raw: Mapping[str, Any], key: str, name: str, where: str) -> tuple[str, ...]:
     value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"outlet {name!r}: {key} must be a list of strings", where=at)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(
+            f"outlet {name!r}: {key} must be a list of non-empty strings", where=where
+        )
     return tuple(value)
-
-
-def _entry_lines(text: str) -> list[int]:
-    """The line number of each ``[[outlet]]`` header, for ``file:line`` in messages."""
-    return [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[[outlet]]"]
