@@ -25,7 +25,7 @@ from newsprism.errors import StoreError
 from newsprism.ingest.outlets import load_outlets
 from newsprism.model import Article, to_dict
 from newsprism.pipeline import ingest_into
-from newsprism.store import MemoryStore, SQLiteStore, Store
+from newsprism.store import MemoryStore, SQLiteStore, Store, open_store
 from newsprism.store.sqlite import migrations
 from tests.conftest import BENCHDATA
 
@@ -63,11 +63,15 @@ def _jsonl(path: Path, records: list[dict[str, str]]) -> Path:
     return path
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=["sqlite", "postgresql", "memory"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened: Store = (
-        SQLiteStore(tmp_path / "news.db") if request.param == "sqlite" else MemoryStore()
-    )
+    opened: Store
+    if request.param == "memory":
+        opened = MemoryStore()
+    elif request.param == "postgresql":
+        opened = open_store(request.getfixturevalue("pg_url"))
+    else:
+        opened = open_store(tmp_path / "news.db")
     with opened:
         yield opened
 
@@ -105,12 +109,13 @@ def test_issue10_one_text_from_three_outlets_keeps_every_publication(
     plain = tmp_path / "wire.txt"
     plain.write_text(record["text"] + "\n", encoding="utf-8")
     text_id = store.count().articles
-    assert _ingest(store, plain, outlet="AP") == 0  # a plain file is another text: its own article
+    # A plain file is another text (the record's title is not in it): its own article.
+    assert _ingest(store, plain, outlet="Daily Example") == 0
     assert store.count().articles == text_id + 1
-    assert _ingest(store, plain, outlet="AFP") == 1
-    assert _ingest(store, plain, outlet="AFP") == 0
+    assert _ingest(store, plain, outlet="Weekly Example") == 1
+    assert _ingest(store, plain, outlet="Weekly Example") == 0
     (plain_summary,) = [s for s in store.list_articles() if s.id != summary.id]
-    assert plain_summary.outlets == ("AP", "AFP")
+    assert plain_summary.outlets == ("Daily Example", "Weekly Example")
 
 
 def _v3_database(path: Path, articles: list[Article]) -> None:

@@ -182,8 +182,15 @@ def analysis_panel(result: AnalyzedArticle, *, content_chars: int = 160) -> Rend
     times = Table(title="time expressions", title_justify="left", expand=True)
     for column in ("text", "value", "granularity"):
         times.add_column(column)
+    # Loaded here, not at import: the compare package brings numpy and scipy, which the other
+    # views (and 'newsprism --help') do not need.
+    from newsprism.analyze.timex import load_time_rules
+    from newsprism.compare.timeline import readable_time
+
+    rules = load_time_rules()
     for time in result.times:
-        value = time.value or ("relative, no anchor" if time.relative else "—")
+        value = (readable_time(time.value, rules) if time.value
+                 else ("relative, no anchor" if time.relative else "—"))
         times.add_row(escape(time.text), value, time.granularity.value)
     title = escape(result.article.headline or result.article.id)
     return Panel(Group(entities, attributions, times), title=title, expand=True)
@@ -327,7 +334,7 @@ def comparison_timeline_table(comparison: StoryComparison) -> Table:
     for column in ("when", "outlets", "mention"):
         table.add_column(column, overflow="fold")
     for event in comparison.timeline:
-        when = event.value or "not dated: " + ", ".join(
+        when = event.label or event.value or "not dated: " + ", ".join(
             dict.fromkeys(e.text for e in event.expressions))
         sentence, expression = event.mentions[0], event.expressions[0]
         at = expression.start - sentence.start

@@ -27,6 +27,7 @@ idempotent (each re-checks the version inside it).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -203,3 +204,13 @@ class Store(Protocol):
     def resolved_articles(self) -> set[str]:
         """Ids of the articles whose entities were resolved."""
         ...
+
+
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@|(password\s*=\s*)\S+")
+
+
+def redact(url: str) -> str:
+    """A connection string with any password replaced by ``***``, fit for messages."""
+    return _PASSWORD.sub(
+        lambda m: f"{m.group(1)}***@" if m.group(1) else f"{m.group(2)}***", url
+    )
