@@ -86,7 +86,10 @@ class Outlet:
         name: Display name ("CNN", "KION 46").
         domain: Registered domain when known ("cnn.com").
         found_by: Provenance: "flag", "record", "feed", "html-meta", "url-domain",
-            "outlets.toml:domain", "outlets.toml:pattern", "byline", "copyright".
+            "outlets.toml:domain", "outlets.toml:name", "outlets.toml:pattern", "unnamed" (a
+            label, the URL's host and path or the file's name, for an outlet nothing names);
+            for an original outlet, the credit: "origin-line", "byline", "dateline", "wire",
+            "jsonld-author", "copyright", "sign-off".
         evidence: The text that named the outlet, when it came from the document itself.
     """
 
@@ -452,6 +455,28 @@ class Skipped:
     where: str
     reason: str
     code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One place a stored text was published: an outlet, a URL and the input it was read from.
+
+    An article's id hashes its text only, so the same wire story run by three outlets is one
+    stored article with three publications. Its first publication is the article's own outlet
+    and URL; later ones are added when the same text arrives from another outlet or URL.
+
+    Attributes:
+        article: The id of the article (the stored text).
+        source: Where this copy was read from.
+        url: This copy's URL, when the input carries one.
+        outlet: The outlet publishing this copy, when known.
+    """
+
+    article: str
+    source: Source
+    url: str | None = None
+    outlet: Outlet | None = None
+    schema_version: int = SCHEMA_VERSION
 
 
 # --- Stories and global entities (stage 4: newsprism.stories) --------------------------------
