@@ -23,10 +23,12 @@ from newsprism.model import Article, MediaType, RawDocument, Source, SourceKind,
 from newsprism.pipeline import ingest_into
 from newsprism.store import Store, open_store
 from newsprism.store.base import redact
-from newsprism.store.postgres import PostgresStore, migrations
+from newsprism.store.postgres import _LOCK_NAMESPACE, _WRITER_LOCK, PostgresStore, migrations
 from newsprism.store.sqlite import migrations as sqlite_migrations
 from tests.conftest import BENCHDATA, PostgresDatabases
 
+NEWSPRISM = str(Path(sys.executable).parent / "newsprism")
+OUTLETS = load_outlets()
 NEUS_TRAIN = BENCHDATA / "neus_allsides/naacl2022_lrc_roundup_random_order_probe/train.source"
 
 
@@ -258,3 +260,75 @@ def test_two_ingests_end_the_same_on_postgresql_as_on_sqlite(
     assert len(sqlite["stories"]) > 30  # type: ignore[arg-type]
     assert sqlite["counts"].unique_articles < sqlite["counts"].articles  # type: ignore[attr-defined]
     assert postgres == sqlite
+
+
+def _tables(url: str) -> dict[str, object]:
+    """Everything an ingest decides, read straight from the database."""
+    with psycopg.connect(url) as raw:
+        members: dict[str, set[str]] = {}
+        for article, story in raw.execute("SELECT article_id, story_id FROM story_articles"):
+            members.setdefault(story, set()).add(article)
+        records = {
+            row[0]: {m["id"] for m in json.loads(row[1])["articles"]}
+            for row in raw.execute("SELECT id, record FROM stories")
+        }
+        return {
+            "articles": sorted(raw.execute("SELECT id, copy_of FROM articles").fetchall()),
+            "publications": sorted(
+                raw.execute("SELECT article_id, outlet, url FROM publications").fetchall()
+            ),
+            "stories": records,
+            "story_articles": members,
+        }
+
+
+def test_two_concurrent_ingests_end_as_one_after_the_other(
+    postgres: PostgresDatabases, tmp_path: Path
+) -> None:
+    a = _neus_jsonl(tmp_path / "a.jsonl", 100, 80)
+    b = _neus_jsonl(tmp_path / "b.jsonl", 130, 80)  # overlaps a: the same texts again
+    # ... and the same texts as a's first twenty, run by another outlet: new publications.
+    republished = [json.loads(line) for line in a.read_text("utf-8").splitlines()[:20]]
+    with b.open("a", encoding="utf-8") as more:
+        for record in republished:
+            more.write(json.dumps({**record, "outlet": "Wire", "url": record["url"] + "#w"}))
+            more.write("\n")
+    expected = []
+    for order in ((a, b), (b, a)):
+        _, url = postgres.fresh()
+        for path in order:
+            with open_store(url) as store:
+                ingest_into([str(path)], store=store, settings=load_settings(), outlets=OUTLETS)
+        expected.append(_tables(url))
+    assert expected[0] != expected[1]  # the order shows: stories and copy links differ
+
+    _, url = postgres.fresh()
+    with psycopg.connect(url, autocommit=True) as holder:
+        # Both start while a third writer holds the lock, so both must wait and then take turns.
+        holder.execute("SELECT pg_advisory_lock(%s, %s)", (_LOCK_NAMESPACE, _WRITER_LOCK))
+        runs = [
+            subprocess.Popen(
+                [NEWSPRISM, "ingest", str(path), "--db", url],
+                stderr=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                text=True,
+            )
+            for path in (a, b)
+        ]
+        waiting, deadline = 0, time.monotonic() + 120
+        while waiting < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            waiting = holder.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                " AND classid = %s AND objid = %s",
+                (_LOCK_NAMESPACE, _WRITER_LOCK),
+            ).fetchone()[0]  # type: ignore[index]
+        assert waiting == 2, [run.poll() for run in runs]
+    errors = [run.communicate(timeout=300)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], errors
+    assert all("holds the writer lock; waiting for it" in e for e in errors), errors
+    # Each names who held the lock when it began to wait: the holder here, or the other run.
+    assert sum("(newsprism pid" in e for e in errors) <= 1
+    together = _tables(url)
+    assert together in expected
+    assert together["stories"] == together["story_articles"]

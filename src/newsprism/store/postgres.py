@@ -197,7 +197,7 @@ class PostgresStore:
                 " record FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[],"
                 " %b::date[], %b::text[], %b::text[]) WITH ORDINALITY AS batch (id, location,"
                 " outlet, original_outlet, headline, published, copy_of, record, n) ORDER BY n"
-                " ON CONFLICT (id) DO NOTHING",
+                " ON CONFLICT (id) DO NOTHING RETURNING id",
                 (
                     [a.id for a in articles],
                     [_text(a.source.where()) for a in articles],
@@ -210,11 +210,16 @@ class PostgresStore:
                     [_json(a) for a in articles],
                 ),
             )
-            added = max(cur.rowcount, 0)
-            # Only the articles just inserted get their own publication (RETURNING would need
-            # the ids back; the unique key makes re-inserting an old one a no-op instead).
+            inserted = {row[0] for row in cur.fetchall()}
+            added = len(inserted)
+            # Only the articles just inserted get their own publication, as on SQLite.
             _insert_publications(
-                cur, [Publication(a.id, a.source, a.url, a.outlet) for a in articles]
+                cur,
+                [
+                    Publication(a.id, a.source, a.url, a.outlet)
+                    for a in articles
+                    if a.id in inserted
+                ],
             )
             extra = _insert_publications(cur, publications)
             if skipped:
