@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -109,18 +110,30 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(
 
 
 def test_the_writer_lock_excludes_a_second_writer_until_released(pg_url: str) -> None:
-    impatient = dataclasses.replace(load_settings().store, busy_timeout_seconds=0.5)
+    impatient = dataclasses.replace(load_settings().store, writer_wait_seconds=0.5)
     with PostgresStore(pg_url) as first, PostgresStore(pg_url, settings=impatient) as second:
         with first.writer():
             started = time.monotonic()
-            with pytest.raises(StoreError, match="writer lock"), second.writer():
+            with pytest.raises(StoreError, match=f"newsprism pid {os.getpid()}"), second.writer():
                 pass
             assert time.monotonic() - started >= 0.4
-            # Re-entering the section in the store that holds it does not wait for itself.
+            # Re-entering the section in the thread that holds it does not wait for itself;
+            # another thread of the same store does.
             with first.writer():
                 pass
+            entered = threading.Event()
+            other = threading.Thread(target=lambda: _enter(first, entered))
+            other.start()
+            assert not entered.wait(0.5)
+        other.join(timeout=30)
+        assert entered.is_set()
         with second.writer():
             assert second.count().articles == 0
+
+
+def _enter(store: PostgresStore, entered: threading.Event) -> None:
+    with store.writer():
+        entered.set()
 
 
 WRITER = textwrap.dedent(

@@ -12,11 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.analyze.cues import ReportingVerbs, load_reporting_verbs
-from newsprism.analyze.descriptors import AffiliationLexicon, load_affiliations
+from newsprism.analyze.descriptors import (
+    AffiliationLexicon,
+    TitleLexicon,
+    load_affiliations,
+    load_titles,
+)
 from newsprism.analyze.timex import TimeRules, load_time_rules
+from newsprism.compare.sides import SideRules, load_side_rules
 from newsprism.compare.text import stem
 from newsprism.datafile import DataFile, read_data_file, table, words
 from newsprism.errors import ConfigError
+from newsprism.stories.names import Nicknames, load_nicknames
 
 __all__ = ["CompareRules", "load_compare_rules"]
 
@@ -39,6 +46,9 @@ class CompareRules:
         descriptor_ignore: Function words left out of descriptor contrasts.
         verbs: The reporting-verb lexicon (``data/reporting_verbs.toml``).
         affiliations: Countries, demonyms, institutions (``data/affiliations.toml``).
+        nicknames: Given names and their nicknames (``data/nicknames.toml``).
+        sides: Speakers, parties and party offices (``data/voices.toml``).
+        titles: Titles and offices (``data/titles.toml``).
         times: The time vocabulary (``data/timex.toml``), for readable dates.
     """
 
@@ -52,6 +62,9 @@ class CompareRules:
     descriptor_ignore: frozenset[str]
     verbs: ReportingVerbs
     affiliations: AffiliationLexicon
+    nicknames: Nicknames
+    sides: SideRules
+    titles: TitleLexicon
     times: TimeRules
 
 
@@ -95,6 +108,9 @@ def load_compare_rules(
         ),
         verbs=load_reporting_verbs(),
         affiliations=load_affiliations(),
+        nicknames=load_nicknames(),
+        sides=load_side_rules(),
+        titles=load_titles(),
         times=load_time_rules(),
     )
 

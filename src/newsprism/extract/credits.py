@@ -8,13 +8,18 @@ labels, photo agencies, byline prefixes, job titles, contributor phrasings) live
         -> caption "… on November 7, 2022.", credit "Samuel Corum / Getty Images / AFP"
     parse_byline("By Jennifer Hansler, CNN") -> authors ("Jennifer Hansler",), outlet "CNN"
     parse_contributors("CNN’s A B, C D and E F contributed reporting.") -> names, org "CNN"
+
+Wire credits in the story's own text (rules in ``data/syndication.toml``):
+
+    find_wire_credits(("NEW YORK (Reuters) – Shares fell ...", ...))
+        -> dateline credit "Reuters", text "NEW YORK (Reuters) –"
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,9 +42,14 @@ __all__ = [
     "ContributorPattern",
     "CreditRules",
     "CreditSplit",
+    "WireCredit",
+    "WireRules",
     "default_credit_rules",
+    "default_wire_rules",
+    "find_wire_credits",
     "is_person_name",
     "load_credit_rules",
+    "load_wire_rules",
     "parse_byline",
     "parse_contributors",
     "split_credit",
@@ -580,3 +590,166 @@ def _contributor_patterns(rules: DataFile) -> tuple[ContributorPattern, ...]:
             )
         patterns.append(ContributorPattern(rule, regex_, bool(entry.get("needs_names", True))))
     return tuple(patterns)
+
+
+# --- wire credits in the story's text -----------------------------------------------------------
+
+WIRE_RULES_FILE = "syndication.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class WireCredit:
+    """An outlet credited in a story's own text as the one that wrote it.
+
+    Attributes:
+        kind: "origin-line" (a republication notice), "dateline" ("NEW YORK (Reuters) –") or
+            "sign-off" ("— AP" closing the story).
+        outlet: The outlet's words as written ("Reuters", "The Associated Press").
+        text: The whole credit as written, the evidence.
+        paragraph: Index of the paragraph it stands in.
+        start: Offset of the credit in that paragraph.
+        end: End offset of the credit in that paragraph.
+        explicit: Whether the text says outright that the outlet wrote the story (a notice):
+            its name stands even where the outlet directory does not know it.
+    """
+
+    kind: str
+    outlet: str
+    text: str
+    paragraph: int
+    start: int
+    end: int
+    explicit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WireRules:
+    """The compiled ``data/syndication.toml`` (see that file for each field)."""
+
+    dateline: re.Pattern[str]
+    dateline_paragraphs: int
+    sign_off: re.Pattern[str]
+    sign_off_paragraphs: int
+    origin: tuple[re.Pattern[str], ...]
+    origin_max_words: int
+    name_max_words: int
+
+
+def load_wire_rules(path: Path | None = None) -> WireRules:
+    """Compile a wire-credit rules file.
+
+    Args:
+        path: A file laid out as ``data/syndication.toml``; ``None`` reads the packaged one.
+
+    Raises:
+        ConfigError: The file is missing a table or key, a value has the wrong type, or a
+            pattern does not compile or lacks the group ``outlet``; the message names
+            ``file:line``.
+    """
+    file = read_data_file(WIRE_RULES_FILE, path)
+    dateline, sign_off, origin = (table(file, name) for name in ("dateline", "sign_off", "origin"))
+    return WireRules(
+        dateline=_outlet_regex(file, string(file, dateline, "pattern", name="dateline.pattern")),
+        dateline_paragraphs=integer(
+            file, dateline, "paragraphs", name="dateline.paragraphs", minimum=0, within="dateline"
+        ),
+        sign_off=_outlet_regex(file, string(file, sign_off, "pattern", name="sign_off.pattern")),
+        sign_off_paragraphs=integer(
+            file, sign_off, "paragraphs", name="sign_off.paragraphs", minimum=0, within="sign_off"
+        ),
+        origin=tuple(
+            _outlet_regex(file, value)
+            for value in words(file, origin, "patterns", name="origin.patterns")
+        ),
+        origin_max_words=integer(file, origin, "max_words", name="origin.max_words", minimum=1),
+        name_max_words=integer(
+            file, origin, "name_max_words", name="origin.name_max_words", minimum=1
+        ),
+    )
+
+
+@functools.cache
+def default_wire_rules() -> WireRules:
+    """The packaged wire-credit rules, compiled once per process."""
+    return load_wire_rules()
+
+
+def find_wire_credits(
+    paragraphs: Sequence[str], *, notices: Iterable[str] = (), rules: WireRules | None = None
+) -> tuple[WireCredit, ...]:
+    """Outlets a story's own text credits as its author, most explicit first.
+
+    Republication notices ("This story was originally published by ProPublica.") in short
+    paragraphs or in ``notices`` (lines removed from the body), then the dateline of the opening
+    paragraphs ("WASHINGTON (AP) —", any dash or none), then a sign-off closing the story
+    ("— AP"). Only these positions are read: elsewhere "(Reuters)" or "told AP" is a source
+    the story cites, not its author. Whether the words name an outlet is for the caller's
+    outlet directory to say.
+
+    Args:
+        paragraphs: The body's paragraphs, in order.
+        notices: Other lines of the page (removed boilerplate) that may hold a notice.
+        rules: Compiled rules; the packaged ``data/syndication.toml`` by default.
+    """
+    rules = rules or default_wire_rules()
+    notices = tuple(notices)
+    credits = list(_notices(paragraphs, notices, rules))
+    for index, paragraph in enumerate(paragraphs[: rules.dateline_paragraphs]):
+        match = rules.dateline.match(paragraph)
+        if match:
+            text = paragraph[match.start() : match.end()].strip()
+            credits.append(
+                WireCredit("dateline", match["outlet"].strip(), text, index, *match.span())
+            )
+    datelines = {credit.paragraph for credit in credits if credit.kind == "dateline"}
+    first_closing = max(len(paragraphs) - rules.sign_off_paragraphs, 0)
+    closing = [(i, paragraphs[i]) for i in range(len(paragraphs) - 1, first_closing - 1, -1)]
+    # A sign-off the body extractor set apart (a last short line) counts as well.
+    closing.extend((-1, line) for line in notices)
+    for index, text in closing:
+        paragraph = text.rstrip()
+        match = rules.sign_off.search(paragraph) if index not in datelines else None
+        if match:
+            # The credit starts at its dash, after the sentence end the pattern also matched.
+            matched = match.group(0)
+            start = match.start() + len(matched) - len(matched.lstrip(_BEFORE_SIGN_OFF))
+            text = paragraph[start : match.end()].strip()
+            credits.append(
+                WireCredit("sign-off", match["outlet"].strip(), text, index, start, match.end())
+            )
+    return tuple(credits)
+
+
+# What may stand between a sentence's end and a sign-off's dash.
+_BEFORE_SIGN_OFF = '.!?"”’ \t\n'
+
+
+def _notices(
+    paragraphs: Sequence[str], others: Iterable[str], rules: WireRules
+) -> Iterator[WireCredit]:
+    lines = [(index, text) for index, text in enumerate(paragraphs)]
+    lines.extend((-1, text) for text in others)
+    for index, text in lines:
+        if len(text.split()) > rules.origin_max_words:
+            continue
+        for pattern in rules.origin:
+            match = pattern.search(text)
+            if match is None:
+                continue
+            name = match["outlet"].strip()
+            plain = name.split()
+            if len(plain) <= rules.name_max_words and plain and plain[0][:1].isupper():
+                yield WireCredit(
+                    "origin-line", name, text.strip(), index, *match.span(), explicit=True
+                )
+            break
+
+
+def _outlet_regex(file: DataFile, value: str) -> re.Pattern[str]:
+    try:
+        pattern = re.compile(value)
+    except re.error as exc:
+        raise ConfigError(f"pattern {value!r} does not compile ({exc})", where=file.where) from exc
+    if "outlet" not in pattern.groupindex:
+        raise ConfigError(f"pattern {value!r} lacks the group (?P<outlet>...)", where=file.where)
+    return pattern

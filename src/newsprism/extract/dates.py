@@ -63,6 +63,7 @@ __all__ = [
     "jsonld_types",
     "load_date_rules",
     "parse_date_string",
+    "url_date",
 ]
 
 LOGGER = logging.getLogger(__name__)
@@ -95,12 +96,6 @@ _NUMERIC_EITHER = re.compile(
 _CJK = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?")
 # A bare compact stamp ("20200607", "20200607T1030"), read only from attribute values.
 _COMPACT = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:T?\d{4,6})?$")
-# Dates in URL paths: /2020/06/07/, /2020-06-07-, _20200607.
-_URL_DATES = (
-    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/|$|[^\d])"),
-    re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})[-_](?P<m>\d{2})[-_](?P<d>\d{2})(?!\d)"),
-    re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?![\d])"),
-)
 _WORD = re.compile(r"[^\W_]+")
 _HOURS = 24
 _SHOWN = frozenset({"text", "url"})
@@ -156,6 +151,7 @@ class DateRules:
     months: Mapping[str, int]
     written: tuple[re.Pattern[str], ...]
     timezones: Mapping[str, tuple[float, float]]
+    url_dates: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,7 +395,9 @@ def _page_dates(tree: HtmlElement, url: str | None, rules: DateRules) -> _PageDa
     return _PageDates(
         structured=tuple(structured),
         visible=tuple(visible),
-        url=_url_date(url or _canonical_url(tree), rules),
+        # A page read from elsewhere (a local server, an archive) has its date in the URL it
+        # gives itself.
+        url=_url_date(url, rules) or _url_date(_canonical_url(tree), rules),
         modified=frozenset(modified),
         offsets=_region_offsets(tree, url or _canonical_url(tree), rules),
     )
@@ -543,17 +541,51 @@ def _microdata_dates(
         yield candidate, itemprop == "datemodified"
 
 
+def url_date(url: str | None, *, rules: DateRules | None = None) -> DateFinding | None:
+    """The publication day a URL's path states (``/2018/04/17/``, ``-20180417``), or ``None``.
+
+    Only the path is read, percent-decoded, with the ``[url]`` patterns of
+    ``data/date_patterns.toml``. A path that states two different days states none. The finding
+    has ``found_by="url"`` and LOW confidence: a URL's date is the day the address was made,
+    which a page's own statements outrank; callers use it only when the page states no date.
+
+    Args:
+        url: The article's URL.
+        rules: Date rules; ``None`` uses the packaged ``data/date_patterns.toml``.
+    """
+    rules = rules or default_date_rules()
+    candidate = _url_date(url, rules)
+    if candidate is None:
+        return None
+    return DateFinding(candidate.day, "url", Confidence.LOW, candidate.evidence)
+
+
 def _url_date(url: str | None, rules: DateRules) -> _Candidate | None:
     if not url:
         return None
-    path = unquote(urlsplit(url).path)
-    for pattern in _URL_DATES:
-        match = pattern.search(path)
-        if match:
-            day = _valid_day(match["y"], match["m"], match["d"], rules)
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
+        return None
+    days: dict[dt.date, str] = {}
+    taken: list[tuple[int, int]] = []
+    for pattern in rules.url_dates:
+        for match in pattern.finditer(path):
+            if _overlaps(match.span(), taken):
+                continue
+            month = match["m"]
+            if not month.isdigit():
+                number = rules.months.get(month.casefold())
+                if number is None:
+                    continue
+                month = str(number)
+            day = _valid_day(match["y"], month, match["d"], rules)
             if day is not None:
-                return _Candidate(day, "url", url)
-    return None
+                taken.append(match.span())
+                days.setdefault(day, match.group(0))
+    if len(days) != 1:
+        return None
+    return _Candidate(next(iter(days)), "url", url)
 
 
 def _region_offsets(
@@ -580,6 +612,9 @@ def _canonical_url(tree: HtmlElement) -> str | None:
     for link in tree.iter("link"):
         if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
             return str(link.get("href"))
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or "").lower() == "og:url" and meta.get("content"):
+            return str(meta.get("content"))
     return None
 
 
@@ -837,7 +872,7 @@ def _decide(page: _PageDates, rules: DateRules) -> DateFinding | None:
             return DateFinding(day, shown.found_by, Confidence.HIGH, shown.evidence)
         return None
     if page.url is not None:
-        return DateFinding(page.url.day, "url", Confidence.MEDIUM, page.url.evidence)
+        return DateFinding(page.url.day, "url", Confidence.LOW, page.url.evidence)
     return None
 
 
@@ -994,6 +1029,7 @@ def _compile_rules(file: DataFile) -> DateRules:
         months=months,
         written=written,
         timezones=_timezones(file),
+        url_dates=tuple(_url_pattern(file, value) for value in _strings(file, "url", "patterns")),
     )
 
 
@@ -1015,6 +1051,23 @@ def _regex(file: DataFile, name: str, key: str) -> re.Pattern[str]:
     return regex(
         file, table(file, name), key, name=f"[{name}] {key}", flags=re.IGNORECASE, within=name
     )
+
+
+def _url_pattern(file: DataFile, value: str) -> re.Pattern[str]:
+    try:
+        pattern = re.compile(value, re.IGNORECASE)
+    except re.error as exc:
+        raise file.error(
+            f"[url] patterns: {value!r} does not compile ({exc})", key="patterns", within="url"
+        ) from exc
+    missing = [name for name in ("y", "m", "d") if name not in pattern.groupindex]
+    if missing:
+        raise file.error(
+            f"[url] patterns: {value!r} lacks the named groups {', '.join(missing)}",
+            key="patterns",
+            within="url",
+        )
+    return pattern
 
 
 def _label(file: DataFile, key: str) -> re.Pattern[str]:
@@ -1050,9 +1103,7 @@ def _months(file: DataFile) -> dict[str, int]:
                 f"[months] key {key!r} must be a month number 1-12", key=key, within="months"
             )
         if not isinstance(forms, list) or not all(isinstance(f, str) for f in forms):
-            raise file.error(
-                f"[months] {key} must be a list of strings", key=key, within="months"
-            )
+            raise file.error(f"[months] {key} must be a list of strings", key=key, within="months")
         for form in forms:
             form = form.casefold()
             if months.get(form, int(key)) != int(key):

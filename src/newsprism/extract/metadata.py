@@ -12,7 +12,11 @@ Each value comes from what the page states, never from a guess:
   ("/author/jane-doe/"), byline elements (class "byline", "author"), short texts opening with a
   byline label ("By …", "Von …"). Names of organisations, of the site itself and placeholders
   ("admin", "Redaktion") are dropped;
-* site name: ``og:site_name``, else the JSON-LD publisher or web site name;
+* site name: ``og:site_name``, else the JSON-LD publisher or web site name; every name the page
+  gives itself is also kept, most trusted first (JSON-LD ``publisher.name``, ``og:site_name``,
+  ``application-name``, ...), for the outlet directory to recognise;
+* credited: every name the JSON-LD ``author`` and author meta fields give, organisations too
+  ("Reuters"), for syndication to recognise a wire;
 * language: the ISO 639-1 code of ``<html lang>`` or the language meta fields;
 * published: :func:`newsprism.extract.dates.find_published_date`.
 
@@ -51,6 +55,7 @@ from newsprism.extract.dates import (
     jsonld_items,
     jsonld_types,
 )
+from newsprism.ingest.outlets import PageName
 
 __all__ = [
     "HtmlMetadata",
@@ -93,6 +98,9 @@ class HtmlMetadata:
         language: ISO 639-1 code from the page's language markup.
         canonical_url: The page's canonical URL (``rel="canonical"``, else ``og:url``).
         published: The publication day with provenance, or ``None`` when not reliably stated.
+        page_names: The names the page gives itself, most trusted first, with where each is.
+        credited: Names in the page's author fields (JSON-LD ``author``, author meta), people
+            and organisations alike, as written.
     """
 
     headline: str | None = None
@@ -102,6 +110,8 @@ class HtmlMetadata:
     language: str | None = None
     canonical_url: str | None = None
     published: DateFinding | None = None
+    page_names: tuple[PageName, ...] = ()
+    credited: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +200,8 @@ def read_html_metadata(
         language=_language(page, rules),
         canonical_url=canonical,
         published=find_published_date(tree, url=url or canonical, rules=date_rules),
+        page_names=_page_names(page, rules),
+        credited=_credited(page, rules),
     )
 
 
@@ -300,6 +312,43 @@ def _site_name(page: _Page, rules: MetadataRules) -> str | None:
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             return _clean(publisher["name"]) or None
     return None
+
+
+def _page_names(page: _Page, rules: MetadataRules) -> tuple[PageName, ...]:
+    """Every name the page gives itself: the article's JSON-LD publisher, the site-name metas,
+    then a JSON-LD web site's name."""
+    found: list[PageName] = []
+    for item in _articles(page, rules):
+        publisher = _resolve(page, item.get("publisher"))
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            found.append(PageName(_clean(publisher["name"]), "jsonld:publisher.name"))
+    for name in rules.site_names:
+        found.extend(PageName(value, name) for value in page.meta.get(name, ()))
+    for item in page.jsonld:
+        if "WebSite" in jsonld_types(item) and isinstance(item.get("name"), str):
+            found.append(PageName(_clean(item["name"]), "jsonld:WebSite.name"))
+    seen: set[str] = set()
+    unique = []
+    for page_name in found:
+        if page_name.name and page_name.name.casefold() not in seen:
+            seen.add(page_name.name.casefold())
+            unique.append(page_name)
+    return tuple(unique)
+
+
+def _credited(page: _Page, rules: MetadataRules) -> tuple[str, ...]:
+    """The names of the page's author fields, organisations included, as written."""
+    names: list[str] = []
+    for item in _articles(page, rules):
+        authors = _resolve(page, item.get("author") or item.get("creator"))
+        for author in authors if isinstance(authors, list) else [authors]:
+            author = _resolve(page, author)
+            if isinstance(author, dict):
+                author = author.get("name")
+            if isinstance(author, str) and _clean(author):
+                names.append(_clean(author))
+    names.extend(value for value, _ in _meta_authors(page, rules))
+    return tuple(dict.fromkeys(names))
 
 
 def _language(page: _Page, rules: MetadataRules) -> str | None:

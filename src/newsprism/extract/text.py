@@ -342,6 +342,7 @@ def extract_text(
             if lb.kind is not None
         ],
         outlets=outlets,
+        paragraphs=pieces,
     )
     return Article(
         id=doc.id,

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import os
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -56,6 +59,8 @@ from newsprism.store.tables import (
     global_entity_ids,
 )
 
+logger = logging.getLogger(__name__)
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # Advisory lock keys (two int4s: a namespace for newsprism, then the lock). They are per database,
 # so stores in different databases of one server never wait for each other.
@@ -64,6 +69,7 @@ _MIGRATE_LOCK = 1
 _WRITER_LOCK = 2
 # Rows fetched per round trip when iterating a whole table.
 _PAGE = 500
+# Arrays go as binary parameters (%b): half the time of the text form for a batch of records.
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -83,7 +89,8 @@ class PostgresStore:
         url: A libpq connection string, usually ``postgresql://user@host/dbname``; a Unix socket
             folder goes in ``?host=/path``.
         settings: Store settings; the packaged defaults when ``None``. ``busy_timeout_seconds``
-            bounds the wait for a connection and for another process's migration or writer lock.
+            bounds the wait for a connection, ``writer_wait_seconds`` the wait for another
+            process's migration or writer lock.
         pool_size: At most this many connections are open at once.
 
     Raises:
@@ -96,7 +103,9 @@ class PostgresStore:
     ) -> None:
         self.url = url
         self.where = redact(url)
-        self._timeout = (settings or load_settings().store).busy_timeout_seconds
+        store_settings = settings or load_settings().store
+        self._timeout = store_settings.busy_timeout_seconds
+        self._lock_wait = store_settings.writer_wait_seconds
         try:
             with self._connect() as conn:
                 self.schema_version = self._migrate(conn)
@@ -106,7 +115,7 @@ class PostgresStore:
             url,
             min_size=1,
             max_size=max(pool_size, 2),
-            kwargs={"autocommit": True},
+            kwargs={"autocommit": True, "application_name": _application_name()},
             timeout=self._timeout,
             open=False,
             name="newsprism",
@@ -118,7 +127,7 @@ class PostgresStore:
             raise StoreError(
                 f"cannot open a connection pool ({exc}); check the server", where=self.where
             ) from exc
-        self._writer: psycopg.Connection[Any] | None = None
+        self._held = threading.local()  # .writer: this thread holds the writer lock
 
     def __enter__(self) -> Self:
         return self
@@ -132,23 +141,21 @@ class PostgresStore:
         self.close()
 
     def close(self) -> None:
-        """Close every connection (and give up the writer lock, if held)."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        """Close every connection (a writer lock still held goes with its connection)."""
         self._pool.close()
 
     @contextmanager
     def writer(self) -> Iterator[None]:
         """Hold the single-writer lock of this database for the block.
 
-        Another process (or store) entering the same section waits for it, up to the busy
-        timeout. Plain reads and writes from elsewhere go on meanwhile.
+        Another process, store or thread entering the same section waits for it (logging
+        which process holds it), up to ``store.writer_wait_seconds``. Re-entering it in the
+        same thread does not wait. Plain reads and writes from elsewhere go on meanwhile.
 
         Raises:
-            StoreError: The lock was not granted within the busy timeout.
+            StoreError: The lock was not granted in time; the message names its holder.
         """
-        if self._writer is not None:  # re-entered: the lock is ours already
+        if getattr(self._held, "writer", False):
             yield
             return
         try:
@@ -156,18 +163,19 @@ class PostgresStore:
         except psycopg.Error as exc:
             raise StoreError(_explain(exc), where=self.where) from exc
         try:
-            _advisory_lock(conn, _WRITER_LOCK, self._timeout)
-        except (psycopg.Error, StoreError) as exc:
+            _advisory_lock(conn, _WRITER_LOCK, self._lock_wait, where=self.where)
+        except psycopg.Error as exc:
             conn.close()
-            if isinstance(exc, StoreError):
-                raise
             raise StoreError(_explain(exc), where=self.where) from exc
-        self._writer = conn
+        except BaseException:
+            conn.close()
+            raise
+        self._held.writer = True
         try:
             yield
         finally:
-            # Closing the session releases its advisory lock.
-            self._writer = None
+            # The lock belongs to the session: closing it lets the next writer in.
+            self._held.writer = False
             conn.close()
 
     def add_batch(
@@ -188,7 +196,7 @@ class PostgresStore:
         with self._transaction() as cur:
             cur.execute(
                 "INSERT INTO documents (id, location, record)"
-                " SELECT id, location, record FROM unnest(%s::text[], %s::text[], %s::text[])"
+                " SELECT id, location, record FROM unnest(%b::text[], %b::text[], %b::text[])"
                 " WITH ORDINALITY AS batch (id, location, record, n) ORDER BY n"
                 " ON CONFLICT (id) DO NOTHING",
                 (
@@ -202,8 +210,8 @@ class PostgresStore:
                 "INSERT INTO articles (id, location, outlet, original_outlet, headline,"
                 " published, copy_of, record)"
                 " SELECT id, location, outlet, original_outlet, headline, published, copy_of,"
-                " record FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[],"
-                " %s::date[], %s::text[], %s::text[]) WITH ORDINALITY AS batch (id, location,"
+                " record FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[],"
+                " %b::date[], %b::text[], %b::text[]) WITH ORDINALITY AS batch (id, location,"
                 " outlet, original_outlet, headline, published, copy_of, record, n) ORDER BY n"
                 " ON CONFLICT (id) DO NOTHING",
                 (
@@ -505,7 +513,7 @@ class PostgresStore:
                 )
             if articles:
                 cur.execute(
-                    "INSERT INTO entity_articles (article_id) SELECT unnest(%s::text[])"
+                    "INSERT INTO entity_articles (article_id) SELECT unnest(%b::text[])"
                     " ON CONFLICT DO NOTHING",
                     (list(articles),),
                 )
@@ -541,13 +549,16 @@ class PostgresStore:
 
     def _connect(self) -> psycopg.Connection[Any]:
         return psycopg.connect(
-            self.url, autocommit=True, connect_timeout=max(1, round(self._timeout))
+            self.url,
+            autocommit=True,
+            connect_timeout=max(1, round(self._timeout)),
+            application_name=_application_name(),
         )
 
     def _migrate(self, conn: psycopg.Connection[Any]) -> int:
         known = migrations()
         latest = known[-1][0] if known else 0
-        _advisory_lock(conn, _MIGRATE_LOCK, self._timeout)
+        _advisory_lock(conn, _MIGRATE_LOCK, self._lock_wait, where=self.where)
         try:
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
@@ -635,7 +646,7 @@ def _write_stories(cur: psycopg.Cursor[Any], update: StoryUpdate) -> None:
         if story.articles:
             cur.execute(
                 "INSERT INTO story_articles (article_id, story_id, arrival)"
-                " SELECT article_id, %s, arrival FROM unnest(%s::text[], %s::bigint[])"
+                " SELECT article_id, %s, arrival FROM unnest(%b::text[], %b::bigint[])"
                 " AS members (article_id, arrival)"
                 " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id",
                 (story.id, [m.id for m in story.articles], [m.seq for m in story.articles]),
@@ -647,17 +658,29 @@ def _write_stories(cur: psycopg.Cursor[Any], update: StoryUpdate) -> None:
         )
 
 
-def _advisory_lock(conn: psycopg.Connection[Any], lock: int, timeout: float) -> None:
-    """Take a session advisory lock, waiting at most ``timeout`` seconds."""
-    conn.execute(f"SET lock_timeout = {int(timeout * 1000)}")
+def _advisory_lock(
+    conn: psycopg.Connection[Any], lock: int, timeout: float, *, where: str
+) -> None:
+    """Take a session advisory lock, waiting at most ``timeout`` seconds for its holder."""
+    row = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", (_LOCK_NAMESPACE, lock)).fetchone()
+    if row and row[0]:
+        return
+    what = "migration" if lock == _MIGRATE_LOCK else "writer"
+    logger.warning(
+        "%s: another newsprism process%s holds the %s lock; waiting for it",
+        where,
+        _holder(conn, lock),
+        what,
+    )
+    conn.execute(f"SET lock_timeout = {max(1, int(timeout * 1000))}")
     try:
         conn.execute("SELECT pg_advisory_lock(%s, %s)", (_LOCK_NAMESPACE, lock))
     except psycopg.errors.LockNotAvailable as exc:
-        what = "migration" if lock == _MIGRATE_LOCK else "writer"
         raise StoreError(
-            f"another process holds the database's {what} lock for more than {timeout:g} s;"
-            " wait for it or raise store.busy_timeout_seconds",
-            where=str(conn.info.dbname),
+            f"another newsprism process{_holder(conn, lock)} held the database's {what} lock"
+            f" for more than {timeout:g} s; wait for it to finish, raise"
+            " store.writer_wait_seconds, or use another database",
+            where=where,
         ) from exc
     finally:
         conn.execute("SET lock_timeout = 0")
@@ -726,6 +749,27 @@ def _filters(query: SearchQuery) -> tuple[str, list[Any]]:
 
 def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _holder(conn: psycopg.Connection[Any], lock: int) -> str:
+    """`` (newsprism pid N on HOST)``: who holds an advisory lock, as far as the server knows."""
+    row = conn.execute(
+        "SELECT a.application_name, a.client_addr FROM pg_locks l"
+        " JOIN pg_stat_activity a ON a.pid = l.pid"
+        " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s"
+        " AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database"
+        " WHERE datname = current_database())",
+        (_LOCK_NAMESPACE, lock),
+    ).fetchone()
+    if row is None:
+        return ""
+    name, address = row
+    return f" ({name}{f' at {address}' if address else ''})"
+
+
+def _application_name() -> str:
+    # Shown in pg_stat_activity, so a waiting process can name the one holding a lock.
+    return f"newsprism pid {os.getpid()}"
 
 
 def _text(value: str | None) -> str | None:
