@@ -37,6 +37,7 @@ from newsprism.ingest.outlets import OutletDirectory
 from newsprism.model import (
     AnalyzedArticle,
     Article,
+    Publication,
     RawDocument,
     Skipped,
     StoryComparison,
@@ -52,6 +53,9 @@ if TYPE_CHECKING:
     from newsprism.config import AnalyzeSettings
 
 T = TypeVar("T")
+# Outlets given by the user or the record itself (not derived from a URL): a text already stored
+# that arrives under one of these from a known URL is still a new publication.
+_STATED = frozenset({"flag", "record", "feed"})
 # list_stories limit that means "all of them".
 _ALL = 1 << 62
 
@@ -157,6 +161,8 @@ class IngestReport:
         stories: The story id of each added article, in the same order.
         new_stories: How many of those stories this run started.
         analysed: How many added articles were analysed and their analyses stored.
+        publications: Publications added to texts already stored or read twice in this run
+            (the same text from another outlet or URL).
     """
 
     read: int
@@ -168,6 +174,7 @@ class IngestReport:
     stories: tuple[str, ...] = ()
     new_stories: int = 0
     analysed: int = 0
+    publications: int = 0
 
 
 def ingest_into(
@@ -186,7 +193,9 @@ def ingest_into(
 
     A run killed part-way leaves whole batches behind (each batch's articles with their
     analyses, stories and search entries); running it again adds the rest, since documents
-    already stored are recognised by their content-hash id and passed over.
+    already stored are recognised by their content-hash id and passed over. A text already
+    stored that arrives from another outlet or URL adds a publication to it. The whole run
+    holds the store's writer lock: two runs at once end as one after the other.
 
     Args:
         inputs: File paths, directories or URLs, or :class:`InputSpec` s naming an outlet and
@@ -206,13 +215,39 @@ def ingest_into(
     Returns:
         Counts, skipped inputs and the added articles.
     """
+    with store.writer():
+        return _ingest(
+            inputs,
+            store=store,
+            settings=settings,
+            outlets=outlets,
+            outlet=outlet,
+            published=published,
+            analyzer=analyzer,
+            encoder=encoder,
+            on_progress=on_progress,
+        )
+
+
+def _ingest(
+    inputs: Iterable[str | InputSpec],
+    *,
+    store: Store,
+    settings: Settings,
+    outlets: OutletDirectory,
+    outlet: str | None,
+    published: dt.date | None,
+    analyzer: Analyzer | None,
+    encoder: TextEncoder | None,
+    on_progress: ProgressCallback | None,
+) -> IngestReport:
     detector = CopyDetector(settings=settings.dedup)
     for doc_id, body in store.copy_texts():
         detector.check(doc_id, body)
     clusterer = load_clusterer(store, settings=settings, encoder=encoder)
     story_ids: list[str] = []
     new_stories = analysed_count = 0
-    read = added = present = copies = 0
+    read = added = present = copies = published_again = 0
     skipped: list[Skipped] = []
     kept: list[Article] = []
     items = _read_specs(inputs, settings=settings, outlets=outlets, outlet=outlet)
@@ -220,6 +255,7 @@ def ingest_into(
         documents: list[RawDocument] = []
         articles: list[Article] = []
         batch_skipped: list[Skipped] = []
+        publications: list[Publication] = []
         for item, day in batch:
             if isinstance(item, Skipped):
                 batch_skipped.append(item)
@@ -227,8 +263,17 @@ def ingest_into(
             read += 1
             if on_progress is not None:
                 on_progress(ProgressEvent("ingest", read, None, item.source.where()))
-            if store.has(item.id) or any(doc.id == item.id for doc in documents):
+            in_batch = [a for a in articles if a.id == item.id]
+            if in_batch or store.has(item.id):
                 present += 1
+                known = [
+                    *(Publication(a.id, a.source, a.url, a.outlet) for a in in_batch),
+                    *(p for p in publications if p.article == item.id),
+                    *([] if in_batch else store.publications(item.id)),
+                ]
+                publication = new_publication(item, known)
+                if publication is not None:
+                    publications.append(publication)
                 continue
             try:
                 article = extract_document(
@@ -260,9 +305,15 @@ def ingest_into(
             decision = clusterer.add(story_input)
             new_stories += decision.joined_by == "new"
         result = store.add_batch(
-            documents, articles, batch_skipped, stories=clusterer.drain(), analyses=analyses
+            documents,
+            articles,
+            batch_skipped,
+            stories=clusterer.drain(),
+            publications=publications,
+            analyses=analyses,
         )
         added += result.added
+        published_again += result.publications
         present += result.already_present
         skipped.extend(batch_skipped)
         kept.extend(articles)
@@ -280,7 +331,29 @@ def ingest_into(
         stories=tuple(story_ids),
         new_stories=new_stories,
         analysed=analysed_count,
+        publications=published_again,
     )
+
+
+def new_publication(doc: RawDocument, known: Sequence[Publication]) -> Publication | None:
+    """The publication ``doc`` adds to its already stored text, or ``None`` when it adds none.
+
+    A new URL is a new publication. Without a new URL, only an outlet the user or the record
+    states (``--outlet``, a JSONL or feed outlet) that no publication of that URL has is new; an
+    outlet derived from the URL's domain never is (it names the same page again).
+    """
+    name = doc.outlet.name if doc.outlet else None
+    stated = doc.outlet is not None and doc.outlet.found_by in _STATED
+    if doc.url is not None and all(p.url != doc.url for p in known):
+        return Publication(doc.id, doc.source, doc.url, doc.outlet)
+    if not stated:
+        return None
+    same_place = [p for p in known if doc.url is None or p.url == doc.url]
+    if any(p.outlet is not None and p.outlet.name == name for p in same_place):
+        return None
+    return Publication(doc.id, doc.source, doc.url, doc.outlet)
+
+
 
 
 def _read_specs(
@@ -340,7 +413,7 @@ def analyze_store(
     """Analyse the stored articles that have no analysis, one transaction per batch.
 
     Resumable: a run stopped part-way keeps the batches it finished, and the next run starts
-    where it stopped.
+    where it stopped. The run holds the store's writer lock.
 
     Args:
         store: The store.
@@ -354,21 +427,22 @@ def analyze_store(
     Returns:
         Counts and the versions that made the analyses.
     """
-    pending = store.pending_analysis(
-        nlp_model=analyzer.nlp_model if redo_other_versions else None,
-        made_by=analyzer.made_by if redo_other_versions else None,
-    )
-    chosen = pending[:limit] if limit is not None else pending
-    done = 0
-    for chunk in _batches(chosen, settings.ingest.batch_size):
-        articles = [a for a in (store.get_article(i) for i in chunk) if a is not None]
-        analyses = analyzer.analyze(articles)
-        store.save_analyses(analyses)
-        for analysis in analyses:
-            done += 1
-            if on_progress is not None:
-                where = analysis.article.source.where()
-                on_progress(ProgressEvent("analyze", done, len(chosen), where))
+    with store.writer():
+        pending = store.pending_analysis(
+            nlp_model=analyzer.nlp_model if redo_other_versions else None,
+            made_by=analyzer.made_by if redo_other_versions else None,
+        )
+        chosen = pending[:limit] if limit is not None else pending
+        done = 0
+        for chunk in _batches(chosen, settings.ingest.batch_size):
+            articles = [a for a in (store.get_article(i) for i in chunk) if a is not None]
+            analyses = analyzer.analyze(articles)
+            store.save_analyses(analyses)
+            for analysis in analyses:
+                done += 1
+                if on_progress is not None:
+                    where = analysis.article.source.where()
+                    on_progress(ProgressEvent("analyze", done, len(chosen), where))
     return AnalysisReport(
         analysed=done,
         pending=len(pending),
@@ -674,6 +748,24 @@ def resolve_entities_into(
     Returns:
         Counts.
     """
+    with store.writer():
+        return _resolve_entities(
+            store=store,
+            settings=settings,
+            analysed=analysed,
+            analyzer=analyzer,
+            on_progress=on_progress,
+        )
+
+
+def _resolve_entities(
+    *,
+    store: Store,
+    settings: Settings,
+    analysed: Iterable[AnalyzedArticle] | None,
+    analyzer: Analyzer | Callable[[], Analyzer] | None,
+    on_progress: ProgressCallback | None,
+) -> EntityReport:
     resolver = EntityResolver()
     resolver.restore(store.iter_entities())
     done = store.resolved_articles()

@@ -112,8 +112,8 @@ def ingest_cli(
 def _summary(report: IngestReport, db: str) -> str:
     return (
         f"read {report.read}, added {report.added}, already present {report.already_present}, "
-        f"copies {report.copies}, analysed {report.analysed}, skipped {len(report.skipped)}"
-        f" -> {shown_db(db)}"
+        f"copies {report.copies}, publications added {report.publications}, "
+        f"analysed {report.analysed}, skipped {len(report.skipped)} -> {shown_db(db)}"
     )
 
 
@@ -124,6 +124,7 @@ def _report_dict(report: IngestReport, db: str) -> dict[str, object]:
         "added": report.added,
         "already_present": report.already_present,
         "copies": report.copies,
+        "publications": report.publications,
         "analysed": report.analysed,
         "skipped": [{"where": s.where, "code": s.code, "reason": s.reason} for s in report.skipped],
         "articles": [a.id for a in report.articles],

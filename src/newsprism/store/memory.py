@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
@@ -10,6 +12,7 @@ from newsprism.model import (
     AnalyzedArticle,
     Article,
     GlobalEntity,
+    Publication,
     RawDocument,
     Skipped,
     Story,
@@ -44,6 +47,8 @@ class MemoryStore:
         self._resolved: set[str] = set()
         self._story_state: tuple[int, bytes] | None = None
         self._analyses: dict[str, AnalyzedArticle] = {}
+        self._publications: dict[str, list[Publication]] = {}
+        self._writer = threading.RLock()
 
     def __enter__(self) -> Self:
         return self
@@ -66,6 +71,7 @@ class MemoryStore:
         skipped: Sequence[Skipped],
         *,
         stories: StoryUpdate | None = None,
+        publications: Sequence[Publication] = (),
         analyses: Sequence[AnalyzedArticle] = (),
     ) -> BatchResult:
         """Add a batch (and its story update); documents already present are left as they are."""
@@ -75,11 +81,33 @@ class MemoryStore:
             self._documents.setdefault(doc.id, doc)
         for article in new_articles:
             self._articles[article.id] = article
+            self._add_publication(
+                Publication(article.id, article.source, article.url, article.outlet)
+            )
+        extra = sum(self._add_publication(publication) for publication in publications)
         self._skipped.extend(skipped)
         if stories is not None:
             self.save_stories(stories)
         self.save_analyses(analyses)
-        return BatchResult(added=len(new_articles), already_present=present)
+        return BatchResult(added=len(new_articles), already_present=present, publications=extra)
+
+    @contextmanager
+    def writer(self) -> Iterator[None]:
+        """One writing thread at a time."""
+        with self._writer:
+            yield
+
+    def publications(self, article_id: str) -> list[Publication]:
+        """Every publication of an article, first one first."""
+        return list(self._publications.get(article_id, ()))
+
+    def _add_publication(self, publication: Publication) -> int:
+        known = self._publications.setdefault(publication.article, [])
+        key = _publication_key(publication)
+        if any(_publication_key(p) == key for p in known):
+            return 0
+        known.append(publication)
+        return 1
 
     def save_analyses(self, analyses: Sequence[AnalyzedArticle]) -> None:
         """Keep analyses of stored articles, replacing earlier ones."""
@@ -150,9 +178,7 @@ class MemoryStore:
     ) -> list[ArticleSummary]:
         """Stored articles in insertion order, optionally of one outlet."""
         chosen = [
-            a
-            for a in self._articles.values()
-            if outlet is None or (a.outlet and a.outlet.name == outlet)
+            a for a in self._articles.values() if outlet is None or outlet in self._outlets(a.id)
         ]
         return [
             ArticleSummary(
@@ -163,9 +189,14 @@ class MemoryStore:
                 headline=a.headline,
                 published=a.published,
                 copy_of=a.copy_of.id if a.copy_of else None,
+                outlets=self._outlets(a.id),
             )
             for a in chosen[offset : offset + limit]
         ]
+
+    def _outlets(self, article_id: str) -> tuple[str, ...]:
+        names = (p.outlet.name for p in self._publications.get(article_id, ()) if p.outlet)
+        return tuple(dict.fromkeys(names))
 
     def iter_articles(self) -> Iterator[Article]:
         """Every stored article, in insertion order."""
@@ -328,3 +359,7 @@ def _entity_hits(
                  entity_id=entity.id)
         )
     return hits
+
+
+def _publication_key(publication: Publication) -> tuple[str, str]:
+    return (publication.outlet.name if publication.outlet else "", publication.url or "")
