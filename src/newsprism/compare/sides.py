@@ -8,7 +8,8 @@ first):
 1. a government the analysis tied the person to ("Russian Foreign Minister" -> Russian
    government), or an institution before the name in the headline ("White House Press
    Secretary Karine Jean-Pierre");
-2. a public office held now (data/titles.toml, government = true; not "former") that is not a
+2. a public office held now (data/titles.toml, government = true; a title before the name or
+   in apposition, not "former" and not "she was secretary") that is not a
    party office (data/voices.toml [offices] party_first): the government of the country the
    text ties the person to, else the government the story names most (its institutions,
    country names and demonyms: "President Donald Trump" in a story about the White House -> US
@@ -50,6 +51,8 @@ VOICES_FILE = "voices.toml"
 PERSON = "PERSON"
 # Words before a name read for a party word ("Republican Sen. Ted Cruz").
 _PARTY_WINDOW_CHARS = 40
+# Characters before a role read for a time qualifier ("former Pennsylvania Sen.").
+_QUALIFIER_CHARS = 20
 _GROUP_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC"})
 
 
@@ -392,8 +395,12 @@ def _office(
     found: tuple[Evidence, bool] | None = None
     for role in entity.roles:
         low = role.text.lower()
-        if set(re.findall(r"[\w-]+", low)) & titles.time_qualifiers:
-            continue  # "former Secretary of State": no longer speaks for the government
+        before = article.body[max(0, role.start - _QUALIFIER_CHARS):role.start].lower()
+        qualifiers = set(re.findall(r"[\w-]+", low)) | set(re.findall(r"[\w-]+", before)[-2:])
+        if qualifiers & titles.time_qualifiers or role.found_by.endswith(":copula"):
+            # "former Secretary of State", "while she was secretary of state": an office held
+            # before; a title before the name or in apposition is the one held now.
+            continue
         for title, properties in titles.titles.items():
             if not re.search(rf"(?<![\w-]){re.escape(title)}(?![\w-])", low):
                 continue

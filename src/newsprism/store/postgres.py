@@ -32,6 +32,7 @@ from newsprism.errors import StoreError
 from newsprism.model import (
     Article,
     GlobalEntity,
+    Publication,
     RawDocument,
     Skipped,
     Story,
@@ -168,10 +169,12 @@ class PostgresStore:
         skipped: Sequence[Skipped],
         *,
         stories: StoryUpdate | None = None,
+        publications: Sequence[Publication] = (),
     ) -> BatchResult:
         """Store one batch in one transaction; documents already present are left as they are.
 
-        ``stories``, when given, is written in the same transaction.
+        ``stories``, when given, is written in the same transaction. Each new article's own
+        publication is stored with it, then ``publications`` (those present passed over).
         """
         now = dt.datetime.now(dt.UTC)
         with self._transaction() as cur:
@@ -208,6 +211,12 @@ class PostgresStore:
                 ),
             )
             added = max(cur.rowcount, 0)
+            # Only the articles just inserted get their own publication (RETURNING would need
+            # the ids back; the unique key makes re-inserting an old one a no-op instead).
+            _insert_publications(
+                cur, [Publication(a.id, a.source, a.url, a.outlet) for a in articles]
+            )
+            extra = _insert_publications(cur, publications)
             if skipped:
                 cur.executemany(
                     "INSERT INTO skipped (location, code, reason, recorded_at)"
@@ -216,7 +225,14 @@ class PostgresStore:
                 )
             if stories is not None:
                 _write_stories(cur, stories)
-        return BatchResult(added=added, already_present=present)
+        return BatchResult(added=added, already_present=present, publications=extra)
+
+    def publications(self, article_id: str) -> list[Publication]:
+        """Every publication of an article, first one first."""
+        rows = self._all(
+            "SELECT record FROM publications WHERE article_id = %s ORDER BY seq", (article_id,)
+        )
+        return [from_dict(Publication, json.loads(row[0])) for row in rows]
 
     def has(self, document_id: str) -> bool:
         """Whether the document's article is stored."""
@@ -235,10 +251,16 @@ class PostgresStore:
     def list_articles(
         self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
     ) -> list[ArticleSummary]:
-        """Stored articles in ingest order, optionally of one outlet."""
-        where, arguments = ("WHERE outlet = %s", [outlet]) if outlet else ("", [])
+        """Stored articles in ingest order, optionally those with a publication by ``outlet``."""
+        where, arguments = (
+            ("WHERE id IN (SELECT article_id FROM publications WHERE outlet = %s)", [outlet])
+            if outlet
+            else ("", [])
+        )
         rows = self._all(
-            "SELECT id, location, outlet, original_outlet, headline, published, copy_of"
+            "SELECT id, location, outlet, original_outlet, headline, published, copy_of,"
+            " ARRAY(SELECT p.outlet FROM publications p WHERE p.article_id = articles.id"
+            " AND p.outlet IS NOT NULL ORDER BY p.seq)"
             f" FROM articles {where} ORDER BY seq LIMIT %s OFFSET %s",
             (*arguments, limit, offset),
         )
@@ -251,6 +273,7 @@ class PostgresStore:
                 headline=row[4],
                 published=row[5],
                 copy_of=row[6],
+                outlets=tuple(dict.fromkeys(row[7] or ())),
             )
             for row in rows
         ]
@@ -467,6 +490,27 @@ class PostgresStore:
             if len(rows) < _PAGE:
                 return
             last = rows[-1][0]
+
+
+def _insert_publications(cur: psycopg.Cursor[Any], publications: Sequence[Publication]) -> int:
+    """Insert publications not yet present; the number inserted."""
+    if not publications:
+        return 0
+    cur.execute(
+        "INSERT INTO publications (article_id, outlet, url, location, record)"
+        " SELECT article_id, outlet, url, location, record FROM unnest(%b::text[], %b::text[],"
+        " %b::text[], %b::text[], %b::text[]) WITH ORDINALITY AS batch (article_id, outlet, url,"
+        " location, record, n) ORDER BY n"
+        " ON CONFLICT (article_id, coalesce(outlet, ''), coalesce(url, '')) DO NOTHING",
+        (
+            [p.article for p in publications],
+            [_text(p.outlet.name) if p.outlet else None for p in publications],
+            [_text(p.url) for p in publications],
+            [_text(p.source.where()) for p in publications],
+            [_json(p) for p in publications],
+        ),
+    )
+    return max(cur.rowcount, 0)
 
 
 def _write_stories(cur: psycopg.Cursor[Any], update: StoryUpdate) -> None:
