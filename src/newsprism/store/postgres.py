@@ -216,7 +216,7 @@ class PostgresStore:
                 " record FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[],"
                 " %b::date[], %b::text[], %b::text[]) WITH ORDINALITY AS batch (id, location,"
                 " outlet, original_outlet, headline, published, copy_of, record, n) ORDER BY n"
-                " ON CONFLICT (id) DO NOTHING",
+                " ON CONFLICT (id) DO NOTHING RETURNING id",
                 (
                     [a.id for a in articles],
                     [_text(a.source.where()) for a in articles],
@@ -229,11 +229,16 @@ class PostgresStore:
                     [_json(a) for a in articles],
                 ),
             )
-            added = max(cur.rowcount, 0)
-            # Only the articles just inserted get their own publication (RETURNING would need
-            # the ids back; the unique key makes re-inserting an old one a no-op instead).
+            inserted = {row[0] for row in cur.fetchall()}
+            added = len(inserted)
+            # Only the articles just inserted get their own publication, as on SQLite.
             _insert_publications(
-                cur, [Publication(a.id, a.source, a.url, a.outlet) for a in articles]
+                cur,
+                [
+                    Publication(a.id, a.source, a.url, a.outlet)
+                    for a in articles
+                    if a.id in inserted
+                ],
             )
             extra = _insert_publications(cur, publications)
             if skipped:
@@ -672,33 +677,49 @@ def _insert_publications(cur: psycopg.Cursor[Any], publications: Sequence[Public
 
 
 def _write_stories(cur: psycopg.Cursor[Any], update: StoryUpdate) -> None:
+    # Four statements whatever the number of stories. As the SQLite store's row-by-row upserts
+    # do, a story or member named twice keeps its first place (seq, arrival) and its last values.
     if update.removed:
-        cur.execute("DELETE FROM stories WHERE id = ANY(%s)", (list(update.removed),))
+        cur.execute("DELETE FROM stories WHERE id = ANY(%b::text[])", (list(update.removed),))
+    stories = {story.id: story for story in update.stories}
+    members: dict[str, tuple[str, int]] = {}
     for story in update.stories:
+        for member in story.articles:
+            arrival = members[member.id][1] if member.id in members else member.seq
+            members[member.id] = (story.id, arrival)
+    if stories:
         cur.execute(
-            "INSERT INTO stories (id, title, size, founded, record) VALUES (%s, %s, %s, %s, %s)"
+            "INSERT INTO stories (id, title, size, founded, record)"
+            " SELECT id, title, size, founded, record FROM unnest(%b::text[], %b::text[],"
+            " %b::int[], %b::bigint[], %b::text[]) WITH ORDINALITY"
+            " AS batch (id, title, size, founded, record, n) ORDER BY n"
             " ON CONFLICT (id) DO UPDATE SET title = excluded.title, size = excluded.size,"
             " founded = excluded.founded, record = excluded.record",
             (
-                story.id,
-                _text(story.title),
-                len(story.articles),
-                story.articles[0].seq if story.articles else 0,
-                _json(story),
+                list(stories),
+                [_text(s.title) for s in stories.values()],
+                [len(s.articles) for s in stories.values()],
+                [s.articles[0].seq if s.articles else 0 for s in stories.values()],
+                [_json(s) for s in stories.values()],
             ),
         )
-        if story.articles:
-            cur.execute(
-                "INSERT INTO story_articles (article_id, story_id, arrival)"
-                " SELECT article_id, %s, arrival FROM unnest(%b::text[], %b::bigint[])"
-                " AS members (article_id, arrival)"
-                " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id",
-                (story.id, [m.id for m in story.articles], [m.seq for m in story.articles]),
-            )
+    if members:
+        cur.execute(
+            "INSERT INTO story_articles (article_id, story_id, arrival)"
+            " SELECT * FROM unnest(%b::text[], %b::text[], %b::bigint[])"
+            " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id",
+            (list(members), [m[0] for m in members.values()], [m[1] for m in members.values()]),
+        )
     if update.changes:
-        cur.executemany(
-            "INSERT INTO story_changes (kind, story_id, record) VALUES (%s, %s, %s)",
-            [(c.kind.value, c.story, _json(c)) for c in update.changes],
+        cur.execute(
+            "INSERT INTO story_changes (kind, story_id, record)"
+            " SELECT kind, story_id, record FROM unnest(%b::text[], %b::text[], %b::text[])"
+            " WITH ORDINALITY AS batch (kind, story_id, record, n) ORDER BY n",
+            (
+                [c.kind.value for c in update.changes],
+                [c.story for c in update.changes],
+                [_json(c) for c in update.changes],
+            ),
         )
 
 
@@ -798,7 +819,7 @@ def _like(text: str) -> str:
 def _holder(conn: psycopg.Connection[Any], lock: int) -> str:
     """`` (newsprism pid N on HOST)``: who holds an advisory lock, as far as the server knows."""
     row = conn.execute(
-        "SELECT a.application_name, a.client_addr FROM pg_locks l"
+        "SELECT a.application_name, a.client_addr, a.pid FROM pg_locks l"
         " JOIN pg_stat_activity a ON a.pid = l.pid"
         " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s"
         " AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database"
@@ -807,8 +828,8 @@ def _holder(conn: psycopg.Connection[Any], lock: int) -> str:
     ).fetchone()
     if row is None:
         return ""
-    name, address = row
-    return f" ({name}{f' at {address}' if address else ''})"
+    name, address, pid = row
+    return f" ({name or f'server process {pid}'}{f' at {address}' if address else ''})"
 
 
 def _application_name() -> str:
