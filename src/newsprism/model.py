@@ -457,6 +457,28 @@ class Skipped:
     code: str
 
 
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One place a stored text was published: an outlet, a URL and the input it was read from.
+
+    An article's id hashes its text only, so the same wire story run by three outlets is one
+    stored article with three publications. Its first publication is the article's own outlet
+    and URL; later ones are added when the same text arrives from another outlet or URL.
+
+    Attributes:
+        article: The id of the article (the stored text).
+        source: Where this copy was read from.
+        url: This copy's URL, when the input carries one.
+        outlet: The outlet publishing this copy, when known.
+    """
+
+    article: str
+    source: Source
+    url: str | None = None
+    outlet: Outlet | None = None
+    schema_version: int = SCHEMA_VERSION
+
+
 # --- Stories and global entities (stage 4: newsprism.stories) --------------------------------
 
 

@@ -19,7 +19,7 @@ from newsprism.extract import extract_document
 from newsprism.ingest import read_inputs
 from newsprism.ingest.dedup import CopyDetector
 from newsprism.ingest.outlets import OutletDirectory
-from newsprism.model import AnalyzedArticle, Article, RawDocument, Skipped
+from newsprism.model import AnalyzedArticle, Article, Publication, RawDocument, Skipped
 from newsprism.store.base import Store
 from newsprism.stories import StoryClusterer, story_item
 from newsprism.stories.embed import TextEncoder
@@ -27,6 +27,9 @@ from newsprism.stories.resolve import EntityResolver
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
+# Outlets given by the user or the record itself (not derived from a URL): a text already stored
+# that arrives under one of these from a known URL is still a new publication.
+_STATED = frozenset({"flag", "record", "feed"})
 # list_stories limit that means "all of them".
 _ALL = 1 << 62
 
@@ -44,6 +47,8 @@ class IngestReport:
         articles: The articles added in this run, in input order.
         stories: The story id of each added article, in the same order.
         new_stories: How many of those stories this run started.
+        publications: Publications added to texts already stored or read twice in this run
+            (the same text from another outlet or URL).
     """
 
     read: int
@@ -54,6 +59,7 @@ class IngestReport:
     articles: tuple[Article, ...]
     stories: tuple[str, ...] = ()
     new_stories: int = 0
+    publications: int = 0
 
 
 def ingest_into(
@@ -70,7 +76,9 @@ def ingest_into(
     """Read, extract, link copies, assign stories and store, one store transaction per batch.
 
     A run killed part-way leaves whole batches behind; running it again adds the rest, since
-    documents already stored are recognised by their content-hash id and passed over.
+    documents already stored are recognised by their content-hash id and passed over. A text
+    already stored that arrives from another outlet or URL adds a publication to it. The whole
+    run holds the store's writer lock: two runs at once end as one after the other.
 
     Args:
         inputs: File paths, directories or URLs.
@@ -86,13 +94,37 @@ def ingest_into(
     Returns:
         Counts, skipped inputs and the added articles.
     """
+    with store.writer():
+        return _ingest(
+            inputs,
+            store=store,
+            settings=settings,
+            outlets=outlets,
+            outlet=outlet,
+            published=published,
+            on_document=on_document,
+            encoder=encoder,
+        )
+
+
+def _ingest(
+    inputs: Iterable[str],
+    *,
+    store: Store,
+    settings: Settings,
+    outlets: OutletDirectory,
+    outlet: str | None,
+    published: dt.date | None,
+    on_document: Progress | None,
+    encoder: TextEncoder | None,
+) -> IngestReport:
     detector = CopyDetector(settings=settings.dedup)
     for doc_id, body in store.copy_texts():
         detector.check(doc_id, body)
     clusterer = load_clusterer(store, settings=settings, encoder=encoder)
     story_ids: list[str] = []
     new_stories = 0
-    read = added = present = copies = 0
+    read = added = present = copies = published_again = 0
     skipped: list[Skipped] = []
     kept: list[Article] = []
     items = read_inputs(inputs, settings=settings, outlet=outlet, outlets=outlets)
@@ -100,6 +132,7 @@ def ingest_into(
         documents: list[RawDocument] = []
         articles: list[Article] = []
         batch_skipped: list[Skipped] = []
+        publications: list[Publication] = []
         for item in batch:
             if isinstance(item, Skipped):
                 batch_skipped.append(item)
@@ -107,8 +140,17 @@ def ingest_into(
             read += 1
             if on_document is not None:
                 on_document(item.source.where())
-            if store.has(item.id) or any(doc.id == item.id for doc in documents):
+            in_batch = [a for a in articles if a.id == item.id]
+            if in_batch or store.has(item.id):
                 present += 1
+                known = [
+                    *(Publication(a.id, a.source, a.url, a.outlet) for a in in_batch),
+                    *(p for p in publications if p.article == item.id),
+                    *([] if in_batch else store.publications(item.id)),
+                ]
+                publication = new_publication(item, known)
+                if publication is not None:
+                    publications.append(publication)
                 continue
             try:
                 article = extract_document(
@@ -129,8 +171,15 @@ def ingest_into(
         for story_input in story_items:
             decision = clusterer.add(story_input)
             new_stories += decision.joined_by == "new"
-        result = store.add_batch(documents, articles, batch_skipped, stories=clusterer.drain())
+        result = store.add_batch(
+            documents,
+            articles,
+            batch_skipped,
+            stories=clusterer.drain(),
+            publications=publications,
+        )
         added += result.added
+        published_again += result.publications
         present += result.already_present
         skipped.extend(batch_skipped)
         kept.extend(articles)
@@ -147,7 +196,27 @@ def ingest_into(
         tuple(kept),
         stories=tuple(story_ids),
         new_stories=new_stories,
+        publications=published_again,
     )
+
+
+def new_publication(doc: RawDocument, known: Sequence[Publication]) -> Publication | None:
+    """The publication ``doc`` adds to its already stored text, or ``None`` when it adds none.
+
+    A new URL is a new publication. Without a new URL, only an outlet the user or the record
+    states (``--outlet``, a JSONL or feed outlet) that no publication of that URL has is new; an
+    outlet derived from the URL's domain never is (it names the same page again).
+    """
+    name = doc.outlet.name if doc.outlet else None
+    stated = doc.outlet is not None and doc.outlet.found_by in _STATED
+    if doc.url is not None and all(p.url != doc.url for p in known):
+        return Publication(doc.id, doc.source, doc.url, doc.outlet)
+    if not stated:
+        return None
+    same_place = [p for p in known if doc.url is None or p.url == doc.url]
+    if any(p.outlet is not None and p.outlet.name == name for p in same_place):
+        return None
+    return Publication(doc.id, doc.source, doc.url, doc.outlet)
 
 
 def load_clusterer(
@@ -236,6 +305,19 @@ def resolve_entities_into(
     Returns:
         Counts.
     """
+    with store.writer():
+        return _resolve_entities(
+            store=store, settings=settings, analysed=analysed, on_article=on_article
+        )
+
+
+def _resolve_entities(
+    *,
+    store: Store,
+    settings: Settings,
+    analysed: Iterable[AnalyzedArticle] | None,
+    on_article: Progress | None,
+) -> EntityReport:
     resolver = EntityResolver()
     resolver.restore(store.iter_entities())
     done = store.resolved_articles()

@@ -97,7 +97,8 @@ def ingest_cli(
 def _summary(report: IngestReport, db: str) -> str:
     return (
         f"read {report.read}, added {report.added}, already present {report.already_present}, "
-        f"copies {report.copies}, skipped {len(report.skipped)} -> {shown_db(db)}"
+        f"copies {report.copies}, publications added {report.publications}, "
+        f"skipped {len(report.skipped)} -> {shown_db(db)}"
     )
 
 
@@ -108,6 +109,7 @@ def _report_dict(report: IngestReport, db: str) -> dict[str, object]:
         "added": report.added,
         "already_present": report.already_present,
         "copies": report.copies,
+        "publications": report.publications,
         "skipped": [{"where": s.where, "code": s.code, "reason": s.reason} for s in report.skipped],
         "articles": [a.id for a in report.articles],
     }

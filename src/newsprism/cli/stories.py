@@ -6,6 +6,7 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from newsprism.cli._common import (
@@ -23,6 +24,7 @@ from newsprism.cli._common import (
     setup,
     shown_db,
 )
+from newsprism.cli._safe import safe_json
 from newsprism.model import GlobalEntity, Story, to_dict
 from newsprism.present.text import entities_table, stories_table, story_days
 from newsprism.store import Store, open_store
@@ -63,7 +65,7 @@ def stories_cli(
                 if len(s.outlets) >= min_outlets
             ]
     if output is TableOrJson.JSON:
-        typer.echo(json.dumps([story_dict(s) for s in stories], ensure_ascii=False))
+        typer.echo(safe_json(json.dumps([story_dict(s) for s in stories], ensure_ascii=False)))
         return
     out.print(stories_table(stories))
     err.print(f"{len(stories)} stories", highlight=False)
@@ -87,18 +89,22 @@ def story_cli(
             changes = store.story_changes(story_id) if story else []
     if story is None:
         err.print(
-            f"error: no story {story_id!r} in {shown_db(db)}; 'newsprism stories' shows the ids"
+            f"error: no story {story_id!r} in {shown_db(db)}; 'newsprism stories' shows the ids",
+            markup=False,
         )
         raise typer.Exit(EXIT_BAD_INPUT)
     if output is TextOrJson.JSON:
         data = story_dict(story)
         data["changes"] = [to_dict(c) for c in changes]
-        typer.echo(json.dumps(data, ensure_ascii=False))
+        typer.echo(safe_json(json.dumps(data, ensure_ascii=False)))
         return
-    out.print(f"[bold]{story.title}[/bold]  ({story.id})", highlight=False)
+    # Titles, outlets and terms come from scraped text: escaped so no "[...]" in them is markup.
+    out.print(f"[bold]{escape(story.title)}[/bold]  ({story.id})", highlight=False)
     out.print(
-        f"outlets: {', '.join(story.outlets)}   days: {story_days(story)}   "
-        f"terms: {', '.join(story.terms)}",
+        escape(
+            f"outlets: {', '.join(story.outlets)}   days: {story_days(story)}   "
+            f"terms: {', '.join(story.terms)}"
+        ),
         highlight=False,
     )
     table = Table()
@@ -107,12 +113,12 @@ def story_cli(
     for member in story.articles:
         table.add_row(
             member.id,
-            member.outlet or "",
-            member.original_outlet or member.outlet or "",
+            escape(member.outlet or ""),
+            escape(member.original_outlet or member.outlet or ""),
             member.published.isoformat() if member.published else "",
             member.joined_by.value,
             f"{member.score:.2f}",
-            member.headline or "",
+            escape(member.headline or ""),
         )
     out.print(table)
     for change in changes:

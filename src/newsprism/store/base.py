@@ -3,6 +3,25 @@
 A store keeps raw documents, their extracted articles and the skipped inputs. Writes come in
 batches, each one transaction, so an interrupted run leaves whole batches behind and the next run
 completes the rest (documents are keyed by their content-hash id).
+
+Identity and publications (schema 4). An article's id is the hash of its text, so one text is
+stored once however many outlets ran it; every place it ran is a ``Publication`` (article id,
+outlet, URL, source) in a ``publications`` table beside ``articles``::
+
+    articles      (id PK, ..., outlet, record)          the text and its first extraction
+    publications  (seq, article_id -> articles.id, outlet, url, location, record)
+                  unique on (article_id, coalesce(outlet, ''), coalesce(url, ''))
+
+``add_batch`` writes each new article's own publication (its outlet and URL) with it, plus the
+``publications`` it is given (the same text arriving from another outlet or URL); a publication
+already present is passed over, so re-running a batch changes nothing. ``list_articles(outlet=)``
+matches any publication's outlet. Migration 4 gives every existing article its publication.
+
+Writers. One process writes at a time: ``writer()`` holds the store's single-writer lock for a
+whole run (SQLite: ``flock`` on the file ``DB.lock`` beside the database, waiting up to
+``store.writer_wait_seconds``; PostgreSQL: ``pg_advisory_lock``), so two ingests started together
+end exactly as if run one after the other. Migrations run under the same lock and are
+idempotent (each re-checks the version inside it).
 """
 
 from __future__ import annotations
@@ -10,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
@@ -17,6 +37,7 @@ from typing import Protocol, Self
 from newsprism.model import (
     Article,
     GlobalEntity,
+    Publication,
     RawDocument,
     Skipped,
     Story,
@@ -31,6 +52,7 @@ class BatchResult:
 
     added: int
     already_present: int
+    publications: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +76,7 @@ class ArticleSummary:
     headline: str | None
     published: dt.date | None
     copy_of: str | None
+    outlets: tuple[str, ...] = ()
 
 
 class Store(Protocol):
@@ -80,12 +103,27 @@ class Store(Protocol):
         skipped: Sequence[Skipped],
         *,
         stories: StoryUpdate | None = None,
+        publications: Sequence[Publication] = (),
     ) -> BatchResult:
         """Store one batch in one transaction; documents already present are left as they are.
 
         ``stories``, when given, is written in the same transaction: the batch's articles and
-        their story assignments survive or vanish together.
+        their story assignments survive or vanish together. Each new article's own publication
+        is stored with it; ``publications`` adds further ones (of stored or new articles), those
+        already present passed over.
         """
+        ...
+
+    def writer(self) -> AbstractContextManager[None]:
+        """Hold the single-writer lock for a whole run of writes (waiting for another holder).
+
+        Raises:
+            StoreError: Another writer held it for longer than ``store.writer_wait_seconds``.
+        """
+        ...
+
+    def publications(self, article_id: str) -> list[Publication]:
+        """Every publication of an article, first one first."""
         ...
 
     def has(self, document_id: str) -> bool:
@@ -103,7 +141,8 @@ class Store(Protocol):
     def list_articles(
         self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
     ) -> list[ArticleSummary]:
-        """Stored articles in ingest order, optionally of one outlet."""
+        """Stored articles in ingest order, optionally those with a publication by ``outlet``;
+        ``outlets`` names every publishing outlet."""
         ...
 
     def iter_articles(self) -> Iterator[Article]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
 from newsprism.model import (
     Article,
     GlobalEntity,
+    Publication,
     RawDocument,
     Skipped,
     Story,
@@ -33,6 +36,8 @@ class MemoryStore:
         self._entities: dict[str, GlobalEntity] = {}
         self._resolved: set[str] = set()
         self._story_state: tuple[int, bytes] | None = None
+        self._publications: dict[str, list[Publication]] = {}
+        self._writer = threading.RLock()
 
     def __enter__(self) -> Self:
         return self
@@ -55,6 +60,7 @@ class MemoryStore:
         skipped: Sequence[Skipped],
         *,
         stories: StoryUpdate | None = None,
+        publications: Sequence[Publication] = (),
     ) -> BatchResult:
         """Add a batch (and its story update); documents already present are left as they are."""
         present = sum(1 for doc in documents if doc.id in self._documents)
@@ -63,10 +69,32 @@ class MemoryStore:
             self._documents.setdefault(doc.id, doc)
         for article in new_articles:
             self._articles[article.id] = article
+            self._add_publication(
+                Publication(article.id, article.source, article.url, article.outlet)
+            )
+        extra = sum(self._add_publication(publication) for publication in publications)
         self._skipped.extend(skipped)
         if stories is not None:
             self.save_stories(stories)
-        return BatchResult(added=len(new_articles), already_present=present)
+        return BatchResult(added=len(new_articles), already_present=present, publications=extra)
+
+    @contextmanager
+    def writer(self) -> Iterator[None]:
+        """One writing thread at a time."""
+        with self._writer:
+            yield
+
+    def publications(self, article_id: str) -> list[Publication]:
+        """Every publication of an article, first one first."""
+        return list(self._publications.get(article_id, ()))
+
+    def _add_publication(self, publication: Publication) -> int:
+        known = self._publications.setdefault(publication.article, [])
+        key = _publication_key(publication)
+        if any(_publication_key(p) == key for p in known):
+            return 0
+        known.append(publication)
+        return 1
 
     def has(self, document_id: str) -> bool:
         """Whether the document's article is stored."""
@@ -85,9 +113,7 @@ class MemoryStore:
     ) -> list[ArticleSummary]:
         """Stored articles in insertion order, optionally of one outlet."""
         chosen = [
-            a
-            for a in self._articles.values()
-            if outlet is None or (a.outlet and a.outlet.name == outlet)
+            a for a in self._articles.values() if outlet is None or outlet in self._outlets(a.id)
         ]
         return [
             ArticleSummary(
@@ -98,9 +124,14 @@ class MemoryStore:
                 headline=a.headline,
                 published=a.published,
                 copy_of=a.copy_of.id if a.copy_of else None,
+                outlets=self._outlets(a.id),
             )
             for a in chosen[offset : offset + limit]
         ]
+
+    def _outlets(self, article_id: str) -> tuple[str, ...]:
+        names = (p.outlet.name for p in self._publications.get(article_id, ()) if p.outlet)
+        return tuple(dict.fromkeys(names))
 
     def iter_articles(self) -> Iterator[Article]:
         """Every stored article, in insertion order."""
@@ -179,3 +210,7 @@ class MemoryStore:
     def resolved_articles(self) -> set[str]:
         """Ids of the articles whose entities were resolved."""
         return set(self._resolved)
+
+
+def _publication_key(publication: Publication) -> tuple[str, str]:
+    return (publication.outlet.name if publication.outlet else "", publication.url or "")

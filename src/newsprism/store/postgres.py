@@ -32,6 +32,7 @@ from newsprism.errors import StoreError
 from newsprism.model import (
     Article,
     GlobalEntity,
+    Publication,
     RawDocument,
     Skipped,
     Story,
@@ -168,10 +169,12 @@ class PostgresStore:
         skipped: Sequence[Skipped],
         *,
         stories: StoryUpdate | None = None,
+        publications: Sequence[Publication] = (),
     ) -> BatchResult:
         """Store one batch in one transaction; documents already present are left as they are.
 
-        ``stories``, when given, is written in the same transaction.
+        ``stories``, when given, is written in the same transaction. Each new article's own
+        publication is stored with it, then ``publications`` (those present passed over).
         """
         now = dt.datetime.now(dt.UTC)
         with self._transaction() as cur:
@@ -194,7 +197,7 @@ class PostgresStore:
                 " record FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[],"
                 " %b::date[], %b::text[], %b::text[]) WITH ORDINALITY AS batch (id, location,"
                 " outlet, original_outlet, headline, published, copy_of, record, n) ORDER BY n"
-                " ON CONFLICT (id) DO NOTHING",
+                " ON CONFLICT (id) DO NOTHING RETURNING id",
                 (
                     [a.id for a in articles],
                     [_text(a.source.where()) for a in articles],
@@ -207,7 +210,18 @@ class PostgresStore:
                     [_json(a) for a in articles],
                 ),
             )
-            added = max(cur.rowcount, 0)
+            inserted = {row[0] for row in cur.fetchall()}
+            added = len(inserted)
+            # Only the articles just inserted get their own publication, as on SQLite.
+            _insert_publications(
+                cur,
+                [
+                    Publication(a.id, a.source, a.url, a.outlet)
+                    for a in articles
+                    if a.id in inserted
+                ],
+            )
+            extra = _insert_publications(cur, publications)
             if skipped:
                 cur.executemany(
                     "INSERT INTO skipped (location, code, reason, recorded_at)"
@@ -216,7 +230,14 @@ class PostgresStore:
                 )
             if stories is not None:
                 _write_stories(cur, stories)
-        return BatchResult(added=added, already_present=present)
+        return BatchResult(added=added, already_present=present, publications=extra)
+
+    def publications(self, article_id: str) -> list[Publication]:
+        """Every publication of an article, first one first."""
+        rows = self._all(
+            "SELECT record FROM publications WHERE article_id = %s ORDER BY seq", (article_id,)
+        )
+        return [from_dict(Publication, json.loads(row[0])) for row in rows]
 
     def has(self, document_id: str) -> bool:
         """Whether the document's article is stored."""
@@ -235,10 +256,16 @@ class PostgresStore:
     def list_articles(
         self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
     ) -> list[ArticleSummary]:
-        """Stored articles in ingest order, optionally of one outlet."""
-        where, arguments = ("WHERE outlet = %s", [outlet]) if outlet else ("", [])
+        """Stored articles in ingest order, optionally those with a publication by ``outlet``."""
+        where, arguments = (
+            ("WHERE id IN (SELECT article_id FROM publications WHERE outlet = %s)", [outlet])
+            if outlet
+            else ("", [])
+        )
         rows = self._all(
-            "SELECT id, location, outlet, original_outlet, headline, published, copy_of"
+            "SELECT id, location, outlet, original_outlet, headline, published, copy_of,"
+            " ARRAY(SELECT p.outlet FROM publications p WHERE p.article_id = articles.id"
+            " AND p.outlet IS NOT NULL ORDER BY p.seq)"
             f" FROM articles {where} ORDER BY seq LIMIT %s OFFSET %s",
             (*arguments, limit, offset),
         )
@@ -251,6 +278,7 @@ class PostgresStore:
                 headline=row[4],
                 published=row[5],
                 copy_of=row[6],
+                outlets=tuple(dict.fromkeys(row[7] or ())),
             )
             for row in rows
         ]
@@ -469,34 +497,71 @@ class PostgresStore:
             last = rows[-1][0]
 
 
+def _insert_publications(cur: psycopg.Cursor[Any], publications: Sequence[Publication]) -> int:
+    """Insert publications not yet present; the number inserted."""
+    if not publications:
+        return 0
+    cur.execute(
+        "INSERT INTO publications (article_id, outlet, url, location, record)"
+        " SELECT article_id, outlet, url, location, record FROM unnest(%b::text[], %b::text[],"
+        " %b::text[], %b::text[], %b::text[]) WITH ORDINALITY AS batch (article_id, outlet, url,"
+        " location, record, n) ORDER BY n"
+        " ON CONFLICT (article_id, coalesce(outlet, ''), coalesce(url, '')) DO NOTHING",
+        (
+            [p.article for p in publications],
+            [_text(p.outlet.name) if p.outlet else None for p in publications],
+            [_text(p.url) for p in publications],
+            [_text(p.source.where()) for p in publications],
+            [_json(p) for p in publications],
+        ),
+    )
+    return max(cur.rowcount, 0)
+
+
 def _write_stories(cur: psycopg.Cursor[Any], update: StoryUpdate) -> None:
+    # Four statements whatever the number of stories. As the SQLite store's row-by-row upserts
+    # do, a story or member named twice keeps its first place (seq, arrival) and its last values.
     if update.removed:
-        cur.execute("DELETE FROM stories WHERE id = ANY(%s)", (list(update.removed),))
+        cur.execute("DELETE FROM stories WHERE id = ANY(%b::text[])", (list(update.removed),))
+    stories = {story.id: story for story in update.stories}
+    members: dict[str, tuple[str, int]] = {}
     for story in update.stories:
+        for member in story.articles:
+            arrival = members[member.id][1] if member.id in members else member.seq
+            members[member.id] = (story.id, arrival)
+    if stories:
         cur.execute(
-            "INSERT INTO stories (id, title, size, founded, record) VALUES (%s, %s, %s, %s, %s)"
+            "INSERT INTO stories (id, title, size, founded, record)"
+            " SELECT id, title, size, founded, record FROM unnest(%b::text[], %b::text[],"
+            " %b::int[], %b::bigint[], %b::text[]) WITH ORDINALITY"
+            " AS batch (id, title, size, founded, record, n) ORDER BY n"
             " ON CONFLICT (id) DO UPDATE SET title = excluded.title, size = excluded.size,"
             " founded = excluded.founded, record = excluded.record",
             (
-                story.id,
-                _text(story.title),
-                len(story.articles),
-                story.articles[0].seq if story.articles else 0,
-                _json(story),
+                list(stories),
+                [_text(s.title) for s in stories.values()],
+                [len(s.articles) for s in stories.values()],
+                [s.articles[0].seq if s.articles else 0 for s in stories.values()],
+                [_json(s) for s in stories.values()],
             ),
         )
-        if story.articles:
-            cur.execute(
-                "INSERT INTO story_articles (article_id, story_id, arrival)"
-                " SELECT article_id, %s, arrival FROM unnest(%b::text[], %b::bigint[])"
-                " AS members (article_id, arrival)"
-                " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id",
-                (story.id, [m.id for m in story.articles], [m.seq for m in story.articles]),
-            )
+    if members:
+        cur.execute(
+            "INSERT INTO story_articles (article_id, story_id, arrival)"
+            " SELECT * FROM unnest(%b::text[], %b::text[], %b::bigint[])"
+            " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id",
+            (list(members), [m[0] for m in members.values()], [m[1] for m in members.values()]),
+        )
     if update.changes:
-        cur.executemany(
-            "INSERT INTO story_changes (kind, story_id, record) VALUES (%s, %s, %s)",
-            [(c.kind.value, c.story, _json(c)) for c in update.changes],
+        cur.execute(
+            "INSERT INTO story_changes (kind, story_id, record)"
+            " SELECT kind, story_id, record FROM unnest(%b::text[], %b::text[], %b::text[])"
+            " WITH ORDINALITY AS batch (kind, story_id, record, n) ORDER BY n",
+            (
+                [c.kind.value for c in update.changes],
+                [c.story for c in update.changes],
+                [_json(c) for c in update.changes],
+            ),
         )
 
 
@@ -531,7 +596,7 @@ def _advisory_lock(
 def _holder(conn: psycopg.Connection[Any], lock: int) -> str:
     """`` (newsprism pid N on HOST)``: who holds an advisory lock, as far as the server knows."""
     row = conn.execute(
-        "SELECT a.application_name, a.client_addr FROM pg_locks l"
+        "SELECT a.application_name, a.client_addr, a.pid FROM pg_locks l"
         " JOIN pg_stat_activity a ON a.pid = l.pid"
         " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s"
         " AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database"
@@ -540,8 +605,8 @@ def _holder(conn: psycopg.Connection[Any], lock: int) -> str:
     ).fetchone()
     if row is None:
         return ""
-    name, address = row
-    return f" ({name}{f' at {address}' if address else ''})"
+    name, address, pid = row
+    return f" ({name or f'server process {pid}'}{f' at {address}' if address else ''})"
 
 
 def _application_name() -> str:

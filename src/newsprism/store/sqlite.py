@@ -4,15 +4,28 @@ The schema is versioned: ``store/migrations/NNNN_name.sql`` files are applied in
 its own transaction, and recorded in ``schema_migrations``. A database written by a newer
 newsprism is refused rather than misread. WAL journaling and one transaction per batch mean a
 process killed mid-ingest leaves a consistent file holding whole batches only.
+
+Concurrency: the file ``DB.lock`` beside the database carries an exclusive ``flock``. Switching
+to WAL and migrating happen under it (so two processes opening a new database never both create
+its tables), and :meth:`SQLiteStore.writer` holds it for a whole ingest: a second writer waits,
+polling, up to ``store.writer_wait_seconds``, then fails naming the process that holds it. The
+kernel releases the lock when its holder exits, even when killed. Readers take no lock (WAL lets
+them read while a writer writes). The schema, publications included, is drawn in
+:mod:`newsprism.store.base`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
+import logging
+import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
@@ -23,6 +36,7 @@ from newsprism.errors import StoreError
 from newsprism.model import (
     Article,
     GlobalEntity,
+    Publication,
     RawDocument,
     Skipped,
     Story,
@@ -33,7 +47,11 @@ from newsprism.model import (
 )
 from newsprism.store.base import ArticleSummary, BatchResult, StoreCounts
 
+logger = logging.getLogger(__name__)
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# Seconds between two tries for the writer lock.
+_LOCK_POLL_SECONDS = 0.05
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -60,16 +78,29 @@ class SQLiteStore:
 
     def __init__(self, path: Path, *, settings: StoreSettings | None = None) -> None:
         self.path = path
-        store_settings = settings or load_settings().store
+        self._settings = settings or load_settings().store
+        self._lock = _LockFile(Path(f"{path}.lock"), database=path)
         try:
             self._db = sqlite3.connect(
-                path, timeout=store_settings.busy_timeout_seconds, isolation_level=None
+                path, timeout=self._settings.busy_timeout_seconds, isolation_level=None
             )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self.schema_version = self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(_explain(exc), where=str(path)) from exc
+        try:
+            self._db.execute("PRAGMA foreign_keys=ON")
+            if self._ready():
+                self.schema_version = self._version()
+            else:
+                with self._lock.held(wait=self._settings.busy_timeout_seconds):
+                    if self._journal_mode() != "wal":
+                        self._db.execute("PRAGMA journal_mode=WAL")
+                    self.schema_version = self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(_explain(exc), where=str(path)) from exc
+        except BaseException:
+            self._db.close()
+            raise
 
     def __enter__(self) -> Self:
         return self
@@ -83,8 +114,19 @@ class SQLiteStore:
         self.close()
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and release the writer lock if held)."""
         self._db.close()
+        self._lock.close()
+
+    @contextmanager
+    def writer(self) -> Iterator[None]:
+        """Hold the single-writer lock (``DB.lock``) for a run of writes.
+
+        Raises:
+            StoreError: Another process held it for longer than ``store.writer_wait_seconds``.
+        """
+        with self._lock.held(wait=self._settings.writer_wait_seconds):
+            yield
 
     def add_batch(
         self,
@@ -93,13 +135,15 @@ class SQLiteStore:
         skipped: Sequence[Skipped],
         *,
         stories: StoryUpdate | None = None,
+        publications: Sequence[Publication] = (),
     ) -> BatchResult:
         """Store one batch in one transaction; documents already present are left as they are.
 
-        ``stories``, when given, is written in the same transaction.
+        ``stories``, when given, is written in the same transaction. Each new article's own
+        publication is stored with it, then ``publications`` (those present passed over).
         """
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        added = present = 0
+        added = present = extra = 0
         with self._transaction():
             for doc in documents:
                 cursor = self._db.execute(
@@ -124,13 +168,40 @@ class SQLiteStore:
                     ),
                 )
                 added += cursor.rowcount
+                if cursor.rowcount:
+                    self._add_publication(
+                        Publication(article.id, article.source, article.url, article.outlet)
+                    )
+            for publication in publications:
+                extra += self._add_publication(publication)
             self._db.executemany(
                 "INSERT INTO skipped (location, code, reason, recorded_at) VALUES (?, ?, ?, ?)",
                 [(item.where, item.code, item.reason, now) for item in skipped],
             )
             if stories is not None:
                 self._write_stories(stories)
-        return BatchResult(added=added, already_present=present)
+        return BatchResult(added=added, already_present=present, publications=extra)
+
+    def publications(self, article_id: str) -> list[Publication]:
+        """Every publication of an article, first one first."""
+        rows = self._db.execute(
+            "SELECT record FROM publications WHERE article_id = ? ORDER BY seq", (article_id,)
+        ).fetchall()
+        return [from_dict(Publication, json.loads(row[0])) for row in rows]
+
+    def _add_publication(self, publication: Publication) -> int:
+        cursor = self._db.execute(
+            "INSERT OR IGNORE INTO publications (article_id, outlet, url, location, record)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                publication.article,
+                publication.outlet.name if publication.outlet else None,
+                publication.url,
+                publication.source.where(),
+                _json(publication),
+            ),
+        )
+        return cursor.rowcount
 
     def has(self, document_id: str) -> bool:
         """Whether the document's article is stored."""
@@ -150,10 +221,16 @@ class SQLiteStore:
     def list_articles(
         self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
     ) -> list[ArticleSummary]:
-        """Stored articles in ingest order, optionally of one outlet."""
-        where, arguments = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
+        """Stored articles in ingest order, optionally those with a publication by ``outlet``."""
+        where, arguments = (
+            ("WHERE id IN (SELECT article_id FROM publications WHERE outlet = ?)", [outlet])
+            if outlet
+            else ("", [])
+        )
         rows = self._db.execute(
-            "SELECT id, location, outlet, original_outlet, headline, published, copy_of"
+            "SELECT id, location, outlet, original_outlet, headline, published, copy_of,"
+            " (SELECT json_group_array(p.outlet) FROM (SELECT outlet FROM publications"
+            "  WHERE article_id = articles.id AND outlet IS NOT NULL ORDER BY seq) AS p)"
             f" FROM articles {where} ORDER BY seq LIMIT ? OFFSET ?",
             (*arguments, limit, offset),
         ).fetchall()
@@ -166,6 +243,7 @@ class SQLiteStore:
                 headline=row[4],
                 published=dt.date.fromisoformat(row[5]) if row[5] else None,
                 copy_of=row[6],
+                outlets=tuple(dict.fromkeys(json.loads(row[7] or "[]"))),
             )
             for row in rows
         ]
@@ -322,13 +400,40 @@ class SQLiteStore:
                 (change.kind.value, change.story, _json(change)),
             )
 
+    def _journal_mode(self) -> str:
+        row = self._one("PRAGMA journal_mode", ())
+        return str(row[0]).lower() if row else ""
+
+    def _version(self) -> int:
+        """The schema version recorded in the file, 0 for a new file."""
+        table = self._one(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", ()
+        )
+        if table is None:
+            return 0
+        row = self._one("SELECT max(version) FROM schema_migrations", ())
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def _ready(self) -> bool:
+        """Whether the file is in WAL mode at the latest schema (nothing to do under the lock)."""
+        known = migrations()
+        latest = known[-1][0] if known else 0
+        current = self._version()
+        if current > latest:
+            raise StoreError(
+                f"the database has schema version {current}, newer than this newsprism knows"
+                f" ({latest}); upgrade newsprism, or use another --db file",
+                where=str(self.path),
+            )
+        return current == latest and self._journal_mode() == "wal"
+
     def _migrate(self) -> int:
+        """Apply the missing migrations; called holding the lock, so it re-reads the version."""
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations"
             " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
-        row = self._one("SELECT max(version) FROM schema_migrations", ())
-        current = row[0] if row and row[0] is not None else 0
+        current = self._version()
         known = migrations()
         latest = known[-1][0] if known else 0
         if current > latest:
@@ -342,6 +447,11 @@ class SQLiteStore:
                 continue
             applied = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             with self._transaction():
+                # Another process may have applied it between the check and this transaction
+                # when it ran without the lock (an older newsprism): then it is done.
+                if self._one("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)):
+                    current = version
+                    continue
                 for statement in _statements(sql):
                     self._db.execute(statement)
                 self._db.execute(
@@ -357,6 +467,95 @@ class SQLiteStore:
     def _one(self, sql: str, arguments: Sequence[Any]) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = self._db.execute(sql, arguments).fetchone()
         return row
+
+
+class _LockFile:
+    """An exclusive ``flock`` on a file beside the database, held by one process at a time.
+
+    The holder writes its process id into the file so that a waiting process can name it.
+    """
+
+    def __init__(self, path: Path, *, database: Path) -> None:
+        self._path = path
+        self._database = database
+        self._fd: int | None = None
+        self._depth = 0
+
+    @contextmanager
+    def held(self, *, wait: float) -> Iterator[None]:
+        """Hold the lock, waiting up to ``wait`` seconds for another holder to let go."""
+        if self._depth:
+            # Already held by this store (a migration inside a writer run, nested runs).
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._acquire(wait)
+        self._depth = 1
+        try:
+            yield
+        finally:
+            self._depth = 0
+            self._release()
+
+    def close(self) -> None:
+        """Release the lock and close the file."""
+        self._depth = 0
+        self._release()
+
+    def _acquire(self, wait: float) -> None:
+        try:
+            fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot open the lock file {self._path} ({exc.strerror}); the folder of the"
+                " database must be writable",
+                where=str(self._database),
+            ) from exc
+        deadline = time.monotonic() + wait
+        waited = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = _holder(fd)
+                    os.close(fd)
+                    raise StoreError(
+                        f"another newsprism process{holder} is writing to this database and"
+                        f" held its lock ({self._path}) for more than {wait:g} s; wait for it"
+                        " to finish, raise store.writer_wait_seconds, or use another --db",
+                        where=str(self._database),
+                    ) from None
+                if not waited:
+                    logger.warning(
+                        "%s: another newsprism process%s is writing; waiting for it",
+                        self._database,
+                        _holder(fd),
+                    )
+                    waited = True
+                time.sleep(_LOCK_POLL_SECONDS)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        self._fd = fd
+
+    def _release(self) -> None:
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _holder(fd: int) -> str:
+    try:
+        pid = os.pread(fd, 32, 0).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return f" (pid {pid})" if pid.isdigit() else ""
 
 
 class _Transaction:
