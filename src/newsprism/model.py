@@ -89,7 +89,7 @@ class Outlet:
             "outlets.toml:domain", "outlets.toml:name", "outlets.toml:pattern", "unnamed" (a
             label, the URL's host and path or the file's name, for an outlet nothing names);
             for an original outlet, the credit: "origin-line", "byline", "dateline", "wire",
-            "jsonld-author", "copyright", "sign-off".
+            "jsonld-author", "page-publisher", "copyright", "sign-off".
         evidence: The text that named the outlet, when it came from the document itself.
     """
 
