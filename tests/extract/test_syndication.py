@@ -177,3 +177,18 @@ def test_wire_credit_offsets_point_at_the_credit() -> None:
     assert (dateline.kind, dateline.outlet, dateline.paragraph) == ("dateline", "AP", 0)
     assert paragraphs[2][sign_off.start : sign_off.end] == "— Reuters"
     assert (sign_off.kind, sign_off.outlet, sign_off.paragraph) == ("sign-off", "Reuters", 2)
+
+
+def test_an_aggregators_copy_credits_the_publisher_the_page_names(tmp_path: Path) -> None:
+    html = _html({"@type": "Person", "name": "Dana Whitfield"}).replace(
+        '"author":', '"publisher": {"@type": "Organization", "name": "CNN"}, "author":'
+    )
+    path = tmp_path / "records.jsonl"
+    record = {"html": html, "url": "https://www.msn.com/en-us/news/us/recall/ar-AA1"}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (article,), _ = extract_report(path)
+    assert article.outlet is not None and article.outlet.name == "MSN"
+    original = article.original_outlet
+    assert original is not None and original.name == "CNN"
+    assert original.found_by == "page-publisher"
+    assert original.evidence == "jsonld:publisher.name: CNN"

@@ -12,6 +12,7 @@ The original outlet is the first outlet the copy credits as its author, in this 
 * ``dateline``: "NEW YORK (Reuters) –", "WASHINGTON (AP) —" (any dash, or none);
 * ``wire``: a wire line ("The-CNN-Wire");
 * ``jsonld-author``: a JSON-LD or meta author that is an outlet ("Reuters");
+* ``page-publisher``: a publisher the page names that is another known outlet (CNN on MSN);
 * ``copyright``: "© 2022 Cable News Network";
 * ``sign-off``: "— AP" closing the story.
 
@@ -151,6 +152,12 @@ def _credits(
         known = outlets.by_name(name, found_by="jsonld-author")
         if known is not None:
             yield known
+    # A page on one outlet's site naming another known outlet as its publisher (an aggregator
+    # carrying CNN's story) is that outlet's copy.
+    for page_name in page.names:
+        known = outlets.by_name(page_name.name, found_by="page-publisher")
+        if known is not None:
+            yield dataclasses.replace(known, evidence=f"{page_name.where}: {page_name.name}")
     yield from _signed(lines, BoilerplateKind.COPYRIGHT, outlets)
     yield from _named(wire_credits, "sign-off", outlets)
 
