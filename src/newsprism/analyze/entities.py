@@ -541,7 +541,8 @@ def _settle(
 ) -> list[_Draft]:
     """Join each waiting honorific group to the one person it fits whose gender, learned from
     the text (honorifics, pronouns, gendered titles), is the honorific's; or else to the one not
-    known to be of the other gender. A group that still fits several people stays apart."""
+    known to be of the other gender; or else, as any shorter name, to the one named last
+    before it. A group named before all of them stays apart."""
     by_group = {id(draft.names): draft for draft in drafts}
     dropped: set[int] = set()
     for group, candidates in waiting:
@@ -551,9 +552,20 @@ def _settle(
         same = [p for p in people if p.referent.gender == gender]
         if len(same) != 1:
             same = [p for p in people if p.referent.gender in (None, gender)]
-        if len(same) != 1:
-            continue
-        target = same[0]
+        if len(same) == 1:
+            target = same[0]
+        else:
+            # Genders do not decide: the person named last before the group's first name, as
+            # for any shorter name; none named before it, the group stays apart.
+            first = min(name.start for name in draft.names)
+            before = [
+                (max(n.start for n in p.names if n.start < first), index)
+                for index, p in enumerate(people)
+                if any(n.start < first for n in p.names)
+            ]
+            if not before:
+                continue
+            target = people[max(before)[1]]
         target.names.extend(draft.names)
         target.referent.mentions.extend(draft.referent.mentions)
         target.roles.update(draft.roles)
