@@ -7,12 +7,19 @@ estimated Jaccard similarity must reach ``dedup.near_threshold``.
 
 It is run on extracted article bodies, so copies framed by different sites' navigation, comment
 sections and copyright lines still match.
+
+Words and shingles are streamed, never listed: a 45 MB text is hashed in chunks of
+``_CHUNK_SHINGLES`` shingles, so memory stays that of the text itself (a MinHash over a set is the
+same as over the stream with repeats, so signatures are unchanged).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import deque
+from collections.abc import Iterator
+from itertools import islice
 
 from datasketch import MinHash, MinHashLSH
 
@@ -20,6 +27,8 @@ from newsprism.config import DedupSettings
 from newsprism.model import CopyOf
 
 _WORD = re.compile(r"\w+")
+# Shingles hashed into a signature per call (bounds the memory of one update).
+_CHUNK_SHINGLES = 4096
 
 
 class CopyDetector:
@@ -40,15 +49,15 @@ class CopyDetector:
 
         A document shown twice under the same id is not a copy of itself.
         """
-        words = _WORD.findall(text.casefold())
-        digest = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+        folded = text.casefold()
+        digest, count = _digest(folded)
         original = self._exact.get(digest)
         if original is not None and original != doc_id:
             return CopyOf(original, "exact", 1.0)
         self._exact.setdefault(digest, doc_id)
-        if len(words) < self._settings.min_words or doc_id in self._signatures:
+        if count < self._settings.min_words or doc_id in self._signatures:
             return None
-        signature = self._signature(words)
+        signature = self._signature(folded, count)
         best: tuple[float, str] | None = None
         for candidate in self._index.query(signature):
             similarity = signature.jaccard(self._signatures[candidate])
@@ -62,9 +71,32 @@ class CopyDetector:
             return None
         return CopyOf(best[1], "near", round(best[0], 3))
 
-    def _signature(self, words: list[str]) -> MinHash:
-        size = self._settings.shingle_words
+    def _signature(self, folded: str, count: int) -> MinHash:
         signature = MinHash(num_perm=self._settings.num_perm)
-        shingles = {" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
-        signature.update_batch([shingle.encode("utf-8") for shingle in shingles])
+        shingles = _shingles(folded, size=min(self._settings.shingle_words, count))
+        while chunk := list(islice(shingles, _CHUNK_SHINGLES)):
+            signature.update_batch(chunk)
         return signature
+
+
+def _words(folded: str) -> Iterator[str]:
+    return (match.group() for match in _WORD.finditer(folded))
+
+
+def _digest(folded: str) -> tuple[str, int]:
+    """SHA-256 of the words joined by single spaces, and how many words there are."""
+    digest = hashlib.sha256()
+    count = 0
+    for word in _words(folded):
+        digest.update(f" {word}".encode() if count else word.encode())
+        count += 1
+    return digest.hexdigest(), count
+
+
+def _shingles(folded: str, *, size: int) -> Iterator[bytes]:
+    """Every run of ``size`` consecutive words, as UTF-8 bytes joined by single spaces."""
+    window: deque[str] = deque(maxlen=size)
+    for word in _words(folded):
+        window.append(word)
+        if len(window) == size:
+            yield " ".join(window).encode("utf-8")
