@@ -35,6 +35,7 @@ from newsprism.config import StoreSettings, load_settings
 from newsprism.errors import StoreError
 from newsprism.model import (
     Article,
+    CopyKey,
     GlobalEntity,
     Publication,
     RawDocument,
@@ -136,11 +137,13 @@ class SQLiteStore:
         *,
         stories: StoryUpdate | None = None,
         publications: Sequence[Publication] = (),
+        copy_keys: Sequence[CopyKey] = (),
     ) -> BatchResult:
         """Store one batch in one transaction; documents already present are left as they are.
 
         ``stories``, when given, is written in the same transaction. Each new article's own
-        publication is stored with it, then ``publications`` (those present passed over).
+        publication is stored with it, then ``publications`` (those present passed over), and
+        ``copy_keys``.
         """
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         added = present = extra = 0
@@ -174,6 +177,12 @@ class SQLiteStore:
                     )
             for publication in publications:
                 extra += self._add_publication(publication)
+            self._db.executemany(
+                "INSERT INTO copy_keys (article_id, digest, signature, scheme) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (article_id) DO UPDATE SET digest = excluded.digest,"
+                " signature = excluded.signature, scheme = excluded.scheme",
+                [(k.article, k.digest, k.signature, k.scheme) for k in copy_keys],
+            )
             self._db.executemany(
                 "INSERT INTO skipped (location, code, reason, recorded_at) VALUES (?, ?, ?, ?)",
                 [(item.where, item.code, item.reason, now) for item in skipped],
@@ -258,10 +267,18 @@ class SQLiteStore:
         # The body alone, extracted by SQLite: parsing whole records (whose paragraphs repeat
         # the body) cost more than the copy detector's own work, and several copies of a large
         # article's text in memory.
-        for article_id, body in self._db.execute(
+        yield from self._db.execute(
             "SELECT id, json_extract(record, '$.body') FROM articles ORDER BY seq"
+        )
+
+    def copy_keys(self) -> Iterator[tuple[str, CopyKey | None]]:
+        """Every stored article's id and copy key (``None`` when it has none), in ingest order."""
+        for article_id, digest, signature, scheme in self._db.execute(
+            "SELECT a.id, k.digest, k.signature, k.scheme FROM articles AS a"
+            " LEFT JOIN copy_keys AS k ON k.article_id = a.id ORDER BY a.seq"
         ):
-            yield article_id, body
+            key = None if digest is None else CopyKey(article_id, digest, bytes(signature), scheme)
+            yield article_id, key
 
     def count(self) -> StoreCounts:
         """How many documents, articles and skipped inputs are stored."""
