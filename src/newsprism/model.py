@@ -89,7 +89,7 @@ class Outlet:
             "outlets.toml:domain", "outlets.toml:name", "outlets.toml:pattern", "unnamed" (a
             label, the URL's host and path or the file's name, for an outlet nothing names);
             for an original outlet, the credit: "origin-line", "byline", "dateline", "wire",
-            "jsonld-author", "copyright", "sign-off".
+            "jsonld-author", "page-publisher", "copyright", "sign-off".
         evidence: The text that named the outlet, when it came from the document itself.
     """
 
@@ -451,6 +451,12 @@ class AnalyzedArticle:
         attributions: Attributed statements.
         times: Time expressions, normalised against ``article.published`` when known.
         nlp_model: The spaCy model that was used ("en_core_web_sm 3.8.0").
+        sentences: The body's sentences as the parser split them, in order, so later stages
+            need not split again.
+        made_by: What else made the analysis besides the model: newsprism's version and digests
+            of the rule files and the attribution tagger ("newsprism 0.1.0; rules 1a2b3c4d;
+            tagger 5e6f7a8b" or "...; tagger none"). Analyses made by another ``nlp_model`` or
+            ``made_by`` can be found in a store and made again.
     """
 
     article: Article
@@ -458,6 +464,8 @@ class AnalyzedArticle:
     attributions: tuple[Attribution, ...] = ()
     times: tuple[TimeExpression, ...] = ()
     nlp_model: str = ""
+    sentences: tuple[Span, ...] = ()
+    made_by: str = ""
     schema_version: int = SCHEMA_VERSION
 
 

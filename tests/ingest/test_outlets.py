@@ -57,6 +57,9 @@ def test_aliases_name_one_outlet_whatever_the_spelling() -> None:
         found = directory.by_name(name)
         assert found is not None and found.name == "The Wall Street Journal", name
     assert directory.by_name("L.A. Times").name == "Los Angeles Times"
+    # Names run together, as sites and handles write them.
+    assert directory.by_name("TheHill").name == "The Hill"
+    assert directory.by_name("NYTimes").name == "The New York Times"
     assert directory.by_name("The Associated Press").name == "Associated Press"
     assert directory.by_name("AP").name == "Associated Press"
     assert directory.by_name("The Riverside Ledger") is None

@@ -112,6 +112,11 @@ class OutletDirectory:
             names = {
                 key: e for e in self.entries for n in (e.name, *e.aliases) if (key := name_key(n))
             }
+            # Names run together ("TheHill", "LATimes", "NYTimes"), where no name says otherwise.
+            for entry in self.entries:
+                for name in (entry.name, *entry.aliases):
+                    for key in _run_together(name):
+                        names.setdefault(key, entry)
             object.__setattr__(self, "_domains", domains)
             object.__setattr__(self, "_names", names)
 
@@ -126,15 +131,16 @@ class OutletDirectory:
     def by_name(self, name: str, *, found_by: str = "outlets.toml:name") -> Outlet | None:
         """The outlet a name or alias stands for ("WSJ", "the Wall Street Journal",
         "nytimes.com"), or ``None`` when the directory does not know it."""
+        entry = self.entry(name)
+        return entry.outlet(found_by=found_by, evidence=name) if entry is not None else None
+
+    def entry(self, name: str) -> OutletEntry | None:
+        """The directory entry a name, alias or domain stands for, or ``None``."""
         key = name_key(name)
-        entry = self._names.get(key) if key else None
-        if entry is not None:
-            return entry.outlet(found_by=found_by, evidence=name)
-        if _LOOKS_LIKE_DOMAIN.match(name.strip()):
-            found, _ = self._entry_for_host(host_of(name.strip()) or "")
-            if found is not None:
-                return found.outlet(found_by=found_by, evidence=name)
-        return None
+        entry = (self._names.get(key) or self._names.get(key.replace(" ", ""))) if key else None
+        if entry is None and _LOOKS_LIKE_DOMAIN.match(name.strip()):
+            entry, _ = self._entry_for_host(host_of(name.strip()) or "")
+        return entry
 
     def by_text(self, line: str) -> Outlet | None:
         """The outlet named by a byline, wire, copyright or publisher line, or ``None``."""
@@ -170,6 +176,17 @@ def name_key(name: str) -> str:
     text = _NAME_PUNCTUATION.sub("", text.replace("'", ""))
     text = " ".join(text.split())
     return text.removeprefix("the ").strip()
+
+
+def _run_together(name: str) -> tuple[str, ...]:
+    """Keys of a name written without spaces, with and without its leading "The"."""
+    key = name_key(name)
+    joined = key.replace(" ", "")
+    keys = {joined}
+    if name.strip().casefold().startswith("the "):
+        keys.add("the" + joined)
+    keys.discard(key)
+    return tuple(sorted(keys))
 
 
 def host_of(url: str) -> str | None:
