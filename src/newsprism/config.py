@@ -94,7 +94,8 @@ class StoriesSettings:
     candidates: int = 10
     join_threshold: float = 0.15
     full_terms: int = 80
-    length_exponent: float = 0.5
+    length_exponent: float = 0.25
+    background_weight: float = 1.0
     link: str = "nearest"
     link_k: int = 3
     link_window: int = 32

@@ -7,7 +7,8 @@
                           members, or its centroid: ``link``), - time gap, + shared entities,
                           + shared quote
             --decide----> join the best at or above ``join_threshold`` (scaled by length:
-                          ``length_exponent``), or start a new story;
+                          ``length_exponent``; raised by ``background_weight`` x the mean
+                          score of the other candidates), or start a new story;
                           merge two stories the article links when their centroids agree;
                           every ``split_every`` additions, split a story whose members fall
                           into average-link groups linked below ``split_threshold``
@@ -147,6 +148,13 @@ class StoryClusterer:
             return decision
         scored = self._score_candidates(item, vector, embedding)
         threshold = self._blend(self._threshold(vector), self.settings.embedding_threshold)
+        if len(scored) > 1 and self.settings.background_weight:
+            # The bar rises with how well the article fits the other candidate stories: in a
+            # week of stories about one person, an article scores well with all of them, and
+            # only a story that stands out from the rest is its own; an article that fits no
+            # other story is held to the plain bar.
+            others = [max(s, 0.0) for _, s in scored[1:]]
+            threshold += self.settings.background_weight * sum(others) / len(others)
         if not scored or scored[0][1] < threshold:
             decision = Decision("s" + item.id, StoryJoin.NEW, scored[0][1] if scored else 0.0)
             self._place(item, vector, decision, embedding=embedding)
