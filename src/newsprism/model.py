@@ -86,7 +86,10 @@ class Outlet:
         name: Display name ("CNN", "KION 46").
         domain: Registered domain when known ("cnn.com").
         found_by: Provenance: "flag", "record", "feed", "html-meta", "url-domain",
-            "outlets.toml:domain", "outlets.toml:pattern", "byline", "copyright".
+            "outlets.toml:domain", "outlets.toml:name", "outlets.toml:pattern", "unnamed" (a
+            label, the URL's host and path or the file's name, for an outlet nothing names);
+            for an original outlet, the credit: "origin-line", "byline", "dateline", "wire",
+            "jsonld-author", "page-publisher", "copyright", "sign-off".
         evidence: The text that named the outlet, when it came from the document itself.
     """
 
@@ -429,6 +432,12 @@ class AnalyzedArticle:
         attributions: Attributed statements.
         times: Time expressions, normalised against ``article.published`` when known.
         nlp_model: The spaCy model that was used ("en_core_web_sm 3.8.0").
+        sentences: The body's sentences as the parser split them, in order, so later stages
+            need not split again.
+        made_by: What else made the analysis besides the model: newsprism's version and digests
+            of the rule files and the attribution tagger ("newsprism 0.1.0; rules 1a2b3c4d;
+            tagger 5e6f7a8b" or "...; tagger none"). Analyses made by another ``nlp_model`` or
+            ``made_by`` can be found in a store and made again.
     """
 
     article: Article
@@ -436,6 +445,8 @@ class AnalyzedArticle:
     attributions: tuple[Attribution, ...] = ()
     times: tuple[TimeExpression, ...] = ()
     nlp_model: str = ""
+    sentences: tuple[Span, ...] = ()
+    made_by: str = ""
     schema_version: int = SCHEMA_VERSION
 
 
@@ -452,6 +463,28 @@ class Skipped:
     where: str
     reason: str
     code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One place a stored text was published: an outlet, a URL and the input it was read from.
+
+    An article's id hashes its text only, so the same wire story run by three outlets is one
+    stored article with three publications. Its first publication is the article's own outlet
+    and URL; later ones are added when the same text arrives from another outlet or URL.
+
+    Attributes:
+        article: The id of the article (the stored text).
+        source: Where this copy was read from.
+        url: This copy's URL, when the input carries one.
+        outlet: The outlet publishing this copy, when known.
+    """
+
+    article: str
+    source: Source
+    url: str | None = None
+    outlet: Outlet | None = None
+    schema_version: int = SCHEMA_VERSION
 
 
 # --- Stories and global entities (stage 4: newsprism.stories) --------------------------------
@@ -854,6 +887,8 @@ class TimelineEvent:
         expressions: The time expressions themselves, in the same order.
         dated: What each expression dates (the analysis' event span: "Moscow and Washington
             completed a prisoner swap"), or its sentence when the analysis gives none.
+        label: ``value`` as a reader writes it ("late February 2022"); empty when ``value``
+            is ``None``.
     """
 
     value: str | None
@@ -862,6 +897,7 @@ class TimelineEvent:
     mentions: tuple[Evidence, ...]
     expressions: tuple[Evidence, ...]
     dated: tuple[Evidence, ...] = ()
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from newsprism.compare.story import build_view
 from newsprism.compare.text import word_count
 from newsprism.compare.timeline import compare_timeline
 from newsprism.compare.voices import compare_voices
-from newsprism.config import CompareSettings
+from newsprism.config import CompareSettings, load_settings
 from newsprism.model import AnalyzedArticle, ComparedArticle, OutletCoverage, StoryComparison
 from newsprism.stories.embed import TextEncoder
 
@@ -62,14 +62,14 @@ def compare(
     Raises:
         ConfigError: A rule file is invalid (only when ``rules`` is ``None``).
     """
-    settings = settings or CompareSettings()
+    settings = settings or load_settings().compare
     rules = rules or load_compare_rules()
     view = build_view(articles, rules)
     facts = compare_facts(view, settings=settings, rules=rules, embedder=embedder)
     voices = compare_voices(view, rules=rules)
     portraits = compare_descriptors(view, rules=rules)
     headlines = compare_headlines(view, rules=rules)
-    timeline = compare_timeline(view)
+    timeline = compare_timeline(view, rules=rules.times)
     findings = make_findings(
         outlets=view.outlets,
         headlines=headlines,

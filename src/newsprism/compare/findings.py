@@ -250,7 +250,7 @@ def _dates(timeline: Sequence[TimelineEvent], outlets: Sequence[str]) -> list[_D
         if not events:
             continue
         shown = "; ".join(
-            f"{e.value} (“{next(x.text for x in e.expressions if x.outlet == outlet)}”)"
+            f"{e.label or e.value} (“{next(x.text for x in e.expressions if x.outlet == outlet)}”)"
             for e in events
         )
         evidence = tuple(x for e in events for x in e.expressions if x.outlet == outlet)

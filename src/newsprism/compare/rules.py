@@ -12,10 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.analyze.cues import ReportingVerbs, load_reporting_verbs
-from newsprism.analyze.descriptors import AffiliationLexicon, load_affiliations
+from newsprism.analyze.descriptors import (
+    AffiliationLexicon,
+    TitleLexicon,
+    load_affiliations,
+    load_titles,
+)
+from newsprism.analyze.timex import TimeRules, load_time_rules
+from newsprism.compare.sides import SideRules, load_side_rules
 from newsprism.compare.text import stem
 from newsprism.datafile import DataFile, read_data_file, table, words
 from newsprism.errors import ConfigError
+from newsprism.stories.names import Nicknames, load_nicknames
 
 __all__ = ["CompareRules", "load_compare_rules"]
 
@@ -38,6 +46,10 @@ class CompareRules:
         descriptor_ignore: Function words left out of descriptor contrasts.
         verbs: The reporting-verb lexicon (``data/reporting_verbs.toml``).
         affiliations: Countries, demonyms, institutions (``data/affiliations.toml``).
+        nicknames: Given names and their nicknames (``data/nicknames.toml``).
+        sides: Speakers, parties and party offices (``data/voices.toml``).
+        titles: Titles and offices (``data/titles.toml``).
+        times: The time vocabulary (``data/timex.toml``), for readable dates.
     """
 
     synonyms: Mapping[str, str]
@@ -50,6 +62,10 @@ class CompareRules:
     descriptor_ignore: frozenset[str]
     verbs: ReportingVerbs
     affiliations: AffiliationLexicon
+    nicknames: Nicknames
+    sides: SideRules
+    titles: TitleLexicon
+    times: TimeRules
 
 
 def load_compare_rules(
@@ -92,6 +108,10 @@ def load_compare_rules(
         ),
         verbs=load_reporting_verbs(),
         affiliations=load_affiliations(),
+        nicknames=load_nicknames(),
+        sides=load_side_rules(),
+        titles=load_titles(),
+        times=load_time_rules(),
     )
 
 

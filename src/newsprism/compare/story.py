@@ -3,7 +3,8 @@ story-wide entity names.
 
 An outlet is the one that wrote the text: a syndicated copy (CNN's story on KION 46) counts for
 its original outlet, with the publishing outlet kept for display. Entities of different articles
-are joined by name ("Viktor Bout" and "Bout"), within this story only.
+are joined into one per person or organisation, within this story only
+(:mod:`newsprism.compare.entities`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsprism.compare.entities import resolve_story
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.text import SentenceSpan, sentences
 from newsprism.model import AnalyzedArticle, Entity, Evidence, MentionKind
@@ -31,6 +33,9 @@ class StoryArticleView:
         published_by: The outlet that published this copy, when different.
         sentences: Body sentences.
         entity_names: Article entity id -> story-wide entity name.
+        mentioned: Story-wide names of the entities the article mentions, in its body or
+            headline.
+        headline_names: ``(start, end, story-wide name)`` of the names in the headline.
     """
 
     analyzed: AnalyzedArticle
@@ -38,6 +43,8 @@ class StoryArticleView:
     published_by: str | None
     sentences: tuple[SentenceSpan, ...]
     entity_names: dict[str, str]
+    mentioned: frozenset[str] = frozenset()
+    headline_names: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -90,7 +97,9 @@ def outlet_of(analyzed: AnalyzedArticle) -> tuple[str, str | None]:
 
 def build_view(articles: Sequence[AnalyzedArticle], rules: CompareRules) -> StoryView:
     """Sentences, outlets and story-wide entity names for the articles of one story."""
-    names = _story_names(articles)
+    resolved = resolve_story(
+        articles, nicknames=rules.nicknames, affiliations=rules.affiliations
+    )
     views = []
     outlets: list[str] = []
     for index, analyzed in enumerate(articles):
@@ -110,33 +119,12 @@ def build_view(articles: Sequence[AnalyzedArticle], rules: CompareRules) -> Stor
                         paragraphs=paragraphs,
                     )
                 ),
-                entity_names=names[index],
+                entity_names=resolved.local[index],
+                mentioned=resolved.mentioned[index],
+                headline_names=resolved.headline[index],
             )
         )
     return StoryView(articles=tuple(views), outlets=tuple(outlets))
-
-
-def _story_names(articles: Sequence[AnalyzedArticle]) -> list[dict[str, str]]:
-    # Full names first: a one-word name ("Bout", "Biden") joins the only full name of the same
-    # label that ends with it; otherwise it stays its own name.
-    full: dict[tuple[str, str], set[str]] = {}
-    for analyzed in articles:
-        for entity in analyzed.entities:
-            parts = entity.name.split()
-            if len(parts) > 1:
-                full.setdefault((entity.label, parts[-1].lower()), set()).add(entity.name)
-    result = []
-    for analyzed in articles:
-        mapping = {}
-        for entity in analyzed.entities:
-            parts = entity.name.split()
-            candidates = full.get((entity.label, parts[-1].lower()), set())
-            if len(parts) == 1 and len(candidates) == 1:
-                mapping[entity.id] = next(iter(candidates))
-            else:
-                mapping[entity.id] = entity.name
-        result.append(mapping)
-    return result
 
 
 def named_mentions(view: StoryArticleView) -> list[tuple[int, int, str]]:

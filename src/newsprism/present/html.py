@@ -363,7 +363,8 @@ def _timeline(comparison: StoryComparison, colours: dict[str, str], anchors: _An
                 "expressions without a publication date to anchor them (give one with "
                 "--published YYYY-MM-DD)</span></li>"
             )
-        label = event.value or ", ".join(dict.fromkeys(e.text for e in event.expressions))
+        label = (event.label or event.value
+                 or ", ".join(dict.fromkeys(e.text for e in event.expressions)))
         mentions = "".join(
             f"<li>{_chip(m.outlet, colours)} {_snippet(m, e, anchors)}</li>"
             for m, e in list(zip(event.mentions, event.expressions, strict=True))[:6]
@@ -427,9 +428,9 @@ def _articles(comparison: StoryComparison, colours: dict[str, str], anchors: _An
                                           _anchor_id(e)))
     for event in comparison.timeline:
         for e in event.expressions:
+            when = event.label or event.value or "not dated"
             marks[e.article].append(_Mark(e.start, e.end, "time",
-                                          f"{event.value or 'not dated'} ({event.granularity})",
-                                          _anchor_id(e)))
+                                          f"{when} ({event.granularity})", _anchor_id(e)))
     columns = []
     for article in comparison.articles:
         body = _body_html(article, sentences[article.id], marks[article.id], anchors)
