@@ -141,10 +141,12 @@ class MemoryStore:
     def search(self, query: SearchQuery) -> list[SearchHit]:
         """Search by a plain BM25 over the texts in memory (no index; for tests and scripts)."""
         terms = parse_query(query.text)
-        articles = [a for a in self._articles.values() if _passes(a, query)]
+        # Scores use the statistics of the whole corpus, as an index would; filters come after.
+        everything = list(self._articles.values())
+        articles = [a for a in everything if _passes(a, query)]
         found: list[SearchHit] = []
         if query.scope == "articles":
-            scorer = TermScorer(terms, [f"{a.headline or ''} {a.body}" for a in articles])
+            scorer = TermScorer(terms, [f"{a.headline or ''} {a.body}" for a in everything])
             for article in articles:
                 score = scorer.score(f"{article.headline or ''} {article.body}")
                 if score is None:
@@ -153,11 +155,13 @@ class MemoryStore:
                 text = article.body[span[0] : span[1]] if span else article.headline or ""
                 found.append(_hit(article, "articles", text, span, score))
         else:
-            analysed = [(a, self._analyses[a.id]) for a in articles if a.id in self._analyses]
+            analysed = [(a, self._analyses[a.id]) for a in everything if a.id in self._analyses]
             if query.scope == "quotes":
                 found = _quote_hits(terms, analysed, query)
             else:
                 found = _entity_hits(terms, analysed)
+            kept = {a.id for a in articles}
+            found = [hit for hit in found if hit.article_id in kept]
         found.sort(key=lambda hit: -hit.score)
         return found[: query.limit]
 
@@ -323,10 +327,10 @@ def _quote_hits(
         for article, analysis in analysed
         for item in analysis.attributions
     ]
+    scorer = TermScorer(terms, [f"{q[2].content.text} {q[3]}" for q in quotes])
     if query.speaker is not None:
         wanted = query.speaker.casefold()
         quotes = [quote for quote in quotes if wanted in quote[3].casefold()]
-    scorer = TermScorer(terms, [f"{q[2].content.text} {q[3]}" for q in quotes])
     hits = []
     for article, _, item, speaker in quotes:
         score = scorer.score(f"{item.content.text} {speaker}")
