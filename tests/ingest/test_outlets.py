@@ -84,6 +84,12 @@ def test_directory_covers_a_researchers_outlets() -> None:
     assert all(entry.domains and entry.source for entry in entries)
     kinds = {entry.kind for entry in entries}
     assert {"wire", "newspaper", "broadcaster", "magazine", "digital"} <= kinds
+    # Every domain lies under a public suffix, and each entry's source is on its own site.
+    for entry in entries:
+        assert all(registered_domain(domain) for domain in entry.domains), entry.name
+        assert registered_domain(entry.source or "") in {
+            registered_domain(domain) for domain in entry.domains
+        }, entry.name
 
 
 def test_registered_domains_follow_public_suffix_rules() -> None:

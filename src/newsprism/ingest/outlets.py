@@ -104,6 +104,7 @@ class OutletDirectory:
     entries: tuple[OutletEntry, ...]
     _domains: Mapping[str, OutletEntry] = field(default_factory=dict, repr=False, compare=False)
     _names: Mapping[str, OutletEntry] = field(default_factory=dict, repr=False, compare=False)
+    _patterned: tuple[OutletEntry, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self._domains and not self._names:
@@ -119,6 +120,7 @@ class OutletDirectory:
                         names.setdefault(key, entry)
             object.__setattr__(self, "_domains", domains)
             object.__setattr__(self, "_names", names)
+            object.__setattr__(self, "_patterned", tuple(e for e in self.entries if e.patterns))
 
     def by_url(self, url: str) -> Outlet | None:
         """The outlet whose domain hosts ``url`` (the longest listed domain wins), or ``None``."""
@@ -144,7 +146,7 @@ class OutletDirectory:
 
     def by_text(self, line: str) -> Outlet | None:
         """The outlet named by a byline, wire, copyright or publisher line, or ``None``."""
-        for entry in self.entries:
+        for entry in self._patterned:
             for pattern in entry.patterns:
                 match = pattern.search(line)
                 if match:
