@@ -17,6 +17,7 @@ from newsprism.ingest.outlets import (
     load_outlets,
     registered_domain,
 )
+from newsprism.model import Outlet
 
 
 def test_domains_and_subdomains_map_to_outlets() -> None:
@@ -63,6 +64,17 @@ def test_aliases_name_one_outlet_whatever_the_spelling() -> None:
     assert directory.by_name("The Associated Press").name == "Associated Press"
     assert directory.by_name("AP").name == "Associated Press"
     assert directory.by_name("The Riverside Ledger") is None
+
+
+def test_feed_titles_with_a_section_name_their_outlet() -> None:
+    directory = load_outlets()
+    for title, name in (
+        ("Reuters: World News", "Reuters"),
+        ("NYT > Top Stories", "The New York Times"),
+        ("Politics | The Hill", "The Hill"),
+        ("Local News: Riverside", "Local News: Riverside"),
+    ):
+        assert directory.canonical(Outlet(title, found_by="feed")).name == name
 
 
 def test_issue8_named_outlets_the_issue_found_unnamed() -> None:
