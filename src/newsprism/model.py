@@ -109,6 +109,25 @@ class CopyOf:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyKey:
+    """What copy detection keeps of a stored text, to find later copies without reading it again.
+
+    Attributes:
+        article: The article id.
+        digest: SHA-256 of the text's words, case-folded and joined by spaces (exact copies).
+        signature: MinHash values of its word shingles (unsigned 64-bit, little-endian); empty
+            when the text is too short for near-copy detection.
+        scheme: How the signature was made (shingle length, permutations, hash scheme); a key
+            made with other settings is recomputed from the text.
+    """
+
+    article: str
+    digest: str
+    signature: bytes = b""
+    scheme: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class RawDocument:
     """One input article as read, before any cleaning.
 
@@ -432,6 +451,12 @@ class AnalyzedArticle:
         attributions: Attributed statements.
         times: Time expressions, normalised against ``article.published`` when known.
         nlp_model: The spaCy model that was used ("en_core_web_sm 3.8.0").
+        sentences: The body's sentences as the parser split them, in order, so later stages
+            need not split again.
+        made_by: What else made the analysis besides the model: newsprism's version and digests
+            of the rule files and the attribution tagger ("newsprism 0.1.0; rules 1a2b3c4d;
+            tagger 5e6f7a8b" or "...; tagger none"). Analyses made by another ``nlp_model`` or
+            ``made_by`` can be found in a store and made again.
     """
 
     article: Article
@@ -439,6 +464,8 @@ class AnalyzedArticle:
     attributions: tuple[Attribution, ...] = ()
     times: tuple[TimeExpression, ...] = ()
     nlp_model: str = ""
+    sentences: tuple[Span, ...] = ()
+    made_by: str = ""
     schema_version: int = SCHEMA_VERSION
 
 

@@ -192,3 +192,19 @@ def test_an_aggregators_copy_credits_the_publisher_the_page_names(tmp_path: Path
     assert original is not None and original.name == "CNN"
     assert original.found_by == "page-publisher"
     assert original.evidence == "jsonld:publisher.name: CNN"
+
+
+def test_issue8_a_byline_that_is_only_an_agency_credits_it(tmp_path: Path) -> None:
+    article = _text(tmp_path, "Carmaker recalls pickup trucks\n\nAssociated Press")
+    original = article.original_outlet
+    assert original is not None and original.name == "Associated Press"
+    assert original.found_by == "byline" and original.evidence == "Associated Press"
+
+
+def test_a_first_published_date_is_not_an_outlet(tmp_path: Path) -> None:
+    article = _text(
+        tmp_path,
+        "A carmaker recalled thousands of pickup trucks on Tuesday.",
+        last="First published on November 19, 2019 / 8:16 AM",
+    )
+    assert article.original_outlet is None

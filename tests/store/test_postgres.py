@@ -21,7 +21,7 @@ from newsprism.errors import StoreError
 from newsprism.ingest.outlets import load_outlets
 from newsprism.model import Article, MediaType, RawDocument, Source, SourceKind, Span
 from newsprism.pipeline import ingest_into
-from newsprism.store import Store, open_store
+from newsprism.store import MemoryStore, Store, open_store
 from newsprism.store.base import redact
 from newsprism.store.postgres import _LOCK_NAMESPACE, _WRITER_LOCK, PostgresStore, migrations
 from newsprism.store.sqlite import migrations as sqlite_migrations
@@ -332,3 +332,30 @@ def test_two_concurrent_ingests_end_as_one_after_the_other(
     together = _tables(url)
     assert together in expected
     assert together["stories"] == together["story_articles"]
+
+
+def test_an_ingest_killed_while_writing_leaves_the_next_one_free(
+    pg_url: str, tmp_path: Path
+) -> None:
+    path = _neus_jsonl(tmp_path / "many.jsonl", 300, 500)
+    config = tmp_path / "small-batches.toml"
+    config.write_text("[ingest]\nbatch_size = 20\n", encoding="utf-8")
+    command = [NEWSPRISM, "ingest", str(path), "--db", pg_url, "--config", str(config)]
+    run = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    stored, deadline = 0, time.monotonic() + 120
+    with psycopg.connect(pg_url, autocommit=True) as probe:
+        while stored < 60 and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.1)
+            stored = probe.execute("SELECT count(*) FROM articles").fetchone()[0]  # type: ignore[index]
+    assert run.poll() is None, "the ingest ended before it could be killed"
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    # The server drops the dead client's session, and its writer lock with it.
+    finish = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert finish.returncode == 0, finish.stderr
+    with open_store(pg_url) as store:
+        state = _everything(store)
+    with MemoryStore() as clean:
+        ingest_into([str(path)], store=clean, settings=load_settings(), outlets=OUTLETS)
+        assert [a.id for a in state["records"]] == [a.id for a in clean.iter_articles()]  # type: ignore[attr-defined]
+    assert None not in state["story_of"].values()  # type: ignore[attr-defined]

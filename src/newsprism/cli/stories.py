@@ -19,6 +19,7 @@ from newsprism.cli._common import (
     err,
     out,
     progress_bar,
+    progress_to,
     reporting_errors,
     require_db,
     setup,
@@ -149,7 +150,8 @@ def entities_cli(
 ) -> None:
     """List global entities: people, organisations and places resolved across articles.
 
-    Articles not yet resolved are analysed first (spaCy, a fraction of a second each).
+    Articles not yet resolved are resolved first, from their stored analyses (an article stored
+    with --no-analyze is analysed then, a fraction of a second each).
 
     Examples:
 
@@ -164,11 +166,8 @@ def entities_cli(
         with open_store(db) as store:
             if resolve:
                 with progress_bar() as bar:
-                    task = bar.add_task("resolving entities", total=None, current="")
                     resolve_entities_into(
-                        store=store,
-                        settings=settings,
-                        on_article=lambda where: bar.update(task, advance=1, current=where),
+                        store=store, settings=settings, on_progress=progress_to(bar)
                     )
             entities = [
                 e
