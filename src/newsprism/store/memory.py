@@ -11,6 +11,7 @@ from typing import Self
 from newsprism.model import (
     AnalyzedArticle,
     Article,
+    CopyKey,
     GlobalEntity,
     Publication,
     RawDocument,
@@ -48,6 +49,7 @@ class MemoryStore:
         self._story_state: tuple[int, bytes] | None = None
         self._analyses: dict[str, AnalyzedArticle] = {}
         self._publications: dict[str, list[Publication]] = {}
+        self._copy_keys: dict[str, CopyKey] = {}
         self._writer = threading.RLock()
 
     def __enter__(self) -> Self:
@@ -72,6 +74,7 @@ class MemoryStore:
         *,
         stories: StoryUpdate | None = None,
         publications: Sequence[Publication] = (),
+        copy_keys: Sequence[CopyKey] = (),
         analyses: Sequence[AnalyzedArticle] = (),
     ) -> BatchResult:
         """Add a batch (and its story update); documents already present are left as they are."""
@@ -85,6 +88,7 @@ class MemoryStore:
                 Publication(article.id, article.source, article.url, article.outlet)
             )
         extra = sum(self._add_publication(publication) for publication in publications)
+        self._copy_keys.update((key.article, key) for key in copy_keys)
         self._skipped.extend(skipped)
         if stories is not None:
             self.save_stories(stories)
@@ -141,10 +145,12 @@ class MemoryStore:
     def search(self, query: SearchQuery) -> list[SearchHit]:
         """Search by a plain BM25 over the texts in memory (no index; for tests and scripts)."""
         terms = parse_query(query.text)
-        articles = [a for a in self._articles.values() if _passes(a, query)]
+        # Scores use the statistics of the whole corpus, as an index would; filters come after.
+        everything = list(self._articles.values())
+        articles = [a for a in everything if _passes(a, query)]
         found: list[SearchHit] = []
         if query.scope == "articles":
-            scorer = TermScorer(terms, [f"{a.headline or ''} {a.body}" for a in articles])
+            scorer = TermScorer(terms, [f"{a.headline or ''} {a.body}" for a in everything])
             for article in articles:
                 score = scorer.score(f"{article.headline or ''} {article.body}")
                 if score is None:
@@ -153,11 +159,13 @@ class MemoryStore:
                 text = article.body[span[0] : span[1]] if span else article.headline or ""
                 found.append(_hit(article, "articles", text, span, score))
         else:
-            analysed = [(a, self._analyses[a.id]) for a in articles if a.id in self._analyses]
+            analysed = [(a, self._analyses[a.id]) for a in everything if a.id in self._analyses]
             if query.scope == "quotes":
                 found = _quote_hits(terms, analysed, query)
             else:
                 found = _entity_hits(terms, analysed)
+            kept = {a.id for a in articles}
+            found = [hit for hit in found if hit.article_id in kept]
         found.sort(key=lambda hit: -hit.score)
         return found[: query.limit]
 
@@ -206,6 +214,11 @@ class MemoryStore:
         """``(id, body)`` of every stored article."""
         for article in self.iter_articles():
             yield article.id, article.body
+
+    def copy_keys(self) -> Iterator[tuple[str, CopyKey | None]]:
+        """Every stored article's id and copy key (``None`` when it has none)."""
+        for article_id in list(self._articles):
+            yield article_id, self._copy_keys.get(article_id)
 
     def count(self) -> StoreCounts:
         """How many documents, articles and skipped inputs are stored."""
@@ -323,10 +336,10 @@ def _quote_hits(
         for article, analysis in analysed
         for item in analysis.attributions
     ]
+    scorer = TermScorer(terms, [f"{q[2].content.text} {q[3]}" for q in quotes])
     if query.speaker is not None:
         wanted = query.speaker.casefold()
         quotes = [quote for quote in quotes if wanted in quote[3].casefold()]
-    scorer = TermScorer(terms, [f"{q[2].content.text} {q[3]}" for q in quotes])
     hits = []
     for article, _, item, speaker in quotes:
         score = scorer.score(f"{item.content.text} {speaker}")

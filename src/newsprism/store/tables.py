@@ -14,7 +14,7 @@ the functions below, whatever the backend.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from newsprism.model import (
     Attribution,
     Entity,
     GlobalEntity,
+    Publication,
     Span,
     Story,
     TimeExpression,
@@ -117,13 +118,13 @@ TABLES: dict[str, Table] = {
                 _c("credited_outlet", "text", "the outlet credited with the text (the original"
                    " for a syndicated copy)"),
                 _c("url", "text", "where it was published"),
-                _c("published", "date", "publication day, YYYY-MM-DD"),
+                _c("published", "date", "publication day of the article, YYYY-MM-DD"),
                 _c("source_kind", "text", "file, url, jsonl, feed or warc"),
                 _c("location", "text", "where it was read"),
             ),
             ("article_id", "outlet", "url"),
-            "one row per publication of an article (an article and its outlet today; a text"
-            " published by several outlets gives several rows)",
+            "one row per place an article's text was published (the same wire text run by"
+            " three outlets is one article with three publications)",
         ),
         Table(
             "stories",
@@ -273,20 +274,25 @@ def article_row(article: Article, seq: int) -> Row:
     )
 
 
-def publication_rows(article: Article) -> list[Row]:
-    """The ``publications`` rows of an article."""
-    credited = article.original_outlet or article.outlet
-    return [
-        (
-            article.id,
-            article.outlet.name if article.outlet else None,
-            credited.name if credited else None,
-            article.url,
-            article.published.isoformat() if article.published else None,
-            article.source.kind.value,
-            article.source.where(),
+def publication_rows(article: Article, publications: Sequence[Publication]) -> list[Row]:
+    """The ``publications`` rows of an article (``Store.publications``; its own when none)."""
+    found = publications or [Publication(article.id, article.source, article.url, article.outlet)]
+    rows = []
+    for publication in found:
+        outlet = publication.outlet.name if publication.outlet else None
+        credited = article.original_outlet.name if article.original_outlet else outlet
+        rows.append(
+            (
+                article.id,
+                outlet,
+                credited,
+                publication.url,
+                article.published.isoformat() if article.published else None,
+                publication.source.kind.value,
+                publication.source.where(),
+            )
         )
-    ]
+    return rows
 
 
 def story_row(story: Story) -> Row:
