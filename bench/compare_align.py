@@ -231,14 +231,18 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{CONFUSION_BUDGET:.0%})")
         print(f"{'aligner':<11} {'containment':>11} {'threshold':>9} {'recall':>7} "
               f"{'confusion':>9} {'pairs/story':>11}")
-        for containment in (0.0, 0.5):
-            for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45):
-                tuned = dataclasses.replace(settings, containment=containment,
-                                            align_threshold=threshold)
-                row = evaluate(groups, "newsprism", settings=tuned, threshold=threshold)
-                print(f"{'newsprism':<11} {containment:>11} {threshold:>9} "
-                      f"{row['recall']:>7.3f} {row['confusion']:>9.3f} "
-                      f"{row['pairs_per_story']:>11.2f}")
+        print(f"{'aligner':<11} {'clause':>6} {'phrase':>6} {'threshold':>9} {'recall':>7} "
+              f"{'confusion':>9} {'pairs/story':>11}")
+        for clause_weight in (0.0, 0.8, 1.0):
+            for phrase_weight in (0.0, 0.1, 0.2):
+                for threshold in (0.15, 0.2, 0.25, 0.3):
+                    tuned = dataclasses.replace(settings, clause_weight=clause_weight,
+                                                phrase_weight=phrase_weight,
+                                                align_threshold=threshold)
+                    row = evaluate(groups, "newsprism", settings=tuned, threshold=threshold)
+                    print(f"{'newsprism':<11} {clause_weight:>6} {phrase_weight:>6} "
+                          f"{threshold:>9} {row['recall']:>7.3f} {row['confusion']:>9.3f} "
+                          f"{row['pairs_per_story']:>11.2f}", flush=True)
         vectors = embed_all(groups)
         if vectors is not None:
             for weight in (0.5, 0.7, 1.0):

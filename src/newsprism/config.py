@@ -129,6 +129,7 @@ class CompareSettings:
     idf_weight: float = 0.0
     clause_weight: float = 0.0
     clause_min_words: int = 3
+    phrase_weight: float = 0.0
     embedding_weight: float = 0.7
     embedding_threshold: float = 0.35
     weight_words: float = 1.0

@@ -1,22 +1,27 @@
-"""Coverage: which statements each outlet reports, aligned across outlets.
+"""Coverage: which claims each outlet reports, aligned across outlets.
 
 Each body sentence is a statement, reduced to its content concepts: a concept is a stemmed word,
 or the synonym group it belongs to (data/synonyms.toml: "offer" ~ "proposal"); a name mention is
 one concept for the story-wide name plus its last word ("Sergey Ryabkov" and "Sergey Lavrov"
-share nothing), and titles are left out (they say who someone is, not what happened). Two
-statements of different outlets are aligned when
+share nothing), and titles are left out (they say who someone is, not what happened). Words that
+only frame a report ("said", "according to": ``claims.frame_words`` in data/compare.toml) are no
+part of what is claimed. A statement is also cut into its claims: clauses split at semicolons,
+dashes, brackets and the conjunctions that join two reports ("she said X, but that Y"), each a
+set of concepts, and each with its phrases (two content concepts next to each other: "substantial
+offer"), so that a fact one outlet states in a long sentence meets the short one of another.
+Two statements of different outlets are aligned when
 
-    similarity = weighted mean of
-        words    overlap of the concept sets: weighted Jaccard (or cosine), optionally mixed
-                 with containment, IDF over the story's sentences, best clause pair
-        names    Jaccard overlap of the story-wide names (counted where both have names)
-        numbers  Jaccard overlap of the numbers, "nine" = "9" (counted where both have some)
+    similarity = max(words, clause_weight x claims) + phrase_weight x [they share a phrase]
+        words    overlap of the sentences' concept sets: weighted Jaccard (or cosine),
+                 optionally mixed with containment, IDF over the story's sentences
+        claims   the best Jaccard overlap of one claim of each
+      (+ names and numbers as weighted Jaccard terms where both have some; 0 by default)
 
 reaches ``align_threshold`` and each is the other's best match in that outlet (or it reaches
-``align_strong``), and they share ``min_shared_words`` concepts besides names. The defaults
-(data/defaults.toml) were tuned on NeuS/AllSides train: Jaccard of the concepts, no IDF, no
-containment, names and numbers at weight 0. Aligned statements are joined transitively into a
-:class:`Fact`.
+``align_strong``), and they share ``min_shared_words`` concepts besides names and frames. The
+settings (data/defaults.toml) are chosen on NeuS/AllSides train (bench/compare_align.py --tune).
+Aligned statements are joined transitively into a :class:`Fact`; copies of one original (the
+same outlet's same sentence in two carriers) count once.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -48,10 +54,12 @@ __all__ = [
 ]
 
 FloatMatrix = npt.NDArray[np.float64]
-# Where a sentence splits into clauses: punctuation, quotation marks, and the conjunctions that
-# join two reports ("she said X, but that Y").
-_CLAUSE_BREAK = re.compile(
-    r"[,;:—–()“”\"]|\s(?:but|while|whereas|although|because|after|before|and that)\s"
+# Where a sentence splits into claims: semicolons, colons, dashes, brackets, and the conjunctions
+# that join two reports ("she said X, but that Y"); commas only before such a conjunction or a
+# relative pronoun (an appositive stays with its clause).
+CLAUSE_BREAK = re.compile(
+    r"[;:—–()]|\s--\s|,?\s(?:but|while|whereas|although|because|after|before|and that)\s"
+    r"|,\s(?:which|who|whom|whose|and|as|when|where)\s"
 )
 
 
@@ -65,6 +73,8 @@ class Statement:
         surface: Concept -> the word the sentence uses for it (to explain a match).
         names: Story-wide entity names mentioned.
         numbers: Numbers mentioned, as digit strings.
+        clauses: The statement's claims, each a concept set (empty when it has one clause).
+        phrases: Pairs of neighbouring content concepts within a claim ("substantial|offer").
     """
 
     evidence: Evidence
@@ -73,6 +83,7 @@ class Statement:
     names: frozenset[str]
     numbers: frozenset[str]
     clauses: tuple[frozenset[str], ...] = ()
+    phrases: frozenset[str] = frozenset()
 
     @property
     def outlet(self) -> str:
@@ -103,6 +114,7 @@ def make_statement(
     text = evidence.text
     for start, end, _ in (*name_spans, *((a, b, "") for a, b in role_spans)):
         text = text[:start] + " " * (end - start) + text[end:]
+    frames = rules.frame_words
     surface: dict[str, str] = {}
     for _, _, word in words(text):
         stemmed = stem(word)
@@ -115,12 +127,22 @@ def make_statement(
     mentioned = frozenset(
         f"@{name}" for _, _, name in name_spans if len(name.split()) > 1
     ) | frozenset(stem(name.split()[-1]) for _, _, name in name_spans if name.split())
-    concepts = frozenset(rules.synonyms.get(w, w) for w in content_words(text)) | mentioned
+    concepts = frozenset(
+        c for c in (rules.synonyms.get(w, w) for w in content_words(text)) if c not in frames
+    ) | mentioned
     clauses = []
-    for piece in _CLAUSE_BREAK.split(text):
-        clause = frozenset(rules.synonyms.get(w, w) for w in content_words(piece))
-        if clause:
-            clauses.append(clause)
+    phrases: set[str] = set()
+    for piece in CLAUSE_BREAK.split(text):
+        if not piece:
+            continue
+        sequence = [c for c in (rules.synonyms.get(w, w) for w in content_words(piece))
+                    if c not in frames]
+        if sequence:
+            clauses.append(frozenset(sequence))
+        # Neighbouring content concepts, in either order: "a substantial offer" and "the
+        # substantial proposal" share "offer|substantial".
+        phrases.update("|".join(sorted(pair)) for pair in pairwise(sequence)
+                       if pair[0] != pair[1])
     return Statement(
         evidence=evidence,
         concepts=concepts,
@@ -128,6 +150,7 @@ def make_statement(
         names=names,
         numbers=frozenset(numbers(evidence.text)),
         clauses=tuple(clauses) if len(clauses) > 1 else (),
+        phrases=frozenset(phrases),
     )
 
 
@@ -313,8 +336,14 @@ def _similarities(
         )
     words = (1 - settings.containment) * cosine + settings.containment * shared_mass / smaller
     if settings.clause_weight > 0:
-        words = np.maximum(words, settings.clause_weight * _clause_cosine(
-            statements, vocabulary, idf, settings.clause_min_words))
+        words = np.maximum(words, settings.clause_weight * _clause_overlap(
+            statements, vocabulary, settings.clause_min_words))
+    if settings.phrase_weight > 0:
+        phrase_vocabulary = {p: i for i, p in enumerate(sorted(
+            {p for s in statements for p in s.phrases}))}
+        phrases = _matrix([s.phrases for s in statements], phrase_vocabulary, None)
+        shared_phrases = (phrases @ phrases.T).toarray()
+        words = words + settings.phrase_weight * (shared_phrases > 0)
     # Shared concepts for min_shared_words, names left out: a shared name alone ("Bout
     # maintains he is innocent" / "... swap Viktor Bout") is no shared statement.
     binary = _matrix([_without_names(s) for s in statements], vocabulary, None)
@@ -334,23 +363,24 @@ def _similarities(
     return score, shared
 
 
-def _clause_cosine(
-    statements: Sequence[Statement], vocabulary: dict[str, int], idf: dict[str, float],
-    min_words: int,
+def _clause_overlap(
+    statements: Sequence[Statement], vocabulary: dict[str, int], min_words: int,
 ) -> FloatMatrix:
-    # The best clause-to-clause cosine of every statement pair: a long sentence that repeats
-    # one clause of another ("had made a substantial offer") is matched on that clause.
+    # The best claim-to-claim Jaccard overlap of every statement pair: a long sentence that
+    # carries one claim of another ("had made a substantial offer") is matched on that claim.
+    # A statement of one clause is its own only claim.
     rows: list[frozenset[str]] = []
     starts = []
     for statement in statements:
         starts.append(len(rows))
-        kept = [c for c in statement.clauses if len(c) >= min_words]
+        kept = [c for c in (statement.clauses or (statement.concepts,)) if len(c) >= min_words]
         rows.extend(kept or [frozenset()])
-    matrix = _matrix(rows, vocabulary, idf)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    normalised = sparse.diags(1.0 / norms) @ matrix
-    pairs = (normalised @ normalised.T).toarray()
+    matrix = _matrix(rows, vocabulary, None)
+    sizes = np.asarray(matrix.sum(axis=1)).ravel()
+    inter = (matrix @ matrix.T).toarray()
+    union = sizes[:, None] + sizes[None, :] - inter
+    union[union == 0] = 1.0
+    pairs = inter / union
     index = np.array(starts)
     best: FloatMatrix = np.maximum.reduceat(np.maximum.reduceat(pairs, index, axis=0), index,
                                             axis=1)
