@@ -1,7 +1,7 @@
 """The public Python API: what the CLI does, as functions that return records.
 
 >>> import newsprism
->>> articles = newsprism.extract("../shared/corpus/003_4ac3225d892de0a0.txt")
+>>> articles = newsprism.extract_articles("../shared/corpus/003_4ac3225d892de0a0.txt")
 >>> articles[0].original_outlet.name
 'CNN'
 """
@@ -12,15 +12,14 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from newsprism.analyze import analyze as analyze_articles
-from newsprism.analyze import load_analyze_rules
+from newsprism.analyze import analyze, load_analyze_rules
 from newsprism.analyze.nlp import load_model
 from newsprism.config import Settings, load_settings
 from newsprism.ingest import read_inputs
 from newsprism.ingest.outlets import OutletDirectory, load_outlets
 from newsprism.model import AnalyzedArticle, Article, RawDocument, Skipped
 from newsprism.pipeline import IngestReport, extract_inputs, ingest_into
-from newsprism.store.sqlite import SQLiteStore
+from newsprism.store import open_store
 
 
 def read(
@@ -50,7 +49,7 @@ def read(
     return documents, skipped
 
 
-def extract(
+def extract_articles(
     inputs: str | Path | Iterable[str | Path],
     *,
     outlet: str | None = None,
@@ -84,7 +83,7 @@ def extract_report(
     settings: Settings | None = None,
     outlets: OutletDirectory | None = None,
 ) -> tuple[list[Article], list[Skipped]]:
-    """Like :func:`extract`, also returning the inputs that were skipped and why."""
+    """Like :func:`extract_articles`, also returning the inputs that were skipped and why."""
     articles: list[Article] = []
     skipped: list[Skipped] = []
     for item in extract_inputs(
@@ -101,7 +100,7 @@ def extract_report(
     return articles, skipped
 
 
-def analyze(
+def analyze_articles(
     inputs: str | Path | Iterable[str | Path],
     *,
     outlet: str | None = None,
@@ -144,11 +143,11 @@ def analyze(
     ]
     rules = load_analyze_rules(rules_only=rules_only)
     return list(
-        analyze_articles(articles, model=load_model(), settings=settings.analyze, rules=rules)
+        analyze(articles, model=load_model(), settings=settings.analyze, rules=rules)
     )
 
 
-def ingest(
+def ingest_articles(
     inputs: str | Path | Iterable[str | Path],
     *,
     db: str | Path = "newsprism.db",
@@ -157,7 +156,9 @@ def ingest(
     settings: Settings | None = None,
     outlets: OutletDirectory | None = None,
 ) -> IngestReport:
-    """Read, extract, de-duplicate and store inputs in an SQLite database.
+    """Read, extract, de-duplicate and store inputs in a database.
+
+    ``db`` is an SQLite file or a ``postgresql://`` URL.
 
     Re-running on the same inputs adds nothing twice.
 
@@ -167,7 +168,7 @@ def ingest(
     Raises:
         StoreError: The database cannot be opened or written.
     """
-    with SQLiteStore(Path(db)) as store:
+    with open_store(db) as store:
         return ingest_into(
             _as_list(inputs),
             store=store,

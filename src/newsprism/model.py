@@ -86,7 +86,10 @@ class Outlet:
         name: Display name ("CNN", "KION 46").
         domain: Registered domain when known ("cnn.com").
         found_by: Provenance: "flag", "record", "feed", "html-meta", "url-domain",
-            "outlets.toml:domain", "outlets.toml:pattern", "byline", "copyright".
+            "outlets.toml:domain", "outlets.toml:name", "outlets.toml:pattern", "unnamed" (a
+            label, the URL's host and path or the file's name, for an outlet nothing names);
+            for an original outlet, the credit: "origin-line", "byline", "dateline", "wire",
+            "jsonld-author", "copyright", "sign-off".
         evidence: The text that named the outlet, when it came from the document itself.
     """
 

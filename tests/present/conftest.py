@@ -35,8 +35,8 @@ def hostile_comparison(
     """The RT sample against an article whose text and outlet name hold HTML and a script."""
     path: Path = tmp_path_factory.mktemp("hostile") / "hostile.txt"
     path.write_text(HOSTILE_TEXT, "utf-8")
-    articles = newsprism.extract(path, outlet=HOSTILE_OUTLET)
-    articles += newsprism.extract(RT_SAMPLE, outlet="RT")
+    articles = newsprism.extract_articles(path, outlet=HOSTILE_OUTLET)
+    articles += newsprism.extract_articles(RT_SAMPLE, outlet="RT")
     analysed: list[AnalyzedArticle] = list(
         analyze(articles, model=load_model(), settings=load_settings().analyze)
     )

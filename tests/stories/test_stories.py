@@ -18,7 +18,7 @@ from newsprism.config import StoriesSettings, load_settings
 from newsprism.ingest.outlets import load_outlets
 from newsprism.model import Article, CopyOf, Outlet, Source, SourceKind, StoryJoin
 from newsprism.pipeline import extract_inputs, ingest_into, load_clusterer
-from newsprism.store import MemoryStore, SQLiteStore
+from newsprism.store import MemoryStore, open_store
 from newsprism.stories import StoryClusterer, story_item
 from newsprism.stories.cluster import average_link_groups
 from newsprism.stories.features import normalise, terms
@@ -54,7 +54,7 @@ def _basil(benchdata: Path, count: int) -> list[tuple[Article, str]]:
     return rows[:count]
 
 
-def _ingest_samples(db: Path) -> None:
+def _ingest_samples(db: str) -> None:
     # As the demo does: the RT scrape's outlet comes from the caller (sample_corpus.toml), the
     # KION 46 copy names its publisher and CNN itself.
     first = runner.invoke(app, ["ingest", str(RT_SAMPLE), "--outlet", "RT", "--db", str(db)])
@@ -63,8 +63,8 @@ def _ingest_samples(db: Path) -> None:
     assert second.exit_code == 0, second.stderr
 
 
-def test_samples_form_one_story_of_rt_and_cnn(tmp_path: Path) -> None:
-    db = tmp_path / "news.db"
+def test_samples_form_one_story_of_rt_and_cnn(db_url: str) -> None:
+    db = db_url
     _ingest_samples(db)
     listed = runner.invoke(app, ["stories", "--db", str(db), "--format", "json"])
     assert listed.exit_code == 0, listed.stderr
@@ -89,8 +89,8 @@ def test_samples_form_one_story_of_rt_and_cnn(tmp_path: Path) -> None:
     assert missing.exit_code == 2
 
 
-def test_sample_entities_merge_across_outlets(tmp_path: Path) -> None:
-    db = tmp_path / "news.db"
+def test_sample_entities_merge_across_outlets(db_url: str) -> None:
+    db = db_url
     _ingest_samples(db)
     result = runner.invoke(app, ["entities", "--db", str(db), "--format", "json"])
     assert result.exit_code == 0, result.stderr
@@ -116,15 +116,15 @@ def test_sample_entities_merge_across_outlets(tmp_path: Path) -> None:
     assert people.exit_code == 0 and "Whelan" in people.stdout
 
 
-def test_ingest_report_carries_stories_and_reopened_store_keeps_ids(tmp_path: Path) -> None:
+def test_ingest_report_carries_stories_and_reopened_store_keeps_ids(db_url: str) -> None:
     settings = load_settings()
-    db = tmp_path / "news.db"
-    with SQLiteStore(db) as store:
+    db = db_url
+    with open_store(db) as store:
         first = ingest_into(
             [str(RT_SAMPLE)], store=store, settings=settings, outlets=load_outlets(), outlet="RT"
         )
     assert first.new_stories == 1
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         second = ingest_into(
             [str(CNN_SAMPLE)], store=store, settings=settings, outlets=load_outlets()
         )

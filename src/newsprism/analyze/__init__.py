@@ -16,21 +16,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
-
-from newsprism.analyze.attribution_model import AttributionModel, load_attribution_model
-from newsprism.analyze.entities import EntityLexicons, find_entities, load_entity_lexicons
-from newsprism.analyze.nlp import LoadedModel
-from newsprism.analyze.quotes import (
-    ReportingVerbs,
-    find_attributions,
-    find_quotations,
-    load_reporting_verbs,
-)
-from newsprism.analyze.timex import TimeRules, find_times, load_time_rules
 from newsprism.config import AnalyzeSettings
 from newsprism.model import AnalyzedArticle, Article, Attribution, Entity
+
+# The finders and spaCy load on first use, so that importing one light module of the package
+# (the reporting-verb lexicon in analyze.cues, which compare reads) loads no model library.
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from newsprism.analyze.attribution_model import AttributionModel
+    from newsprism.analyze.entities import EntityLexicons
+    from newsprism.analyze.nlp import LoadedModel
+    from newsprism.analyze.quotes import ReportingVerbs
+    from newsprism.analyze.timex import TimeRules
 
 __all__ = [
     "AnalyzeRules",
@@ -77,6 +77,11 @@ def load_analyze_rules(
     Raises:
         ConfigError: A rule file or the model is broken; the message names the file.
     """
+    from newsprism.analyze.attribution_model import load_attribution_model
+    from newsprism.analyze.entities import load_entity_lexicons
+    from newsprism.analyze.quotes import load_reporting_verbs
+    from newsprism.analyze.timex import load_time_rules
+
     if attribution_model is None and not rules_only:
         attribution_model = load_attribution_model()
     return AnalyzeRules(
@@ -189,6 +194,10 @@ def _analyze_doc(
     settings: AnalyzeSettings,
     rules: AnalyzeRules,
 ) -> AnalyzedArticle:
+    from newsprism.analyze.entities import find_entities
+    from newsprism.analyze.quotes import find_attributions, find_quotations
+    from newsprism.analyze.timex import find_times
+
     quotations = find_quotations(doc)
     quotes = tuple((quotation.start, quotation.end) for quotation in quotations)
     entities = find_entities(

@@ -34,13 +34,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING, Any
 
 from newsprism.datafile import DataFile, integer, read_data_file, string, table, words
 from newsprism.errors import ConfigError
 from newsprism.model import Granularity, Span, TimeExpression
+
+# spaCy types for typing only: the time vocabulary (TimeRules) is read without loading spaCy.
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 __all__ = ["TimeRules", "find_times", "load_time_rules"]
 

@@ -24,6 +24,8 @@ from newsprism.errors import InputError, NewsprismError, StoreError
 from newsprism.ingest.outlets import OutletDirectory, load_outlets
 from newsprism.model import Skipped
 from newsprism.present.text import skipped_lines
+from newsprism.store import DB_ENV, is_postgres_url
+from newsprism.store.base import redact
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -48,7 +50,12 @@ class TableOrJson(StrEnum):
 
 
 DbOption = Annotated[
-    Path, typer.Option("--db", help="SQLite database file (created when missing).", dir_okay=False)
+    str,
+    typer.Option(
+        "--db",
+        envvar=DB_ENV,
+        help="SQLite database file (created when missing) or a postgresql:// URL.",
+    ),
 ]
 ConfigOption = Annotated[
     Path | None,
@@ -107,6 +114,22 @@ def reporting_errors() -> Iterator[None]:
     except (StoreError, NewsprismError) as exc:
         err.print(f"error: {one_line(str(exc))}", style="red", highlight=False, markup=False)
         raise typer.Exit(EXIT_FAILED) from exc
+
+
+def require_db(db: str) -> None:
+    """Exit with a clear message when a command that only reads names a missing SQLite file."""
+    if not is_postgres_url(db) and not Path(db).exists():
+        err.print(
+            f"error: no database at {db}; create one with 'newsprism ingest PATH --db {db}'",
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def shown_db(db: str) -> str:
+    """A ``--db`` value as messages show it: a URL's password is masked."""
+    return redact(db) if is_postgres_url(db) else db
 
 
 def report_skipped(skipped: Sequence[Skipped]) -> int:

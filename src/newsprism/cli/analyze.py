@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from newsprism.analyze import analyze, load_analyze_rules
-from newsprism.analyze.nlp import load_model
 from newsprism.cli._common import (
     ConfigOption,
     OutletOption,
@@ -24,7 +22,6 @@ from newsprism.cli._common import (
     setup,
 )
 from newsprism.model import Article, Skipped
-from newsprism.pipeline import extract_inputs
 from newsprism.present.json import analysis_json_line
 from newsprism.present.text import analysis_panel
 
@@ -68,6 +65,9 @@ def analyze_cli(
 
       newsprism analyze gold/*.txt --no-clean --published 2016-05-02 | jq '.attributions[]'
     """
+    from newsprism.analyze import analyze, load_analyze_rules
+    from newsprism.analyze.nlp import load_model
+    from newsprism.pipeline import extract_inputs
     skipped: list[Skipped] = []
     with reporting_errors():
         settings, directory = setup(config=config, outlets=outlets, verbose=verbose)

@@ -11,8 +11,6 @@ from typing import Annotated
 
 import typer
 
-from newsprism.analyze import analyze
-from newsprism.analyze.nlp import load_model
 from newsprism.cli._common import (
     EXIT_BAD_INPUT,
     ConfigOption,
@@ -27,13 +25,9 @@ from newsprism.cli._common import (
     reporting_errors,
     setup,
 )
-from newsprism.compare import compare, load_compare_rules
 from newsprism.model import Article, Skipped, to_dict
-from newsprism.pipeline import extract_inputs
-from newsprism.present.html import render_report
 from newsprism.present.text import comparison_view
-from newsprism.store.sqlite import SQLiteStore
-from newsprism.stories.embed import load_embedder
+from newsprism.store import is_postgres_url, open_store
 
 
 def compare_cli(
@@ -50,9 +44,9 @@ def compare_cli(
                      dir_okay=False),
     ] = None,
     db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Database to read story ids from ('newsprism stories').",
-                     dir_okay=False),
+        str | None,
+        typer.Option("--db", help="Database (SQLite file or postgresql:// URL) to read story ids"
+                     " from ('newsprism stories')."),
     ] = None,
     outlet: Annotated[
         list[str] | None,
@@ -94,6 +88,12 @@ def compare_cli(
 
       newsprism compare s463718cccb5341d0 --db news.db --format json
     """
+    from newsprism.analyze import analyze
+    from newsprism.analyze.nlp import load_model
+    from newsprism.compare import compare, load_compare_rules
+    from newsprism.pipeline import extract_inputs
+    from newsprism.present.html import render_report
+    from newsprism.stories.embed import load_embedder
     names = list(outlet or [])
     if len(names) > 1 and len(names) != len(inputs):
         err.print(f"error: --outlet given {len(names)} times for {len(inputs)} inputs; give it "
@@ -140,12 +140,14 @@ def compare_cli(
     raise typer.Exit(report_skipped(skipped))
 
 
-def _story_articles(db: Path | None, item: str) -> list[Article] | None:
+def _story_articles(db: str | None, item: str) -> list[Article] | None:
     # A story id from the database ("s4ac3225d892de0a0"), when --db is given and no file or
     # URL of that name exists: its member articles as stored.
-    if db is None or Path(item).exists() or "://" in item or not db.exists():
+    if db is None or Path(item).exists() or "://" in item:
         return None
-    with SQLiteStore(db) as store:
+    if not is_postgres_url(db) and not Path(db).exists():
+        return None
+    with open_store(db) as store:
         story = store.get_story(item)
         if story is None:
             return None

@@ -13,8 +13,6 @@ from typing import Annotated, Any
 
 import typer
 
-from newsprism.analyze import analyze, load_analyze_rules
-from newsprism.analyze.nlp import load_model
 from newsprism.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -25,10 +23,7 @@ from newsprism.cli._common import (
     reporting_errors,
     setup,
 )
-from newsprism.compare import compare, load_compare_rules
 from newsprism.model import AnalyzedArticle, Skipped, to_dict
-from newsprism.pipeline import ingest_into, resolve_entities_into
-from newsprism.present.html import render_report
 from newsprism.present.json import analysis_json_line, json_line
 from newsprism.present.text import (
     article_panel,
@@ -59,6 +54,11 @@ def demo_cli(
     articles.jsonl (one Article per line), analysis.jsonl (one analysed article per line),
     and for each compared story comparison-ID.json and report-ID.html (open it in a browser).
     """
+    from newsprism.analyze import analyze, load_analyze_rules
+    from newsprism.analyze.nlp import load_model
+    from newsprism.compare import compare, load_compare_rules
+    from newsprism.pipeline import ingest_into, resolve_entities_into
+    from newsprism.present.html import render_report
     if not corpus.is_dir():
         err.print(f"error: no sample corpus at {corpus}; pass --corpus PATH/TO/shared/corpus")
         raise typer.Exit(EXIT_BAD_INPUT)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,14 +22,17 @@ from newsprism.cli._common import (
     report_skipped,
     reporting_errors,
     setup,
+    shown_db,
 )
-from newsprism.pipeline import IngestReport, ingest_into
-from newsprism.store.sqlite import SQLiteStore
+from newsprism.store import open_store
+
+if TYPE_CHECKING:
+    from newsprism.pipeline import IngestReport
 
 
 def ingest_cli(
     inputs: Annotated[list[str], typer.Argument(help="Files, directories or http(s) URLs.")],
-    db: DbOption = Path("newsprism.db"),
+    db: DbOption = "newsprism.db",
     outlet: OutletOption = None,
     published: PublishedOption = None,
     output: Annotated[
@@ -64,6 +66,7 @@ def ingest_cli(
 
       newsprism ingest feeds/ --embeddings
     """
+    from newsprism.pipeline import ingest_into
     with reporting_errors():
         settings, directory = setup(config=config, outlets=outlets, verbose=verbose)
         encoder = None
@@ -71,7 +74,7 @@ def ingest_cli(
             from newsprism.stories.embed import load_embedder
 
             encoder = load_embedder()
-        with SQLiteStore(db) as store, progress_bar() as bar:
+        with open_store(db) as store, progress_bar() as bar:
             task = bar.add_task("ingesting", total=None, current="")
             report = ingest_into(
                 inputs,
@@ -91,16 +94,16 @@ def ingest_cli(
     raise typer.Exit(code if code else EXIT_OK)
 
 
-def _summary(report: IngestReport, db: Path) -> str:
+def _summary(report: IngestReport, db: str) -> str:
     return (
         f"read {report.read}, added {report.added}, already present {report.already_present}, "
-        f"copies {report.copies}, skipped {len(report.skipped)} -> {db}"
+        f"copies {report.copies}, skipped {len(report.skipped)} -> {shown_db(db)}"
     )
 
 
-def _report_dict(report: IngestReport, db: Path) -> dict[str, object]:
+def _report_dict(report: IngestReport, db: str) -> dict[str, object]:
     return {
-        "db": str(db),
+        "db": shown_db(db),
         "read": report.read,
         "added": report.added,
         "already_present": report.already_present,

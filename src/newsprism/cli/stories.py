@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,12 +19,13 @@ from newsprism.cli._common import (
     out,
     progress_bar,
     reporting_errors,
+    require_db,
     setup,
+    shown_db,
 )
 from newsprism.model import GlobalEntity, Story, to_dict
-from newsprism.pipeline import resolve_entities_into
 from newsprism.present.text import entities_table, stories_table, story_days
-from newsprism.store.sqlite import SQLiteStore
+from newsprism.store import Store, open_store
 
 
 def story_dict(story: Story) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def story_dict(story: Story) -> dict[str, Any]:
 
 
 def stories_cli(
-    db: DbOption = Path("newsprism.db"),
+    db: DbOption = "newsprism.db",
     output: Annotated[TableOrJson, typer.Option("--format")] = TableOrJson.TABLE,
     outlet: Annotated[
         str | None, typer.Option(help="Only stories with an article credited to this outlet.")
@@ -55,8 +55,8 @@ def stories_cli(
       newsprism stories --min-outlets 2 --format json
     """
     with reporting_errors():
-        _require_db(db)
-        with SQLiteStore(db) as store:
+        require_db(db)
+        with open_store(db) as store:
             stories = [
                 s
                 for s in store.list_stories(limit=limit, offset=offset, outlet=outlet)
@@ -71,7 +71,7 @@ def stories_cli(
 
 def story_cli(
     story_id: Annotated[str, typer.Argument(metavar="ID", help="A story id from 'stories'.")],
-    db: DbOption = Path("newsprism.db"),
+    db: DbOption = "newsprism.db",
     output: Annotated[TextOrJson, typer.Option("--format")] = TextOrJson.TEXT,
 ) -> None:
     """Show one story: its articles, outlets, top terms, and its merges and splits.
@@ -81,12 +81,14 @@ def story_cli(
       newsprism story s4ac3225d892de0a0 --format json
     """
     with reporting_errors():
-        _require_db(db)
-        with SQLiteStore(db) as store:
+        require_db(db)
+        with open_store(db) as store:
             story = store.get_story(story_id)
             changes = store.story_changes(story_id) if story else []
     if story is None:
-        err.print(f"error: no story {story_id!r} in {db}; 'newsprism stories' shows the ids")
+        err.print(
+            f"error: no story {story_id!r} in {shown_db(db)}; 'newsprism stories' shows the ids"
+        )
         raise typer.Exit(EXIT_BAD_INPUT)
     if output is TextOrJson.JSON:
         data = story_dict(story)
@@ -122,7 +124,7 @@ def story_cli(
 
 
 def entities_cli(
-    db: DbOption = Path("newsprism.db"),
+    db: DbOption = "newsprism.db",
     output: Annotated[TableOrJson, typer.Option("--format")] = TableOrJson.TABLE,
     label: Annotated[str | None, typer.Option(help="Only this label (PERSON, ORG, GPE).")] = None,
     min_outlets: Annotated[
@@ -149,10 +151,11 @@ def entities_cli(
 
       newsprism entities --min-outlets 2 --format json
     """
+    from newsprism.pipeline import resolve_entities_into
     with reporting_errors():
-        _require_db(db)
+        require_db(db)
         settings, _ = setup(config=config, outlets=None, verbose=verbose)
-        with SQLiteStore(db) as store:
+        with open_store(db) as store:
             if resolve:
                 with progress_bar() as bar:
                     task = bar.add_task("resolving entities", total=None, current="")
@@ -174,7 +177,7 @@ def entities_cli(
     err.print(f"{len(entities)} entities", highlight=False)
 
 
-def _with_current_stories(entity: GlobalEntity, store: SQLiteStore) -> GlobalEntity:
+def _with_current_stories(entity: GlobalEntity, store: Store) -> GlobalEntity:
     # Stories may have merged or split since the entity was resolved: read them afresh.
     stories = tuple(
         dict.fromkeys(s for a in entity.articles if (s := store.story_of(a)) is not None)
@@ -191,8 +194,3 @@ def _with_current_stories(entity: GlobalEntity, store: SQLiteStore) -> GlobalEnt
         occurrences=entity.occurrences,
     )
 
-
-def _require_db(db: Path) -> None:
-    if not db.exists():
-        err.print(f"error: no database at {db}; create one with 'newsprism ingest PATH --db {db}'")
-        raise typer.Exit(EXIT_BAD_INPUT)

@@ -28,7 +28,7 @@ from newsprism.compare.story import actors, build_view, genre_of
 from newsprism.compare.text import word_count
 from newsprism.compare.timeline import compare_timeline
 from newsprism.compare.voices import compare_voices
-from newsprism.config import CompareSettings
+from newsprism.config import CompareSettings, load_settings
 from newsprism.model import AnalyzedArticle, ComparedArticle, OutletCoverage, StoryComparison
 from newsprism.stories.embed import TextEncoder
 
@@ -64,7 +64,7 @@ def compare(
     Raises:
         ConfigError: A rule file is invalid (only when ``rules`` is ``None``).
     """
-    settings = settings or CompareSettings()
+    settings = settings or load_settings().compare
     rules = rules or load_compare_rules()
     view = build_view(articles, rules)
     facts = compare_facts(view, settings=settings, rules=rules, embedder=embedder)

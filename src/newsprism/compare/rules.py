@@ -13,11 +13,18 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.analyze.cues import ReportingVerbs, load_reporting_verbs
-from newsprism.analyze.descriptors import AffiliationLexicon, load_affiliations
+from newsprism.analyze.descriptors import (
+    AffiliationLexicon,
+    TitleLexicon,
+    load_affiliations,
+    load_titles,
+)
 from newsprism.analyze.timex import TimeRules, load_time_rules
+from newsprism.compare.sides import SideRules, load_side_rules
 from newsprism.compare.text import stem
 from newsprism.datafile import DataFile, read_data_file, table, words
 from newsprism.errors import ConfigError
+from newsprism.stories.names import Nicknames, load_nicknames
 
 __all__ = ["CompareRules", "FindingWeights", "Quantities", "load_compare_rules"]
 
@@ -100,6 +107,9 @@ class CompareRules:
         descriptor_ignore: Function words left out of descriptor contrasts.
         verbs: The reporting-verb lexicon (``data/reporting_verbs.toml``).
         affiliations: Countries, demonyms, institutions (``data/affiliations.toml``).
+        nicknames: Given names and their nicknames (``data/nicknames.toml``).
+        sides: Speakers, parties and party offices (``data/voices.toml``).
+        titles: Titles and offices (``data/titles.toml``).
         times: The time vocabulary (``data/timex.toml``), for readable dates.
         frame_words: Concepts that only frame a report ("say"), left out of claims.
         quantities: How numbers are read and compared for contradictions.
@@ -118,6 +128,9 @@ class CompareRules:
     descriptor_ignore: frozenset[str]
     verbs: ReportingVerbs
     affiliations: AffiliationLexicon
+    nicknames: Nicknames
+    sides: SideRules
+    titles: TitleLexicon
     times: TimeRules
     frame_words: frozenset[str]
     quantities: Quantities
@@ -168,6 +181,9 @@ def load_compare_rules(
         ),
         verbs=load_reporting_verbs(),
         affiliations=load_affiliations(),
+        nicknames=load_nicknames(),
+        sides=load_side_rules(),
+        titles=load_titles(),
         times=load_time_rules(),
         frame_words=frozenset(
             synonyms.get(stem(w), stem(w))

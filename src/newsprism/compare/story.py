@@ -7,7 +7,8 @@ once: an article marked as a copy of another article of the story (``copy_of``),
 sentences are nearly all (``COPY_SHARE``) sentences of an earlier article of the same writing
 outlet (a wire story carried by five outlets), is not compared again; its publisher is listed
 as one more carrier of the original (one voice, N carriers). Entities of different articles
-are joined by name ("Viktor Bout" and "Bout"), within this story only.
+are joined into one per person or organisation, within this story only
+(:mod:`newsprism.compare.entities`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from newsprism.compare.entities import resolve_story
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.text import SentenceSpan, sentences
 from newsprism.model import AnalyzedArticle, Entity, Evidence, MentionKind
@@ -41,6 +43,9 @@ class StoryArticleView:
         published_by: The outlet that published this copy, when different.
         sentences: Body sentences.
         entity_names: Article entity id -> story-wide entity name.
+        mentioned: Story-wide names of the entities the article mentions, in its body or
+            headline.
+        headline_names: ``(start, end, story-wide name)`` of the names in the headline.
         carriers: The publishers of the other copies of this text in the story.
     """
 
@@ -49,6 +54,8 @@ class StoryArticleView:
     published_by: str | None
     sentences: tuple[SentenceSpan, ...]
     entity_names: dict[str, str]
+    mentioned: frozenset[str] = frozenset()
+    headline_names: tuple[tuple[int, int, str], ...] = ()
     carriers: tuple[str, ...] = ()
 
     @property
@@ -103,7 +110,9 @@ def outlet_of(analyzed: AnalyzedArticle) -> tuple[str, str | None]:
 def build_view(articles: Sequence[AnalyzedArticle], rules: CompareRules) -> StoryView:
     """Sentences, outlets and story-wide entity names for the articles of one story; copies
     of an article already in the story become carriers of it."""
-    names = _story_names(articles)
+    resolved = resolve_story(
+        articles, nicknames=rules.nicknames, affiliations=rules.affiliations
+    )
     views: list[StoryArticleView] = []
     carriers: dict[int, list[str]] = {}
     outlets: list[str] = []
@@ -127,7 +136,9 @@ def build_view(articles: Sequence[AnalyzedArticle], rules: CompareRules) -> Stor
                 outlet=outlet,
                 published_by=published_by,
                 sentences=spans,
-                entity_names=names[index],
+                entity_names=resolved.local[index],
+                mentioned=resolved.mentioned[index],
+                headline_names=resolved.headline[index],
             )
         )
     views = [
@@ -187,29 +198,6 @@ def genre_of(analyzed: AnalyzedArticle, rules: CompareRules) -> tuple[str | None
 
 def _normal(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
-
-
-def _story_names(articles: Sequence[AnalyzedArticle]) -> list[dict[str, str]]:
-    # Full names first: a one-word name ("Bout", "Biden") joins the only full name of the same
-    # label that ends with it; otherwise it stays its own name.
-    full: dict[tuple[str, str], set[str]] = {}
-    for analyzed in articles:
-        for entity in analyzed.entities:
-            parts = entity.name.split()
-            if len(parts) > 1:
-                full.setdefault((entity.label, parts[-1].lower()), set()).add(entity.name)
-    result = []
-    for analyzed in articles:
-        mapping = {}
-        for entity in analyzed.entities:
-            parts = entity.name.split()
-            candidates = full.get((entity.label, parts[-1].lower()), set())
-            if len(parts) == 1 and len(candidates) == 1:
-                mapping[entity.id] = next(iter(candidates))
-            else:
-                mapping[entity.id] = entity.name
-        result.append(mapping)
-    return result
 
 
 def named_mentions(view: StoryArticleView) -> list[tuple[int, int, str]]:

@@ -4,12 +4,17 @@ HTML goes through :mod:`.html` (trafilatura-based body, own metadata and date ru
 scrapes through :mod:`.text` (a line classifier with markers in ``data/boilerplate.toml``). Both
 keep what they leave out: captions with credits apart, removed boilerplate with its class.
 
+Every article gets an outlet to be shown by: the publisher found from the input and the page
+(:mod:`.syndication`), else, for an outlet nothing names, its URL's host and path or its file
+name (``found_by="unnamed"``), so that two unknown outlets are never one.
+
 A record's own text (a JSONL ``text`` or ``html`` field, a feed item's content or summary) is
 its body: boilerplate lines may be removed from it, but when extraction would leave nothing (a
 one-sentence summary, a teaser cut off mid-sentence), the record's text is kept as it is.
 
 A publication date is never invented. Its order of trust: the user's ``--published`` flag, a date
-carried by the container (JSONL field, feed item), then what the page itself says.
+carried by the container (JSONL field, feed item), what the page itself says, and last a full
+date in the article's URL (``/2018/04/17/``; low confidence), for every input with a URL.
 """
 
 from __future__ import annotations
@@ -18,20 +23,30 @@ import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
 
 from newsprism.config import Settings
 from newsprism.errors import InputError, NoArticleError, UnreadableInputError
-from newsprism.extract.dates import parse_date_string
+from newsprism.extract.dates import parse_date_string, url_date
 from newsprism.extract.html import extract_html
 from newsprism.extract.text import extract_text
 from newsprism.extract.verbatim import article_as_is
-from newsprism.ingest.outlets import OutletDirectory
-from newsprism.model import Article, Confidence, MediaType, RawDocument, Skipped, SourceKind
+from newsprism.ingest.outlets import OutletDirectory, registered_domain
+from newsprism.model import (
+    Article,
+    Confidence,
+    MediaType,
+    Outlet,
+    RawDocument,
+    Skipped,
+    SourceKind,
+)
 
-__all__ = ["extract_all", "extract_document"]
+__all__ = ["extract_all", "extract_document", "unnamed_outlet"]
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +92,12 @@ def extract_document(
         if not clean or doc.source.kind not in _RECORDS:
             raise
         article = _record_as_body(doc, exc)
+    if article.outlet is None:
+        article = dataclasses.replace(article, outlet=unnamed_outlet(doc))
+    if article.published is None and (doc.media_type is not MediaType.HTML or not clean):
+        # An HTML page's URL was already weighed against what the page states (a URL date that
+        # a page's own date contradicts is not used); plain text states no date of its own.
+        article = _with_url_date(article, doc)
     return _with_supplied_date(article, doc, published)
 
 
@@ -140,4 +161,36 @@ def _with_supplied_date(article: Article, doc: RawDocument, flag: dt.date | None
         published_from=found_by,
         published_confidence=Confidence.HIGH,
         published_evidence=doc.published,
+    )
+
+
+def unnamed_outlet(doc: RawDocument) -> Outlet:
+    """The label of an outlet nothing names: the URL's host and path, else the file's name (and
+    line or record), found_by "unnamed". Two such outlets are two columns, never one."""
+    if doc.url:
+        parts = urlsplit(doc.url)
+        label = f"{parts.netloc}{parts.path}".rstrip("/") or doc.url
+        return Outlet(
+            label, domain=registered_domain(doc.url), found_by="unnamed", evidence=doc.url
+        )
+    source = doc.source
+    label = Path(source.location).name or source.location
+    if source.line is not None:
+        label = f"{label}:{source.line}"
+    elif source.record:
+        label = f"{label}#{source.record}"
+    return Outlet(label, found_by="unnamed", evidence=source.where())
+
+
+def _with_url_date(article: Article, doc: RawDocument) -> Article:
+    """The URL's date for an article whose text states none (plain text, a page without one)."""
+    found = url_date(doc.url or article.url)
+    if found is None:
+        return article
+    return dataclasses.replace(
+        article,
+        published=found.value,
+        published_from=found.found_by,
+        published_confidence=found.confidence,
+        published_evidence=found.evidence,
     )

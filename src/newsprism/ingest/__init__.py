@@ -4,9 +4,11 @@ Every input is recognised by its content (gzip is unwrapped first): WARC archive
 feeds, JSONL, HTML, plain text. A bad input, or a bad record inside one, becomes a ``Skipped``
 record naming the file (and line or record) and reading goes on with the rest.
 
-The outlet of a document is, in order: the user's ``--outlet``; the record's own outlet field; the
-outlet of the URL's domain (from ``outlets.toml``, else the domain itself); the feed's title.
-Otherwise it stays unknown: newsprism never guesses one.
+The outlet of a document is, in order: the user's ``--outlet``; the record's own outlet field
+(both under the directory's name for it: "WSJ" is The Wall Street Journal); the outlet
+``outlets.toml`` lists for the URL's domain; the feed's title. Otherwise it is left for
+extraction to find from the page itself and the URL's registered domain
+(:func:`~newsprism.ingest.outlets.identify_outlet`): newsprism never guesses one.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import BinaryIO
 
 from newsprism.config import Settings
 from newsprism.errors import InputError, InputTooLargeError, UnreadableInputError
-from newsprism.ingest.outlets import OutletDirectory, domain_outlet
+from newsprism.ingest.outlets import OutletDirectory
 from newsprism.ingest.readers.feed import read_feed
 from newsprism.ingest.readers.jsonl import read_jsonl
 from newsprism.ingest.readers.page import read_page
@@ -263,10 +265,10 @@ def _with_outlet(
     outlet: Outlet | None = doc.outlet
     if flag:
         outlet = Outlet(flag, found_by="flag")
-    elif (outlet is None or outlet.found_by != "record") and doc.url:
-        outlet = (
-            (directory.by_url(doc.url) if directory else None) or domain_outlet(doc.url) or outlet
-        )
+    elif (outlet is None or outlet.found_by != "record") and doc.url and directory is not None:
+        outlet = directory.by_url(doc.url) or outlet
+    if outlet is not None and directory is not None:
+        outlet = directory.canonical(outlet)
     return doc if outlet == doc.outlet else dataclasses.replace(doc, outlet=outlet)
 
 

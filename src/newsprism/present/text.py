@@ -11,8 +11,6 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from newsprism.analyze.timex import load_time_rules
-from newsprism.compare.timeline import readable_time
 from newsprism.model import (
     AnalyzedArticle,
     Article,
@@ -161,6 +159,11 @@ def analysis_panel(result: AnalyzedArticle, *, content_chars: int = 160) -> Rend
     times = Table(title="time expressions", title_justify="left", expand=True)
     for column in ("text", "value", "granularity"):
         times.add_column(column)
+    # Loaded here, not at import: the compare package brings numpy and scipy, which the other
+    # views (and 'newsprism --help') do not need.
+    from newsprism.analyze.timex import load_time_rules
+    from newsprism.compare.timeline import readable_time
+
     rules = load_time_rules()
     for time in result.times:
         value = (readable_time(time.value, rules) if time.value

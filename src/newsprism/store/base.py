@@ -8,6 +8,7 @@ completes the rest (documents are keyed by their content-hash id).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -164,3 +165,13 @@ class Store(Protocol):
     def resolved_articles(self) -> set[str]:
         """Ids of the articles whose entities were resolved."""
         ...
+
+
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@|(password\s*=\s*)\S+")
+
+
+def redact(url: str) -> str:
+    """A connection string with any password replaced by ``***``, fit for messages."""
+    return _PASSWORD.sub(
+        lambda m: f"{m.group(1)}***@" if m.group(1) else f"{m.group(2)}***", url
+    )
