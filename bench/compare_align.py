@@ -231,20 +231,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.tune:
         print(f"train, {len(stories)} stories: threshold grid (confusion budget "
               f"{CONFUSION_BUDGET:.0%})")
-        print(f"{'aligner':<11} {'containment':>11} {'threshold':>9} {'recall':>7} "
-              f"{'confusion':>9} {'pairs/story':>11}")
-        print(f"{'aligner':<11} {'clause':>6} {'phrase':>6} {'threshold':>9} {'recall':>7} "
-              f"{'confusion':>9} {'pairs/story':>11}")
-        for clause_weight in (0.0, 0.8, 1.0) if args.grid != "embeddings" else ():
-            for phrase_weight in (0.0, 0.1, 0.2):
-                for threshold in (0.15, 0.2, 0.25, 0.3):
-                    tuned = dataclasses.replace(settings, clause_weight=clause_weight,
-                                                phrase_weight=phrase_weight,
-                                                align_threshold=threshold)
-                    row = evaluate(groups, "newsprism", settings=tuned, threshold=threshold)
-                    print(f"{'newsprism':<11} {clause_weight:>6} {phrase_weight:>6} "
-                          f"{threshold:>9} {row['recall']:>7.3f} {row['confusion']:>9.3f} "
-                          f"{row['pairs_per_story']:>11.2f}", flush=True)
+        print(f"sentences from align_threshold {settings.align_threshold}; claims:")
+        print(f"{'aligner':<11} {'clause':>6} {'min':>3} {'phrase':>6} {'claim thr':>9} "
+              f"{'recall':>7} {'confusion':>9} {'pairs/story':>11}")
+        rules_grid = [(0.0, 3, 0.0, 0.3)] + [
+            (1.0, m, p, t) for m in (2, 3) for p in (0.0, 0.1, 0.2)
+            for t in (0.3, 0.35, 0.4, 0.5)]
+        for clause_weight, min_words, phrase_weight, threshold in (
+            rules_grid if args.grid != "embeddings" else []
+        ):
+            tuned = dataclasses.replace(settings, clause_weight=clause_weight,
+                                        clause_min_words=min_words,
+                                        phrase_weight=phrase_weight,
+                                        claim_threshold=threshold)
+            row = evaluate(groups, "newsprism", settings=tuned, threshold=threshold)
+            print(f"{'newsprism':<11} {clause_weight:>6} {min_words:>3} {phrase_weight:>6} "
+                  f"{threshold:>9} {row['recall']:>7.3f} {row['confusion']:>9.3f} "
+                  f"{row['pairs_per_story']:>11.2f}", flush=True)
         vectors = None if args.no_embeddings else embed_all(groups)
         if vectors is not None:
             for clause_weight, phrase_weight in ((0.0, 0.0), (1.0, 0.1)):

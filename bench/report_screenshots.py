@@ -40,8 +40,10 @@ def reports() -> dict[str, str]:
     """The two reports' HTML by name."""
     settings = load_settings()
     day = dt.date(2022, 7, 29)
-    samples = newsprism.extract(CORPUS / "000_463718cccb5341d0.txt", outlet="RT", published=day)
-    samples += newsprism.extract(CORPUS / "003_4ac3225d892de0a0.txt", published=day)
+    # (``extract`` in the sources before the API renaming, for the "before" screenshots)
+    extract = getattr(newsprism, "extract_articles", None) or newsprism.extract
+    samples = extract(CORPUS / "000_463718cccb5341d0.txt", outlet="RT", published=day)
+    samples += extract(CORPUS / "003_4ac3225d892de0a0.txt", published=day)
     demo = list(analyze(samples, model=load_model(), settings=settings.analyze))
     items = [i.article for i in load_items() if i.event == BASIL_STORY]
     story = analysed(items, name="basil-screens")

@@ -136,6 +136,7 @@ class CompareSettings:
     clause_weight: float
     clause_min_words: int
     phrase_weight: float
+    claim_threshold: float
     embedding_weight: float
     embedding_threshold: float
     weight_words: float

@@ -25,8 +25,8 @@ SECOND_REPORT = Path(__file__).parent / "cases" / "second_report.txt"
 def _story(tmp_path: Path, second: str) -> list[AnalyzedArticle]:
     path = tmp_path / "second.txt"
     path.write_text(second, "utf-8")
-    articles = newsprism.extract(CNN_SAMPLE, published=SAMPLE_DAY)
-    articles += newsprism.extract(path, outlet="Second Report", published=SAMPLE_DAY)
+    articles = newsprism.extract_articles(CNN_SAMPLE, published=SAMPLE_DAY)
+    articles += newsprism.extract_articles(path, outlet="Second Report", published=SAMPLE_DAY)
     return list(analyze(articles, model=load_model(), settings=load_settings().analyze))
 
 

@@ -3,7 +3,8 @@
 Each body sentence is a statement, reduced to its content concepts: a concept is a stemmed word,
 or the synonym group it belongs to (data/synonyms.toml: "offer" ~ "proposal"); a name mention is
 one concept for the story-wide name plus its last word ("Sergey Ryabkov" and "Sergey Lavrov"
-share nothing), and titles are left out (they say who someone is, not what happened). Words that
+share nothing), and titles, appositives and relative clauses the analysis found are left out
+(they say who someone is, not what happened), as are time expressions (when, not what). Words that
 only frame a report ("said", "according to": ``claims.frame_words`` in data/compare.toml) are no
 part of what is claimed. A statement is also cut into its claims: clauses split at semicolons,
 dashes, brackets and the conjunctions that join two reports ("she said X, but that Y"), each a
@@ -11,13 +12,16 @@ set of concepts, and each with its phrases (two content concepts next to each ot
 offer"), so that a fact one outlet states in a long sentence meets the short one of another.
 Two statements of different outlets are aligned when
 
-    similarity = max(words, clause_weight x claims) + phrase_weight x [they share a phrase]
+    sentences   similarity = words + phrase_weight x [they share a phrase]
         words    overlap of the sentences' concept sets: weighted Jaccard (or cosine),
                  optionally mixed with containment, IDF over the story's sentences
-        claims   the best Jaccard overlap of one claim of each
-      (+ names and numbers as weighted Jaccard terms where both have some; 0 by default)
+                 (+ names and numbers as weighted Jaccard terms where both have some)
+    claims      similarity = clause_weight x IDF-weighted Jaccard overlap of the content
+                             concepts (names left out) of one claim of each
+                             + phrase_weight x [the two claims share a phrase]
 
-reaches ``align_threshold`` and each is the other's best match in that outlet (or it reaches
+reaches ``align_threshold`` (sentences) or ``claim_threshold`` (claims) and each is the other's
+best match in that outlet (sentence for sentence, claim for claim; or a sentence pair reaches
 ``align_strong``), and they share ``min_shared_words`` concepts besides names and frames. The
 settings (data/defaults.toml) are chosen on NeuS/AllSides train (bench/compare_align.py --tune).
 Aligned statements are joined transitively into a :class:`Fact`; copies of one original (the
@@ -42,7 +46,7 @@ from newsprism.compare.story import StoryView, named_mentions
 from newsprism.compare.text import content_words, numbers, stem, words
 from newsprism.config import CompareSettings
 from newsprism.errors import ConfigError
-from newsprism.model import AlignedPair, Evidence, Fact
+from newsprism.model import AlignedPair, DescriptorKind, Evidence, Fact
 from newsprism.stories.embed import TextEncoder, unit_rows
 
 __all__ = [
@@ -54,12 +58,13 @@ __all__ = [
 ]
 
 FloatMatrix = npt.NDArray[np.float64]
-# Where a sentence splits into claims: semicolons, colons, dashes, brackets, and the conjunctions
-# that join two reports ("she said X, but that Y"); commas only before such a conjunction or a
-# relative pronoun (an appositive stays with its clause).
+_ASIDES = frozenset({DescriptorKind.APPOSITIVE, DescriptorKind.RELATIVE_CLAUSE})
+# Where a sentence splits into claims: commas, semicolons, colons, dashes, brackets, and the
+# conjunctions that join two reports ("she said X, but that Y"). Appositives and relative
+# clauses the analysis found are blanked out before the split, so "Mr. Mattis, a retired
+# general, was rebuffed" keeps its subject with its predicate.
 CLAUSE_BREAK = re.compile(
-    r"[;:—–()]|\s--\s|,?\s(?:but|while|whereas|although|because|after|before|and that)\s"
-    r"|,\s(?:which|who|whom|whose|and|as|when|where)\s"
+    r"[,;:—–()]|\s--\s|\s(?:but|while|whereas|although|because|after|before|and that)\s"
 )
 
 
@@ -74,7 +79,8 @@ class Statement:
         names: Story-wide entity names mentioned.
         numbers: Numbers mentioned, as digit strings.
         clauses: The statement's claims, each a concept set (empty when it has one clause).
-        phrases: Pairs of neighbouring content concepts within a claim ("substantial|offer").
+        phrases: Pairs of neighbouring content concepts within a claim ("big|offer").
+        clause_phrases: The phrases of each claim, in the order of ``clauses``.
     """
 
     evidence: Evidence
@@ -84,6 +90,7 @@ class Statement:
     numbers: frozenset[str]
     clauses: tuple[frozenset[str], ...] = ()
     phrases: frozenset[str] = frozenset()
+    clause_phrases: tuple[frozenset[str], ...] = ()
 
     @property
     def outlet(self) -> str:
@@ -130,19 +137,25 @@ def make_statement(
     concepts = frozenset(
         c for c in (rules.synonyms.get(w, w) for w in content_words(text)) if c not in frames
     ) | mentioned
-    clauses = []
-    phrases: set[str] = set()
+    clauses: list[frozenset[str]] = []
+    clause_phrases: list[frozenset[str]] = []
     for piece in CLAUSE_BREAK.split(text):
-        if not piece:
-            continue
-        sequence = [c for c in (rules.synonyms.get(w, w) for w in content_words(piece))
+        sequence = [c for c in (rules.synonyms.get(w, w) for w in content_words(piece or ""))
                     if c not in frames]
-        if sequence:
-            clauses.append(frozenset(sequence))
-        # Neighbouring content concepts, in either order: "a substantial offer" and "the
-        # substantial proposal" share "offer|substantial".
-        phrases.update("|".join(sorted(pair)) for pair in pairwise(sequence)
-                       if pair[0] != pair[1])
+        if not sequence:
+            continue
+        clauses.append(frozenset(sequence))
+        # Neighbouring content words written in lower case, in either order: "a substantial
+        # offer" and "the substantial proposal" share "big|offer". Capitalised words are
+        # names, which the name concepts already count.
+        lowered = [rules.synonyms.get(stem(w), stem(w)) if w.islower() else None
+                   for _, _, w in words(piece)
+                   if stem(w) in set(content_words(w)) or w[:1].isupper()]
+        clause_phrases.append(frozenset(
+            "|".join(sorted((a, b))) for a, b in pairwise(lowered)
+            if a and b and a != b and a not in frames and b not in frames
+        ))
+    phrases = frozenset(p for group in clause_phrases for p in group)
     return Statement(
         evidence=evidence,
         concepts=concepts,
@@ -150,7 +163,8 @@ def make_statement(
         names=names,
         numbers=frozenset(numbers(evidence.text)),
         clauses=tuple(clauses) if len(clauses) > 1 else (),
-        phrases=frozenset(phrases),
+        phrases=phrases,
+        clause_phrases=tuple(clause_phrases) if len(clauses) > 1 else (),
     )
 
 
@@ -197,6 +211,12 @@ def align_statements(
                 mutual = best_right[i] == j and best_left[j] == i
                 if mutual or score >= settings.align_strong:
                     kept.append((int(rows[a][i]), int(rows[b][j]), score))
+    if settings.clause_weight > 0 and embeddings is None:
+        best = {(i, j): score for i, j, score in kept}
+        for i, j, score in _claim_pairs(statements, settings):
+            if score > best.get((i, j), 0.0):
+                best[(i, j)] = score
+        kept = [(i, j, score) for (i, j), score in best.items()]
     kept.sort(key=lambda item: -item[2])
     return [
         AlignedPair(
@@ -214,7 +234,13 @@ def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:
     statements: list[Statement] = []
     for article in view.articles:
         mentions = named_mentions(article)
+        # Titles, appositives and relative clauses say who someone is, not what happened
+        # ("Mr. Mattis, a retired four-star Marine general, was rebuffed").
         roles = [(r.start, r.end) for e in article.analyzed.entities for r in e.roles]
+        roles += [(d.start, d.end) for e in article.analyzed.entities for d in e.descriptors
+                  if d.kind in _ASIDES]
+        # Time expressions say when, not what (dates are compared for contradictions).
+        roles += [(t.start, t.end) for t in article.analyzed.times]
         for sentence in article.sentences:
             inside = [
                 (start - sentence.start, end - sentence.start, name)
@@ -335,9 +361,6 @@ def _similarities(
             where="settings [compare]",
         )
     words = (1 - settings.containment) * cosine + settings.containment * shared_mass / smaller
-    if settings.clause_weight > 0:
-        words = np.maximum(words, settings.clause_weight * _clause_overlap(
-            statements, vocabulary, settings.clause_min_words))
     if settings.phrase_weight > 0:
         phrase_vocabulary = {p: i for i, p in enumerate(sorted(
             {p for s in statements for p in s.phrases}))}
@@ -363,28 +386,66 @@ def _similarities(
     return score, shared
 
 
-def _clause_overlap(
-    statements: Sequence[Statement], vocabulary: dict[str, int], min_words: int,
-) -> FloatMatrix:
-    # The best claim-to-claim Jaccard overlap of every statement pair: a long sentence that
-    # carries one claim of another ("had made a substantial offer") is matched on that claim.
-    # A statement of one clause is its own only claim.
+def _claim_pairs(
+    statements: Sequence[Statement], settings: CompareSettings
+) -> list[tuple[int, int, float]]:
+    """Statement pairs whose claims match: one claim of each (a clause of at least
+    ``clause_min_words`` concepts, or the whole statement), scored clause_weight x their
+    Jaccard overlap + phrase_weight when they share a phrase, each the other's best claim in
+    that outlet, sharing ``min_shared_words`` concepts besides names."""
+    owners: list[int] = []
     rows: list[frozenset[str]] = []
-    starts = []
+    phrase_rows: list[frozenset[str]] = []
+    for index, statement in enumerate(statements):
+        content = _without_names(statement)
+        claims = list(zip(statement.clauses, statement.clause_phrases, strict=True)) or [
+            (statement.concepts, statement.phrases)]
+        for claim, phrases in claims:
+            if len(claim & content) >= settings.clause_min_words:
+                owners.append(index)
+                rows.append(claim & content)
+                phrase_rows.append(phrases)
+    if len(rows) < 2:
+        return []
+    # Weighted Jaccard of the claims' content concepts (names left out: a claim is what is
+    # said to happen), each concept weighted by its rarity among the story's statements, so
+    # that "discuss" in a story about talks counts less than "substantial".
+    df: Counter[str] = Counter()
     for statement in statements:
-        starts.append(len(rows))
-        kept = [c for c in (statement.clauses or (statement.concepts,)) if len(c) >= min_words]
-        rows.extend(kept or [frozenset()])
-    matrix = _matrix(rows, vocabulary, None)
-    sizes = np.asarray(matrix.sum(axis=1)).ravel()
-    inter = (matrix @ matrix.T).toarray()
-    union = sizes[:, None] + sizes[None, :] - inter
+        df.update(statement.concepts)
+    total = len(statements)
+    idf = {c: 1.0 + math.log((total + 1) / (df[c] + 1)) for row in rows for c in row}
+    vocabulary = {c: i for i, c in enumerate(sorted(idf))}
+    weighted = _matrix(rows, vocabulary, idf)
+    binary = _matrix(rows, vocabulary, None)
+    mass = np.asarray(weighted.sum(axis=1)).ravel()
+    inter = (weighted @ binary.T).toarray()
+    inter = np.minimum(inter, inter.T)
+    union = mass[:, None] + mass[None, :] - inter
     union[union == 0] = 1.0
-    pairs = inter / union
-    index = np.array(starts)
-    best: FloatMatrix = np.maximum.reduceat(np.maximum.reduceat(pairs, index, axis=0), index,
-                                            axis=1)
-    return best
+    scores = settings.clause_weight * inter / union
+    shared = (binary @ binary.T).toarray()
+    phrase_vocabulary = {p: i for i, p in enumerate(sorted({p for r in phrase_rows for p in r}))}
+    if phrase_vocabulary and settings.phrase_weight > 0:
+        phrases = _matrix(phrase_rows, phrase_vocabulary, None)
+        scores = scores + settings.phrase_weight * ((phrases @ phrases.T).toarray() > 0)
+    outlet_of = [statements[o].outlet for o in owners]
+    outlets = list(dict.fromkeys(outlet_of))
+    kept: list[tuple[int, int, float]] = []
+    for a_index, a in enumerate(outlets):
+        for b in outlets[a_index + 1 :]:
+            left = np.array([k for k, o in enumerate(outlet_of) if o == a])
+            right = np.array([k for k, o in enumerate(outlet_of) if o == b])
+            if not len(left) or not len(right):
+                continue
+            block = np.where(shared[np.ix_(left, right)] >= settings.min_shared_words,
+                             scores[np.ix_(left, right)], 0.0)
+            best_right = block.argmax(axis=1)
+            best_left = block.argmax(axis=0)
+            for i, j in zip(*np.nonzero(block >= settings.claim_threshold), strict=True):
+                if best_right[i] == j and best_left[j] == i:
+                    kept.append((owners[left[i]], owners[right[j]], float(block[i, j])))
+    return kept
 
 
 def _without_names(statement: Statement) -> frozenset[str]:
