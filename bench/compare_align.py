@@ -212,7 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=SAMPLE_SIZE)
     parser.add_argument("--print-sample", action="store_true")
     parser.add_argument("--no-cache", action="store_true")
-    parser.add_argument("--grid", default="all", choices=["all", "rules", "embeddings"],
+    parser.add_argument("--grid", default="all",
+                        choices=["all", "rules", "phrases", "embeddings"],
                         help="with --tune: which grid to run")
     parser.add_argument("--no-embeddings", action="store_true",
                         help="skip the MiniLM row even when the embeddings extra is installed")
@@ -237,6 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         rules_grid = [(0.0, 3, 0.0, 0.3)] + [
             (1.0, m, p, t) for m in (2, 3) for p in (0.0, 0.1, 0.2)
             for t in (0.3, 0.35, 0.4, 0.5)]
+        if args.grid == "phrases":
+            rules_grid = [(1.0, m, p, t) for m in (2, 3) for p in (0.1, 0.2)
+                          for t in (0.25, 0.3, 0.35)]
         for clause_weight, min_words, phrase_weight, threshold in (
             rules_grid if args.grid != "embeddings" else []
         ):
@@ -248,7 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{'newsprism':<11} {clause_weight:>6} {min_words:>3} {phrase_weight:>6} "
                   f"{threshold:>9} {row['recall']:>7.3f} {row['confusion']:>9.3f} "
                   f"{row['pairs_per_story']:>11.2f}", flush=True)
-        vectors = None if args.no_embeddings else embed_all(groups)
+        vectors = None if args.no_embeddings or args.grid in ("rules", "phrases") else (
+            embed_all(groups))
         if vectors is not None:
             for clause_weight, phrase_weight in ((0.0, 0.0), (1.0, 0.1)):
                 for weight in (0.5, 0.7, 0.85):

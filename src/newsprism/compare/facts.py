@@ -59,12 +59,14 @@ __all__ = [
 
 FloatMatrix = npt.NDArray[np.float64]
 _ASIDES = frozenset({DescriptorKind.APPOSITIVE, DescriptorKind.RELATIVE_CLAUSE})
-# Where a sentence splits into claims: commas, semicolons, colons, dashes, brackets, and the
-# conjunctions that join two reports ("she said X, but that Y"). Appositives and relative
-# clauses the analysis found are blanked out before the split, so "Mr. Mattis, a retired
-# general, was rebuffed" keeps its subject with its predicate.
+# Where a sentence splits into claims: commas, semicolons, colons, dashes, brackets, the
+# conjunctions that join two reports ("she said X, but that Y") and the words that open a
+# reported or relative clause ("said that", "the proposal that we put forth"). Appositives and
+# relative clauses the analysis found are blanked out before the split, so "Mr. Mattis, a
+# retired general, was rebuffed" keeps its subject with its predicate.
 CLAUSE_BREAK = re.compile(
-    r"[,;:—–()]|\s--\s|\s(?:but|while|whereas|although|because|after|before|and that)\s"
+    r"[,;:—–()]|\s--\s"
+    r"|\s(?:but|while|whereas|although|because|after|before|that|which|who|whom)\s"
 )
 
 
@@ -211,7 +213,7 @@ def align_statements(
                 mutual = best_right[i] == j and best_left[j] == i
                 if mutual or score >= settings.align_strong:
                     kept.append((int(rows[a][i]), int(rows[b][j]), score))
-    if settings.clause_weight > 0 and embeddings is None:
+    if settings.clause_weight > 0:
         best = {(i, j): score for i, j, score in kept}
         for i, j, score in _claim_pairs(statements, settings):
             if score > best.get((i, j), 0.0):
@@ -362,9 +364,13 @@ def _similarities(
         )
     words = (1 - settings.containment) * cosine + settings.containment * shared_mass / smaller
     if settings.phrase_weight > 0:
-        phrase_vocabulary = {p: i for i, p in enumerate(sorted(
-            {p for s in statements for p in s.phrases}))}
-        phrases = _matrix([s.phrases for s in statements], phrase_vocabulary, None)
+        # Topic phrases (more frequent than once per outlet) left out, as for claims.
+        outlet_count = len({s.outlet for s in statements})
+        phrase_df: Counter[str] = Counter(p for s in statements for p in s.phrases)
+        kept = [frozenset(p for p in s.phrases if phrase_df[p] <= outlet_count)
+                for s in statements]
+        phrase_vocabulary = {p: i for i, p in enumerate(sorted({p for r in kept for p in r}))}
+        phrases = _matrix(kept, phrase_vocabulary, None)
         shared_phrases = (phrases @ phrases.T).toarray()
         words = words + settings.phrase_weight * (shared_phrases > 0)
     # Shared concepts for min_shared_words, names left out: a shared name alone ("Bout
@@ -425,6 +431,12 @@ def _claim_pairs(
     union[union == 0] = 1.0
     scores = settings.clause_weight * inter / union
     shared = (binary @ binary.T).toarray()
+    # A phrase names one fact when each outlet says it about once; one that recurs more often
+    # ("prisoner swap" in a story about one) is the story's topic and counts for nothing.
+    outlet_count = len({s.outlet for s in statements})
+    phrase_df: Counter[str] = Counter(p for s in statements for p in s.phrases)
+    phrase_rows = [frozenset(p for p in row if phrase_df[p] <= outlet_count)
+                   for row in phrase_rows]
     phrase_vocabulary = {p: i for i, p in enumerate(sorted({p for r in phrase_rows for p in r}))}
     if phrase_vocabulary and settings.phrase_weight > 0:
         phrases = _matrix(phrase_rows, phrase_vocabulary, None)
