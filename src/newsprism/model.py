@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -963,6 +964,14 @@ def _json_name(field_name: str) -> str:
     return field_name.removesuffix("_")
 
 
+@functools.cache
+def _fields_of(kind: type) -> dict[str, tuple[str, Any]]:
+    # JSON name -> (field name, resolved type), once per record class: resolving the string
+    # annotations (typing.get_type_hints) cost most of reading a stored record.
+    hints = typing.get_type_hints(kind)
+    return {_json_name(f.name): (f.name, hints[f.name]) for f in dataclasses.fields(kind)}
+
+
 def _convert(kind: Any, value: Any) -> Any:
     origin = typing.get_origin(kind)
     if origin is Union or origin is types.UnionType:
@@ -978,10 +987,9 @@ def _convert(kind: Any, value: Any) -> Any:
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         if not isinstance(value, dict):
             raise TypeError(f"expected an object for {kind.__name__}, got {type(value).__name__}")
-        hints = typing.get_type_hints(kind)
-        fields = {_json_name(f.name): f.name for f in dataclasses.fields(kind)}
+        fields = _fields_of(kind)
         return kind(
-            **{fields[k]: _convert(hints[fields[k]], v) for k, v in value.items() if k in fields}
+            **{fields[k][0]: _convert(fields[k][1], v) for k, v in value.items() if k in fields}
         )
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return kind(value)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -30,10 +31,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 from newsprism.config import Settings
 from newsprism.errors import InputError
-from newsprism.extract import extract_document
-from newsprism.ingest import read_inputs
-from newsprism.ingest.dedup import CopyDetector
-from newsprism.ingest.outlets import OutletDirectory
 from newsprism.model import (
     AnalyzedArticle,
     Article,
@@ -43,14 +40,17 @@ from newsprism.model import (
     StoryComparison,
 )
 from newsprism.store.base import Store
-from newsprism.stories import StoryClusterer, story_item
-from newsprism.stories.embed import TextEncoder
-from newsprism.stories.resolve import EntityResolver
 
+# The stages load on first use: comparing a stored story reads no input, extracts and clusters
+# nothing, so it loads neither trafilatura nor the copy detector nor the story clusterer.
 if TYPE_CHECKING:
     from newsprism.analyze import AnalyzeRules
     from newsprism.analyze.nlp import LoadedModel
+    from newsprism.compare.rules import CompareRules
     from newsprism.config import AnalyzeSettings
+    from newsprism.ingest.outlets import OutletDirectory
+    from newsprism.stories import StoryClusterer
+    from newsprism.stories.embed import TextEncoder
 
 T = TypeVar("T")
 # Outlets given by the user or the record itself (not derived from a URL): a text already stored
@@ -241,6 +241,10 @@ def _ingest(
     encoder: TextEncoder | None,
     on_progress: ProgressCallback | None,
 ) -> IngestReport:
+    from newsprism.extract import extract_document
+    from newsprism.ingest.dedup import CopyDetector
+    from newsprism.stories import story_item
+
     detector = CopyDetector(settings=settings.dedup)
     for doc_id, body in store.copy_texts():
         detector.check(doc_id, body)
@@ -363,6 +367,8 @@ def _read_specs(
     outlets: OutletDirectory,
     outlet: str | None,
 ) -> Iterator[tuple[RawDocument | Skipped, dt.date | None]]:
+    from newsprism.ingest import read_inputs
+
     # Each input read with its own outlet; its publication day travels beside each document.
     plain: list[str] = []
     for spec in inputs:
@@ -489,6 +495,14 @@ def stored_analyses(
     return [analysis for analysis in found.values() if analysis is not None]
 
 
+@functools.cache
+def _compare_rules() -> CompareRules:
+    # The packaged compare rule files, read once per process (a web app compares many stories).
+    from newsprism.compare import load_compare_rules
+
+    return load_compare_rules()
+
+
 def compare_story(
     store: Store,
     story_id: str,
@@ -512,7 +526,7 @@ def compare_story(
     Raises:
         InputError: No story has this id.
     """
-    from newsprism.compare import compare, load_compare_rules
+    from newsprism.compare import compare
 
     story = store.get_story(story_id)
     if story is None:
@@ -523,7 +537,7 @@ def compare_story(
         store, [member.id for member in story.articles], settings=settings, analyzer=analyzer
     )
     return compare(
-        analyses, settings=settings.compare, rules=load_compare_rules(), embedder=embedder
+        analyses, settings=settings.compare, rules=_compare_rules(), embedder=embedder
     )
 
 
@@ -531,7 +545,7 @@ def compare_inputs(
     inputs: Sequence[str | InputSpec],
     *,
     settings: Settings,
-    outlets: OutletDirectory,
+    outlets: OutletDirectory | None = None,
     store: Store | None = None,
     published: dt.date | None = None,
     analyzer: Analyzer | Callable[[], Analyzer] | None = None,
@@ -545,7 +559,8 @@ def compare_inputs(
     Args:
         inputs: Paths, URLs or story ids, or :class:`InputSpec` s with an outlet each.
         settings: newsprism settings.
-        outlets: The outlet directory.
+        outlets: The outlet directory; the packaged one when ``None`` (loaded only when an
+            input is read).
         store: A store to find story ids in.
         published: Publication day of every input file (relative dates resolve against it).
         analyzer: An analyzer, or a function loading one when first needed.
@@ -556,7 +571,7 @@ def compare_inputs(
     """
     from pathlib import Path
 
-    from newsprism.compare import compare, load_compare_rules
+    from newsprism.compare import compare
 
     analyses: list[AnalyzedArticle] = []
     articles: list[Article] = []
@@ -571,6 +586,10 @@ def compare_inputs(
             ids = [member.id for member in story.articles]
             analyses.extend(stored_analyses(store, ids, settings=settings, analyzer=analyzer))
             continue
+        if outlets is None:
+            from newsprism.ingest.outlets import load_outlets
+
+            outlets = load_outlets()
         for found in extract_inputs(
             [location],
             settings=settings,
@@ -592,7 +611,7 @@ def compare_inputs(
     if not analyses:
         return None, skipped
     comparison = compare(
-        analyses, settings=settings.compare, rules=load_compare_rules(), embedder=embedder
+        analyses, settings=settings.compare, rules=_compare_rules(), embedder=embedder
     )
     return comparison, skipped
 
@@ -669,6 +688,8 @@ def load_clusterer(
     store records, so the document frequencies and story centroids are what they were; articles
     stored before stories existed are clustered now and their stories saved.
     """
+    from newsprism.stories import StoryClusterer, story_item
+
     saved = store.load_story_state()
     if saved is not None and saved[0] == store.count().articles:
         restored = StoryClusterer.from_snapshot(
@@ -766,6 +787,8 @@ def _resolve_entities(
     analyzer: Analyzer | Callable[[], Analyzer] | None,
     on_progress: ProgressCallback | None,
 ) -> EntityReport:
+    from newsprism.stories.resolve import EntityResolver
+
     resolver = EntityResolver()
     resolver.restore(store.iter_entities())
     done = store.resolved_articles()
@@ -834,6 +857,10 @@ def extract_inputs(
     With ``clean=False`` plain-text inputs are taken as bodies exactly as they are (see
     :func:`newsprism.extract.extract_document`).
     """
+    from newsprism.extract import extract_document
+    from newsprism.ingest import read_inputs
+    from newsprism.ingest.dedup import CopyDetector
+
     detector = CopyDetector(settings=settings.dedup)
     read = 0
     for item in read_inputs(inputs, settings=settings, outlet=outlet, outlets=outlets):

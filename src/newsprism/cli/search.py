@@ -20,7 +20,7 @@ from newsprism.cli._common import (
     out,
     reporting_errors,
     require_db,
-    setup,
+    setup_settings,
 )
 from newsprism.model import to_dict
 from newsprism.store import open_store
@@ -92,7 +92,7 @@ def search_cli(
     """
     with reporting_errors():
         require_db(db)
-        setup(config=config, outlets=None, verbose=verbose)
+        setup_settings(config=config, verbose=verbose)
         request = SearchQuery(
             query,
             scope=scope.value,
