@@ -124,7 +124,7 @@ def hits_table(hits: list[SearchHit], *, scope: str) -> Table:
         span = f"{hit.start_char}-{hit.end_char}" if hit.start_char is not None else "headline"
         text = hit.text if len(hit.text) <= _TEXT_CHARS else hit.text[:_TEXT_CHARS] + "…"
         row = [
-            f"{hit.score:.2f}",
+            f"{hit.score:.3g}",
             hit.article_id,
             escape(hit.outlet or "—"),
             escape(hit.headline or "—"),
