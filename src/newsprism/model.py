@@ -110,6 +110,25 @@ class CopyOf:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyKey:
+    """What copy detection keeps of a stored text, to find later copies without reading it again.
+
+    Attributes:
+        article: The article id.
+        digest: SHA-256 of the text's words, case-folded and joined by spaces (exact copies).
+        signature: MinHash values of its word shingles (unsigned 64-bit, little-endian); empty
+            when the text is too short for near-copy detection.
+        scheme: How the signature was made (shingle length, permutations, hash scheme); a key
+            made with other settings is recomputed from the text.
+    """
+
+    article: str
+    digest: str
+    signature: bytes = b""
+    scheme: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class RawDocument:
     """One input article as read, before any cleaning.
 

@@ -34,6 +34,7 @@ from newsprism.errors import InputError
 from newsprism.model import (
     AnalyzedArticle,
     Article,
+    CopyKey,
     Publication,
     RawDocument,
     Skipped,
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from newsprism.analyze.nlp import LoadedModel
     from newsprism.compare.rules import CompareRules
     from newsprism.config import AnalyzeSettings
+    from newsprism.ingest.dedup import CopyDetector
     from newsprism.ingest.outlets import OutletDirectory
     from newsprism.stories import StoryClusterer
     from newsprism.stories.embed import TextEncoder
@@ -242,12 +244,9 @@ def _ingest(
     on_progress: ProgressCallback | None,
 ) -> IngestReport:
     from newsprism.extract import extract_document
-    from newsprism.ingest.dedup import CopyDetector
     from newsprism.stories import story_item
 
-    detector = CopyDetector(settings=settings.dedup)
-    for doc_id, body in store.copy_texts():
-        detector.check(doc_id, body)
+    detector, keys = seed_detector(store, settings=settings)
     clusterer = load_clusterer(store, settings=settings, encoder=encoder)
     story_ids: list[str] = []
     new_stories = analysed_count = 0
@@ -286,7 +285,8 @@ def _ingest(
             except InputError as exc:
                 batch_skipped.append(Skipped(item.source.where(), exc.message, exc.code))
                 continue
-            copy_of = detector.check(article.id, article.body)
+            copy_of, key = detector.check_key(article.id, article.body)
+            keys.append(key)
             if copy_of is not None:
                 copies += 1
                 article = dataclasses.replace(article, copy_of=copy_of)
@@ -314,8 +314,10 @@ def _ingest(
             batch_skipped,
             stories=clusterer.drain(),
             publications=publications,
+            copy_keys=keys,
             analyses=analyses,
         )
+        keys = []
         added += result.added
         published_again += result.publications
         present += result.already_present
@@ -337,6 +339,25 @@ def _ingest(
         analysed=analysed_count,
         publications=published_again,
     )
+
+
+def seed_detector(store: Store, *, settings: Settings) -> tuple[CopyDetector, list[CopyKey]]:
+    """A copy detector that knows every stored text, from the stored copy keys.
+
+    Texts without a key (stored before keys were kept, or keyed with other settings) are read
+    and hashed once; their keys are returned so that the next write stores them.
+    """
+    from newsprism.ingest.dedup import CopyDetector
+
+    detector = CopyDetector(settings=settings.dedup)
+    missing: list[CopyKey] = []
+    for article_id, key in store.copy_keys():
+        if key is not None and detector.remember(key):
+            continue
+        article = store.get_article(article_id)
+        if article is not None:
+            missing.append(detector.check_key(article_id, article.body)[1])
+    return detector, missing
 
 
 def new_publication(doc: RawDocument, known: Sequence[Publication]) -> Publication | None:

@@ -52,3 +52,11 @@ def test_scraped_markup_is_escaped(hostile_comparison: StoryComparison) -> None:
     assert "<b>X</b>" not in page
     assert "&lt;script&gt;document.title=&quot;pwned&quot;&lt;/script&gt;" in page
     assert "Outlet &lt;b&gt;X&lt;/b&gt;" in page
+
+
+def test_issue10_bidi_overrides_are_neutralised(hostile_comparison: StoryComparison) -> None:
+    body = next(a.body for a in hostile_comparison.articles if "\u202e" in a.body)
+    assert "give \u202edetails" in body
+    page = render_report(hostile_comparison)
+    assert "\u202e" not in page
+    assert "give details" in page

@@ -60,6 +60,8 @@ __all__ = [
 # Report"); "&" and "+" are kept as words.
 _NAME_PUNCTUATION = re.compile(r"[^\w\s&+]")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+# Between an outlet's name and a section in a feed's or site's title.
+_SECTION_SEPARATORS = re.compile(r"\s+[-–—|>:»·]\s+|:\s+")
 _LOOKS_LIKE_DOMAIN = re.compile(r"^(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
 
 
@@ -104,6 +106,7 @@ class OutletDirectory:
     entries: tuple[OutletEntry, ...]
     _domains: Mapping[str, OutletEntry] = field(default_factory=dict, repr=False, compare=False)
     _names: Mapping[str, OutletEntry] = field(default_factory=dict, repr=False, compare=False)
+    _patterned: tuple[OutletEntry, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self._domains and not self._names:
@@ -119,6 +122,7 @@ class OutletDirectory:
                         names.setdefault(key, entry)
             object.__setattr__(self, "_domains", domains)
             object.__setattr__(self, "_names", names)
+            object.__setattr__(self, "_patterned", tuple(e for e in self.entries if e.patterns))
 
     def by_url(self, url: str) -> Outlet | None:
         """The outlet whose domain hosts ``url`` (the longest listed domain wins), or ``None``."""
@@ -134,6 +138,18 @@ class OutletDirectory:
         entry = self.entry(name)
         return entry.outlet(found_by=found_by, evidence=name) if entry is not None else None
 
+    def by_title(self, title: str, *, found_by: str = "outlets.toml:name") -> Outlet | None:
+        """The outlet a title names whole or in one of its parts ("Reuters: World News",
+        "NYT > Top Stories", "Politics | The Hill"), or ``None``."""
+        found = self.by_name(title, found_by=found_by)
+        if found is not None:
+            return found
+        for part in _SECTION_SEPARATORS.split(title):
+            found = self.by_name(part.strip(), found_by=found_by) if part.strip() else None
+            if found is not None:
+                return dataclasses.replace(found, evidence=title)
+        return None
+
     def entry(self, name: str) -> OutletEntry | None:
         """The directory entry a name, alias or domain stands for, or ``None``."""
         key = name_key(name)
@@ -144,7 +160,7 @@ class OutletDirectory:
 
     def by_text(self, line: str) -> Outlet | None:
         """The outlet named by a byline, wire, copyright or publisher line, or ``None``."""
-        for entry in self.entries:
+        for entry in self._patterned:
             for pattern in entry.patterns:
                 match = pattern.search(line)
                 if match:
@@ -152,8 +168,12 @@ class OutletDirectory:
         return None
 
     def canonical(self, outlet: Outlet) -> Outlet:
-        """``outlet`` under the directory's name when the directory knows it, else unchanged."""
-        known = self.by_name(outlet.name)
+        """``outlet`` under the directory's name when the directory knows it, else unchanged.
+
+        A name with a section after a separator, as feeds title themselves ("Reuters: World
+        News", "NYT > Top Stories", "BBC News - Home"), is known by one of its parts.
+        """
+        known = self.by_title(outlet.name)
         if known is None or known.name == outlet.name:
             return outlet
         return dataclasses.replace(
@@ -253,7 +273,7 @@ def identify_outlet(
             if known is not None:
                 return known
     for page_name in names:
-        known = directory.by_name(page_name.name, found_by="html-meta")
+        known = directory.by_title(page_name.name, found_by="html-meta")
         if known is not None:
             evidence = f"{page_name.where}: {page_name.name}"
             return dataclasses.replace(known, evidence=evidence)
