@@ -246,8 +246,11 @@ def _ingest(
     from newsprism.extract import extract_document
     from newsprism.stories import story_item
 
-    detector, keys = seed_detector(store, settings=settings)
-    clusterer = load_clusterer(store, settings=settings, encoder=encoder)
+    # The copy detector and the story clusterer are loaded when the first new article needs
+    # them: a run that adds nothing (inputs already stored) reads neither state.
+    detector: CopyDetector | None = None
+    keys: list[CopyKey] = []
+    clusterer: StoryClusterer | None = None
     story_ids: list[str] = []
     new_stories = analysed_count = 0
     read = added = present = copies = published_again = 0
@@ -285,6 +288,8 @@ def _ingest(
             except InputError as exc:
                 batch_skipped.append(Skipped(item.source.where(), exc.message, exc.code))
                 continue
+            if detector is None:
+                detector, keys = seed_detector(store, settings=settings)
             copy_of, key = detector.check_key(article.id, article.body)
             keys.append(key)
             if copy_of is not None:
@@ -304,15 +309,18 @@ def _ingest(
             story_item(article, settings=settings.stories, entities=entities.get(article.id))
             for article in articles
         ]
-        clusterer.prime(story_items)
-        for story_input in story_items:
-            decision = clusterer.add(story_input)
-            new_stories += decision.joined_by == "new"
+        if story_items and clusterer is None:
+            clusterer = load_clusterer(store, settings=settings, encoder=encoder)
+        if clusterer is not None:
+            clusterer.prime(story_items)
+            for story_input in story_items:
+                decision = clusterer.add(story_input)
+                new_stories += decision.joined_by == "new"
         result = store.add_batch(
             documents,
             articles,
             batch_skipped,
-            stories=clusterer.drain(),
+            stories=clusterer.drain() if clusterer is not None else None,
             publications=publications,
             copy_keys=keys,
             analyses=analyses,
@@ -323,10 +331,9 @@ def _ingest(
         present += result.already_present
         skipped.extend(batch_skipped)
         kept.extend(articles)
-    if kept:
+    if kept and clusterer is not None:
         save_clusterer(store, clusterer)
-    for article in kept:
-        story_ids.append(clusterer.story_of(article.id) or "")
+        story_ids = [clusterer.story_of(article.id) or "" for article in kept]
     return IngestReport(
         read,
         added,
