@@ -15,7 +15,9 @@ Measures, per part:
   surname, or the organisation's name, as a word. An upper bound on false "not mentioned" (a
   Fox article naming only Bill Clinton rightly does not mention Hillary).
 * **voices**, **with a side**, **quoted words with a side**: named voices (the unattributed
-  "(no named source)" apart) with a known side, by count and by words of attributed content.
+  "(no named source)" apart) with a known side, by count and by words of attributed content;
+  **all words with a side** divides by the words of every attribution, unattributed ones too
+  (a source that is no speaker moves its words there, so this share cannot rise by dropping).
 * **non-speaker voices (pattern)**: voices whose speaker is a time word, a pronoun or a
   possessive phrase ("Thursday afternoon", "it", "Mr. Mattis's letter").
 
@@ -53,7 +55,7 @@ from newsprism.compare.rules import CompareRules
 from newsprism.compare.story import build_view
 from newsprism.compare.voices import UNATTRIBUTED, compare_voices
 from newsprism.config import load_settings
-from newsprism.model import AnalyzedArticle, EntityPortrait, Voice
+from newsprism.model import AnalyzedArticle, EntityPortrait, StoryComparison, Voice
 
 RESULTS = REPO / "bench" / "results" / "compare_entities.json"
 SAMPLE = REPO / "bench" / "results" / "compare_entities_sample.txt"
@@ -61,6 +63,16 @@ JUDGEMENTS = REPO / "bench" / "compare_entities_judgements.tsv"
 SEED = 9
 SAMPLE_SIZE = 20
 DEV_YEARS = range(2010, 2015)
+# The same measures on main before issue 9 (commit ae7514b: names joined only when a one-word
+# name ends the one full name; every source a voice), run with this script.
+BEFORE = {
+    "dev 2010-14": {"rows_sharing_surname": 72, "not_mentioned_name_in_text": 37, "voices": 1559,
+                    "voices_with_side": 0.145, "quoted_words_with_side": 0.268,
+                    "all_words_with_side": 0.255, "non_speaker_voices": 218},
+    "test 2015-19": {"rows_sharing_surname": 95, "not_mentioned_name_in_text": 55, "voices": 1707,
+                     "voices_with_side": 0.185, "quoted_words_with_side": 0.310,
+                     "all_words_with_side": 0.298, "non_speaker_voices": 226},
+}
 # Floors for a full run (test part); see the module docstring for what each measures.
 FLOORS = {"quoted_words_with_side": 0.70}
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*", re.UNICODE)
@@ -145,6 +157,7 @@ def measure(
         "voices_side": sum(v.side is not None for v in named),
         "words": sum(v.words for v in named),
         "words_side": sum(v.words for v in named if v.side is not None),
+        "words_all": sum(v.words for v in voices),
         "not_speaker": [v.speaker for v in named if _NOT_SPEAKER.search(v.speaker)],
         "sides": sorted({v.side for v in named if v.side}),
     }
@@ -173,6 +186,7 @@ def summarise(per_story: Sequence[dict[str, object]]) -> dict[str, float]:
         "voices": total("voices"),
         "voices_with_side": total("voices_side") / max(total("voices"), 1),
         "quoted_words_with_side": total("words_side") / max(total("words"), 1),
+        "all_words_with_side": total("words_side") / max(total("words_all"), 1),
         "non_speaker_voices": total("not_speaker"),
     }
 
@@ -213,8 +227,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for part, chosen in parts.items():
             table.setdefault(part, {})[method] = summarise([by_event[e] for e in chosen])
     columns = ["stories", "rows_sharing_surname", "not_mentioned_name_in_text", "voices",
-               "voices_with_side", "quoted_words_with_side", "non_speaker_voices"]
+               "voices_with_side", "quoted_words_with_side", "all_words_with_side",
+               "non_speaker_voices"]
     print(f"BASIL: {len(events)} events; compare {seconds:.1f} s")
+    for part, row in BEFORE.items():
+        print(f"before (ae7514b) {part}: " + ", ".join(f"{k} {v}" for k, v in row.items()))
     print(f"{'part':<13} {'method':<20} " + " ".join(f"{c[:14]:>14}" for c in columns))
     for part, methods in table.items():
         for method, row in methods.items():
@@ -223,6 +240,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for c in columns
             )
             print(f"{part:<13} {method:<20} {cells}")
+    judged = hand_check()
+    if judged:
+        print("hand check, " + ", ".join(f"{k}: {v}" for k, v in judged.items())
+              + f" ({JUDGEMENTS.name})")
     if args.dump or args.sample:
         chosen = sorted(e for e in events if years[e] not in DEV_YEARS)
         sample = sorted(random.Random(SEED).sample(chosen, min(SAMPLE_SIZE, len(chosen))))
@@ -234,6 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                       for e in wanted), "utf-8")
         print(f"rows written to {target}")
     report = {"events": len(events), "seconds_compare": seconds, "seed": SEED, "table": table,
+              "hand_check": judged, "before": BEFORE,
               "examples": {e: {k: measured["newsprism"][e][k]
                                for k in ("split", "not_mentioned", "not_speaker")}
                            for e in list(events)[:100]}}
@@ -248,11 +270,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def describe(event: str, year: int, comparison: object, measured: dict[str, object]) -> str:
-    """The rows of one story's report, for reading and judging by hand."""
-    from newsprism.model import StoryComparison
+def hand_check() -> dict[str, int]:
+    """Counts of the judgements kept in bench/compare_entities_judgements.tsv."""
+    if not JUDGEMENTS.exists():
+        return {}
+    counts = {"stories": 0, "split people": 0, "false not mentioned": 0}
+    stories = set()
+    for line in JUDGEMENTS.read_text("utf-8").splitlines()[1:]:
+        if line.startswith("#") or line.startswith("story\t") or not line.strip():
+            continue
+        story, what, _, verdict = line.split("\t")[:4]
+        stories.add(story)
+        if verdict == "error":
+            counts["split people" if what == "split" else "false not mentioned"] += 1
+    counts["stories"] = len(stories)
+    return counts
 
-    assert isinstance(comparison, StoryComparison)
+
+def describe(event: str, year: int, comparison: StoryComparison,
+             measured: dict[str, object]) -> str:
+    """The rows of one story's report, for reading and judging by hand."""
     lines = [f"=== {event} ({year})"]
     for article in comparison.articles:
         lines.append(f"  [{article.outlet}] {article.headline}")

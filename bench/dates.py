@@ -75,6 +75,10 @@ CEILINGS = {
     "mediacloud.wrong": 0.03,
     "trafilatura.wrong": 0.07,
 }
+# The URL alone, on pages whose URL path holds a year; pinned at the first measured values
+# (mediacloud 0.712 correct / 0.015 wrong, trafilatura-eval 0.523 / 0.037).
+URL_FLOORS = {"mediacloud.correct": 0.70, "trafilatura.correct": 0.51}
+URL_CEILINGS = {"mediacloud.wrong": 0.03, "trafilatura.wrong": 0.05}
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +274,17 @@ def _check(report: dict[str, Any]) -> list[str]:
         value = report["datasets"][dataset]["newsprism"][metric]
         if value > ceiling:
             failures.append(f"{key} = {value:.3f} above the ceiling {ceiling}")
+    url_scores = report["url_dates"]["datasets"]
+    for key, floor in URL_FLOORS.items():
+        dataset, metric = key.split(".")
+        value = url_scores[dataset]["newsprism URL only"][metric]
+        if value < floor:
+            failures.append(f"URL only {key} = {value:.3f} below the floor {floor}")
+    for key, ceiling in URL_CEILINGS.items():
+        dataset, metric = key.split(".")
+        value = url_scores[dataset]["newsprism URL only"][metric]
+        if value > ceiling:
+            failures.append(f"URL only {key} = {value:.3f} above the ceiling {ceiling}")
     return failures
 
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from newsprism.pipeline import Analyzer, InputSpec
+    from newsprism.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
@@ -109,3 +114,48 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(tmp_path / "news.db")
     url: str = request.getfixturevalue("pg_url")
     return url
+
+
+# -- the analysed corpus (issue 11): the two samples, read and analysed once per session -------
+
+SAMPLE_DAY = "2022-07-29"
+
+
+@pytest.fixture(scope="session")
+def sample_inputs(corpus_dir: Path) -> list[InputSpec]:
+    """The two samples as pipeline inputs: RT's article, and CNN's story as KION 46 published
+    it, both dated 29 July 2022 (the day the Blinken-Lavrov call took place)."""
+    import datetime as dt
+
+    from newsprism.pipeline import InputSpec
+
+    day = dt.date.fromisoformat(SAMPLE_DAY)
+    return [
+        InputSpec(str(RT_SAMPLE), outlet="RT", published=day),
+        InputSpec(str(CNN_SAMPLE), published=day),
+    ]
+
+
+@pytest.fixture(scope="session")
+def analyzer() -> Analyzer:
+    """The packaged analysis stage (spaCy model, rules, tagger), loaded once per session."""
+    from newsprism.config import load_settings
+    from newsprism.pipeline import load_analyzer
+
+    return load_analyzer(load_settings())
+
+
+@pytest.fixture(params=[*BACKENDS, "memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store of every backend: SQLite, PostgreSQL, and the in-memory one."""
+    from newsprism.store import MemoryStore, open_store
+
+    opened: Store
+    if request.param == "memory":
+        opened = MemoryStore()
+    elif request.param == "postgresql":
+        opened = open_store(request.getfixturevalue("pg_url"))
+    else:
+        opened = open_store(tmp_path / "news.db")
+    with opened:
+        yield opened

@@ -16,10 +16,13 @@ def test_public_members_are_exactly_these() -> None:
             "Skipped",
             "__version__",
             "analyze_articles",
+            "compare_story",
+            "export_tables",
             "extract_articles",
             "extract_report",
             "ingest_articles",
             "read",
+            "search",
         ]
     )
     for name in newsprism.__all__:

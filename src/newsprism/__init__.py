@@ -19,10 +19,13 @@ from newsprism.errors import NewsprismError
 if TYPE_CHECKING:
     from newsprism.api import (
         analyze_articles,
+        compare_story,
+        export_tables,
         extract_articles,
         extract_report,
         ingest_articles,
         read,
+        search,
     )
     from newsprism.model import Article, RawDocument, Skipped
 
@@ -34,10 +37,13 @@ _LAZY = {
     "RawDocument": "newsprism.model",
     "Skipped": "newsprism.model",
     "analyze_articles": "newsprism.api",
+    "compare_story": "newsprism.api",
+    "export_tables": "newsprism.api",
     "extract_articles": "newsprism.api",
     "extract_report": "newsprism.api",
     "ingest_articles": "newsprism.api",
     "read": "newsprism.api",
+    "search": "newsprism.api",
 }
 
 __all__ = [
@@ -47,10 +53,13 @@ __all__ = [
     "Skipped",
     "__version__",
     "analyze_articles",
+    "compare_story",
+    "export_tables",
     "extract_articles",
     "extract_report",
     "ingest_articles",
     "read",
+    "search",
 ]
 
 

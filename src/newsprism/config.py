@@ -20,7 +20,7 @@ from newsprism.errors import ConfigError
 
 DEFAULTS_FILE = "defaults.toml"
 # The words a setting may take, where it is a choice.
-Link = Literal["average", "centroid"]
+Link = Literal["average", "centroid", "nearest"]
 Overlap = Literal["jaccard", "cosine"]
 
 
@@ -102,7 +102,11 @@ class StoriesSettings:
     candidates: int
     join_threshold: float
     full_terms: int
+    length_exponent: float
+    background_weight: float
     link: Link
+    link_k: int
+    link_window: int
     time_scale_days: float
     time_penalty: float
     max_gap_days: int
@@ -195,7 +199,7 @@ def load_settings(
     Raises:
         ConfigError: The user file cannot be read, or names an unknown section or key, or gives
             a value of the wrong type, a negative number, or a word outside a setting's choices
-            (``stories.link`` is "average" or "centroid").
+            (``stories.link`` is "average", "centroid" or "nearest").
     """
     merged: dict[str, dict[str, Any]] = tomllib.loads(_DEFAULTS_TEXT)
     sources = [DEFAULTS_FILE]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ class Outlet:
             "outlets.toml:domain", "outlets.toml:name", "outlets.toml:pattern", "unnamed" (a
             label, the URL's host and path or the file's name, for an outlet nothing names);
             for an original outlet, the credit: "origin-line", "byline", "dateline", "wire",
-            "jsonld-author", "copyright", "sign-off".
+            "jsonld-author", "page-publisher", "copyright", "sign-off".
         evidence: The text that named the outlet, when it came from the document itself.
     """
 
@@ -106,6 +107,25 @@ class CopyOf:
     id: str
     kind: typing.Literal["exact", "near"]
     similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class CopyKey:
+    """What copy detection keeps of a stored text, to find later copies without reading it again.
+
+    Attributes:
+        article: The article id.
+        digest: SHA-256 of the text's words, case-folded and joined by spaces (exact copies).
+        signature: MinHash values of its word shingles (unsigned 64-bit, little-endian); empty
+            when the text is too short for near-copy detection.
+        scheme: How the signature was made (shingle length, permutations, hash scheme); a key
+            made with other settings is recomputed from the text.
+    """
+
+    article: str
+    digest: str
+    signature: bytes = b""
+    scheme: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,6 +455,12 @@ class AnalyzedArticle:
         attributions: Attributed statements.
         times: Time expressions, normalised against ``article.published`` when known.
         nlp_model: The spaCy model that was used ("en_core_web_sm 3.8.0").
+        sentences: The body's sentences as the parser split them, in order, so later stages
+            need not split again.
+        made_by: What else made the analysis besides the model: newsprism's version and digests
+            of the rule files and the attribution tagger ("newsprism 0.1.0; rules 1a2b3c4d;
+            tagger 5e6f7a8b" or "...; tagger none"). Analyses made by another ``nlp_model`` or
+            ``made_by`` can be found in a store and made again.
     """
 
     article: Article
@@ -442,6 +468,8 @@ class AnalyzedArticle:
     attributions: tuple[Attribution, ...] = ()
     times: tuple[TimeExpression, ...] = ()
     nlp_model: str = ""
+    sentences: tuple[Span, ...] = ()
+    made_by: str = ""
     schema_version: int = SCHEMA_VERSION
 
 
@@ -458,6 +486,28 @@ class Skipped:
     where: str
     reason: str
     code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One place a stored text was published: an outlet, a URL and the input it was read from.
+
+    An article's id hashes its text only, so the same wire story run by three outlets is one
+    stored article with three publications. Its first publication is the article's own outlet
+    and URL; later ones are added when the same text arrives from another outlet or URL.
+
+    Attributes:
+        article: The id of the article (the stored text).
+        source: Where this copy was read from.
+        url: This copy's URL, when the input carries one.
+        outlet: The outlet publishing this copy, when known.
+    """
+
+    article: str
+    source: Source
+    url: str | None = None
+    outlet: Outlet | None = None
+    schema_version: int = SCHEMA_VERSION
 
 
 # --- Stories and global entities (stage 4: newsprism.stories) --------------------------------
@@ -979,6 +1029,14 @@ def _json_name(field_name: str) -> str:
     return field_name.removesuffix("_")
 
 
+@functools.cache
+def _fields_of(kind: type) -> dict[str, tuple[str, Any]]:
+    # JSON name -> (field name, resolved type), once per record class: resolving the string
+    # annotations (typing.get_type_hints) cost most of reading a stored record.
+    hints = typing.get_type_hints(kind)
+    return {_json_name(f.name): (f.name, hints[f.name]) for f in dataclasses.fields(kind)}
+
+
 def _convert(kind: Any, value: Any) -> Any:
     origin = typing.get_origin(kind)
     if origin is Union or origin is types.UnionType:
@@ -994,10 +1052,9 @@ def _convert(kind: Any, value: Any) -> Any:
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         if not isinstance(value, dict):
             raise TypeError(f"expected an object for {kind.__name__}, got {type(value).__name__}")
-        hints = typing.get_type_hints(kind)
-        fields = {_json_name(f.name): f.name for f in dataclasses.fields(kind)}
+        fields = _fields_of(kind)
         return kind(
-            **{fields[k]: _convert(hints[fields[k]], v) for k, v in value.items() if k in fields}
+            **{fields[k][0]: _convert(fields[k][1], v) for k, v in value.items() if k in fields}
         )
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return kind(value)

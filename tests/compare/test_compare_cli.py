@@ -54,12 +54,12 @@ def test_compare_missing_file_is_bad_input(tmp_path: Path) -> None:
 def test_compare_a_story_from_the_database(db_url: str) -> None:
     db = db_url
     for args in ([str(RT_SAMPLE), "--outlet", "RT"], [str(CNN_SAMPLE)]):
-        assert runner.invoke(app, ["ingest", *args, "--db", str(db)]).exit_code == 0
+        ingest = ["ingest", *args, "--db", str(db), "--published", "2022-07-29"]
+        assert runner.invoke(app, ingest).exit_code == 0
     with open_store(db) as store:
         stories = store.list_stories()
     story = next(s for s in stories if len(s.articles) == max(len(t.articles) for t in stories))
-    result = runner.invoke(app, ["compare", story.id, "--db", str(db), "--format", "json",
-                                 "--published", "2022-07-29"])
+    result = runner.invoke(app, ["compare", story.id, "--db", str(db), "--format", "json"])
     assert result.exit_code == 0, result.stderr
     comparison = from_dict(StoryComparison, json.loads(result.stdout))
     assert {a.id for a in comparison.articles} == {m.id for m in story.articles}

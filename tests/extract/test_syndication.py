@@ -177,3 +177,34 @@ def test_wire_credit_offsets_point_at_the_credit() -> None:
     assert (dateline.kind, dateline.outlet, dateline.paragraph) == ("dateline", "AP", 0)
     assert paragraphs[2][sign_off.start : sign_off.end] == "— Reuters"
     assert (sign_off.kind, sign_off.outlet, sign_off.paragraph) == ("sign-off", "Reuters", 2)
+
+
+def test_an_aggregators_copy_credits_the_publisher_the_page_names(tmp_path: Path) -> None:
+    html = _html({"@type": "Person", "name": "Dana Whitfield"}).replace(
+        '"author":', '"publisher": {"@type": "Organization", "name": "CNN"}, "author":'
+    )
+    path = tmp_path / "records.jsonl"
+    record = {"html": html, "url": "https://www.msn.com/en-us/news/us/recall/ar-AA1"}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (article,), _ = extract_report(path)
+    assert article.outlet is not None and article.outlet.name == "MSN"
+    original = article.original_outlet
+    assert original is not None and original.name == "CNN"
+    assert original.found_by == "page-publisher"
+    assert original.evidence == "jsonld:publisher.name: CNN"
+
+
+def test_issue8_a_byline_that_is_only_an_agency_credits_it(tmp_path: Path) -> None:
+    article = _text(tmp_path, "Carmaker recalls pickup trucks\n\nAssociated Press")
+    original = article.original_outlet
+    assert original is not None and original.name == "Associated Press"
+    assert original.found_by == "byline" and original.evidence == "Associated Press"
+
+
+def test_a_first_published_date_is_not_an_outlet(tmp_path: Path) -> None:
+    article = _text(
+        tmp_path,
+        "A carmaker recalled thousands of pickup trucks on Tuesday.",
+        last="First published on November 19, 2019 / 8:16 AM",
+    )
+    assert article.original_outlet is None

@@ -17,6 +17,7 @@ from newsprism.ingest.outlets import (
     load_outlets,
     registered_domain,
 )
+from newsprism.model import Outlet
 
 
 def test_domains_and_subdomains_map_to_outlets() -> None:
@@ -57,9 +58,23 @@ def test_aliases_name_one_outlet_whatever_the_spelling() -> None:
         found = directory.by_name(name)
         assert found is not None and found.name == "The Wall Street Journal", name
     assert directory.by_name("L.A. Times").name == "Los Angeles Times"
+    # Names run together, as sites and handles write them.
+    assert directory.by_name("TheHill").name == "The Hill"
+    assert directory.by_name("NYTimes").name == "The New York Times"
     assert directory.by_name("The Associated Press").name == "Associated Press"
     assert directory.by_name("AP").name == "Associated Press"
     assert directory.by_name("The Riverside Ledger") is None
+
+
+def test_feed_titles_with_a_section_name_their_outlet() -> None:
+    directory = load_outlets()
+    for title, name in (
+        ("Reuters: World News", "Reuters"),
+        ("NYT > Top Stories", "The New York Times"),
+        ("Politics | The Hill", "The Hill"),
+        ("Local News: Riverside", "Local News: Riverside"),
+    ):
+        assert directory.canonical(Outlet(title, found_by="feed")).name == name
 
 
 def test_issue8_named_outlets_the_issue_found_unnamed() -> None:
@@ -81,6 +96,12 @@ def test_directory_covers_a_researchers_outlets() -> None:
     assert all(entry.domains and entry.source for entry in entries)
     kinds = {entry.kind for entry in entries}
     assert {"wire", "newspaper", "broadcaster", "magazine", "digital"} <= kinds
+    # Every domain lies under a public suffix, and each entry's source is on its own site.
+    for entry in entries:
+        assert all(registered_domain(domain) for domain in entry.domains), entry.name
+        assert registered_domain(entry.source or "") in {
+            registered_domain(domain) for domain in entry.domains
+        }, entry.name
 
 
 def test_registered_domains_follow_public_suffix_rules() -> None:

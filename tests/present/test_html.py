@@ -95,3 +95,11 @@ def test_issue9_opinion_pieces_are_labelled(sample_comparison: StoryComparison) 
         dataclasses.replace(rt, genre="opinion", genre_from="url"), cnn)))
     assert '<span class="genre" title="read from url">Opinion</span>' in page
     assert "1 news article, 1 opinion piece" in page
+
+
+def test_issue10_bidi_overrides_are_neutralised(hostile_comparison: StoryComparison) -> None:
+    body = next(a.body for a in hostile_comparison.articles if "\u202e" in a.body)
+    assert "give \u202edetails" in body
+    page = render_report(hostile_comparison)
+    assert "\u202e" not in page
+    assert "give details" in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import signal
 import subprocess
@@ -15,14 +16,20 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from newsprism.config import load_settings
+from newsprism.config import load_settings, replace_section
 from newsprism.errors import StoreError
+from newsprism.ingest.outlets import load_outlets
 from newsprism.model import Article, MediaType, RawDocument, Source, SourceKind, Span
-from newsprism.store import open_store
+from newsprism.pipeline import ingest_into
+from newsprism.store import MemoryStore, Store, open_store
 from newsprism.store.base import redact
-from newsprism.store.postgres import PostgresStore, migrations
+from newsprism.store.postgres import _LOCK_NAMESPACE, _WRITER_LOCK, PostgresStore, migrations
 from newsprism.store.sqlite import migrations as sqlite_migrations
-from tests.conftest import PostgresDatabases
+from tests.conftest import BENCHDATA, PostgresDatabases
+
+NEWSPRISM = str(Path(sys.executable).parent / "newsprism")
+OUTLETS = load_outlets()
+NEUS_TRAIN = BENCHDATA / "neus_allsides/naacl2022_lrc_roundup_random_order_probe/train.source"
 
 
 def _article(text: str, n: int, *, headline: str | None = None) -> tuple[RawDocument, Article]:
@@ -84,7 +91,7 @@ def test_nul_characters_survive_in_the_record(pg_url: str, corpus_texts: dict[st
 OPENER = textwrap.dedent(
     """
     import sys
-    from newsprism.store import open_store
+    from newsprism.store import Store, open_store
     with open_store(sys.argv[1]) as store:
         print(store.schema_version)
     """
@@ -141,7 +148,7 @@ WRITER = textwrap.dedent(
     import sys
     from pathlib import Path
     from newsprism.model import Article, MediaType, RawDocument, Source, SourceKind, Span
-    from newsprism.store import open_store
+    from newsprism.store import Store, open_store
 
     db, text, total, batch = sys.argv[1], Path(sys.argv[2]).read_text(), int(sys.argv[3]), 50
     with open_store(db) as store:
@@ -190,3 +197,165 @@ def test_ingest_killed_mid_way_is_consistent_and_completes(
     with open_store(pg_url) as store:
         counts = store.count()
     assert (counts.documents, counts.articles) == (total, total)
+
+
+def _neus_jsonl(path: Path, first: int, count: int) -> Path:
+    """NeuS/AllSides roundups (three outlets' takes on one event) as JSONL, one record a take."""
+    records = []
+    with NEUS_TRAIN.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines):
+            if number < first:
+                continue
+            for side, item in enumerate(line.split("[SEP]")):
+                title, _, text = item.partition("ARTICLE=>")
+                if text.strip():
+                    records.append(
+                        {
+                            "title": title.replace("TITLE=>", "").strip(),
+                            "text": text.strip(),
+                            "outlet": f"outlet-{side}",
+                            "url": f"https://example.org/{number}/{side}",
+                        }
+                    )
+            if len(records) >= count:
+                break
+    records = records[:count]
+    # Wire copies of the first ten takes, run by another outlet: the copy detector links them.
+    records += [
+        {**r, "text": r["text"] + " Wire services contributed.", "outlet": "Wire copy",
+         "url": r["url"] + "/wire"}
+        for r in records[:10]
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def _everything(store: Store) -> dict[str, object]:
+    articles = store.list_articles(limit=1 << 30)
+    return {
+        "articles": articles,
+        "records": list(store.iter_articles()),
+        "stories": store.list_stories(limit=1 << 30),
+        "story_of": {a.id: store.story_of(a.id) for a in articles},
+        "changes": store.story_changes(),
+        "counts": store.count(),
+        "state": store.load_story_state(),
+    }
+
+
+def test_two_ingests_end_the_same_on_postgresql_as_on_sqlite(
+    pg_url: str, tmp_path: Path
+) -> None:
+    # Small batches and two runs: many story upserts, merges, the snapshot saved and reloaded.
+    settings = replace_section(load_settings(), "ingest", batch_size=40)
+    runs = [_neus_jsonl(tmp_path / "a.jsonl", 0, 150), _neus_jsonl(tmp_path / "b.jsonl", 40, 150)]
+    ends = []
+    for db in (str(tmp_path / "news.db"), pg_url):
+        for run in runs:
+            with open_store(db) as store:
+                ingest_into([str(run)], store=store, settings=settings, outlets=load_outlets())
+        with open_store(db) as store:
+            ends.append(_everything(store))
+    sqlite, postgres = ends
+    assert len(sqlite["stories"]) > 30  # type: ignore[arg-type]
+    assert sqlite["counts"].unique_articles < sqlite["counts"].articles  # type: ignore[attr-defined]
+    assert postgres == sqlite
+
+
+def _tables(url: str) -> dict[str, object]:
+    """Everything an ingest decides, read straight from the database."""
+    with psycopg.connect(url) as raw:
+        members: dict[str, set[str]] = {}
+        for article, story in raw.execute("SELECT article_id, story_id FROM story_articles"):
+            members.setdefault(story, set()).add(article)
+        records = {
+            row[0]: {m["id"] for m in json.loads(row[1])["articles"]}
+            for row in raw.execute("SELECT id, record FROM stories")
+        }
+        return {
+            "articles": sorted(raw.execute("SELECT id, copy_of FROM articles").fetchall()),
+            "publications": sorted(
+                raw.execute("SELECT article_id, outlet, url FROM publications").fetchall()
+            ),
+            "stories": records,
+            "story_articles": members,
+        }
+
+
+def test_two_concurrent_ingests_end_as_one_after_the_other(
+    postgres: PostgresDatabases, tmp_path: Path
+) -> None:
+    a = _neus_jsonl(tmp_path / "a.jsonl", 100, 80)
+    b = _neus_jsonl(tmp_path / "b.jsonl", 130, 80)  # overlaps a: the same texts again
+    # ... and the same texts as a's first twenty, run by another outlet: new publications.
+    republished = [json.loads(line) for line in a.read_text("utf-8").splitlines()[:20]]
+    with b.open("a", encoding="utf-8") as more:
+        for record in republished:
+            more.write(json.dumps({**record, "outlet": "Wire", "url": record["url"] + "#w"}))
+            more.write("\n")
+    expected = []
+    for order in ((a, b), (b, a)):
+        _, url = postgres.fresh()
+        for path in order:
+            with open_store(url) as store:
+                ingest_into([str(path)], store=store, settings=load_settings(), outlets=OUTLETS)
+        expected.append(_tables(url))
+    assert expected[0] != expected[1]  # the order shows: stories and copy links differ
+
+    _, url = postgres.fresh()
+    with psycopg.connect(url, autocommit=True) as holder:
+        # Both start while a third writer holds the lock, so both must wait and then take turns.
+        holder.execute("SELECT pg_advisory_lock(%s, %s)", (_LOCK_NAMESPACE, _WRITER_LOCK))
+        runs = [
+            subprocess.Popen(
+                [NEWSPRISM, "ingest", str(path), "--db", url],
+                stderr=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                text=True,
+            )
+            for path in (a, b)
+        ]
+        waiting, deadline = 0, time.monotonic() + 120
+        while waiting < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            waiting = holder.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                " AND classid = %s AND objid = %s",
+                (_LOCK_NAMESPACE, _WRITER_LOCK),
+            ).fetchone()[0]  # type: ignore[index]
+        assert waiting == 2, [run.poll() for run in runs]
+    errors = [run.communicate(timeout=300)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], errors
+    assert all("holds the writer lock; waiting for it" in e for e in errors), errors
+    # Each names who held the lock when it began to wait: the holder here, or the other run.
+    assert sum("(newsprism pid" in e for e in errors) <= 1
+    together = _tables(url)
+    assert together in expected
+    assert together["stories"] == together["story_articles"]
+
+
+def test_an_ingest_killed_while_writing_leaves_the_next_one_free(
+    pg_url: str, tmp_path: Path
+) -> None:
+    path = _neus_jsonl(tmp_path / "many.jsonl", 300, 500)
+    config = tmp_path / "small-batches.toml"
+    config.write_text("[ingest]\nbatch_size = 20\n", encoding="utf-8")
+    command = [NEWSPRISM, "ingest", str(path), "--db", pg_url, "--config", str(config)]
+    run = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    stored, deadline = 0, time.monotonic() + 120
+    with psycopg.connect(pg_url, autocommit=True) as probe:
+        while stored < 60 and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.1)
+            stored = probe.execute("SELECT count(*) FROM articles").fetchone()[0]  # type: ignore[index]
+    assert run.poll() is None, "the ingest ended before it could be killed"
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    # The server drops the dead client's session, and its writer lock with it.
+    finish = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert finish.returncode == 0, finish.stderr
+    with open_store(pg_url) as store:
+        state = _everything(store)
+    with MemoryStore() as clean:
+        ingest_into([str(path)], store=clean, settings=load_settings(), outlets=OUTLETS)
+        assert [a.id for a in state["records"]] == [a.id for a in clean.iter_articles()]  # type: ignore[attr-defined]
+    assert None not in state["story_of"].values()  # type: ignore[attr-defined]

@@ -14,12 +14,15 @@ result indexes into ``Article.body``.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from newsprism.config import AnalyzeSettings
-from newsprism.model import AnalyzedArticle, Article, Attribution, Entity
+from newsprism.model import AnalyzedArticle, Article, Attribution, Entity, Span
 
 # The finders and spaCy load on first use, so that importing one light module of the package
 # (the reporting-verb lexicon in analyze.cues, which compare reads) loads no model library.
@@ -57,12 +60,15 @@ class AnalyzeRules:
         reporting_verbs: Reporting-verb lexicon, for attributions and for the label vote of a
             name that is a reporting verb's subject.
         attribution_model: The trained attribution model, or ``None`` for the rules alone.
+        made_by: newsprism's version and digests of the packaged rule files and of the tagger,
+            recorded on every analysis (``AnalyzedArticle.made_by``).
     """
 
     entities: EntityLexicons
     times: TimeRules
     reporting_verbs: ReportingVerbs
     attribution_model: AttributionModel | None = None
+    made_by: str = ""
 
 
 def load_analyze_rules(
@@ -82,14 +88,44 @@ def load_analyze_rules(
     from newsprism.analyze.quotes import load_reporting_verbs
     from newsprism.analyze.timex import load_time_rules
 
+    packaged = attribution_model is None and not rules_only
     if attribution_model is None and not rules_only:
         attribution_model = load_attribution_model()
+    tagger = "given"
+    if rules_only:
+        tagger = "none"
+    elif packaged:
+        tagger = _digest(("attribution_model.npz",))
     return AnalyzeRules(
         entities=load_entity_lexicons(),
         times=load_time_rules(),
         reporting_verbs=load_reporting_verbs(),
         attribution_model=None if rules_only else attribution_model,
+        made_by=f"newsprism {_version()}; rules {_digest(_rule_files())}; tagger {tagger}",
     )
+
+
+def _version() -> str:
+    from newsprism import __version__
+
+    return __version__
+
+
+def _rule_files() -> tuple[str, ...]:
+    # Every packaged rule file and word list: a change to any of them may change an analysis.
+    folder = resources.files("newsprism.data")
+    return tuple(
+        sorted(e.name for e in folder.iterdir() if e.name.endswith((".toml", ".txt")))
+    )
+
+
+@functools.cache
+def _digest(names: tuple[str, ...]) -> str:
+    folder = resources.files("newsprism.data")
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(name.encode("utf-8") + b"\0" + folder.joinpath(name).read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def analyze(
@@ -216,4 +252,8 @@ def _analyze_doc(
         attributions=resolve_sources(attributions, entities, article.body),
         times=find_times(doc, published=article.published, rules=rules.times),
         nlp_model=model.label,
+        sentences=tuple(
+            Span(sentence.start_char, sentence.end_char, sentence.text) for sentence in doc.sents
+        ),
+        made_by=rules.made_by,
     )

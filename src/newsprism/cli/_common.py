@@ -8,24 +8,34 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+)
 
 from newsprism.cli._safe import install, one_line
 from newsprism.config import Settings, load_settings
 from newsprism.errors import InputError, NewsprismError, StoreError
-from newsprism.ingest.outlets import OutletDirectory, load_outlets
 from newsprism.model import Skipped
 from newsprism.present.text import skipped_lines
 from newsprism.store import DB_ENV, is_postgres_url
 from newsprism.store.base import redact
+
+if TYPE_CHECKING:
+    from newsprism.ingest.outlets import OutletDirectory
+    from newsprism.pipeline import ProgressEvent
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -87,13 +97,21 @@ def setup(
     *, config: Path | None, outlets: Path | None, verbose: bool
 ) -> tuple[Settings, OutletDirectory]:
     """Configure logging and load settings and the outlet directory."""
+    # Loaded here, not at import: the ingest package brings the HTTP and archive readers.
+    from newsprism.ingest.outlets import load_outlets
+
+    return setup_settings(config=config, verbose=verbose), load_outlets(outlets)
+
+
+def setup_settings(*, config: Path | None, verbose: bool) -> Settings:
+    """Configure logging and load the settings (for commands that read no input)."""
     handler = logging.StreamHandler()
     handler.setFormatter(_OneLineFormatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     # trafilatura logs its own parse failures at ERROR; newsprism reports the input as a
     # Skipped line (or keeps a record's text) instead, so they are shown with --verbose only.
     logging.getLogger("trafilatura").setLevel(logging.INFO if verbose else logging.CRITICAL)
-    return load_settings(config), load_outlets(outlets)
+    return load_settings(config)
 
 
 class _OneLineFormatter(logging.Formatter):
@@ -150,6 +168,29 @@ def progress_bar() -> Progress:
         console=err,
         transient=True,
     )
+
+
+# What a progress bar says for each pipeline stage.
+_STAGE_LABELS = {
+    "ingest": "reading",
+    "analyze": "analysing",
+    "entities": "resolving entities",
+    "compare": "comparing stories",
+}
+
+
+def progress_to(bar: Progress) -> Callable[[ProgressEvent], None]:
+    """A pipeline progress callback drawing one bar line per stage on ``bar``."""
+    tasks: dict[str, TaskID] = {}
+
+    def show(event: ProgressEvent) -> None:
+        task = tasks.get(event.stage)
+        if task is None:
+            label = _STAGE_LABELS.get(event.stage, event.stage)
+            task = tasks[event.stage] = bar.add_task(label, total=event.total, current="")
+        bar.update(task, completed=event.done, total=event.total, current=event.where)
+
+    return show
 
 
 def as_date(value: dt.datetime | None) -> dt.date | None:

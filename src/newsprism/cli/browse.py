@@ -18,8 +18,8 @@ from newsprism.cli._common import (
     require_db,
     shown_db,
 )
+from newsprism.cli._safe import safe_json
 from newsprism.model import to_dict
-from newsprism.present.json import json_line
 from newsprism.present.text import article_panel, articles_table
 from newsprism.store import open_store
 
@@ -46,9 +46,9 @@ def list_cli(
             articles = [a for s in summaries if (a := store.get_article(s.id)) is not None]
             counts = store.count()
     if output is TableOrJson.JSON:
-        typer.echo(json.dumps([to_dict(s) for s in summaries], ensure_ascii=False))
+        typer.echo(safe_json(json.dumps([to_dict(s) for s in summaries], ensure_ascii=False)))
         return
-    out.print(articles_table(articles))
+    out.print(articles_table(articles, outlets={s.id: s.outlets for s in summaries}))
     err.print(
         f"{counts.articles} articles ({counts.unique_articles} once copies are counted once), "
         f"{counts.skipped} skipped inputs recorded",
@@ -71,13 +71,16 @@ def show_cli(
         require_db(db)
         with open_store(db) as store:
             article = store.get_article(article_id)
+            publications = store.publications(article_id)
     if article is None:
         err.print(
             f"error: no article {article_id!r} in {shown_db(db)}; 'newsprism list' shows the ids"
         )
         raise typer.Exit(EXIT_BAD_INPUT)
     if output is TextOrJson.JSON:
-        typer.echo(json_line(article))
+        record = to_dict(article)
+        record["publications"] = [to_dict(p) for p in publications]
+        typer.echo(safe_json(json.dumps(record, ensure_ascii=False)))
     else:
-        out.print(article_panel(article))
+        out.print(article_panel(article, publications=publications))
 

@@ -6,6 +6,7 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from newsprism.cli._common import (
@@ -18,11 +19,13 @@ from newsprism.cli._common import (
     err,
     out,
     progress_bar,
+    progress_to,
     reporting_errors,
     require_db,
-    setup,
+    setup_settings,
     shown_db,
 )
+from newsprism.cli._safe import safe_json
 from newsprism.model import GlobalEntity, Story, to_dict
 from newsprism.present.text import entities_table, stories_table, story_days
 from newsprism.store import Store, open_store
@@ -63,7 +66,7 @@ def stories_cli(
                 if len(s.outlets) >= min_outlets
             ]
     if output is TableOrJson.JSON:
-        typer.echo(json.dumps([story_dict(s) for s in stories], ensure_ascii=False))
+        typer.echo(safe_json(json.dumps([story_dict(s) for s in stories], ensure_ascii=False)))
         return
     out.print(stories_table(stories))
     err.print(f"{len(stories)} stories", highlight=False)
@@ -87,18 +90,22 @@ def story_cli(
             changes = store.story_changes(story_id) if story else []
     if story is None:
         err.print(
-            f"error: no story {story_id!r} in {shown_db(db)}; 'newsprism stories' shows the ids"
+            f"error: no story {story_id!r} in {shown_db(db)}; 'newsprism stories' shows the ids",
+            markup=False,
         )
         raise typer.Exit(EXIT_BAD_INPUT)
     if output is TextOrJson.JSON:
         data = story_dict(story)
         data["changes"] = [to_dict(c) for c in changes]
-        typer.echo(json.dumps(data, ensure_ascii=False))
+        typer.echo(safe_json(json.dumps(data, ensure_ascii=False)))
         return
-    out.print(f"[bold]{story.title}[/bold]  ({story.id})", highlight=False)
+    # Titles, outlets and terms come from scraped text: escaped so no "[...]" in them is markup.
+    out.print(f"[bold]{escape(story.title)}[/bold]  ({story.id})", highlight=False)
     out.print(
-        f"outlets: {', '.join(story.outlets)}   days: {story_days(story)}   "
-        f"terms: {', '.join(story.terms)}",
+        escape(
+            f"outlets: {', '.join(story.outlets)}   days: {story_days(story)}   "
+            f"terms: {', '.join(story.terms)}"
+        ),
         highlight=False,
     )
     table = Table()
@@ -107,12 +114,12 @@ def story_cli(
     for member in story.articles:
         table.add_row(
             member.id,
-            member.outlet or "",
-            member.original_outlet or member.outlet or "",
+            escape(member.outlet or ""),
+            escape(member.original_outlet or member.outlet or ""),
             member.published.isoformat() if member.published else "",
             member.joined_by.value,
             f"{member.score:.2f}",
-            member.headline or "",
+            escape(member.headline or ""),
         )
     out.print(table)
     for change in changes:
@@ -143,7 +150,8 @@ def entities_cli(
 ) -> None:
     """List global entities: people, organisations and places resolved across articles.
 
-    Articles not yet resolved are analysed first (spaCy, a fraction of a second each).
+    Articles not yet resolved are resolved first, from their stored analyses (an article stored
+    with --no-analyze is analysed then, a fraction of a second each).
 
     Examples:
 
@@ -154,15 +162,12 @@ def entities_cli(
     from newsprism.pipeline import resolve_entities_into
     with reporting_errors():
         require_db(db)
-        settings, _ = setup(config=config, outlets=None, verbose=verbose)
+        settings = setup_settings(config=config, verbose=verbose)
         with open_store(db) as store:
             if resolve:
                 with progress_bar() as bar:
-                    task = bar.add_task("resolving entities", total=None, current="")
                     resolve_entities_into(
-                        store=store,
-                        settings=settings,
-                        on_article=lambda where: bar.update(task, advance=1, current=where),
+                        store=store, settings=settings, on_progress=progress_to(bar)
                     )
             entities = [
                 e

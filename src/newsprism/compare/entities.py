@@ -52,6 +52,11 @@ _DEFINITION = re.compile(
     r"\s+\((?P<acronym>[A-Z]{2,8})\)"
 )
 _ACRONYM = re.compile(r"^[A-Z]{2,8}$")
+# Characters read around a surname for the rest of the name; shortest name form scanned for.
+_LOOK_CHARS = 80
+_MIN_FORM_CHARS = 2
+# Words an organisation's shorter name needs to join a longer one that it ends.
+_MIN_SHORT_ORG_WORDS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,7 @@ class _Group:
     roles: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
     strict: frozenset[str] = frozenset()
+    acronyms: set[str] = field(default_factory=set)
     first: tuple[int, int] = (1 << 30, 0)
     members: list[tuple[int, str]] = field(default_factory=list)
 
@@ -108,6 +114,15 @@ class _Group:
         start = min((m.start for m in entity.mentions), default=0)
         self.first = min(self.first, (index, start))
         self.members.append((index, entity.id))
+
+    def merge(self, other: _Group) -> None:
+        self.names.extend(other.names)
+        self.forms.update(other.forms)
+        self.labels.update(other.labels)
+        self.roles |= other.roles
+        self.keys |= other.keys
+        self.first = min(self.first, other.first)
+        self.members.extend(other.members)
 
     def display(self) -> str:
         def rank(form: str) -> tuple[int, int, int]:
@@ -141,7 +156,7 @@ def resolve_story(
     others: list[tuple[int, Entity]] = []
     for index, analyzed in enumerate(articles):
         for entity in analyzed.entities:
-            person = parse_person_name(entity.name) if entity.label == PERSON else None
+            person = _person_of(entity.name) if entity.label == PERSON else None
             if person is not None:
                 pending.append((index, entity, person))
             else:
@@ -151,22 +166,33 @@ def resolve_story(
     strict = _marked_apart(articles, nicknames)
     for index, entity, person in pending:
         _place(people, index, entity, person, nicknames, strict)
+    people = _given_name_only(people, nicknames)
     groups: dict[str, _Group] = {}
-    definitions = _acronyms(articles)
+    definitions, defined_at = _acronyms(articles)
     for index, entity in others:
-        person = parse_person_name(entity.name)
+        person = _person_of(entity.name)
         if person is not None and entity.name not in affiliations.names:
             fitting = [g for g in people if _fits(g, person, nicknames)]
             if len(fitting) == 1:
                 fitting[0].add(index, entity, None)
                 continue
         key = _key(entity.name, affiliations, definitions)
+        # A name the model cut short before its defined acronym ("Customs Enforcement (ICE)").
+        for mention in entity.mentions:
+            full = defined_at.get((index, mention.end))
+            if full is not None and full.endswith(mention.text):
+                key = org_key(full)
         group = groups.setdefault(key, _Group(label=entity.label))
         group.keys.add(key)
         group.add(index, entity, None)
     for group in groups.values():
         group.label = group.labels.most_common(1)[0][0]
-    everyone = sorted([*people, *groups.values()], key=lambda g: g.first)
+    organisations = _shorter_names(list(groups.values()))
+    for acronym, full in definitions.items():
+        for group in organisations:
+            if org_key(full) in group.keys:
+                group.acronyms.add(acronym)
+    everyone = sorted([*people, *organisations], key=lambda g: g.first)
     local: list[dict[str, str]] = [{} for _ in articles]
     mentioned: list[set[str]] = [set() for _ in articles]
     entities = []
@@ -177,13 +203,14 @@ def resolve_story(
             local[index][entity_id] = name
             mentioned[index].add(name)
     headlines: list[tuple[tuple[int, int, str], ...]] = []
+    scanner = _Scanner.of(people, everyone)
     for index, analyzed in enumerate(articles):
         article = analyzed.article
-        found = _named_in(article.headline or "", people, everyone, nicknames)
+        found = _named_in(article.headline or "", people, scanner, nicknames)
         headlines.append(tuple(sorted(found)))
         mentioned[index].update(name for _, _, name in found)
         mentioned[index].update(
-            name for _, _, name in _named_in(article.body, people, everyone, nicknames)
+            name for _, _, name in _named_in(article.body, people, scanner, nicknames)
         )
     return StoryEntities(
         entities=tuple(entities),
@@ -191,6 +218,59 @@ def resolve_story(
         mentioned=tuple(frozenset(m) for m in mentioned),
         headline=tuple(headlines),
     )
+
+
+def _person_of(name: str) -> PersonName | None:
+    """A person's name parts; of two people named together ("Trump and Mattis", a tagging
+    slip) the first, which the parse makes the head of the phrase."""
+    both = re.match(r"^(.+?)\s+(?:and|&)\s+[A-Z]", name)
+    return parse_person_name(both.group(1) if both else name)
+
+
+def _given_name_only(people: list[_Group], nicknames: Nicknames) -> list[_Group]:
+    """Join a one-word name that is no one's surname but the first name of exactly one person
+    ("Hillary" in "Hillary and Bill Clinton") to that person."""
+    surnames = {p.surname for g in people for p in g.names if p.given}
+    kept = []
+    for group in people:
+        words = {p.surname for p in group.names}
+        if len(words) == 1 and all(not p.given for p in group.names):
+            (word,) = words
+            if word not in surnames and " " not in word:
+                fitting = [
+                    g for g in people
+                    if g is not group and any(
+                        p.given and len(p.given[0]) > 1
+                        and (p.given[0] == word or nicknames.same(p.given[0], word))
+                        for p in g.names
+                    )
+                ]
+                if len(fitting) == 1:
+                    fitting[0].members.extend(group.members)
+                    fitting[0].forms.update(group.forms)
+                    fitting[0].first = min(fitting[0].first, group.first)
+                    continue
+        kept.append(group)
+    return kept
+
+
+def _shorter_names(groups: list[_Group]) -> list[_Group]:
+    """Join an organisation's name of two or more words that ends exactly one longer name of the
+    story ("Sin Fronteras" of "Pueblo Sin Fronteras") to it."""
+    kept = []
+    for group in groups:
+        keys = [k for k in group.keys if len(k.split()) >= _MIN_SHORT_ORG_WORDS]
+        longer = [
+            g for g in groups
+            if g is not group and any(
+                o.endswith(" " + k) for o in g.keys for k in keys
+            )
+        ]
+        if len(longer) == 1 and group.label != PERSON:
+            longer[0].merge(group)
+            continue
+        kept.append(group)
+    return kept
 
 
 def _fits(group: _Group, person: PersonName, nicknames: Nicknames) -> bool:
@@ -253,10 +333,14 @@ def _key(name: str, affiliations: AffiliationLexicon, definitions: dict[str, str
     return org_key(name)
 
 
-def _acronyms(articles: Sequence[AnalyzedArticle]) -> dict[str, str]:
-    """Acronym -> the full name the story defines it with."""
+def _acronyms(
+    articles: Sequence[AnalyzedArticle],
+) -> tuple[dict[str, str], dict[tuple[int, int], str]]:
+    """Acronym -> the full name the story defines it with, and (article index, end offset of
+    the full name in its body) -> the full name."""
     found: dict[str, str] = {}
-    for analyzed in articles:
+    at: dict[tuple[int, int], str] = {}
+    for index, analyzed in enumerate(articles):
         for match in _DEFINITION.finditer(analyzed.article.body):
             full = re.sub(r"^(?:The|the)\s+", "", match.group("full"))
             words = full.split()
@@ -265,6 +349,7 @@ def _acronyms(articles: Sequence[AnalyzedArticle]) -> dict[str, str]:
                 candidate = " ".join(words[first:])
                 if acronym_of(candidate) == match.group("acronym"):
                     found.setdefault(match.group("acronym"), candidate)
+                    at[(index, match.end("full"))] = candidate
                     break
         for entity in analyzed.entities:
             texts = {m.text for m in entity.mentions if m.kind is MentionKind.NAME}
@@ -275,50 +360,72 @@ def _acronyms(articles: Sequence[AnalyzedArticle]) -> dict[str, str]:
                 for candidate in full_names:
                     if acronym_of(candidate) == acronym:
                         found.setdefault(acronym, candidate)
-    return found
+    return found, at
 
 
 def _fold_keep_length(text: str) -> str:
     """``text`` without accents, one character for each ("Peña" -> "Pena")."""
-    return "".join(fold(c)[:1] or c for c in text)
+    table = {ord(c): fold(c)[:1] or c for c in set(text) if not c.isascii()}
+    return text.translate(table) if table else text
+
+
+@dataclass(frozen=True, slots=True)
+class _Scanner:
+    """What a text is scanned for: the people's surnames, and the other entities' names."""
+
+    surnames: re.Pattern[str] | None
+    forms: tuple[tuple[re.Pattern[str], str], ...]
+
+    @classmethod
+    def of(cls, people: Sequence[_Group], everyone: Sequence[_Group]) -> _Scanner:
+        surnames = sorted({p.surname for g in people for p in g.names}, key=len, reverse=True)
+        names: dict[str, str] = {}
+        for group in everyone:
+            if group.label != PERSON:
+                for form in [*group.forms, *group.acronyms]:
+                    if len(form) >= _MIN_FORM_CHARS:
+                        names.setdefault(form, group.display())
+        return cls(
+            surnames=re.compile(
+                r"(?<![\w-])(?:"
+                + "|".join(r"\s+".join(re.escape(w) for w in s.split()) for s in surnames)
+                + r")(?![\w-])",
+                re.IGNORECASE,
+            ) if surnames else None,
+            # Each name on its own: "Central Command" is named inside "U.S. Central Command".
+            forms=tuple(
+                (re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])"), name)
+                for form, name in names.items()
+            ),
+        )
 
 
 def _named_in(
-    text: str, people: Sequence[_Group], everyone: Sequence[_Group], nicknames: Nicknames
+    text: str, people: Sequence[_Group], scanner: _Scanner, nicknames: Nicknames
 ) -> list[tuple[int, int, str]]:
     """Names of story entities in ``text`` that resolve to exactly one of them."""
     found: list[tuple[int, int, str]] = []
     if not text:
         return found
     folded = _fold_keep_length(text)
-    surnames = {p.surname for g in people for p in g.names}
-    for surname in surnames:
-        pattern = r"(?<![\w-])" + r"\s+".join(re.escape(w) for w in surname.split()) + r"(?![\w-])"
-        for match in re.finditer(pattern, folded, re.IGNORECASE):
-            if not text[match.start()].isupper() and " " not in surname:
-                continue
-            after = _NAME_AFTER.match(text[match.end():])
-            end = match.end() + (after.end() if after else 0)
-            before = _NAME_BEFORE.search(text[: match.start()])
-            starts = [m.start() for m in re.finditer(r"\S+", before.group())] if before else []
-            # The longest run of words before the surname that some person fits decides
-            # ("President Donald Trump" is read as "Donald Trump").
-            for start in [before.start() + s for s in starts] + [match.start()] if before else [
-                match.start()
-            ]:
-                person = parse_person_name(text[start:end])
-                fitting = [g for g in people if person is not None and _fits(g, person, nicknames)]
-                if fitting:
-                    if len(fitting) == 1:
-                        found.append((start, end, fitting[0].display()))
-                    break
-    for group in everyone:
-        if group.label == PERSON:
+    for match in scanner.surnames.finditer(folded) if scanner.surnames else ():
+        if not text[match.start()].isupper() and " " not in match.group():
             continue
-        for form in group.forms:
-            if len(form) < 2:
-                continue
-            pattern = rf"(?<![\w-]){re.escape(form)}(?![\w-])"
-            for match in re.finditer(pattern, text):
-                found.append((match.start(), match.end(), group.display()))
+        after = _NAME_AFTER.match(text[match.end():match.end() + _LOOK_CHARS])
+        end = match.end() + (after.end() if after else 0)
+        window = max(0, match.start() - _LOOK_CHARS)
+        before = _NAME_BEFORE.search(text[window:match.start()])
+        starts = [window + before.start() + m.start()
+                  for m in re.finditer(r"\S+", before.group())] if before else []
+        # The longest run of words before the surname that some person fits decides
+        # ("President Donald Trump" is read as "Donald Trump").
+        for start in [*starts, match.start()]:
+            person = parse_person_name(text[start:end])
+            fitting = [g for g in people if person is not None and _fits(g, person, nicknames)]
+            if fitting:
+                if len(fitting) == 1:
+                    found.append((start, end, fitting[0].display()))
+                break
+    for pattern, name in scanner.forms:
+        found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
     return found

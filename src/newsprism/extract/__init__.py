@@ -35,7 +35,7 @@ from newsprism.extract.dates import parse_date_string, url_date
 from newsprism.extract.html import extract_html
 from newsprism.extract.text import extract_text
 from newsprism.extract.verbatim import article_as_is
-from newsprism.ingest.outlets import OutletDirectory, registered_domain
+from newsprism.ingest.outlets import OutletDirectory, identify_outlet, registered_domain
 from newsprism.model import (
     Article,
     Confidence,
@@ -81,6 +81,8 @@ def extract_document(
         NoArticleError: The document holds no article text.
         UnreadableInputError: HTML that cannot be parsed.
     """
+    # Whether the page's own dates were read (they were weighed against its URL's date).
+    page_dates = clean and doc.media_type is MediaType.HTML
     try:
         if not clean:
             article = article_as_is(doc)
@@ -92,9 +94,12 @@ def extract_document(
         if not clean or doc.source.kind not in _RECORDS:
             raise
         article = _record_as_body(doc, exc)
+        page_dates = False
     if article.outlet is None:
-        article = dataclasses.replace(article, outlet=unnamed_outlet(doc))
-    if article.published is None and (doc.media_type is not MediaType.HTML or not clean):
+        # Text kept as it is (--no-clean, a record's own text) was not read for its outlet.
+        found = identify_outlet(outlets, url=doc.url) if doc.url else None
+        article = dataclasses.replace(article, outlet=found or unnamed_outlet(doc))
+    if article.published is None and not page_dates:
         # An HTML page's URL was already weighed against what the page states (a URL date that
         # a page's own date contradicts is not used); plain text states no date of its own.
         article = _with_url_date(article, doc)

@@ -10,8 +10,11 @@ The original outlet is the first outlet the copy credits as its author, in this 
 * ``origin-line``: a republication notice ("This story was originally published by ProPublica.");
 * ``byline``: "By Jennifer Hansler, CNN", "By A | Reuters", "Associated Press";
 * ``dateline``: "NEW YORK (Reuters) –", "WASHINGTON (AP) —" (any dash, or none);
+* ``byline``: a line that names only a news agency ("Associated Press", "By Reuters"), among
+  the opening paragraphs or the lines set apart above the body (not a photo credit below);
 * ``wire``: a wire line ("The-CNN-Wire");
 * ``jsonld-author``: a JSON-LD or meta author that is an outlet ("Reuters");
+* ``page-publisher``: a publisher the page names that is another known outlet (CNN on MSN);
 * ``copyright``: "© 2022 Cable News Network";
 * ``sign-off``: "— AP" closing the story.
 
@@ -60,11 +63,13 @@ class Signature:
         text: The line.
         outlet_words: For a byline, its outlet part as written ("Reuters" in "By A, Reuters"),
             looked up by outlet name when no pattern of the directory matches the line.
+        opening: Whether the line stands above the body, where a byline stands.
     """
 
     kind: BoilerplateKind
     text: str
     outlet_words: str | None = None
+    opening: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,15 +147,23 @@ def _credits(
     removed = [s.text for s in lines]
     wire_credits = find_wire_credits(paragraphs, notices=removed)
     for credit in wire_credits:
-        if credit.kind == "origin-line":
-            yield _credited(credit, outlets)
+        if credit.kind == "origin-line" and (found := _credited(credit, outlets)) is not None:
+            yield found
     yield from _signed(lines, BoilerplateKind.BYLINE, outlets)
     yield from _named(wire_credits, "dateline", outlets)
+    opening = [s.text for s in lines if s.opening]
+    yield from _wire_lines((*paragraphs[:_OPENING], *opening), outlets)
     yield from _signed(lines, BoilerplateKind.WIRE, outlets)
     for name in page.credited:
         known = outlets.by_name(name, found_by="jsonld-author")
         if known is not None:
             yield known
+    # A page on one outlet's site naming another known outlet as its publisher (an aggregator
+    # carrying CNN's story) is that outlet's copy.
+    for page_name in page.names:
+        known = outlets.by_name(page_name.name, found_by="page-publisher")
+        if known is not None:
+            yield dataclasses.replace(known, evidence=f"{page_name.where}: {page_name.name}")
     yield from _signed(lines, BoilerplateKind.COPYRIGHT, outlets)
     yield from _named(wire_credits, "sign-off", outlets)
 
@@ -171,6 +184,19 @@ def _signed(
             yield dataclasses.replace(author, found_by=kind.value, evidence=signature.text)
 
 
+# Opening paragraphs where a line naming only a news agency is its byline.
+_OPENING = 2
+# A byline naming only an agency: "Associated Press", "By Reuters", "AFP".
+_WIRE_KIND = "wire"
+
+
+def _wire_lines(lines: Iterable[str], outlets: OutletDirectory) -> Iterator[Outlet]:
+    for line in lines:
+        entry = outlets.entry(_without_by(line))
+        if entry is not None and entry.kind == _WIRE_KIND:
+            yield entry.outlet(found_by="byline", evidence=line)
+
+
 def _named(credits: Sequence[WireCredit], kind: str, outlets: OutletDirectory) -> Iterator[Outlet]:
     for credit in credits:
         if credit.kind == kind:
@@ -179,10 +205,12 @@ def _named(credits: Sequence[WireCredit], kind: str, outlets: OutletDirectory) -
                 yield dataclasses.replace(known, found_by=kind, evidence=credit.text)
 
 
-def _credited(credit: WireCredit, outlets: OutletDirectory) -> Outlet:
+def _credited(credit: WireCredit, outlets: OutletDirectory) -> Outlet | None:
     known = outlets.by_name(credit.outlet)
     if known is not None:
         return dataclasses.replace(known, found_by=credit.kind, evidence=credit.text)
+    if any(ch.isdigit() for ch in credit.outlet):
+        return None  # "First published on November 19, 2019": a date, not an outlet
     return Outlet(credit.outlet, found_by=credit.kind, evidence=credit.text)
 
 

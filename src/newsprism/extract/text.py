@@ -337,7 +337,12 @@ def extract_text(
     outlet, original = resolve_outlets(
         doc,
         [
-            Signature(lb.kind, lb.line.text, lb.byline.outlet if lb.byline else None)
+            Signature(
+                lb.kind,
+                lb.line.text,
+                lb.byline.outlet if lb.byline else None,
+                opening=lb.line.start < body_lines[0].start,
+            )
             for lb in labels
             if lb.kind is not None
         ],

@@ -60,6 +60,8 @@ __all__ = [
 # Report"); "&" and "+" are kept as words.
 _NAME_PUNCTUATION = re.compile(r"[^\w\s&+]")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+# Between an outlet's name and a section in a feed's or site's title.
+_SECTION_SEPARATORS = re.compile(r"\s+[-–—|>:»·]\s+|:\s+")
 _LOOKS_LIKE_DOMAIN = re.compile(r"^(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
 
 
@@ -104,6 +106,7 @@ class OutletDirectory:
     entries: tuple[OutletEntry, ...]
     _domains: Mapping[str, OutletEntry] = field(default_factory=dict, repr=False, compare=False)
     _names: Mapping[str, OutletEntry] = field(default_factory=dict, repr=False, compare=False)
+    _patterned: tuple[OutletEntry, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self._domains and not self._names:
@@ -112,8 +115,14 @@ class OutletDirectory:
             names = {
                 key: e for e in self.entries for n in (e.name, *e.aliases) if (key := name_key(n))
             }
+            # Names run together ("TheHill", "LATimes", "NYTimes"), where no name says otherwise.
+            for entry in self.entries:
+                for name in (entry.name, *entry.aliases):
+                    for key in _run_together(name):
+                        names.setdefault(key, entry)
             object.__setattr__(self, "_domains", domains)
             object.__setattr__(self, "_names", names)
+            object.__setattr__(self, "_patterned", tuple(e for e in self.entries if e.patterns))
 
     def by_url(self, url: str) -> Outlet | None:
         """The outlet whose domain hosts ``url`` (the longest listed domain wins), or ``None``."""
@@ -126,19 +135,32 @@ class OutletDirectory:
     def by_name(self, name: str, *, found_by: str = "outlets.toml:name") -> Outlet | None:
         """The outlet a name or alias stands for ("WSJ", "the Wall Street Journal",
         "nytimes.com"), or ``None`` when the directory does not know it."""
-        key = name_key(name)
-        entry = self._names.get(key) if key else None
-        if entry is not None:
-            return entry.outlet(found_by=found_by, evidence=name)
-        if _LOOKS_LIKE_DOMAIN.match(name.strip()):
-            found, _ = self._entry_for_host(host_of(name.strip()) or "")
+        entry = self.entry(name)
+        return entry.outlet(found_by=found_by, evidence=name) if entry is not None else None
+
+    def by_title(self, title: str, *, found_by: str = "outlets.toml:name") -> Outlet | None:
+        """The outlet a title names whole or in one of its parts ("Reuters: World News",
+        "NYT > Top Stories", "Politics | The Hill"), or ``None``."""
+        found = self.by_name(title, found_by=found_by)
+        if found is not None:
+            return found
+        for part in _SECTION_SEPARATORS.split(title):
+            found = self.by_name(part.strip(), found_by=found_by) if part.strip() else None
             if found is not None:
-                return found.outlet(found_by=found_by, evidence=name)
+                return dataclasses.replace(found, evidence=title)
         return None
+
+    def entry(self, name: str) -> OutletEntry | None:
+        """The directory entry a name, alias or domain stands for, or ``None``."""
+        key = name_key(name)
+        entry = (self._names.get(key) or self._names.get(key.replace(" ", ""))) if key else None
+        if entry is None and _LOOKS_LIKE_DOMAIN.match(name.strip()):
+            entry, _ = self._entry_for_host(host_of(name.strip()) or "")
+        return entry
 
     def by_text(self, line: str) -> Outlet | None:
         """The outlet named by a byline, wire, copyright or publisher line, or ``None``."""
-        for entry in self.entries:
+        for entry in self._patterned:
             for pattern in entry.patterns:
                 match = pattern.search(line)
                 if match:
@@ -146,8 +168,12 @@ class OutletDirectory:
         return None
 
     def canonical(self, outlet: Outlet) -> Outlet:
-        """``outlet`` under the directory's name when the directory knows it, else unchanged."""
-        known = self.by_name(outlet.name)
+        """``outlet`` under the directory's name when the directory knows it, else unchanged.
+
+        A name with a section after a separator, as feeds title themselves ("Reuters: World
+        News", "NYT > Top Stories", "BBC News - Home"), is known by one of its parts.
+        """
+        known = self.by_title(outlet.name)
         if known is None or known.name == outlet.name:
             return outlet
         return dataclasses.replace(
@@ -170,6 +196,17 @@ def name_key(name: str) -> str:
     text = _NAME_PUNCTUATION.sub("", text.replace("'", ""))
     text = " ".join(text.split())
     return text.removeprefix("the ").strip()
+
+
+def _run_together(name: str) -> tuple[str, ...]:
+    """Keys of a name written without spaces, with and without its leading "The"."""
+    key = name_key(name)
+    joined = key.replace(" ", "")
+    keys = {joined}
+    if name.strip().casefold().startswith("the "):
+        keys.add("the" + joined)
+    keys.discard(key)
+    return tuple(sorted(keys))
 
 
 def host_of(url: str) -> str | None:
@@ -236,7 +273,7 @@ def identify_outlet(
             if known is not None:
                 return known
     for page_name in names:
-        known = directory.by_name(page_name.name, found_by="html-meta")
+        known = directory.by_title(page_name.name, found_by="html-meta")
         if known is not None:
             evidence = f"{page_name.where}: {page_name.name}"
             return dataclasses.replace(known, evidence=evidence)

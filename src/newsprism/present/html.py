@@ -9,7 +9,9 @@ each article links to its original URL (http and https only, ``rel="noopener nor
 opinion and analysis pieces are labelled and counted apart from news.
 All text from the articles is escaped; the page carries a Content-Security-Policy that
 forbids every script, so a ``<script>`` in a scraped article can never run; CSS is inline and
-no font, image or script is loaded from anywhere. The columns stack on a phone.
+no font, image or script is loaded from anywhere. Unicode bidi embeddings, overrides and isolates
+(U+202A-U+202E, U+2066-U+2069) in scraped text are removed as it is escaped, so none can reverse
+the report's text around them. The columns stack on a phone.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from html import escape
+from html import escape as _escape_html
 from importlib import resources
 from string import Template
 from urllib.parse import urlsplit
@@ -33,6 +35,16 @@ from newsprism.model import (
 )
 
 __all__ = ["render_report"]
+
+# Bidi controls that reorder the text after them up to the end of the paragraph, not just of the
+# element they are in: removed from every escaped text. The marks (LRM, RLM, ALM) stay.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def escape(text: str) -> str:
+    """``text`` for HTML: markup characters escaped, bidi overrides and isolates removed."""
+    return _BIDI.sub("", _escape_html(text))
+
 
 # Outlet and side colours, assigned in story order (no colour means anything).
 _OUTLET_COLOURS = ("#2f6db5", "#b5462f", "#2f8f5b", "#8a4fb5", "#b58a2f", "#2f9fb5", "#b52f7a")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Group, RenderableType
 from rich.markup import escape
@@ -16,6 +16,7 @@ from newsprism.model import (
     Article,
     GlobalEntity,
     Outlet,
+    Publication,
     Skipped,
     Story,
     StoryComparison,
@@ -27,8 +28,16 @@ def outlet_label(outlet: Outlet | None) -> str:
     return outlet.name if outlet else "unknown"
 
 
-def article_panel(article: Article, *, body_chars: int | None = None) -> RenderableType:
-    """One article: metadata, then the body, then what was set apart."""
+def article_panel(
+    article: Article,
+    *,
+    body_chars: int | None = None,
+    publications: Sequence[Publication] = (),
+) -> RenderableType:
+    """One article: metadata, then the body, then what was set apart.
+
+    ``publications``, when the same text was published more than once, are listed too.
+    """
     meta = Table.grid(padding=(0, 2))
     meta.add_column(style="bold cyan")
     meta.add_column()
@@ -37,6 +46,14 @@ def article_panel(article: Article, *, body_chars: int | None = None) -> Rendera
     meta.add_row("outlet", escape(outlet_label(article.outlet)))
     if article.original_outlet:
         meta.add_row("original outlet", escape(article.original_outlet.name) + " (syndicated)")
+    if len(publications) > 1:
+        meta.add_row(
+            "published by",
+            "\n".join(
+                escape(f"{outlet_label(p.outlet)}  {p.url or p.source.where()}")
+                for p in publications
+            ),
+        )
     meta.add_row("headline", escape(article.headline or "—"))
     if article.standfirst:
         meta.add_row("standfirst", escape(article.standfirst))
@@ -61,15 +78,21 @@ def article_panel(article: Article, *, body_chars: int | None = None) -> Rendera
     return Panel(Group(*parts), title=escape(article.headline or article.id), expand=True)
 
 
-def articles_table(rows: Sequence[Article]) -> Table:
-    """A one-line-per-article overview."""
+def articles_table(
+    rows: Sequence[Article], *, outlets: Mapping[str, Sequence[str]] | None = None
+) -> Table:
+    """A one-line-per-article overview; ``outlets`` gives every publishing outlet by id."""
     table = Table(show_lines=False)
     for column in ("id", "outlet", "original", "published", "headline", "paras", "removed"):
         table.add_column(column, overflow="fold")
     for article in rows:
         table.add_row(
             article.id,
-            escape(outlet_label(article.outlet)),
+            escape(
+                ", ".join(outlets[article.id])
+                if outlets and outlets.get(article.id)
+                else outlet_label(article.outlet)
+            ),
             escape(article.original_outlet.name) if article.original_outlet else "",
             str(article.published or "unknown"),
             escape(article.headline or "—"),

@@ -30,8 +30,11 @@ from psycopg_pool import ConnectionPool
 from newsprism.config import StoreSettings, load_settings
 from newsprism.errors import StoreError
 from newsprism.model import (
+    AnalyzedArticle,
     Article,
+    CopyKey,
     GlobalEntity,
+    Publication,
     RawDocument,
     Skipped,
     Story,
@@ -40,7 +43,23 @@ from newsprism.model import (
     from_dict,
     to_dict,
 )
-from newsprism.store.base import ArticleSummary, BatchResult, StoreCounts, redact
+from newsprism.store.base import (
+    ArticleSummary,
+    BatchResult,
+    SearchHit,
+    SearchQuery,
+    StoreCounts,
+    redact,
+)
+from newsprism.store.search import TermScorer, parse_query
+from newsprism.store.tables import (
+    ANALYSIS_TABLES,
+    TABLES,
+    analysis_from_record,
+    analysis_record,
+    analysis_rows,
+    global_entity_ids,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -168,10 +187,15 @@ class PostgresStore:
         skipped: Sequence[Skipped],
         *,
         stories: StoryUpdate | None = None,
+        publications: Sequence[Publication] = (),
+        copy_keys: Sequence[CopyKey] = (),
+        analyses: Sequence[AnalyzedArticle] = (),
     ) -> BatchResult:
         """Store one batch in one transaction; documents already present are left as they are.
 
-        ``stories``, when given, is written in the same transaction.
+        ``stories`` and ``analyses``, when given, are written in the same transaction (an
+        article's search vector is a generated column). Each new article's own publication is
+        stored with it, then ``publications`` (those present passed over).
         """
         now = dt.datetime.now(dt.UTC)
         with self._transaction() as cur:
@@ -194,7 +218,7 @@ class PostgresStore:
                 " record FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[],"
                 " %b::date[], %b::text[], %b::text[]) WITH ORDINALITY AS batch (id, location,"
                 " outlet, original_outlet, headline, published, copy_of, record, n) ORDER BY n"
-                " ON CONFLICT (id) DO NOTHING",
+                " ON CONFLICT (id) DO NOTHING RETURNING id",
                 (
                     [a.id for a in articles],
                     [_text(a.source.where()) for a in articles],
@@ -207,7 +231,26 @@ class PostgresStore:
                     [_json(a) for a in articles],
                 ),
             )
-            added = max(cur.rowcount, 0)
+            inserted = {row[0] for row in cur.fetchall()}
+            added = len(inserted)
+            # Only the articles just inserted get their own publication, as on SQLite.
+            _insert_publications(
+                cur,
+                [
+                    Publication(a.id, a.source, a.url, a.outlet)
+                    for a in articles
+                    if a.id in inserted
+                ],
+            )
+            extra = _insert_publications(cur, publications)
+            if copy_keys:
+                cur.executemany(
+                    "INSERT INTO copy_keys (article_id, digest, signature, scheme)"
+                    " VALUES (%s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET"
+                    " digest = excluded.digest, signature = excluded.signature,"
+                    " scheme = excluded.scheme",
+                    [(k.article, k.digest, k.signature, k.scheme) for k in copy_keys],
+                )
             if skipped:
                 cur.executemany(
                     "INSERT INTO skipped (location, code, reason, recorded_at)"
@@ -216,7 +259,147 @@ class PostgresStore:
                 )
             if stories is not None:
                 _write_stories(cur, stories)
-        return BatchResult(added=added, already_present=present)
+            _write_analyses(cur, analyses)
+        return BatchResult(added=added, already_present=present, publications=extra)
+
+    def publications(self, article_id: str) -> list[Publication]:
+        """Every publication of an article, first one first."""
+        rows = self._all(
+            "SELECT record FROM publications WHERE article_id = %s ORDER BY seq", (article_id,)
+        )
+        return [from_dict(Publication, json.loads(row[0])) for row in rows]
+
+    def save_analyses(self, analyses: Sequence[AnalyzedArticle]) -> None:
+        """Store analyses of stored articles in one transaction, replacing earlier ones."""
+        with self._transaction() as cur:
+            _write_analyses(cur, analyses)
+
+    def get_analysis(self, article_id: str) -> AnalyzedArticle | None:
+        """The stored analysis of an article, or ``None``."""
+        row = self._one(
+            "SELECT ar.record, an.record FROM analyses an JOIN articles ar ON ar.id = an.article_id"
+            " WHERE an.article_id = %s",
+            (article_id,),
+        )
+        return _analysis(row[0], row[1]) if row else None
+
+    def iter_analyses(self) -> Iterator[AnalyzedArticle]:
+        """Every stored analysis, in the articles' ingest order (keyset pages)."""
+        last = 0
+        while True:
+            rows = self._all(
+                "SELECT ar.seq, ar.record, an.record FROM analyses an JOIN articles ar"
+                " ON ar.id = an.article_id WHERE ar.seq > %s ORDER BY ar.seq LIMIT %s",
+                (last, _PAGE),
+            )
+            for _, article, analysis in rows:
+                yield _analysis(article, analysis)
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1][0]
+
+    def pending_analysis(
+        self, *, nlp_model: str | None = None, made_by: str | None = None
+    ) -> list[str]:
+        """Ids of articles without an analysis (or with one another model/version made)."""
+        conditions = ["an.article_id IS NULL"]
+        arguments: list[str] = []
+        if nlp_model is not None:
+            conditions.append("an.nlp_model <> %s")
+            arguments.append(nlp_model)
+        if made_by is not None:
+            conditions.append("an.made_by <> %s")
+            arguments.append(made_by)
+        rows = self._all(
+            "SELECT ar.id FROM articles ar LEFT JOIN analyses an ON an.article_id = ar.id"
+            f" WHERE {' OR '.join(conditions)} ORDER BY ar.seq",
+            arguments,
+        )
+        return [row[0] for row in rows]
+
+    def search(self, query: SearchQuery) -> list[SearchHit]:
+        """Full-text search ranked by ``ts_rank_cd`` (see :class:`SearchQuery`)."""
+        terms = parse_query(query.text)
+        # Every term must match: a phrase keeps its word order (phraseto_tsquery).
+        tsquery = " && ".join(["phraseto_tsquery('english', %s)"] * len(terms))
+        words = [" ".join(term.words) for term in terms]
+        filters, arguments = _filters(query)
+        scorer = TermScorer(terms, [])
+        if query.scope == "quotes":
+            if query.speaker is not None:
+                filters += " AND at.speaker ILIKE %s ESCAPE '\\'"
+                arguments = [*arguments, "%" + _like(query.speaker) + "%"]
+            rows = self._all(
+                f"SELECT at.article_id, ar.outlet, ar.headline, ar.published,"
+                f" ts_rank_cd(at.search, q) AS rank, at.content_text, at.content_start,"
+                f" at.content_end, at.speaker, at.cue_text, at.cue_class, at.entity_id"
+                f" FROM attributions at JOIN articles ar ON ar.id = at.article_id,"
+                f" ({'SELECT ' + tsquery + ' AS q'}) query"
+                f" WHERE at.search @@ q {filters} ORDER BY rank DESC, ar.seq LIMIT %s",
+                (*words, *arguments, query.limit),
+            )
+            return [
+                SearchHit(
+                    scope="quotes", article_id=row[0], outlet=row[1], headline=row[2],
+                    published=row[3], text=row[5], start_char=row[6], end_char=row[7],
+                    score=float(row[4]), speaker=row[8], cue=row[9], cue_class=row[10],
+                    entity_id=row[11],
+                )
+                for row in rows
+            ]
+        if query.scope == "entities":
+            rows = self._all(
+                f"SELECT es.article_id, ar.outlet, ar.headline, ar.published,"
+                f" ts_rank_cd(es.search, q) AS rank, e.entity_id, e.name"
+                f" FROM entity_search es JOIN entities e USING (article_id, entity_id)"
+                f" JOIN articles ar ON ar.id = es.article_id,"
+                f" ({'SELECT ' + tsquery + ' AS q'}) query"
+                f" WHERE es.search @@ q {filters} ORDER BY rank DESC, ar.seq LIMIT %s",
+                (*words, *arguments, query.limit),
+            )
+            hits = []
+            for article_id, outlet, headline, published, rank, entity_id, name in rows:
+                mentions = self._all(
+                    "SELECT start_char, end_char, text FROM mentions WHERE article_id = %s"
+                    " AND entity_id = %s ORDER BY mention_no",
+                    (article_id, entity_id),
+                )
+                chosen = next((m for m in mentions if scorer.first_match(m[2])), None)
+                hits.append(
+                    SearchHit(
+                        scope="entities", article_id=article_id, outlet=outlet,
+                        headline=headline, published=published,
+                        text=chosen[2] if chosen else name,
+                        start_char=chosen[0] if chosen else None,
+                        end_char=chosen[1] if chosen else None,
+                        score=float(rank), entity_id=entity_id,
+                    )
+                )
+            return hits
+        rows = self._all(
+            f"SELECT ar.id, ar.outlet, ar.headline, ar.published, ts_rank_cd(ar.search, q)"
+            f" AS rank, replace(ar.record, '\\u0000', '\\ufffd')::jsonb ->> 'body'"
+            f" FROM articles ar, ({'SELECT ' + tsquery + ' AS q'}) query"
+            f" WHERE ar.search @@ q {filters} ORDER BY rank DESC, ar.seq LIMIT %s",
+            (*words, *arguments, query.limit),
+        )
+        hits = []
+        for article_id, outlet, headline, published, rank, body in rows:
+            span = scorer.first_match(body)
+            in_title = span is None and headline is not None
+            title_span = scorer.first_match(headline) if in_title and headline else None
+            text = body[span[0] : span[1]] if span else ""
+            if title_span is not None and headline is not None:
+                text = headline[title_span[0] : title_span[1]]
+            hits.append(
+                SearchHit(
+                    scope="articles", article_id=article_id, outlet=outlet, headline=headline,
+                    published=published, text=text,
+                    start_char=span[0] if span else None, end_char=span[1] if span else None,
+                    score=float(rank),
+                )
+            )
+        return hits
 
     def has(self, document_id: str) -> bool:
         """Whether the document's article is stored."""
@@ -235,10 +418,16 @@ class PostgresStore:
     def list_articles(
         self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
     ) -> list[ArticleSummary]:
-        """Stored articles in ingest order, optionally of one outlet."""
-        where, arguments = ("WHERE outlet = %s", [outlet]) if outlet else ("", [])
+        """Stored articles in ingest order, optionally those with a publication by ``outlet``."""
+        where, arguments = (
+            ("WHERE id IN (SELECT article_id FROM publications WHERE outlet = %s)", [outlet])
+            if outlet
+            else ("", [])
+        )
         rows = self._all(
-            "SELECT id, location, outlet, original_outlet, headline, published, copy_of"
+            "SELECT id, location, outlet, original_outlet, headline, published, copy_of,"
+            " ARRAY(SELECT p.outlet FROM publications p WHERE p.article_id = articles.id"
+            " AND p.outlet IS NOT NULL ORDER BY p.seq)"
             f" FROM articles {where} ORDER BY seq LIMIT %s OFFSET %s",
             (*arguments, limit, offset),
         )
@@ -251,6 +440,7 @@ class PostgresStore:
                 headline=row[4],
                 published=row[5],
                 copy_of=row[6],
+                outlets=tuple(dict.fromkeys(row[7] or ())),
             )
             for row in rows
         ]
@@ -265,6 +455,27 @@ class PostgresStore:
         for record in self._records("articles"):
             data = json.loads(record)
             yield data["id"], data["body"]
+
+    def copy_keys(self) -> Iterator[tuple[str, CopyKey | None]]:
+        """Every stored article's id and copy key (``None`` when it has none), in ingest order."""
+        last = 0
+        while True:
+            rows = self._all(
+                "SELECT a.seq, a.id, k.digest, k.signature, k.scheme FROM articles a"
+                " LEFT JOIN copy_keys k ON k.article_id = a.id WHERE a.seq > %s"
+                " ORDER BY a.seq LIMIT %s",
+                (last, _PAGE),
+            )
+            for _, article_id, digest, signature, scheme in rows:
+                key = (
+                    None
+                    if digest is None
+                    else CopyKey(article_id, digest, bytes(signature), scheme)
+                )
+                yield article_id, key
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1][0]
 
     def count(self) -> StoreCounts:
         """How many documents, articles and skipped inputs are stored."""
@@ -364,6 +575,12 @@ class PostgresStore:
                     "INSERT INTO entity_articles (article_id) SELECT unnest(%b::text[])"
                     " ON CONFLICT DO NOTHING",
                     (list(articles),),
+                )
+            resolved = global_entity_ids(entities)
+            if resolved:
+                cur.executemany(
+                    "UPDATE entities SET global_id = %s WHERE article_id = %s AND entity_id = %s",
+                    [(gid, aid, eid) for (aid, eid), gid in resolved.items()],
                 )
 
     def list_entities(
@@ -469,34 +686,71 @@ class PostgresStore:
             last = rows[-1][0]
 
 
+def _insert_publications(cur: psycopg.Cursor[Any], publications: Sequence[Publication]) -> int:
+    """Insert publications not yet present; the number inserted."""
+    if not publications:
+        return 0
+    cur.execute(
+        "INSERT INTO publications (article_id, outlet, url, location, record)"
+        " SELECT article_id, outlet, url, location, record FROM unnest(%b::text[], %b::text[],"
+        " %b::text[], %b::text[], %b::text[]) WITH ORDINALITY AS batch (article_id, outlet, url,"
+        " location, record, n) ORDER BY n"
+        " ON CONFLICT (article_id, coalesce(outlet, ''), coalesce(url, '')) DO NOTHING",
+        (
+            [p.article for p in publications],
+            [_text(p.outlet.name) if p.outlet else None for p in publications],
+            [_text(p.url) for p in publications],
+            [_text(p.source.where()) for p in publications],
+            [_json(p) for p in publications],
+        ),
+    )
+    return max(cur.rowcount, 0)
+
+
 def _write_stories(cur: psycopg.Cursor[Any], update: StoryUpdate) -> None:
+    # Four statements whatever the number of stories. As the SQLite store's row-by-row upserts
+    # do, a story or member named twice keeps its first place (seq, arrival) and its last values.
     if update.removed:
-        cur.execute("DELETE FROM stories WHERE id = ANY(%s)", (list(update.removed),))
+        cur.execute("DELETE FROM stories WHERE id = ANY(%b::text[])", (list(update.removed),))
+    stories = {story.id: story for story in update.stories}
+    members: dict[str, tuple[str, int]] = {}
     for story in update.stories:
+        for member in story.articles:
+            arrival = members[member.id][1] if member.id in members else member.seq
+            members[member.id] = (story.id, arrival)
+    if stories:
         cur.execute(
-            "INSERT INTO stories (id, title, size, founded, record) VALUES (%s, %s, %s, %s, %s)"
+            "INSERT INTO stories (id, title, size, founded, record)"
+            " SELECT id, title, size, founded, record FROM unnest(%b::text[], %b::text[],"
+            " %b::int[], %b::bigint[], %b::text[]) WITH ORDINALITY"
+            " AS batch (id, title, size, founded, record, n) ORDER BY n"
             " ON CONFLICT (id) DO UPDATE SET title = excluded.title, size = excluded.size,"
             " founded = excluded.founded, record = excluded.record",
             (
-                story.id,
-                _text(story.title),
-                len(story.articles),
-                story.articles[0].seq if story.articles else 0,
-                _json(story),
+                list(stories),
+                [_text(s.title) for s in stories.values()],
+                [len(s.articles) for s in stories.values()],
+                [s.articles[0].seq if s.articles else 0 for s in stories.values()],
+                [_json(s) for s in stories.values()],
             ),
         )
-        if story.articles:
-            cur.execute(
-                "INSERT INTO story_articles (article_id, story_id, arrival)"
-                " SELECT article_id, %s, arrival FROM unnest(%b::text[], %b::bigint[])"
-                " AS members (article_id, arrival)"
-                " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id",
-                (story.id, [m.id for m in story.articles], [m.seq for m in story.articles]),
-            )
+    if members:
+        cur.execute(
+            "INSERT INTO story_articles (article_id, story_id, arrival)"
+            " SELECT * FROM unnest(%b::text[], %b::text[], %b::bigint[])"
+            " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id",
+            (list(members), [m[0] for m in members.values()], [m[1] for m in members.values()]),
+        )
     if update.changes:
-        cur.executemany(
-            "INSERT INTO story_changes (kind, story_id, record) VALUES (%s, %s, %s)",
-            [(c.kind.value, c.story, _json(c)) for c in update.changes],
+        cur.execute(
+            "INSERT INTO story_changes (kind, story_id, record)"
+            " SELECT kind, story_id, record FROM unnest(%b::text[], %b::text[], %b::text[])"
+            " WITH ORDINALITY AS batch (kind, story_id, record, n) ORDER BY n",
+            (
+                [c.kind.value for c in update.changes],
+                [c.story for c in update.changes],
+                [_json(c) for c in update.changes],
+            ),
         )
 
 
@@ -528,10 +782,75 @@ def _advisory_lock(
         conn.execute("SET lock_timeout = 0")
 
 
+def _write_analyses(cur: psycopg.Cursor[Any], analyses: Sequence[AnalyzedArticle]) -> None:
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for analysis in analyses:
+        article_id = analysis.article.id
+        # entity_search rows go with their entities (ON DELETE CASCADE).
+        for name in reversed(ANALYSIS_TABLES):
+            cur.execute(f"DELETE FROM {name} WHERE article_id = %s", (article_id,))
+        cur.execute(
+            "INSERT INTO analyses (article_id, nlp_model, made_by, analysed_at, record)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET"
+            " nlp_model = excluded.nlp_model, made_by = excluded.made_by,"
+            " analysed_at = excluded.analysed_at, record = excluded.record",
+            (
+                article_id,
+                analysis.nlp_model,
+                analysis.made_by,
+                now,
+                json.dumps(analysis_record(analysis), ensure_ascii=False),
+            ),
+        )
+        for name, rows in analysis_rows(analysis).items():
+            if not rows:
+                continue
+            columns = TABLES[name].names
+            cur.executemany(
+                f"INSERT INTO {name} ({', '.join(columns)})"
+                f" VALUES ({', '.join(['%s'] * len(columns))})",
+                [tuple(_text(v) if isinstance(v, str) else v for v in row) for row in rows],
+            )
+        cur.execute(
+            "INSERT INTO entity_search (article_id, entity_id, search)"
+            " SELECT e.article_id, e.entity_id,"
+            " setweight(to_tsvector('english', e.name), 'A') || setweight(to_tsvector("
+            "'english', coalesce(string_agg(m.text, ' | ' ORDER BY m.mention_no), '')), 'B')"
+            " FROM entities e LEFT JOIN mentions m"
+            " ON m.article_id = e.article_id AND m.entity_id = e.entity_id"
+            " WHERE e.article_id = %s GROUP BY e.article_id, e.entity_id, e.name",
+            (article_id,),
+        )
+
+
+def _analysis(article: str, analysis: str) -> AnalyzedArticle:
+    return analysis_from_record(from_dict(Article, json.loads(article)), json.loads(analysis))
+
+
+def _filters(query: SearchQuery) -> tuple[str, list[Any]]:
+    # Filters on the joined articles row ("ar"), as SQL after the match condition.
+    parts: list[str] = []
+    arguments: list[Any] = []
+    if query.outlet is not None:
+        parts.append("(ar.outlet = %s OR ar.original_outlet = %s)")
+        arguments += [query.outlet, query.outlet]
+    if query.since is not None:
+        parts.append("ar.published >= %s")
+        arguments.append(query.since)
+    if query.until is not None:
+        parts.append("ar.published <= %s")
+        arguments.append(query.until)
+    return "".join(" AND " + part for part in parts), arguments
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _holder(conn: psycopg.Connection[Any], lock: int) -> str:
     """`` (newsprism pid N on HOST)``: who holds an advisory lock, as far as the server knows."""
     row = conn.execute(
-        "SELECT a.application_name, a.client_addr FROM pg_locks l"
+        "SELECT a.application_name, a.client_addr, a.pid FROM pg_locks l"
         " JOIN pg_stat_activity a ON a.pid = l.pid"
         " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s"
         " AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database"
@@ -540,8 +859,8 @@ def _holder(conn: psycopg.Connection[Any], lock: int) -> str:
     ).fetchone()
     if row is None:
         return ""
-    name, address = row
-    return f" ({name}{f' at {address}' if address else ''})"
+    name, address, pid = row
+    return f" ({name or f'server process {pid}'}{f' at {address}' if address else ''})"
 
 
 def _application_name() -> str:

@@ -134,6 +134,12 @@ def parse_person_name(name: str) -> PersonName | None:
     Honorifics before the name are dropped; initials written together ("H.W.") become one
     letter each; a trailing possessive is dropped.
     """
+    # A nickname in quotation marks is no given name ("James “Mad Dog” Mattis"); an opening
+    # mark without its closing one quotes up to the surname.
+    name = re.sub(r"(?:^|(?<=\s))[“\"‘][^”\"’]*[”\"’](?=\s|$)", " ", name)
+    opened = re.search(r"(?:^|(?<=\s))[“\"‘]", name)
+    if opened is not None and len(name[opened.end():].split()) > 1:
+        name = name[: opened.start()] + " " + name[opened.end():].split()[-1]
     words: list[str] = []
     raw = [fold(w).replace("’", "'") for w in _WORD.findall(name)]
     for word in raw:
