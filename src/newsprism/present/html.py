@@ -142,7 +142,7 @@ def _link(url: str | None, text: str) -> str:
     """An escaped link to an article's original URL (http and https only)."""
     if not url or urlsplit(url).scheme.lower() not in {"http", "https"}:
         return escape(text)
-    return (f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer" '
+    return (f'<a href="{escape(url)}" rel="noopener noreferrer" '
             f'target="_blank">{escape(text)}</a>')
 
 
