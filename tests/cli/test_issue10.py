@@ -4,6 +4,8 @@ in file names) through show, list, stories, story or the skip lines."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -12,6 +14,7 @@ from newsprism.cli import app
 from newsprism.cli._safe import one_line, safe_json, terminal_text
 
 runner = CliRunner()
+NEWSPRISM = str(Path(sys.executable).parent / "newsprism")
 
 # Retitles the terminal window, then clears the screen; then an override reversing the rest.
 ESCAPES = "\x1b]0;PWNED\x07\x1b[2J"
@@ -72,3 +75,27 @@ def test_issue10_terminal_text_rules() -> None:
     assert one_line("a\nb\rc") == "a\\nb\\rc"
     assert json.loads(safe_json(json.dumps("x\u202e\x9by"))) == "x\u202e\x9by"
     assert "\u202e" not in safe_json(json.dumps("x\u202ey", ensure_ascii=False))
+
+
+def test_issue10_no_raw_trafilatura_log_lines(tmp_path: Path) -> None:
+    # Markup trafilatura cannot parse (it logs "ERROR trafilatura.utils: ..." for it): the record's
+    # text is kept, and nothing of trafilatura's own logging reaches the terminal.
+    records = [
+        {"html": "Talks resumed in Geneva on Friday after a pause of two weeks.", "outlet": "A"},
+        {"html": "<p>Talks resumed in Geneva on Friday, officials said.</p>", "outlet": "B"},
+    ]
+    path = tmp_path / "short.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    # A real process: under pytest the root logger already has pytest's handler.
+    command = [NEWSPRISM, "ingest", str(path), "--db", str(tmp_path / "news.db")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr
+    assert "trafilatura" not in result.stderr and "ERROR" not in result.stderr
+    assert "added 2" in result.stderr
+    verbose = subprocess.run(
+        [*command[:-2], "--db", str(tmp_path / "verbose.db"), "--verbose"],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert "ERROR trafilatura" in verbose.stderr  # still there for whoever asks

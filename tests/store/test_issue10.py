@@ -23,7 +23,7 @@ import pytest
 from newsprism.config import load_settings, replace_section
 from newsprism.errors import StoreError
 from newsprism.ingest.outlets import load_outlets
-from newsprism.model import Article, to_dict
+from newsprism.model import Article, CopyKey, to_dict
 from newsprism.pipeline import ingest_into, seed_detector
 from newsprism.store import MemoryStore, SQLiteStore, Store, open_store
 from newsprism.store.sqlite import migrations
@@ -379,3 +379,29 @@ def test_issue10_texts_stored_without_a_key_get_one(tmp_path: Path) -> None:
         assert sorted(k.article for k in missing) == sorted(a.id for a in articles)
         _ingest(store, _jsonl(tmp_path / "b.jsonl", _neus(40, 1)))
         assert all(key is not None for _, key in store.copy_keys())
+
+
+class _CountingStore(MemoryStore):
+    """A memory store that counts how often the clusterer state and copy keys are read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_reads = self.key_reads = 0
+
+    def load_story_state(self) -> tuple[int, bytes] | None:
+        self.state_reads += 1
+        return super().load_story_state()
+
+    def copy_keys(self) -> Iterator[tuple[str, CopyKey | None]]:
+        self.key_reads += 1
+        return super().copy_keys()
+
+
+def test_issue10_a_run_adding_nothing_loads_no_clusterer_or_copy_state(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "a.jsonl", _neus(60, 5))
+    with _CountingStore() as store:
+        _ingest(store, path)
+        assert (store.state_reads, store.key_reads) == (1, 1)
+        report = ingest_into([str(path)], store=store, settings=SETTINGS, outlets=OUTLETS)
+        assert (report.added, report.already_present) == (0, 5)
+        assert (store.state_reads, store.key_reads) == (1, 1)
