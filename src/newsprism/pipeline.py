@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,10 +32,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 from newsprism.config import Settings
 from newsprism.errors import InputError
-from newsprism.extract import extract_document
-from newsprism.ingest import read_inputs
-from newsprism.ingest.dedup import CopyDetector
-from newsprism.ingest.outlets import OutletDirectory
 from newsprism.model import (
     AnalyzedArticle,
     Article,
@@ -45,14 +42,18 @@ from newsprism.model import (
     StoryComparison,
 )
 from newsprism.store.base import Store
-from newsprism.stories import StoryClusterer, story_item
-from newsprism.stories.embed import TextEncoder
-from newsprism.stories.resolve import EntityResolver
 
+# The stages load on first use: comparing a stored story reads no input, extracts and clusters
+# nothing, so it loads neither trafilatura nor the copy detector nor the story clusterer.
 if TYPE_CHECKING:
     from newsprism.analyze import AnalyzeRules
     from newsprism.analyze.nlp import LoadedModel
+    from newsprism.compare.rules import CompareRules
     from newsprism.config import AnalyzeSettings
+    from newsprism.ingest.dedup import CopyDetector
+    from newsprism.ingest.outlets import OutletDirectory
+    from newsprism.stories import StoryClusterer
+    from newsprism.stories.embed import TextEncoder
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -259,6 +260,9 @@ def _ingest(
     encoder: TextEncoder | None,
     on_progress: ProgressCallback | None,
 ) -> IngestReport:
+    from newsprism.extract import extract_document
+    from newsprism.stories import story_item
+
     # The copy detector and the story clusterer are loaded when the first new article needs
     # them: a run that adds nothing (inputs already stored) reads neither state.
     detector: CopyDetector | None = None
@@ -367,6 +371,8 @@ def seed_detector(store: Store, *, settings: Settings) -> tuple[CopyDetector, li
     Texts without a key (stored before keys were kept, or keyed with other settings) are read
     and hashed once; their keys are returned so that the next write stores them.
     """
+    from newsprism.ingest.dedup import CopyDetector
+
     detector = CopyDetector(settings=settings.dedup)
     missing: list[CopyKey] = []
     for article_id, key in store.copy_keys():
@@ -406,6 +412,8 @@ def _read_specs(
     outlets: OutletDirectory,
     outlet: str | None,
 ) -> Iterator[tuple[RawDocument | Skipped, dt.date | None]]:
+    from newsprism.ingest import read_inputs
+
     # Each input read with its own outlet; its publication day travels beside each document.
     plain: list[str] = []
     for spec in inputs:
@@ -532,6 +540,14 @@ def stored_analyses(
     return [analysis for analysis in found.values() if analysis is not None]
 
 
+@functools.cache
+def _compare_rules() -> CompareRules:
+    # The packaged compare rule files, read once per process (a web app compares many stories).
+    from newsprism.compare import load_compare_rules
+
+    return load_compare_rules()
+
+
 def compare_story(
     store: Store,
     story_id: str,
@@ -555,7 +571,7 @@ def compare_story(
     Raises:
         InputError: No story has this id.
     """
-    from newsprism.compare import compare, load_compare_rules
+    from newsprism.compare import compare
 
     story = store.get_story(story_id)
     if story is None:
@@ -566,7 +582,7 @@ def compare_story(
         store, [member.id for member in story.articles], settings=settings, analyzer=analyzer
     )
     return compare(
-        analyses, settings=settings.compare, rules=load_compare_rules(), embedder=embedder
+        analyses, settings=settings.compare, rules=_compare_rules(), embedder=embedder
     )
 
 
@@ -574,7 +590,7 @@ def compare_inputs(
     inputs: Sequence[str | InputSpec],
     *,
     settings: Settings,
-    outlets: OutletDirectory,
+    outlets: OutletDirectory | None = None,
     store: Store | None = None,
     published: dt.date | None = None,
     analyzer: Analyzer | Callable[[], Analyzer] | None = None,
@@ -588,7 +604,8 @@ def compare_inputs(
     Args:
         inputs: Paths, URLs or story ids, or :class:`InputSpec` s with an outlet each.
         settings: newsprism settings.
-        outlets: The outlet directory.
+        outlets: The outlet directory; the packaged one when ``None`` (loaded only when an
+            input is read).
         store: A store to find story ids in.
         published: Publication day of every input file (relative dates resolve against it).
         analyzer: An analyzer, or a function loading one when first needed.
@@ -599,7 +616,7 @@ def compare_inputs(
     """
     from pathlib import Path
 
-    from newsprism.compare import compare, load_compare_rules
+    from newsprism.compare import compare
 
     analyses: list[AnalyzedArticle] = []
     articles: list[Article] = []
@@ -614,6 +631,10 @@ def compare_inputs(
             ids = [member.id for member in story.articles]
             analyses.extend(stored_analyses(store, ids, settings=settings, analyzer=analyzer))
             continue
+        if outlets is None:
+            from newsprism.ingest.outlets import load_outlets
+
+            outlets = load_outlets()
         for found in extract_inputs(
             [location],
             settings=settings,
@@ -635,7 +656,7 @@ def compare_inputs(
     if not analyses:
         return None, skipped
     comparison = compare(
-        analyses, settings=settings.compare, rules=load_compare_rules(), embedder=embedder
+        analyses, settings=settings.compare, rules=_compare_rules(), embedder=embedder
     )
     return comparison, skipped
 
@@ -712,6 +733,8 @@ def load_clusterer(
     store records, so the document frequencies and story centroids are what they were; articles
     stored before stories existed are clustered now and their stories saved.
     """
+    from newsprism.stories import StoryClusterer, story_item
+
     saved = store.load_story_state()
     if saved is not None and saved[0] == store.count().articles:
         restored = StoryClusterer.from_snapshot(
@@ -809,6 +832,8 @@ def _resolve_entities(
     analyzer: Analyzer | Callable[[], Analyzer] | None,
     on_progress: ProgressCallback | None,
 ) -> EntityReport:
+    from newsprism.stories.resolve import EntityResolver
+
     resolver = EntityResolver()
     resolver.restore(store.iter_entities())
     done = store.resolved_articles()
@@ -877,6 +902,10 @@ def extract_inputs(
     With ``clean=False`` plain-text inputs are taken as bodies exactly as they are (see
     :func:`newsprism.extract.extract_document`).
     """
+    from newsprism.extract import extract_document
+    from newsprism.ingest import read_inputs
+    from newsprism.ingest.dedup import CopyDetector
+
     detector = CopyDetector(settings=settings.dedup)
     read = 0
     for item in read_inputs(inputs, settings=settings, outlet=outlet, outlets=outlets):

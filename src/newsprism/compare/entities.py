@@ -374,8 +374,7 @@ class _Scanner:
     """What a text is scanned for: the people's surnames, and the other entities' names."""
 
     surnames: re.Pattern[str] | None
-    forms: re.Pattern[str] | None
-    names: dict[str, str]
+    forms: tuple[tuple[re.Pattern[str], str], ...]
 
     @classmethod
     def of(cls, people: Sequence[_Group], everyone: Sequence[_Group]) -> _Scanner:
@@ -386,7 +385,6 @@ class _Scanner:
                 for form in [*group.forms, *group.acronyms]:
                     if len(form) >= _MIN_FORM_CHARS:
                         names.setdefault(form, group.display())
-        forms = sorted(names, key=len, reverse=True)
         return cls(
             surnames=re.compile(
                 r"(?<![\w-])(?:"
@@ -394,10 +392,11 @@ class _Scanner:
                 + r")(?![\w-])",
                 re.IGNORECASE,
             ) if surnames else None,
-            forms=re.compile(
-                r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])"
-            ) if forms else None,
-            names=names,
+            # Each name on its own: "Central Command" is named inside "U.S. Central Command".
+            forms=tuple(
+                (re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])"), name)
+                for form, name in names.items()
+            ),
         )
 
 
@@ -427,6 +426,6 @@ def _named_in(
                 if len(fitting) == 1:
                     found.append((start, end, fitting[0].display()))
                 break
-    for match in scanner.forms.finditer(text) if scanner.forms else ():
-        found.append((match.start(), match.end(), scanner.names[match.group()]))
+    for pattern, name in scanner.forms:
+        found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
     return found
