@@ -435,11 +435,14 @@ class PostgresStore:
             if outlet
             else ("", [])
         )
+        # The page first, then its rows' outlets: the rows OFFSET passes over are not looked up.
         rows = self._all(
             "SELECT id, location, outlet, original_outlet, headline, published, copy_of,"
-            " ARRAY(SELECT p.outlet FROM publications p WHERE p.article_id = articles.id"
+            " ARRAY(SELECT p.outlet FROM publications p WHERE p.article_id = page.id"
             " AND p.outlet IS NOT NULL ORDER BY p.seq)"
-            f" FROM articles {where} ORDER BY seq LIMIT %s OFFSET %s",
+            " FROM (SELECT seq, id, location, outlet, original_outlet, headline, published,"
+            f" copy_of FROM articles {where} ORDER BY seq LIMIT %s OFFSET %s) page"
+            " ORDER BY seq",
             (*arguments, limit, offset),
         )
         return [
