@@ -139,6 +139,8 @@ class CompareSettings:
     idf_weight: float
     clause_weight: float
     clause_min_words: int
+    phrase_weight: float
+    claim_threshold: float
     embedding_weight: float
     embedding_threshold: float
     weight_words: float

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -30,28 +32,30 @@ from typing import TYPE_CHECKING, TypeVar
 
 from newsprism.config import Settings
 from newsprism.errors import InputError
-from newsprism.extract import extract_document
-from newsprism.ingest import read_inputs
-from newsprism.ingest.dedup import CopyDetector
-from newsprism.ingest.outlets import OutletDirectory
 from newsprism.model import (
     AnalyzedArticle,
     Article,
+    CopyKey,
     Publication,
     RawDocument,
     Skipped,
     StoryComparison,
 )
 from newsprism.store.base import Store
-from newsprism.stories import StoryClusterer, story_item
-from newsprism.stories.embed import TextEncoder
-from newsprism.stories.resolve import EntityResolver
 
+# The stages load on first use: comparing a stored story reads no input, extracts and clusters
+# nothing, so it loads neither trafilatura nor the copy detector nor the story clusterer.
 if TYPE_CHECKING:
     from newsprism.analyze import AnalyzeRules
     from newsprism.analyze.nlp import LoadedModel
+    from newsprism.compare.rules import CompareRules
     from newsprism.config import AnalyzeSettings
+    from newsprism.ingest.dedup import CopyDetector
+    from newsprism.ingest.outlets import OutletDirectory
+    from newsprism.stories import StoryClusterer
+    from newsprism.stories.embed import TextEncoder
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 # Outlets given by the user or the record itself (not derived from a URL): a text already stored
 # that arrives under one of these from a known URL is still a new publication.
@@ -119,12 +123,27 @@ class Analyzer:
         return self.rules.made_by
 
     def analyze(self, articles: Sequence[Article]) -> list[AnalyzedArticle]:
-        """Analyse articles (``nlp.pipe`` in batches of ``analyze.batch_size``), in order."""
+        """Analyse articles (``nlp.pipe`` in batches of ``analyze.batch_size``), in order.
+
+        An article longer than the spaCy pipeline takes (``nlp.max_length`` characters) is left
+        out with a logged warning: it stays stored, unanalysed, rather than failing the batch.
+        """
         from newsprism.analyze import analyze
 
-        return list(
-            analyze(articles, model=self.model, settings=self.settings, rules=self.rules)
-        )
+        limit = self.model.nlp.max_length
+        fitting = []
+        for article in articles:
+            if len(article.body) > limit:
+                logger.warning(
+                    "%s: not analysed: its body has %d characters, more than the spaCy"
+                    " pipeline takes (%d); it is stored without entities and quotes",
+                    article.source.where(),
+                    len(article.body),
+                    limit,
+                )
+            else:
+                fitting.append(article)
+        return list(analyze(fitting, model=self.model, settings=self.settings, rules=self.rules))
 
 
 def load_analyzer(settings: Settings, *, rules_only: bool = False) -> Analyzer:
@@ -241,10 +260,14 @@ def _ingest(
     encoder: TextEncoder | None,
     on_progress: ProgressCallback | None,
 ) -> IngestReport:
-    detector = CopyDetector(settings=settings.dedup)
-    for doc_id, body in store.copy_texts():
-        detector.check(doc_id, body)
-    clusterer = load_clusterer(store, settings=settings, encoder=encoder)
+    from newsprism.extract import extract_document
+    from newsprism.stories import story_item
+
+    # The copy detector and the story clusterer are loaded when the first new article needs
+    # them: a run that adds nothing (inputs already stored) reads neither state.
+    detector: CopyDetector | None = None
+    keys: list[CopyKey] = []
+    clusterer: StoryClusterer | None = None
     story_ids: list[str] = []
     new_stories = analysed_count = 0
     read = added = present = copies = published_again = 0
@@ -282,7 +305,10 @@ def _ingest(
             except InputError as exc:
                 batch_skipped.append(Skipped(item.source.where(), exc.message, exc.code))
                 continue
-            copy_of = detector.check(article.id, article.body)
+            if detector is None:
+                detector, keys = seed_detector(store, settings=settings)
+            copy_of, key = detector.check_key(article.id, article.body)
+            keys.append(key)
             if copy_of is not None:
                 copies += 1
                 article = dataclasses.replace(article, copy_of=copy_of)
@@ -300,27 +326,31 @@ def _ingest(
             story_item(article, settings=settings.stories, entities=entities.get(article.id))
             for article in articles
         ]
-        clusterer.prime(story_items)
-        for story_input in story_items:
-            decision = clusterer.add(story_input)
-            new_stories += decision.joined_by == "new"
+        if story_items and clusterer is None:
+            clusterer = load_clusterer(store, settings=settings, encoder=encoder)
+        if clusterer is not None:
+            clusterer.prime(story_items)
+            for story_input in story_items:
+                decision = clusterer.add(story_input)
+                new_stories += decision.joined_by == "new"
         result = store.add_batch(
             documents,
             articles,
             batch_skipped,
-            stories=clusterer.drain(),
+            stories=clusterer.drain() if clusterer is not None else None,
             publications=publications,
+            copy_keys=keys,
             analyses=analyses,
         )
+        keys = []
         added += result.added
         published_again += result.publications
         present += result.already_present
         skipped.extend(batch_skipped)
         kept.extend(articles)
-    if kept:
+    if kept and clusterer is not None:
         save_clusterer(store, clusterer)
-    for article in kept:
-        story_ids.append(clusterer.story_of(article.id) or "")
+        story_ids = [clusterer.story_of(article.id) or "" for article in kept]
     return IngestReport(
         read,
         added,
@@ -333,6 +363,25 @@ def _ingest(
         analysed=analysed_count,
         publications=published_again,
     )
+
+
+def seed_detector(store: Store, *, settings: Settings) -> tuple[CopyDetector, list[CopyKey]]:
+    """A copy detector that knows every stored text, from the stored copy keys.
+
+    Texts without a key (stored before keys were kept, or keyed with other settings) are read
+    and hashed once; their keys are returned so that the next write stores them.
+    """
+    from newsprism.ingest.dedup import CopyDetector
+
+    detector = CopyDetector(settings=settings.dedup)
+    missing: list[CopyKey] = []
+    for article_id, key in store.copy_keys():
+        if key is not None and detector.remember(key):
+            continue
+        article = store.get_article(article_id)
+        if article is not None:
+            missing.append(detector.check_key(article_id, article.body)[1])
+    return detector, missing
 
 
 def new_publication(doc: RawDocument, known: Sequence[Publication]) -> Publication | None:
@@ -363,6 +412,8 @@ def _read_specs(
     outlets: OutletDirectory,
     outlet: str | None,
 ) -> Iterator[tuple[RawDocument | Skipped, dt.date | None]]:
+    from newsprism.ingest import read_inputs
+
     # Each input read with its own outlet; its publication day travels beside each document.
     plain: list[str] = []
     for spec in inputs:
@@ -489,6 +540,14 @@ def stored_analyses(
     return [analysis for analysis in found.values() if analysis is not None]
 
 
+@functools.cache
+def _compare_rules() -> CompareRules:
+    # The packaged compare rule files, read once per process (a web app compares many stories).
+    from newsprism.compare import load_compare_rules
+
+    return load_compare_rules()
+
+
 def compare_story(
     store: Store,
     story_id: str,
@@ -512,7 +571,7 @@ def compare_story(
     Raises:
         InputError: No story has this id.
     """
-    from newsprism.compare import compare, load_compare_rules
+    from newsprism.compare import compare
 
     story = store.get_story(story_id)
     if story is None:
@@ -523,7 +582,7 @@ def compare_story(
         store, [member.id for member in story.articles], settings=settings, analyzer=analyzer
     )
     return compare(
-        analyses, settings=settings.compare, rules=load_compare_rules(), embedder=embedder
+        analyses, settings=settings.compare, rules=_compare_rules(), embedder=embedder
     )
 
 
@@ -531,7 +590,7 @@ def compare_inputs(
     inputs: Sequence[str | InputSpec],
     *,
     settings: Settings,
-    outlets: OutletDirectory,
+    outlets: OutletDirectory | None = None,
     store: Store | None = None,
     published: dt.date | None = None,
     analyzer: Analyzer | Callable[[], Analyzer] | None = None,
@@ -545,7 +604,8 @@ def compare_inputs(
     Args:
         inputs: Paths, URLs or story ids, or :class:`InputSpec` s with an outlet each.
         settings: newsprism settings.
-        outlets: The outlet directory.
+        outlets: The outlet directory; the packaged one when ``None`` (loaded only when an
+            input is read).
         store: A store to find story ids in.
         published: Publication day of every input file (relative dates resolve against it).
         analyzer: An analyzer, or a function loading one when first needed.
@@ -556,7 +616,7 @@ def compare_inputs(
     """
     from pathlib import Path
 
-    from newsprism.compare import compare, load_compare_rules
+    from newsprism.compare import compare
 
     analyses: list[AnalyzedArticle] = []
     articles: list[Article] = []
@@ -571,6 +631,10 @@ def compare_inputs(
             ids = [member.id for member in story.articles]
             analyses.extend(stored_analyses(store, ids, settings=settings, analyzer=analyzer))
             continue
+        if outlets is None:
+            from newsprism.ingest.outlets import load_outlets
+
+            outlets = load_outlets()
         for found in extract_inputs(
             [location],
             settings=settings,
@@ -592,7 +656,7 @@ def compare_inputs(
     if not analyses:
         return None, skipped
     comparison = compare(
-        analyses, settings=settings.compare, rules=load_compare_rules(), embedder=embedder
+        analyses, settings=settings.compare, rules=_compare_rules(), embedder=embedder
     )
     return comparison, skipped
 
@@ -669,6 +733,8 @@ def load_clusterer(
     store records, so the document frequencies and story centroids are what they were; articles
     stored before stories existed are clustered now and their stories saved.
     """
+    from newsprism.stories import StoryClusterer, story_item
+
     saved = store.load_story_state()
     if saved is not None and saved[0] == store.count().articles:
         restored = StoryClusterer.from_snapshot(
@@ -766,6 +832,8 @@ def _resolve_entities(
     analyzer: Analyzer | Callable[[], Analyzer] | None,
     on_progress: ProgressCallback | None,
 ) -> EntityReport:
+    from newsprism.stories.resolve import EntityResolver
+
     resolver = EntityResolver()
     resolver.restore(store.iter_entities())
     done = store.resolved_articles()
@@ -834,6 +902,10 @@ def extract_inputs(
     With ``clean=False`` plain-text inputs are taken as bodies exactly as they are (see
     :func:`newsprism.extract.extract_document`).
     """
+    from newsprism.extract import extract_document
+    from newsprism.ingest import read_inputs
+    from newsprism.ingest.dedup import CopyDetector
+
     detector = CopyDetector(settings=settings.dedup)
     read = 0
     for item in read_inputs(inputs, settings=settings, outlet=outlet, outlets=outlets):

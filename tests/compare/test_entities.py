@@ -112,6 +112,17 @@ def test_issue9_hillary_rodham_clinton_is_hillary_clinton_not_bill(
     # Every outlet mentions her: NYT as "Hillary Rodham Clinton", HuffPost in its headline
     # and body, Fox as "Hillary Clinton".
     assert all(name in mentioned for mentioned in resolved.mentioned)
+    # Inside the NYT article, "Mrs. Clinton" is Hillary and "Mr. Clinton" is Bill.
+    nyt = next(a for a in story if a.article.outlet and a.article.outlet.name == "nyt")
+    for entity in nyt.entities:
+        honorifics = {
+            nyt.article.body[max(0, m.start - 5):m.start].strip()
+            for m in entity.mentions if m.text == "Clinton"
+        }
+        if "Bill" in entity.name:
+            assert "Mrs." not in honorifics and "Mr." in honorifics
+        if "Hillary" in entity.name:
+            assert "Mr." not in honorifics and "Mrs." in honorifics
     comparison = compare(story, rules=compare_rules)
     rows = [p for p in comparison.portraits if "Clinton" in p.name and p.label == "PERSON"]
     assert len({p.name for p in rows}) == len(rows)

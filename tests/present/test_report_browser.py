@@ -64,7 +64,10 @@ def _open(
                 headlineText: section('headlines').innerText,
                 descriptors: section('descriptors').innerText,
                 verbs: section('verbs').innerText,
-                coverage: section('coverage').innerText,
+                coverage: section('coverage').textContent,
+                coverageShown: section('coverage').innerText,
+                pageHeight: document.documentElement.scrollHeight,
+                summary: section('summary').innerText,
                 timeline: section('timeline').innerText,
                 voiceBars: [...document.querySelectorAll('#voices .bar')].filter(visible)
                     .length,
@@ -75,7 +78,10 @@ def _open(
               };
             }"""
         )
+        state["foldedHeight"] = state["pageHeight"]
+        # The article texts are folded; a reader opens one (no script involved).
         marked = page.locator("#articles article mark.marked").first
+        page.locator("#articles details.article-text > summary").first.click()
         marked.focus()
         state["tipShown"] = marked.locator(".tip").is_visible()
         page.screenshot(path=str(shot), full_page=True)

@@ -23,8 +23,8 @@ import pytest
 from newsprism.config import load_settings, replace_section
 from newsprism.errors import StoreError
 from newsprism.ingest.outlets import load_outlets
-from newsprism.model import Article, to_dict
-from newsprism.pipeline import ingest_into
+from newsprism.model import Article, CopyKey, to_dict
+from newsprism.pipeline import ingest_into, seed_detector
 from newsprism.store import MemoryStore, SQLiteStore, Store, open_store
 from newsprism.store.sqlite import migrations
 from tests.conftest import BENCHDATA
@@ -339,3 +339,69 @@ def test_issue10_ingest_killed_while_writing_leaves_the_next_one_free(tmp_path: 
         ids = sorted(a.id for a in clean.iter_articles())
     assert [row[0] for row in state["articles"]] == ids  # type: ignore[attr-defined]
     assert state["stories"] == state["story_articles"]
+
+
+# --- copy keys ---------------------------------------------------------------------------------
+
+
+def test_issue10_stored_copy_keys_find_copies_without_reading_stored_texts(
+    store: Store, tmp_path: Path, corpus_texts: dict[str, str]
+) -> None:
+    original = tmp_path / "cnn.txt"
+    original.write_text(corpus_texts["cnn"], encoding="utf-8")
+    _ingest(store, original)
+    ((article_id, key),) = list(store.copy_keys())
+    assert key is not None and len(key.signature) == 8 * SETTINGS.dedup.num_perm
+    _, missing = seed_detector(store, settings=SETTINGS)
+    assert missing == []  # every stored text is known by its key alone
+    # Another site's copy with one word changed is linked from the key alone.
+    lines = corpus_texts["cnn"].splitlines()
+    longest = max(range(len(lines)), key=lambda n: len(lines[n]))
+    lines[longest] = lines[longest].replace(" the ", " a ", 1)
+    copy = tmp_path / "copy.txt"
+    copy.write_text("\n".join(lines), encoding="utf-8")
+    report = ingest_into([str(copy)], store=store, settings=SETTINGS, outlets=OUTLETS)
+    (added,) = report.articles
+    assert added.copy_of is not None and added.copy_of.id == article_id
+    assert added.copy_of.kind == "near"
+
+
+def test_issue10_texts_stored_without_a_key_get_one(tmp_path: Path) -> None:
+    records = _neus(20, 6)
+    with MemoryStore() as memory:
+        _ingest(memory, _jsonl(tmp_path / "a.jsonl", records))
+        articles = list(memory.iter_articles())
+    db = tmp_path / "old.db"
+    _v3_database(db, articles)
+    with SQLiteStore(db) as store:
+        assert all(key is None for _, key in store.copy_keys())
+        _, missing = seed_detector(store, settings=SETTINGS)
+        assert sorted(k.article for k in missing) == sorted(a.id for a in articles)
+        _ingest(store, _jsonl(tmp_path / "b.jsonl", _neus(40, 1)))
+        assert all(key is not None for _, key in store.copy_keys())
+
+
+class _CountingStore(MemoryStore):
+    """A memory store that counts how often the clusterer state and copy keys are read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_reads = self.key_reads = 0
+
+    def load_story_state(self) -> tuple[int, bytes] | None:
+        self.state_reads += 1
+        return super().load_story_state()
+
+    def copy_keys(self) -> Iterator[tuple[str, CopyKey | None]]:
+        self.key_reads += 1
+        return super().copy_keys()
+
+
+def test_issue10_a_run_adding_nothing_loads_no_clusterer_or_copy_state(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "a.jsonl", _neus(60, 5))
+    with _CountingStore() as store:
+        _ingest(store, path)
+        assert (store.state_reads, store.key_reads) == (1, 1)
+        report = ingest_into([str(path)], store=store, settings=SETTINGS, outlets=OUTLETS)
+        assert (report.added, report.already_present) == (0, 5)
+        assert (store.state_reads, store.key_reads) == (1, 1)

@@ -28,13 +28,13 @@ from rich.progress import (
 from newsprism.cli._safe import install, one_line
 from newsprism.config import Settings, load_settings
 from newsprism.errors import InputError, NewsprismError, StoreError
-from newsprism.ingest.outlets import OutletDirectory, load_outlets
 from newsprism.model import Skipped
 from newsprism.present.text import skipped_lines
 from newsprism.store import DB_ENV, is_postgres_url
 from newsprism.store.base import redact
 
 if TYPE_CHECKING:
+    from newsprism.ingest.outlets import OutletDirectory
     from newsprism.pipeline import ProgressEvent
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -97,13 +97,21 @@ def setup(
     *, config: Path | None, outlets: Path | None, verbose: bool
 ) -> tuple[Settings, OutletDirectory]:
     """Configure logging and load settings and the outlet directory."""
+    # Loaded here, not at import: the ingest package brings the HTTP and archive readers.
+    from newsprism.ingest.outlets import load_outlets
+
+    return setup_settings(config=config, verbose=verbose), load_outlets(outlets)
+
+
+def setup_settings(*, config: Path | None, verbose: bool) -> Settings:
+    """Configure logging and load the settings (for commands that read no input)."""
     handler = logging.StreamHandler()
     handler.setFormatter(_OneLineFormatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     # trafilatura logs its own parse failures at ERROR; newsprism reports the input as a
     # Skipped line (or keeps a record's text) instead, so they are shown with --verbose only.
     logging.getLogger("trafilatura").setLevel(logging.INFO if verbose else logging.CRITICAL)
-    return load_settings(config), load_outlets(outlets)
+    return load_settings(config)
 
 
 class _OneLineFormatter(logging.Formatter):

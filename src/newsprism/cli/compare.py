@@ -24,7 +24,7 @@ from newsprism.cli._common import (
     out,
     report_skipped,
     reporting_errors,
-    setup,
+    setup_settings,
 )
 from newsprism.model import to_dict
 from newsprism.present.text import comparison_view
@@ -106,7 +106,12 @@ def compare_cli(
         for i, item in enumerate(inputs)
     ]
     with reporting_errors():
-        settings, directory = setup(config=config, outlets=outlets, verbose=verbose)
+        settings = setup_settings(config=config, verbose=verbose)
+        directory = None
+        if outlets is not None:
+            from newsprism.ingest.outlets import load_outlets
+
+            directory = load_outlets(outlets)
         embedder = None
         if embeddings:
             from newsprism.stories.embed import load_embedder

@@ -17,7 +17,7 @@ from newsprism.cli._common import (
     err,
     reporting_errors,
     require_db,
-    setup,
+    setup_settings,
 )
 from newsprism.store import open_store
 from newsprism.store.export import export_tables
@@ -72,7 +72,7 @@ def export_cli(
     chosen = [name.strip() for item in tables or [] for name in item.split(",") if name.strip()]
     with reporting_errors():
         require_db(db)
-        setup(config=config, outlets=None, verbose=verbose)
+        setup_settings(config=config, verbose=verbose)
         with open_store(db) as store:
             report = export_tables(store, to, format=format.value, tables=chosen or None)
     if output is TextOrJson.JSON:

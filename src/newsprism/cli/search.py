@@ -20,7 +20,7 @@ from newsprism.cli._common import (
     out,
     reporting_errors,
     require_db,
-    setup,
+    setup_settings,
 )
 from newsprism.model import to_dict
 from newsprism.store import open_store
@@ -92,7 +92,7 @@ def search_cli(
     """
     with reporting_errors():
         require_db(db)
-        setup(config=config, outlets=None, verbose=verbose)
+        setup_settings(config=config, verbose=verbose)
         request = SearchQuery(
             query,
             scope=scope.value,
@@ -124,7 +124,7 @@ def hits_table(hits: list[SearchHit], *, scope: str) -> Table:
         span = f"{hit.start_char}-{hit.end_char}" if hit.start_char is not None else "headline"
         text = hit.text if len(hit.text) <= _TEXT_CHARS else hit.text[:_TEXT_CHARS] + "…"
         row = [
-            f"{hit.score:.2f}",
+            f"{hit.score:.3g}",
             hit.article_id,
             escape(hit.outlet or "—"),
             escape(hit.headline or "—"),

@@ -22,7 +22,7 @@ from newsprism.cli._common import (
     progress_to,
     reporting_errors,
     require_db,
-    setup,
+    setup_settings,
     shown_db,
 )
 from newsprism.cli._safe import safe_json
@@ -162,7 +162,7 @@ def entities_cli(
     from newsprism.pipeline import resolve_entities_into
     with reporting_errors():
         require_db(db)
-        settings, _ = setup(config=config, outlets=None, verbose=verbose)
+        settings = setup_settings(config=config, verbose=verbose)
         with open_store(db) as store:
             if resolve:
                 with progress_bar() as bar:

@@ -52,6 +52,9 @@ _DEFINITION = re.compile(
     r"\s+\((?P<acronym>[A-Z]{2,8})\)"
 )
 _ACRONYM = re.compile(r"^[A-Z]{2,8}$")
+# Characters read around a surname for the rest of the name; shortest name form scanned for.
+_LOOK_CHARS = 80
+_MIN_FORM_CHARS = 2
 # Words an organisation's shorter name needs to join a longer one that it ends.
 _MIN_SHORT_ORG_WORDS = 2
 
@@ -200,13 +203,14 @@ def resolve_story(
             local[index][entity_id] = name
             mentioned[index].add(name)
     headlines: list[tuple[tuple[int, int, str], ...]] = []
+    scanner = _Scanner.of(people, everyone)
     for index, analyzed in enumerate(articles):
         article = analyzed.article
-        found = _named_in(article.headline or "", people, everyone, nicknames)
+        found = _named_in(article.headline or "", people, scanner, nicknames)
         headlines.append(tuple(sorted(found)))
         mentioned[index].update(name for _, _, name in found)
         mentioned[index].update(
-            name for _, _, name in _named_in(article.body, people, everyone, nicknames)
+            name for _, _, name in _named_in(article.body, people, scanner, nicknames)
         )
     return StoryEntities(
         entities=tuple(entities),
@@ -361,45 +365,67 @@ def _acronyms(
 
 def _fold_keep_length(text: str) -> str:
     """``text`` without accents, one character for each ("Peña" -> "Pena")."""
-    return "".join(fold(c)[:1] or c for c in text)
+    table = {ord(c): fold(c)[:1] or c for c in set(text) if not c.isascii()}
+    return text.translate(table) if table else text
+
+
+@dataclass(frozen=True, slots=True)
+class _Scanner:
+    """What a text is scanned for: the people's surnames, and the other entities' names."""
+
+    surnames: re.Pattern[str] | None
+    forms: tuple[tuple[re.Pattern[str], str], ...]
+
+    @classmethod
+    def of(cls, people: Sequence[_Group], everyone: Sequence[_Group]) -> _Scanner:
+        surnames = sorted({p.surname for g in people for p in g.names}, key=len, reverse=True)
+        names: dict[str, str] = {}
+        for group in everyone:
+            if group.label != PERSON:
+                for form in [*group.forms, *group.acronyms]:
+                    if len(form) >= _MIN_FORM_CHARS:
+                        names.setdefault(form, group.display())
+        return cls(
+            surnames=re.compile(
+                r"(?<![\w-])(?:"
+                + "|".join(r"\s+".join(re.escape(w) for w in s.split()) for s in surnames)
+                + r")(?![\w-])",
+                re.IGNORECASE,
+            ) if surnames else None,
+            # Each name on its own: "Central Command" is named inside "U.S. Central Command".
+            forms=tuple(
+                (re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])"), name)
+                for form, name in names.items()
+            ),
+        )
 
 
 def _named_in(
-    text: str, people: Sequence[_Group], everyone: Sequence[_Group], nicknames: Nicknames
+    text: str, people: Sequence[_Group], scanner: _Scanner, nicknames: Nicknames
 ) -> list[tuple[int, int, str]]:
     """Names of story entities in ``text`` that resolve to exactly one of them."""
     found: list[tuple[int, int, str]] = []
     if not text:
         return found
     folded = _fold_keep_length(text)
-    surnames = {p.surname for g in people for p in g.names}
-    for surname in surnames:
-        pattern = r"(?<![\w-])" + r"\s+".join(re.escape(w) for w in surname.split()) + r"(?![\w-])"
-        for match in re.finditer(pattern, folded, re.IGNORECASE):
-            if not text[match.start()].isupper() and " " not in surname:
-                continue
-            after = _NAME_AFTER.match(text[match.end():])
-            end = match.end() + (after.end() if after else 0)
-            before = _NAME_BEFORE.search(text[: match.start()])
-            starts = [m.start() for m in re.finditer(r"\S+", before.group())] if before else []
-            # The longest run of words before the surname that some person fits decides
-            # ("President Donald Trump" is read as "Donald Trump").
-            for start in [before.start() + s for s in starts] + [match.start()] if before else [
-                match.start()
-            ]:
-                person = parse_person_name(text[start:end])
-                fitting = [g for g in people if person is not None and _fits(g, person, nicknames)]
-                if fitting:
-                    if len(fitting) == 1:
-                        found.append((start, end, fitting[0].display()))
-                    break
-    for group in everyone:
-        if group.label == PERSON:
+    for match in scanner.surnames.finditer(folded) if scanner.surnames else ():
+        if not text[match.start()].isupper() and " " not in match.group():
             continue
-        for form in [*group.forms, *group.acronyms]:
-            if len(form) < 2:
-                continue
-            pattern = rf"(?<![\w-]){re.escape(form)}(?![\w-])"
-            for match in re.finditer(pattern, text):
-                found.append((match.start(), match.end(), group.display()))
+        after = _NAME_AFTER.match(text[match.end():match.end() + _LOOK_CHARS])
+        end = match.end() + (after.end() if after else 0)
+        window = max(0, match.start() - _LOOK_CHARS)
+        before = _NAME_BEFORE.search(text[window:match.start()])
+        starts = [window + before.start() + m.start()
+                  for m in re.finditer(r"\S+", before.group())] if before else []
+        # The longest run of words before the surname that some person fits decides
+        # ("President Donald Trump" is read as "Donald Trump").
+        for start in [*starts, match.start()]:
+            person = parse_person_name(text[start:end])
+            fitting = [g for g in people if person is not None and _fits(g, person, nicknames)]
+            if fitting:
+                if len(fitting) == 1:
+                    found.append((start, end, fitting[0].display()))
+                break
+    for pattern, name in scanner.forms:
+        found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
     return found

@@ -11,9 +11,9 @@ first):
 2. a public office held now (data/titles.toml, government = true; a title before the name or
    in apposition, not "former" and not "she was secretary") that is not a
    party office (data/voices.toml [offices] party_first): the government of the country the
-   text ties the person to, else the government the story names most (its institutions,
-   country names and demonyms: "President Donald Trump" in a story about the White House -> US
-   government);
+   text ties the person to, else the government whose institutions the story names most
+   ("President Donald Trump" in a story that names the White House -> US government; country
+   names and demonyms do not count);
 3. a party: a party code after the name ("Sen. Ted Cruz (R-Texas)"), a party word in a role,
    a descriptor or just before the name ("Republican Sen. ..."), data/voices.toml [[party]];
 4. an organisation the analysis tied the person to ("a spokesman for Pueblo Sin Fronteras"),
@@ -160,7 +160,7 @@ def story_sides(
 ) -> StorySides:
     """The sides of the story's entities (see the module docstring)."""
     governments = {country.government for country, _ in affiliations.names.values()}
-    government = _story_government(view, affiliations, capitals)
+    government = _story_government(view, affiliations)
     by_entity: dict[str, dict[str, tuple[str, Evidence]]] = {}
     # Sides read from a better rule win over those of a later one, across articles.
     ranks: dict[str, int] = {}
@@ -412,26 +412,23 @@ def _office(
     return found
 
 
-def _story_government(
-    view: StoryView, affiliations: AffiliationLexicon, capitals: Mapping[str, str]
-) -> str | None:
-    """The government the story's articles name most: their institutions, countries, capitals
-    and demonyms, counted by mention, and the governments of their entities' affiliations."""
+def _story_government(view: StoryView, affiliations: AffiliationLexicon) -> str | None:
+    """The government whose institutions the story's articles name most ("White House",
+    "Pentagon", "Kremlin"), counted by mention; ``None`` when they name none. Country names and
+    demonyms do not count: a story about Libya names Libya often, yet its "President" is the
+    one of the White House it also names."""
     counts: Counter[str] = Counter()
     for article in view.articles:
         for entity in article.analyzed.entities:
             for mention in entity.mentions:
                 if mention.kind is not MentionKind.NAME:
                     continue
-                text = re.sub(r"^(?i:the)\s+", "", mention.text)
-                entry = affiliations.names.get(text)
-                if entry is None and text in capitals:
-                    entry = affiliations.names.get(capitals[text])
-                if entry is not None:
+                entry = affiliations.names.get(re.sub(r"^(?i:the)\s+", "", mention.text))
+                if entry is not None and entry[1] == "institution":
                     counts[entry[0].government] += 1
             for affiliation in entity.affiliations:
                 entry = affiliations.names.get(affiliation.text)
-                if entry is not None:
+                if entry is not None and entry[1] == "institution":
                     counts[entry[0].government] += 1
     return counts.most_common(1)[0][0] if counts else None
 

@@ -54,6 +54,7 @@ def extract_html(
         captions=body.captions,
         removed=body.removed,
         copy_of=doc.copy_of,
+        genre=metadata.genre,
     )
 
 

@@ -98,6 +98,8 @@ class HtmlMetadata:
         language: ISO 639-1 code from the page's language markup.
         canonical_url: The page's canonical URL (``rel="canonical"``, else ``og:url``).
         published: The publication day with provenance, or ``None`` when not reliably stated.
+        genre: "opinion" or "analysis" when the page's JSON-LD types the article so
+            (``OpinionNewsArticle``, ``AnalysisNewsArticle``).
         page_names: The names the page gives itself, most trusted first, with where each is.
         credited: Names in the page's author fields (JSON-LD ``author``, author meta), people
             and organisations alike, as written.
@@ -110,6 +112,7 @@ class HtmlMetadata:
     language: str | None = None
     canonical_url: str | None = None
     published: DateFinding | None = None
+    genre: str | None = None
     page_names: tuple[PageName, ...] = ()
     credited: tuple[str, ...] = ()
 
@@ -200,6 +203,7 @@ def read_html_metadata(
         language=_language(page, rules),
         canonical_url=canonical,
         published=find_published_date(tree, url=url or canonical, rules=date_rules),
+        genre=_genre(page, rules),
         page_names=_page_names(page, rules),
         credited=_credited(page, rules),
     )
@@ -257,6 +261,19 @@ def _articles(page: _Page, rules: MetadataRules) -> Iterator[dict[str, Any]]:
     for item in page.jsonld:
         if jsonld_types(item) & rules.article_types:
             yield item
+
+
+# schema.org article types that mark a genre other than news.
+_GENRES = {"OpinionNewsArticle": "opinion", "AnalysisNewsArticle": "analysis"}
+
+
+def _genre(page: _Page, rules: MetadataRules) -> str | None:
+    """"opinion" or "analysis" from the JSON-LD type of the article itself."""
+    for item in _articles(page, rules):
+        for kind in sorted(jsonld_types(item)):
+            if kind in _GENRES:
+                return _GENRES[kind]
+    return None
 
 
 def _clean(text: str | None) -> str:

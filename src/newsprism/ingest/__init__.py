@@ -164,6 +164,7 @@ def _read_one(
         yield from read_warc(data, location=item, max_bytes=limit)
         return
     decoded = decode(data, where=item)
+    del data  # the text alone from here on: a large input is not held twice
     if kind is Format.JSONL:
         yield from read_jsonl(decoded.text, location=item, encoding=decoded.encoding)
     elif kind is Format.FEED:

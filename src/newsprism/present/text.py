@@ -210,12 +210,15 @@ def comparison_view(comparison: StoryComparison, *, per_outlet: int = 6) -> Rend
         Text.from_markup(
             "[bold]Story:[/bold] "
             + ", ".join(
-                escape(o.outlet) + (f" (via {escape(', '.join(o.published_by))})"
-                                    if o.published_by else "")
+                escape(o.outlet) + (
+                    f" (via {escape(', '.join(o.published_by))})" if len(o.published_by) == 1
+                    else f" (one voice, {len(o.published_by)} carriers: "
+                    f"{escape(', '.join(o.published_by))})" if o.published_by else "")
                 + f" — {len(o.articles)} article(s), {o.words} words"
                 for o in comparison.outlets
             )
         ),
+        comparison_summary(comparison),
         comparison_headlines_table(comparison),
         comparison_findings_table(comparison),
         comparison_descriptors_table(comparison),
@@ -224,6 +227,25 @@ def comparison_view(comparison: StoryComparison, *, per_outlet: int = 6) -> Rend
         comparison_timeline_table(comparison),
     ]
     return Group(*parts)
+
+
+def comparison_summary(comparison: StoryComparison) -> RenderableType:
+    """The few most telling findings (contradictions, verbs of doubt, omissions, descriptor
+    contrasts), highest score first, and the articles with their URL and genre."""
+    by_id = {f.id: f for f in comparison.findings}
+    lines = [Text.from_markup(f"[bold]{escape(f.id)}[/bold] [cyan]{escape(f.kind)}[/cyan] "
+                              f"{escape(f.summary)}")
+             for f in (by_id[i] for i in comparison.summary if i in by_id)]
+    for article in comparison.articles:
+        label = f" [yellow]{escape(article.genre.upper())}[/yellow]" if article.genre else ""
+        carriers = (f" (also carried by {escape(', '.join(article.carriers))})"
+                    if article.carriers else "")
+        lines.append(Text.from_markup(
+            f"[dim]{escape(article.outlet)}{label} · "
+            f"{escape(article.url or article.id)}{carriers}[/dim]"))
+    if not comparison.summary:
+        lines.insert(0, Text("No contradiction, verb of doubt, omission or descriptor contrast."))
+    return Panel(Group(*lines), title="In short", expand=True)
 
 
 def comparison_headlines_table(comparison: StoryComparison) -> Table:

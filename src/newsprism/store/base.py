@@ -14,6 +14,10 @@ outlet, URL, source) in a ``publications`` table beside ``articles``::
     publications  (seq, article_id -> articles.id, outlet, url, location, record)
                   unique on (article_id, coalesce(outlet, ''), coalesce(url, ''))
 
+Copy keys (schema 4): ``copy_keys (article_id PK -> articles.id, digest, signature, scheme)``
+holds each text's ``CopyKey`` (``add_batch(copy_keys=)``, upserted), read back by
+``copy_keys()`` so copy detection never re-reads stored texts.
+
 ``add_batch`` writes each new article's own publication (its outlet and URL) with it, plus the
 ``publications`` it is given (the same text arriving from another outlet or URL); a publication
 already present is passed over, so re-running a batch changes nothing. ``list_articles(outlet=)``
@@ -53,6 +57,7 @@ from typing import Literal, Protocol, Self
 from newsprism.model import (
     AnalyzedArticle,
     Article,
+    CopyKey,
     GlobalEntity,
     Publication,
     RawDocument,
@@ -191,6 +196,7 @@ class Store(Protocol):
         *,
         stories: StoryUpdate | None = None,
         publications: Sequence[Publication] = (),
+        copy_keys: Sequence[CopyKey] = (),
         analyses: Sequence[AnalyzedArticle] = (),
     ) -> BatchResult:
         """Store one batch in one transaction; documents already present are left as they are.
@@ -198,7 +204,8 @@ class Store(Protocol):
         ``stories``, when given, is written in the same transaction: the batch's articles and
         their story assignments survive or vanish together. Each new article's own publication
         is stored with it; ``publications`` adds further ones (of stored or new articles), those
-        already present passed over. ``analyses`` (of this batch's articles, or of stored ones)
+        already present passed over. ``copy_keys`` are stored (replacing an article's older
+        key). ``analyses`` (of this batch's articles, or of stored ones)
         are written in the same transaction, as :meth:`save_analyses` does. Each new article is
         also indexed for search (headline and body).
         """
@@ -236,6 +243,10 @@ class Store(Protocol):
         Raises:
             InputError: The query has no word to search for, or cannot be parsed.
         """
+        ...
+
+    def copy_keys(self) -> Iterator[tuple[str, CopyKey | None]]:
+        """Every stored article's id and copy key (``None`` when it has none), in ingest order."""
         ...
 
     def writer(self) -> AbstractContextManager[None]:

@@ -11,6 +11,7 @@ from typing import Self
 from newsprism.model import (
     AnalyzedArticle,
     Article,
+    CopyKey,
     GlobalEntity,
     Publication,
     RawDocument,
@@ -48,6 +49,7 @@ class MemoryStore:
         self._story_state: tuple[int, bytes] | None = None
         self._analyses: dict[str, AnalyzedArticle] = {}
         self._publications: dict[str, list[Publication]] = {}
+        self._copy_keys: dict[str, CopyKey] = {}
         self._writer = threading.RLock()
 
     def __enter__(self) -> Self:
@@ -72,6 +74,7 @@ class MemoryStore:
         *,
         stories: StoryUpdate | None = None,
         publications: Sequence[Publication] = (),
+        copy_keys: Sequence[CopyKey] = (),
         analyses: Sequence[AnalyzedArticle] = (),
     ) -> BatchResult:
         """Add a batch (and its story update); documents already present are left as they are."""
@@ -85,6 +88,7 @@ class MemoryStore:
                 Publication(article.id, article.source, article.url, article.outlet)
             )
         extra = sum(self._add_publication(publication) for publication in publications)
+        self._copy_keys.update((key.article, key) for key in copy_keys)
         self._skipped.extend(skipped)
         if stories is not None:
             self.save_stories(stories)
@@ -210,6 +214,11 @@ class MemoryStore:
         """``(id, body)`` of every stored article."""
         for article in self.iter_articles():
             yield article.id, article.body
+
+    def copy_keys(self) -> Iterator[tuple[str, CopyKey | None]]:
+        """Every stored article's id and copy key (``None`` when it has none)."""
+        for article_id in list(self._articles):
+            yield article_id, self._copy_keys.get(article_id)
 
     def count(self) -> StoreCounts:
         """How many documents, articles and skipped inputs are stored."""

@@ -32,6 +32,7 @@ from newsprism.errors import StoreError
 from newsprism.model import (
     AnalyzedArticle,
     Article,
+    CopyKey,
     GlobalEntity,
     Publication,
     RawDocument,
@@ -187,6 +188,7 @@ class PostgresStore:
         *,
         stories: StoryUpdate | None = None,
         publications: Sequence[Publication] = (),
+        copy_keys: Sequence[CopyKey] = (),
         analyses: Sequence[AnalyzedArticle] = (),
     ) -> BatchResult:
         """Store one batch in one transaction; documents already present are left as they are.
@@ -241,6 +243,14 @@ class PostgresStore:
                 ],
             )
             extra = _insert_publications(cur, publications)
+            if copy_keys:
+                cur.executemany(
+                    "INSERT INTO copy_keys (article_id, digest, signature, scheme)"
+                    " VALUES (%s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET"
+                    " digest = excluded.digest, signature = excluded.signature,"
+                    " scheme = excluded.scheme",
+                    [(k.article, k.digest, k.signature, k.scheme) for k in copy_keys],
+                )
             if skipped:
                 cur.executemany(
                     "INSERT INTO skipped (location, code, reason, recorded_at)"
@@ -445,6 +455,27 @@ class PostgresStore:
         for record in self._records("articles"):
             data = json.loads(record)
             yield data["id"], data["body"]
+
+    def copy_keys(self) -> Iterator[tuple[str, CopyKey | None]]:
+        """Every stored article's id and copy key (``None`` when it has none), in ingest order."""
+        last = 0
+        while True:
+            rows = self._all(
+                "SELECT a.seq, a.id, k.digest, k.signature, k.scheme FROM articles a"
+                " LEFT JOIN copy_keys k ON k.article_id = a.id WHERE a.seq > %s"
+                " ORDER BY a.seq LIMIT %s",
+                (last, _PAGE),
+            )
+            for _, article_id, digest, signature, scheme in rows:
+                key = (
+                    None
+                    if digest is None
+                    else CopyKey(article_id, digest, bytes(signature), scheme)
+                )
+                yield article_id, key
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1][0]
 
     def count(self) -> StoreCounts:
         """How many documents, articles and skipped inputs are stored."""

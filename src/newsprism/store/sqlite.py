@@ -36,6 +36,7 @@ from newsprism.errors import QueryError, StoreError
 from newsprism.model import (
     AnalyzedArticle,
     Article,
+    CopyKey,
     GlobalEntity,
     Publication,
     RawDocument,
@@ -152,13 +153,14 @@ class SQLiteStore:
         *,
         stories: StoryUpdate | None = None,
         publications: Sequence[Publication] = (),
+        copy_keys: Sequence[CopyKey] = (),
         analyses: Sequence[AnalyzedArticle] = (),
     ) -> BatchResult:
         """Store one batch in one transaction; documents already present are left as they are.
 
         ``stories`` and ``analyses``, when given, are written in the same transaction; new
         articles are indexed for search. Each new article's own publication is stored with it,
-        then ``publications`` (those present passed over).
+        then ``publications`` (those present passed over), and ``copy_keys``.
         """
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         added = present = extra = 0
@@ -197,6 +199,12 @@ class SQLiteStore:
                     )
             for publication in publications:
                 extra += self._add_publication(publication)
+            self._db.executemany(
+                "INSERT INTO copy_keys (article_id, digest, signature, scheme) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (article_id) DO UPDATE SET digest = excluded.digest,"
+                " signature = excluded.signature, scheme = excluded.scheme",
+                [(k.article, k.digest, k.signature, k.scheme) for k in copy_keys],
+            )
             self._db.executemany(
                 "INSERT INTO skipped (location, code, reason, recorded_at) VALUES (?, ?, ?, ?)",
                 [(item.where, item.code, item.reason, now) for item in skipped],
@@ -494,11 +502,21 @@ class SQLiteStore:
 
     def copy_texts(self) -> Iterator[tuple[str, str]]:
         """``(id, body)`` of every stored article, in ingest order."""
-        # The two fields straight from the JSON record: building whole Articles cost more than
-        # the copy detector's own work on a large store.
-        for (record,) in self._db.execute("SELECT record FROM articles ORDER BY seq"):
-            data = json.loads(record)
-            yield data["id"], data["body"]
+        # The body alone, extracted by SQLite: parsing whole records (whose paragraphs repeat
+        # the body) cost more than the copy detector's own work, and several copies of a large
+        # article's text in memory.
+        yield from self._db.execute(
+            "SELECT id, json_extract(record, '$.body') FROM articles ORDER BY seq"
+        )
+
+    def copy_keys(self) -> Iterator[tuple[str, CopyKey | None]]:
+        """Every stored article's id and copy key (``None`` when it has none), in ingest order."""
+        for article_id, digest, signature, scheme in self._db.execute(
+            "SELECT a.id, k.digest, k.signature, k.scheme FROM articles AS a"
+            " LEFT JOIN copy_keys AS k ON k.article_id = a.id ORDER BY a.seq"
+        ):
+            key = None if digest is None else CopyKey(article_id, digest, bytes(signature), scheme)
+            yield article_id, key
 
     def count(self) -> StoreCounts:
         """How many documents, articles and skipped inputs are stored."""

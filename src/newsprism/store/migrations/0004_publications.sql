@@ -23,3 +23,13 @@ SELECT id, outlet, json_extract(record, '$.url'), location,
            'schema_version', 1
        )
 FROM articles ORDER BY seq;
+
+-- What copy detection keeps of each stored text (newsprism.model.CopyKey): the digest of its
+-- words and its MinHash signature, so a later ingest finds copies of it without reading it again.
+-- Articles stored before this table have no row; ingest computes theirs from the text once.
+CREATE TABLE copy_keys (
+    article_id  TEXT PRIMARY KEY REFERENCES articles (id),
+    digest      TEXT NOT NULL,
+    signature   BLOB NOT NULL,
+    scheme      TEXT NOT NULL
+);

@@ -23,3 +23,11 @@ SELECT id, outlet, record::json ->> 'url', location,
            'schema_version', 1
        )::text
 FROM articles ORDER BY seq;
+
+-- What copy detection keeps of each stored text (newsprism.model.CopyKey); see ../0004.
+CREATE TABLE copy_keys (
+    article_id  TEXT PRIMARY KEY REFERENCES articles (id),
+    digest      TEXT NOT NULL,
+    signature   BYTEA NOT NULL,
+    scheme      TEXT NOT NULL
+);
