@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from newsprism.stories import StoryClusterer
     from newsprism.stories.embed import TextEncoder
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 # Outlets given by the user or the record itself (not derived from a URL): a text already stored
 # that arrives under one of these from a known URL is still a new publication.
@@ -121,12 +123,27 @@ class Analyzer:
         return self.rules.made_by
 
     def analyze(self, articles: Sequence[Article]) -> list[AnalyzedArticle]:
-        """Analyse articles (``nlp.pipe`` in batches of ``analyze.batch_size``), in order."""
+        """Analyse articles (``nlp.pipe`` in batches of ``analyze.batch_size``), in order.
+
+        An article longer than the spaCy pipeline takes (``nlp.max_length`` characters) is left
+        out with a logged warning: it stays stored, unanalysed, rather than failing the batch.
+        """
         from newsprism.analyze import analyze
 
-        return list(
-            analyze(articles, model=self.model, settings=self.settings, rules=self.rules)
-        )
+        limit = self.model.nlp.max_length
+        fitting = []
+        for article in articles:
+            if len(article.body) > limit:
+                logger.warning(
+                    "%s: not analysed: its body has %d characters, more than the spaCy"
+                    " pipeline takes (%d); it is stored without entities and quotes",
+                    article.source.where(),
+                    len(article.body),
+                    limit,
+                )
+            else:
+                fitting.append(article)
+        return list(analyze(fitting, model=self.model, settings=self.settings, rules=self.rules))
 
 
 def load_analyzer(settings: Settings, *, rules_only: bool = False) -> Analyzer:

@@ -23,7 +23,7 @@ from newsprism.config import load_settings, replace_section
 from newsprism.ingest import read_inputs
 from newsprism.ingest.outlets import load_outlets
 from newsprism.model import Article, MediaType, RawDocument, Skipped
-from newsprism.pipeline import extract_inputs
+from newsprism.pipeline import Analyzer, extract_inputs
 from tests.conftest import BENCHDATA, REPO_ROOT
 
 SETTINGS = load_settings()
@@ -291,3 +291,37 @@ def test_issue10_regular_file_modes_are_still_read(tmp_path: Path) -> None:
     assert stat.S_ISREG(path.stat().st_mode)
     (doc,), skipped = _read(str(path), settings=replace_section(SETTINGS, "ingest", max_bytes=100))
     assert skipped == [] and doc.content.startswith("Moscow")
+
+
+def test_issue10_article_too_long_to_analyse_is_stored_unanalysed(
+    tmp_path: Path,
+    corpus_texts: dict[str, str],
+    analyzer: Analyzer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from newsprism.pipeline import ingest_into
+    from newsprism.store import MemoryStore
+
+    short, long = tmp_path / "rt.txt", tmp_path / "long.txt"
+    short.write_text(corpus_texts["rt"], encoding="utf-8")
+    # One long article: the NeuS/AllSides texts of 150 stories as its paragraphs.
+    paragraphs = [r["text"] for r in _neus_records(450) if len(r["text"].split()) > 12]
+    long.write_text("A long article\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    limit = analyzer.model.nlp.max_length
+    analyzer.model.nlp.max_length = 30_000  # the packaged 1,000,000, scaled to the test
+    try:
+        with MemoryStore() as store, caplog.at_level(logging.WARNING, "newsprism.pipeline"):
+            report = ingest_into(
+                [str(short), str(long)],
+                store=store,
+                settings=SETTINGS,
+                outlets=OUTLETS,
+                analyzer=analyzer,
+            )
+            assert [len(a.body) > 30_000 for a in report.articles] == [False, True]
+            assert (report.added, report.analysed) == (2, 1)
+            assert store.get_analysis(report.articles[0].id) is not None
+            assert store.get_analysis(report.articles[1].id) is None
+    finally:
+        analyzer.model.nlp.max_length = limit
+    assert any("not analysed" in r.getMessage() for r in caplog.records)
