@@ -11,10 +11,16 @@ Rows, per backend:
 - store writes: ``add_batch`` alone of the already extracted articles (batches of 200).
 - reads: --reads operations, a fixed random mix of the calls the CLI and a web page make
   (get_article, has, list_articles page, story_of, get_story), latency p50 and p95 in ms.
+- search: --searches article searches (``Store.search``, scope articles, 20 hits): SQLite FTS5
+  BM25 beside PostgreSQL tsvector/ts_rank_cd, latency p50 and p95 in ms, hits per query, and how
+  far the two agree (mean Jaccard overlap of the two top-20 sets). Queries are drawn at random
+  (seeded) from the corpus's headlines: half one word, half two words of one headline, words of
+  five letters or more; nothing is chosen by looking at results. Quotes and entities are not
+  searched here (they need the spaCy analysis of every article; see the corpus benchmarks).
 - size: bytes on disk per 1,000 articles (SQLite file + WAL after a checkpoint; PostgreSQL
-  pg_database_size less that of an empty migrated database).
+  pg_database_size less that of an empty migrated database), search indexes included.
 
-    .venv/bin/python bench/store_backends.py [--articles 1000] [--reads 3000]
+    .venv/bin/python bench/store_backends.py [--articles 10000] [--reads 3000] [--searches 400]
 
 Writes bench/results/store_backends.json. Floors (set loosely from the first run, not tuned):
 PostgreSQL's pipeline ingest at least INGEST_RATIO_FLOOR of SQLite's articles per second, and
@@ -26,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -41,6 +48,7 @@ from newsprism.ingest.outlets import load_outlets
 from newsprism.model import Article
 from newsprism.pipeline import ingest_into
 from newsprism.store import Store, open_store
+from newsprism.store.base import SearchQuery
 from newsprism.store.pgserver import TemporaryServer
 from stories_common import Item, finish, table
 from stories_scale import build_corpus
@@ -112,6 +120,33 @@ def _reads(store: Store, count: int) -> dict[str, float]:
     }
 
 
+def _queries(items: list[Item], count: int) -> list[str]:
+    rng = random.Random(SEED)
+    queries: list[str] = []
+    while len(queries) < count:
+        words = [w for w in re.findall(r"[A-Za-z]+", rng.choice(items).title) if len(w) >= 5]
+        if len(words) >= 2 and len(queries) % 2:
+            queries.append(" ".join(rng.sample(words, 2)))
+        elif words:
+            queries.append(rng.choice(words))
+    return queries
+
+
+def _search(store: Store, queries: list[str]) -> tuple[dict[str, float], list[set[str]]]:
+    latencies, found = [], []
+    for text in queries:
+        start = time.perf_counter()
+        hits = store.search(SearchQuery(text=text, limit=20))
+        latencies.append(1000 * (time.perf_counter() - start))
+        found.append({hit.article_id for hit in hits})
+    latencies.sort()
+    return {
+        "search_p50_ms": round(statistics.median(latencies), 2),
+        "search_p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 2),
+        "hits_per_query": round(sum(len(f) for f in found) / len(found), 1),
+    }, found
+
+
 def _sqlite_bytes(path: Path) -> int:
     import sqlite3
 
@@ -129,11 +164,14 @@ def _pg_bytes(url: str) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--reads", type=int, default=3000)
+    parser.add_argument("--searches", type=int, default=400)
     args = parser.parse_args()
     corpus = build_corpus(args.articles)
+    queries = _queries(corpus, args.searches)
     rows: list[dict[str, object]] = []
+    found: dict[str, list[set[str]]] = {}
     with tempfile.TemporaryDirectory() as folder, TemporaryServer.start(scratch=False) as server:
         work = Path(folder)
         _jsonl(corpus, work / "corpus.jsonl")
@@ -149,6 +187,7 @@ def main() -> int:
             with open_store(ingest_db) as store:
                 articles = list(store.iter_articles())
                 reads = _reads(store, args.reads)
+                searches, found[backend] = _search(store, queries)
             write_seconds = _writes(writes_db, articles, ingest_db)
             if backend == "sqlite":
                 size = _sqlite_bytes(Path(ingest_db))
@@ -161,6 +200,7 @@ def main() -> int:
                     "ingest_per_s": round(added / seconds, 1),
                     "store_writes_per_s": round(len(articles) / write_seconds, 1),
                     **reads,
+                    **searches,
                     "mb_per_1000": round(size / 1e6 * 1000 / max(added, 1), 2),
                 }
             )
@@ -172,11 +212,18 @@ def main() -> int:
         failures.append(f"PostgreSQL ingest {ratio:.2f} of SQLite's < {INGEST_RATIO_FLOOR}")
     if float(postgres["read_p95_ms"]) > READ_P95_FLOOR_MS:  # type: ignore[arg-type]
         failures.append(f"PostgreSQL read p95 {postgres['read_p95_ms']} ms > {READ_P95_FLOOR_MS}")
+    agreement = statistics.mean(
+        len(a & b) / len(a | b) if a | b else 1.0
+        for a, b in zip(found["sqlite"], found["postgresql"], strict=True)
+    )
     print(f"PostgreSQL ingest rate / SQLite's: {ratio:.2f}")
+    print(f"top-20 search results shared by both backends (mean Jaccard): {agreement:.2f}")
     payload = {
         "benchmark": "store_backends",
         "articles": args.articles,
         "reads": args.reads,
+        "searches": args.searches,
+        "search_agreement": round(agreement, 3),
         "rows": rows,
         "ingest_ratio": round(ratio, 3),
         "floors": {"ingest_ratio": INGEST_RATIO_FLOOR, "read_p95_ms": READ_P95_FLOOR_MS},

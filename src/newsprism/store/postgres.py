@@ -357,14 +357,22 @@ class PostgresStore:
                 f" WHERE es.search @@ q {filters} ORDER BY rank DESC, ar.seq LIMIT %s",
                 (*words, *arguments, query.limit),
             )
+            # Every hit's mentions in one round trip.
+            mentions: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+            for article_id, entity_id, start, end, text in self._all(
+                "SELECT article_id, entity_id, start_char, end_char, text FROM mentions"
+                " WHERE (article_id, entity_id) IN (SELECT * FROM unnest(%b::text[], %b::text[]))"
+                " ORDER BY article_id, entity_id, mention_no",
+                ([row[0] for row in rows], [row[5] for row in rows]),
+            ):
+                mentions.setdefault((article_id, entity_id), []).append((start, end, text))
             hits = []
             for article_id, outlet, headline, published, rank, entity_id, name in rows:
-                mentions = self._all(
-                    "SELECT start_char, end_char, text FROM mentions WHERE article_id = %s"
-                    " AND entity_id = %s ORDER BY mention_no",
-                    (article_id, entity_id),
+                chosen = next(
+                    (m for m in mentions.get((article_id, entity_id), ())
+                     if scorer.first_match(m[2])),
+                    None,
                 )
-                chosen = next((m for m in mentions if scorer.first_match(m[2])), None)
                 hits.append(
                     SearchHit(
                         scope="entities", article_id=article_id, outlet=outlet,
@@ -376,11 +384,14 @@ class PostgresStore:
                     )
                 )
             return hits
+        # Ranked first, then only the top hits' bodies read out of their JSON records.
         rows = self._all(
-            f"SELECT ar.id, ar.outlet, ar.headline, ar.published, ts_rank_cd(ar.search, q)"
-            f" AS rank, replace(ar.record, '\\u0000', '\\ufffd')::jsonb ->> 'body'"
+            f"SELECT ar.id, ar.outlet, ar.headline, ar.published, top.rank,"
+            f" replace(ar.record, '\\u0000', '\\ufffd')::jsonb ->> 'body'"
+            f" FROM (SELECT ar.seq, ts_rank_cd(ar.search, q) AS rank"
             f" FROM articles ar, ({'SELECT ' + tsquery + ' AS q'}) query"
-            f" WHERE ar.search @@ q {filters} ORDER BY rank DESC, ar.seq LIMIT %s",
+            f" WHERE ar.search @@ q {filters} ORDER BY rank DESC, ar.seq LIMIT %s) top"
+            f" JOIN articles ar ON ar.seq = top.seq ORDER BY top.rank DESC, top.seq",
             (*words, *arguments, query.limit),
         )
         hits = []

@@ -108,13 +108,34 @@ class TermScorer:
 
     def first_match(self, text: str) -> tuple[int, int] | None:
         """Offsets of the first word of ``text`` that a term matches."""
-        spans = [
-            (match.start(), match.end())
-            for term in self._terms
-            for match in _WORD.finditer(text)
-            if _same(term.words[0], match.group())
-        ]
+        folded = text.casefold()
+        if len(folded) != len(text):
+            # A character folds to several ('ß' -> 'ss'): positions in the folded text would
+            # not be positions in the text, so every word is stemmed.
+            return _first_match_word_by_word(self._terms, text)
+        # A matching word folds to its stem plus at most a suffix: only the places where the
+        # folded text holds a stem at a word start are looked at (str.find runs in C).
+        spans = []
+        for stem in {_stem(term.words[0]) for term in self._terms}:
+            at = folded.find(stem)
+            while at >= 0:
+                if at == 0 or not text[at - 1].isalnum():
+                    word = _WORD.match(text, at)
+                    if word is not None and _stem(word.group()) == stem:
+                        spans.append((at, word.end()))
+                        break
+                at = folded.find(stem, at + 1)
         return min(spans) if spans else None
+
+
+def _first_match_word_by_word(terms: Sequence[QueryTerm], text: str) -> tuple[int, int] | None:
+    spans = [
+        (match.start(), match.end())
+        for term in terms
+        for match in _WORD.finditer(text)
+        if _same(term.words[0], match.group())
+    ]
+    return min(spans) if spans else None
 
 
 def _stem(word: str) -> str:
