@@ -9,10 +9,14 @@ expressions of one sentence are set against those of the other:
   (``[quantities]`` in data/compare.toml); a date covers its day, month, season or range, and
   "since June" the month it starts in;
 * two values are compared only when they are of one kind (durations in seconds, "$" with
-  "dollars", a count of the same thing: "40 people" and "25 people") and the claims holding
-  them share ``min_shared_context`` concepts besides the unit ("the call ... lasted");
+  "dollars", a count of the same thing: "40 people" and "25 people"), the claims holding
+  them share ``min_shared_context`` concepts besides the unit ("the call ... lasted"), and the
+  words next to them (NEAR_WORDS either side) share one ("lasted roughly 25 minutes");
 * a value of one outlet that meets any comparable value of the other is agreement; one that
   meets none disagrees with its best-matching counterpart, and that is a contradiction.
+
+Dates are compared only with ``dates = true`` (off by default: on BASIL 1 of 30 sampled date
+contradictions was real).
 
 Named agents that disagree are not read yet.
 """
@@ -48,6 +52,8 @@ _CLAIM_BREAK = re.compile(
 _MOMENTS = {Granularity.DAY, Granularity.WEEK, Granularity.MONTH, Granularity.SEASON,
             Granularity.YEAR, Granularity.RANGE}
 _FOUND_BY = "compare.contradictions.v1"
+# Words read on either side of a value for what it measures.
+NEAR_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +191,7 @@ class _Value:
     high: float
     shown: str
     context: frozenset[str]
+    near: frozenset[str] = frozenset()
 
 
 def _pair_contradictions(
@@ -195,8 +202,11 @@ def _pair_contradictions(
     b_values = _values(right, times.get(right.article, ()), rules)
     for a in a_values:
         comparable = [b for b in b_values if _comparable(a, b)]
+        # What a value measures is named next to it ("lasted roughly 25 minutes"): the two
+        # values must share a concept there, and their claims min_shared_context concepts.
         context = [b for b in comparable
-                   if len(a.context & b.context) >= rules.quantities.min_shared_context]
+                   if len(a.context & b.context) >= rules.quantities.min_shared_context
+                   and a.near & b.near]
         if not context or any(_meet(a, b) for b in comparable):
             continue
         b = max(context, key=lambda v: len(a.context & v.context))
@@ -229,8 +239,9 @@ def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareR
         values.append(_Value(
             sentence.start + q.start, sentence.start + q.end, q.text, q.kind, q.low, q.high,
             q.shown, _context(sentence.text, clauses, q.start, rules) - unit_words,
+            _near(sentence.text, q.start, q.end, rules) - unit_words,
         ))
-    for time in times:
+    for time in times if rules.quantities.dates else ():
         if not (sentence.start <= time.start and time.end <= sentence.end):
             continue
         if time.value is None or time.granularity not in _MOMENTS:
@@ -246,8 +257,23 @@ def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareR
             readable_time(point, rules.times),
             _context(sentence.text, clauses, time.start - sentence.start, rules)
             - set(content_words(text)),
+            _near(sentence.text, time.start - sentence.start, time.end - sentence.start, rules)
+            - set(content_words(text)),
         ))
     return values
+
+
+def _near(text: str, start: int, end: int, rules: CompareRules) -> frozenset[str]:
+    # The content concepts of the NEAR_WORDS words on either side of a value, in its claim.
+    clause_start = max((m.end() for m in _CLAIM_BREAK.finditer(text, 0, start)), default=0)
+    following = _CLAIM_BREAK.search(text, end)
+    clause_end = following.start() if following else len(text)
+    before = text[clause_start:start].split()[-NEAR_WORDS:]
+    after = text[end:clause_end].split()[:NEAR_WORDS]
+    return frozenset(
+        c for c in (rules.synonyms.get(w, w) for w in content_words(" ".join(before + after)))
+        if c not in rules.frame_words
+    )
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:

@@ -79,6 +79,7 @@ class Quantities:
         not_counts: Words after a bare number that make it no count.
         min_shared_context: Concepts the claims of two values must share to be compared.
         pattern: The compiled number pattern.
+        dates: Whether dates are compared too.
     """
 
     vague: frozenset[str]
@@ -90,6 +91,7 @@ class Quantities:
     not_counts: frozenset[str]
     min_shared_context: int
     pattern: re.Pattern[str]
+    dates: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +203,13 @@ _NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine"
                  "dozens", "dozen")
 
 
+def _flag(file: DataFile, entries: Mapping[str, Any], key: str) -> bool:
+    value = entries.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"quantities.{key} must be true or false", where=file.at(key))
+    return value
+
+
 def _quantities(file: DataFile) -> Quantities:
     entries = table(file, "quantities")
     vague, lower, upper = (
@@ -252,6 +261,7 @@ def _quantities(file: DataFile) -> Quantities:
         not_counts=frozenset(w.lower() for w in words(file, entries, "not_counts",
                                                       name="quantities.not_counts")),
         min_shared_context=minimum, pattern=pattern,
+        dates=_flag(file, entries, "dates"),
     )
 
 
