@@ -212,6 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=SAMPLE_SIZE)
     parser.add_argument("--print-sample", action="store_true")
     parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--grid", default="all",
+                        choices=["all", "rules", "phrases", "embeddings"],
+                        help="with --tune: which grid to run")
     parser.add_argument("--no-embeddings", action="store_true",
                         help="skip the MiniLM row even when the embeddings extra is installed")
     args = parser.parse_args(argv)
@@ -229,27 +232,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.tune:
         print(f"train, {len(stories)} stories: threshold grid (confusion budget "
               f"{CONFUSION_BUDGET:.0%})")
-        print(f"{'aligner':<11} {'containment':>11} {'threshold':>9} {'recall':>7} "
-              f"{'confusion':>9} {'pairs/story':>11}")
-        for containment in (0.0, 0.5):
-            for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45):
-                tuned = dataclasses.replace(settings, containment=containment,
-                                            align_threshold=threshold)
-                row = evaluate(groups, "newsprism", settings=tuned, threshold=threshold)
-                print(f"{'newsprism':<11} {containment:>11} {threshold:>9} "
-                      f"{row['recall']:>7.3f} {row['confusion']:>9.3f} "
-                      f"{row['pairs_per_story']:>11.2f}")
-        vectors = embed_all(groups)
+        print(f"sentences from align_threshold {settings.align_threshold}; claims:")
+        print(f"{'aligner':<11} {'clause':>6} {'min':>3} {'phrase':>6} {'claim thr':>9} "
+              f"{'recall':>7} {'confusion':>9} {'pairs/story':>11}")
+        rules_grid = [(0.0, 3, 0.0, 0.3)] + [
+            (1.0, m, p, t) for m in (2, 3) for p in (0.0, 0.1, 0.2)
+            for t in (0.3, 0.35, 0.4, 0.5)]
+        if args.grid == "phrases":
+            rules_grid = [(1.0, m, p, t) for m in (2, 3) for p in (0.1, 0.2)
+                          for t in (0.25, 0.3, 0.35)]
+        for clause_weight, min_words, phrase_weight, threshold in (
+            rules_grid if args.grid != "embeddings" else []
+        ):
+            tuned = dataclasses.replace(settings, clause_weight=clause_weight,
+                                        clause_min_words=min_words,
+                                        phrase_weight=phrase_weight,
+                                        claim_threshold=threshold)
+            row = evaluate(groups, "newsprism", settings=tuned, threshold=threshold)
+            print(f"{'newsprism':<11} {clause_weight:>6} {min_words:>3} {phrase_weight:>6} "
+                  f"{threshold:>9} {row['recall']:>7.3f} {row['confusion']:>9.3f} "
+                  f"{row['pairs_per_story']:>11.2f}", flush=True)
+        vectors = None if args.no_embeddings or args.grid in ("rules", "phrases") else (
+            embed_all(groups))
         if vectors is not None:
-            for weight in (0.5, 0.7, 1.0):
-                for threshold in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55):
-                    tuned = dataclasses.replace(settings, embedding_weight=weight,
-                                                embedding_threshold=threshold)
-                    row = evaluate(groups, "newsprism", settings=tuned, threshold=threshold,
-                                   vectors=vectors)
-                    print(f"{'+MiniLM':<11} {'w=' + str(weight):>11} {threshold:>9} "
-                          f"{row['recall']:>7.3f} {row['confusion']:>9.3f} "
-                          f"{row['pairs_per_story']:>11.2f}")
+            for clause_weight, phrase_weight in ((0.0, 0.0), (1.0, 0.1)):
+                for weight in (0.5, 0.7, 0.85):
+                    for threshold in (0.35, 0.4, 0.45, 0.5, 0.55):
+                        tuned = dataclasses.replace(
+                            settings, clause_weight=clause_weight, phrase_weight=phrase_weight,
+                            embedding_weight=weight, embedding_threshold=threshold)
+                        row = evaluate(groups, "newsprism", settings=tuned,
+                                       threshold=threshold, vectors=vectors)
+                        print(f"{'+MiniLM w=' + str(weight):<11} {clause_weight:>6} "
+                              f"{phrase_weight:>6} {threshold:>9} {row['recall']:>7.3f} "
+                              f"{row['confusion']:>9.3f} {row['pairs_per_story']:>11.2f}",
+                              flush=True)
         for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35):
             row = evaluate(groups, "baseline", settings=settings, threshold=threshold)
             print(f"{'jaccard':<11} {'-':>11} {threshold:>9} {row['recall']:>7.3f} "

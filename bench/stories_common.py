@@ -114,6 +114,130 @@ def load_googlenews() -> list[Item]:
     return items
 
 
+# --- the full-article development set ("same-week" set) -------------------------------------
+
+EXTRACTION = BENCHDATA / "article-extraction-benchmark"
+# Events per synthetic week, and the first Monday of the synthetic calendar (a date no source
+# article has, so no original date can leak through).
+DEV_EVENTS_PER_WEEK = 10
+DEV_START = dt.date(2031, 1, 6)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.DOTALL | re.IGNORECASE)
+
+
+def _anchor_names(items: Sequence[Item], main: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each BASIL event's anchor: the last word of the main-entity name (over its three
+    articles) that the most events name; ties go to the alphabetically first name."""
+    names_of: dict[str, set[str]] = {}
+    for item in items:
+        names = {n.split()[-1].lower() for n in main[item.id] if n.split()}
+        names_of.setdefault(item.story, set()).update(names)
+    events_naming = Counter(name for names in names_of.values() for name in names)
+    return {
+        event: min(names, key=lambda n: (-events_naming[n], n)) if names else ""
+        for event, names in names_of.items()
+    }
+
+
+def load_extraction_pages() -> list[Item]:
+    """The 181 article-extraction-benchmark pages (Nov 2019, many outlets and subjects): the
+    ground-truth body, and the page's <title> as headline; the story is the page's event in
+    bench/stories_aeb_events.tsv (48 pages in 19 events), else the page alone."""
+    import gzip
+    import html as html_lib
+
+    truth = json.loads((EXTRACTION / "ground-truth.json").read_text("utf-8"))
+    events = _extraction_events()
+    items = []
+    for key in sorted(truth):
+        page = gzip.decompress((EXTRACTION / "html" / f"{key}.html.gz").read_bytes())
+        match = _TITLE.search(page.decode("utf-8", "replace"))
+        title = " ".join(html_lib.unescape(match.group(1)).split()) if match else ""
+        items.append(
+            Item(
+                id=f"aeb-{key[:12]}",
+                title=title,
+                text=truth[key]["articleBody"],
+                story="aeb-" + events.get(key[:12], key[:12]),
+            )
+        )
+    return items
+
+
+def _extraction_events() -> dict[str, str]:
+    """Page id prefix -> event, from bench/stories_aeb_events.tsv (its header says how the
+    groups were judged)."""
+    events = {}
+    path = Path(__file__).resolve().parent / "stories_aeb_events.tsv"
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            page, event = line.split("\t")
+            events[page.strip()] = event.strip()
+    return events
+
+
+def load_same_week(part: str) -> list[Item]:
+    """The full-article development set: BASIL events that share their main people re-dated
+    into the same weeks, with extraction-benchmark pages interleaved as unrelated stories.
+
+    Built at run time from ../shared/benchdata (nothing is copied):
+
+    1. ``part`` "train" takes the BASIL events of 2010-2014, "eval" those of 2015-2019 (the
+       same year split as the BASIL benchmark), so the two parts share no text.
+    2. Each event gets an anchor name, the main-entity surname that most BASIL events name
+       (Trump 32 events, Obama 21, Clinton 10, "lawmakers" 10, ...). Events are sorted by
+       anchor (most shared first), then original date, and cut into synthetic weeks of
+       ``DEV_EVENTS_PER_WEEK`` events: a week holds ten events about Trump, or Obama, ....
+    3. Week k starts on ``DEV_START`` + 7k days; each event is moved to a day of its week
+       drawn at random (seed 13), its three articles keeping their day offsets from its first
+       article (0-4 days in BASIL).
+    4. Every other extraction-benchmark story (sorted by name: even ones for "train", odd for
+       "eval"; 19 events of 2-4 pages judged in bench/stories_aeb_events.tsv, the other pages
+       one story each) has its pages put on random days of the same weeks: long articles from
+       other outlets and subjects, some naming the same people (Trump, Pelosi, ...).
+    5. Articles arrive in day order, ties in a random order (seed 13).
+
+    Gold: a BASIL event is one story, each extraction page another. What separates stories
+    is then what the articles say, not when they appeared.
+    """
+    if part not in ("train", "eval"):
+        raise ValueError(f"part must be 'train' or 'eval', not {part!r}")
+    rng = random.Random(13)
+    basil_items = load_basil_items()
+    main = {b.article.id: b.main_entities for b in basil_items}
+    basil = [
+        i for i in load_basil() if i.day is not None and (i.day.year <= 2014) == (part == "train")
+    ]
+    anchors = _anchor_names(basil, main)
+    events_naming = Counter(anchors.values())
+    first_day: dict[str, dt.date] = {}
+    for item in basil:
+        assert item.day is not None
+        first_day[item.story] = min(first_day.get(item.story, item.day), item.day)
+    events = sorted(
+        first_day, key=lambda e: (-events_naming[anchors[e]], anchors[e], first_day[e], e)
+    )
+    weeks = (len(events) + DEV_EVENTS_PER_WEEK - 1) // DEV_EVENTS_PER_WEEK
+    moved: dict[str, dt.date] = {}
+    for number, event in enumerate(events):
+        week_start = DEV_START + dt.timedelta(days=7 * (number // DEV_EVENTS_PER_WEEK))
+        moved[event] = week_start + dt.timedelta(days=rng.randrange(7))
+    out = []
+    for item in basil:
+        assert item.day is not None
+        day = moved[item.story] + (item.day - first_day[item.story])
+        out.append(dataclasses.replace(item, id=f"sw-{item.id}", day=day))
+    page_stories = sorted({page.story for page in load_extraction_pages()})
+    kept = set(page_stories[0 if part == "train" else 1 :: 2])
+    pages = [page for page in load_extraction_pages() if page.story in kept]
+    for page in pages:
+        out.append(
+            dataclasses.replace(page, day=DEV_START + dt.timedelta(days=rng.randrange(7 * weeks)))
+        )
+    ties = {item.id: rng.random() for item in out}
+    out.sort(key=lambda item: (item.day or dt.date.min, ties[item.id]))
+    return out
+
+
 def shuffled(items: Sequence[Item], seed: int) -> list[Item]:
     """The items in a fixed random order (a stream, not grouped by story)."""
     order = list(items)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,49 @@ def test_bad_user_file_names_file_and_problem(tmp_path: Path, content: str, mess
 def test_missing_user_file_says_so(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="settings file not found"):
         load_settings(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[stories]\nlink = "centriod"\n', "stories.link must be 'average' or 'centroid'"),
+        ('[compare]\noverlap = "dice"\n', "compare.overlap must be 'jaccard' or 'cosine'"),
+        ("[dedup]\nnear_threshold = -0.5\n", "dedup.near_threshold must not be negative"),
+    ],
+)
+def test_values_outside_a_settings_choices_are_errors(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    user = tmp_path / "typo.toml"
+    user.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_settings(user)
+    assert str(user) in str(caught.value)
+
+
+def test_defaults_are_written_once_in_defaults_toml() -> None:
+    # The records carry no default values: every value comes from defaults.toml.
+    import dataclasses
+
+    from newsprism import config
+
+    packaged = tomllib.loads(
+        resources.files("newsprism.data").joinpath("defaults.toml").read_text("utf-8")
+    )
+    settings = load_settings()
+    for name, values in packaged.items():
+        section = getattr(settings, name)
+        for item in dataclasses.fields(section):
+            assert item.default is dataclasses.MISSING, f"{name}.{item.name} has a code default"
+            assert item.default_factory is dataclasses.MISSING
+        assert {item.name for item in dataclasses.fields(section)} == set(values)
+        assert dataclasses.asdict(section) == values
+    assert set(packaged) == set(config._SECTIONS)
+
+
+def test_a_whole_number_for_a_float_setting_stays_a_float(tmp_path: Path) -> None:
+    user = tmp_path / "whole.toml"
+    user.write_text("[fetch]\ntimeout_seconds = 3\n", encoding="utf-8")
+    value = load_settings(user).fetch.timeout_seconds
+    assert value == 3.0
+    assert isinstance(value, float)

@@ -1,7 +1,7 @@
 """The public Python API: what the CLI does, as functions that return records.
 
 >>> import newsprism
->>> articles = newsprism.extract("../shared/corpus/003_4ac3225d892de0a0.txt")
+>>> articles = newsprism.extract_articles("../shared/corpus/003_4ac3225d892de0a0.txt")
 >>> articles[0].original_outlet.name
 'CNN'
 """
@@ -12,15 +12,17 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from newsprism.analyze import analyze as analyze_articles
-from newsprism.analyze import load_analyze_rules
-from newsprism.analyze.nlp import load_model
 from newsprism.config import Settings, load_settings
 from newsprism.ingest import read_inputs
 from newsprism.ingest.outlets import OutletDirectory, load_outlets
-from newsprism.model import AnalyzedArticle, Article, RawDocument, Skipped
-from newsprism.pipeline import IngestReport, extract_inputs, ingest_into
-from newsprism.store.sqlite import SQLiteStore
+from newsprism.model import AnalyzedArticle, Article, RawDocument, Skipped, StoryComparison
+from newsprism.pipeline import IngestReport, extract_inputs, ingest_into, load_analyzer
+from newsprism.pipeline import compare_story as compare_stored
+from newsprism.store import open_store
+from newsprism.store.base import SearchHit, SearchQuery, SearchScope
+from newsprism.store.export import ExportReport
+from newsprism.store.export import export_tables as write_tables
+from newsprism.store.search import search as run_search
 
 
 def read(
@@ -50,7 +52,7 @@ def read(
     return documents, skipped
 
 
-def extract(
+def extract_articles(
     inputs: str | Path | Iterable[str | Path],
     *,
     outlet: str | None = None,
@@ -84,7 +86,7 @@ def extract_report(
     settings: Settings | None = None,
     outlets: OutletDirectory | None = None,
 ) -> tuple[list[Article], list[Skipped]]:
-    """Like :func:`extract`, also returning the inputs that were skipped and why."""
+    """Like :func:`extract_articles`, also returning the inputs that were skipped and why."""
     articles: list[Article] = []
     skipped: list[Skipped] = []
     for item in extract_inputs(
@@ -101,7 +103,7 @@ def extract_report(
     return articles, skipped
 
 
-def analyze(
+def analyze_articles(
     inputs: str | Path | Iterable[str | Path],
     *,
     outlet: str | None = None,
@@ -142,13 +144,10 @@ def analyze(
         )
         if isinstance(item, Article)
     ]
-    rules = load_analyze_rules(rules_only=rules_only)
-    return list(
-        analyze_articles(articles, model=load_model(), settings=settings.analyze, rules=rules)
-    )
+    return load_analyzer(settings, rules_only=rules_only).analyze(articles)
 
 
-def ingest(
+def ingest_articles(
     inputs: str | Path | Iterable[str | Path],
     *,
     db: str | Path = "newsprism.db",
@@ -156,10 +155,13 @@ def ingest(
     published: dt.date | None = None,
     settings: Settings | None = None,
     outlets: OutletDirectory | None = None,
+    analyze: bool = True,
 ) -> IngestReport:
-    """Read, extract, de-duplicate and store inputs in an SQLite database.
+    """Read, extract, de-duplicate, analyse and store inputs in a database.
 
-    Re-running on the same inputs adds nothing twice.
+    ``db`` is an SQLite file or a ``postgresql://`` URL. Each article is stored with its
+    analysis (``analyze=False`` stores articles only). Re-running on the same inputs adds
+    nothing twice.
 
     Returns:
         Counts, the added articles and the skipped inputs.
@@ -167,15 +169,77 @@ def ingest(
     Raises:
         StoreError: The database cannot be opened or written.
     """
-    with SQLiteStore(Path(db)) as store:
+    settings = settings or load_settings()
+    analyzer = load_analyzer(settings) if analyze else None
+    with open_store(db) as store:
         return ingest_into(
             _as_list(inputs),
             store=store,
-            settings=settings or load_settings(),
+            settings=settings,
             outlets=outlets or load_outlets(),
             outlet=outlet,
             published=published,
+            analyzer=analyzer,
         )
+
+
+def search(
+    query: str,
+    *,
+    db: str | Path = "newsprism.db",
+    scope: SearchScope = "articles",
+    outlet: str | None = None,
+    speaker: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 20,
+) -> list[SearchHit]:
+    """Full-text search over a database's articles, quotes or entities, best hits first.
+
+    >>> hits = newsprism.search("good faith", db="news.db", scope="quotes")  # doctest: +SKIP
+    >>> hits[0].speaker, hits[0].cue, hits[0].start_char                      # doctest: +SKIP
+
+    Raises:
+        QueryError: No word to search for, or a filter that cannot apply.
+        StoreError: The database cannot be opened.
+    """
+    request = SearchQuery(
+        query, scope=scope, outlet=outlet, speaker=speaker, since=since, until=until, limit=limit
+    )
+    with open_store(db) as store:
+        return run_search(store, request)
+
+
+def export_tables(
+    to: str | Path,
+    *,
+    db: str | Path = "newsprism.db",
+    format: str = "csv",
+    tables: Iterable[str] | None = None,
+) -> ExportReport:
+    """Write a database's tidy tables (``newsprism.store.tables.TABLES``) into a folder.
+
+    Raises:
+        InputError: An unknown format or table.
+        StoreError: The database cannot be opened.
+    """
+    with open_store(db) as store:
+        return write_tables(
+            store, Path(to), format=format, tables=list(tables) if tables is not None else None
+        )
+
+
+def compare_story(
+    story_id: str, *, db: str | Path = "newsprism.db", settings: Settings | None = None
+) -> StoryComparison:
+    """Compare a stored story across its outlets, from the stored analyses.
+
+    Raises:
+        InputError: No story has this id.
+        StoreError: The database cannot be opened.
+    """
+    with open_store(db) as store:
+        return compare_stored(store, story_id, settings=settings or load_settings())
 
 
 def _as_list(inputs: str | Path | Iterable[str | Path]) -> list[str]:

@@ -10,12 +10,18 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass, field
+import typing
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from newsprism.errors import ConfigError
+
+DEFAULTS_FILE = "defaults.toml"
+# The words a setting may take, where it is a choice.
+Link = Literal["average", "centroid", "nearest"]
+Overlap = Literal["jaccard", "cosine"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +40,7 @@ class FetchSettings:
     retries: int
     backoff_seconds: float
     user_agent: str
+    deadline_seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +58,15 @@ class ExtractSettings:
     """Article extraction."""
 
     short_line_words: int
-    text_long_line_words: int = 25
-    text_prose_lower_share: float = 0.5
-    text_headline_min_words: int = 3
-    text_headline_max_words: int = 30
-    text_standfirst_max_words: int = 60
-    text_max_short_run: int = 3
-    text_block_share: float = 0.2
-    text_headline_window: int = 30
-    text_headline_body_words: int = 200
+    text_long_line_words: int
+    text_prose_lower_share: float
+    text_headline_min_words: int
+    text_headline_max_words: int
+    text_standfirst_max_words: int
+    text_max_short_run: int
+    text_block_share: float
+    text_headline_window: int
+    text_headline_body_words: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,73 +74,80 @@ class StoreSettings:
     """The database."""
 
     busy_timeout_seconds: float
+    writer_wait_seconds: float
 
 
 @dataclass(frozen=True, slots=True)
 class AnalyzeSettings:
     """Analysis of article bodies (entities, references, time expressions)."""
 
-    batch_size: int = 32
-    pronoun_window_sentences: int = 3
-    nominal_window_sentences: int = 8
+    batch_size: int
+    pronoun_window_sentences: int
+    nominal_window_sentences: int
 
 
 @dataclass(frozen=True, slots=True)
 class StoriesSettings:
     """Story clustering and cross-article entity resolution (see the [stories] section)."""
 
-    title_weight: float = 2.0
-    name_weight: float = 1.0
-    body_words: int = 300
-    quote_min_words: int = 5
-    max_terms: int = 80
-    idf_prior_documents: int = 1000
-    index_terms: int = 24
-    query_terms: int = 12
-    posting_cap: int = 30
-    candidates: int = 10
-    join_threshold: float = 0.15
-    full_terms: int = 80
-    link: str = "average"
-    time_scale_days: float = 7.0
-    time_penalty: float = 0.2
-    max_gap_days: int = 60
-    entity_weight: float = 0.0
-    quote_weight: float = 0.15
-    merge_threshold: float = 0.7
-    split_every: int = 8
-    split_threshold: float = 0.05
-    split_max_size: int = 64
-    summary_terms: int = 8
-    embedding_words: int = 200
-    embedding_weight: float = 0.5
-    embedding_threshold: float = 0.5
-    embedding_merge_threshold: float = 0.8
-    embedding_split_threshold: float = 0.3
-    embedding_tables: int = 16
-    embedding_bits: int = 8
-    embedding_candidates: int = 20
-    embedding_recent: int = 30
+    title_weight: float
+    name_weight: float
+    body_words: int
+    quote_min_words: int
+    max_terms: int
+    idf_prior_documents: int
+    index_terms: int
+    query_terms: int
+    posting_cap: int
+    candidates: int
+    join_threshold: float
+    full_terms: int
+    length_exponent: float
+    background_weight: float
+    link: Link
+    link_k: int
+    link_window: int
+    time_scale_days: float
+    time_penalty: float
+    max_gap_days: int
+    entity_weight: float
+    quote_weight: float
+    merge_threshold: float
+    split_every: int
+    split_threshold: float
+    split_max_size: int
+    summary_terms: int
+    embedding_words: int
+    embedding_weight: float
+    embedding_threshold: float
+    embedding_merge_threshold: float
+    embedding_split_threshold: float
+    embedding_tables: int
+    embedding_bits: int
+    embedding_candidates: int
+    embedding_recent: int
 
 
 @dataclass(frozen=True, slots=True)
 class CompareSettings:
     """Comparison of one story across outlets (see the [compare] section)."""
 
-    align_threshold: float = 0.15
-    align_strong: float = 1.0
-    overlap: str = "jaccard"
-    containment: float = 0.0
-    idf_weight: float = 0.0
-    clause_weight: float = 0.0
-    clause_min_words: int = 3
-    embedding_weight: float = 0.7
-    embedding_threshold: float = 0.35
-    weight_words: float = 1.0
-    weight_names: float = 0.0
-    weight_numbers: float = 0.0
-    min_shared_words: int = 1
-    findings_per_outlet: int = 6
+    align_threshold: float
+    align_strong: float
+    overlap: Overlap
+    containment: float
+    idf_weight: float
+    clause_weight: float
+    clause_min_words: int
+    phrase_weight: float
+    claim_threshold: float
+    embedding_weight: float
+    embedding_threshold: float
+    weight_words: float
+    weight_names: float
+    weight_numbers: float
+    min_shared_words: int
+    findings_per_outlet: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,16 +159,35 @@ class Settings:
     dedup: DedupSettings
     extract: ExtractSettings
     store: StoreSettings
-    sources: tuple[str, ...] = field(default=("defaults.toml",))
-    analyze: AnalyzeSettings = field(default=AnalyzeSettings())
-    compare: CompareSettings = field(default=CompareSettings())
-    stories: StoriesSettings = field(default=StoriesSettings())
+    analyze: AnalyzeSettings
+    compare: CompareSettings
+    stories: StoriesSettings
+    sources: tuple[str, ...]
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "ingest": IngestSettings,
+    "fetch": FetchSettings,
+    "dedup": DedupSettings,
+    "extract": ExtractSettings,
+    "store": StoreSettings,
+    "analyze": AnalyzeSettings,
+    "compare": CompareSettings,
+    "stories": StoriesSettings,
+}
+
+
+# Read once, when the module loads; every load_settings call parses its own copy to merge into.
+_DEFAULTS_TEXT = resources.files("newsprism.data").joinpath(DEFAULTS_FILE).read_text("utf-8")
 
 
 def load_settings(
     path: Path | None = None, overrides: dict[str, dict[str, Any]] | None = None
 ) -> Settings:
     """Load the settings.
+
+    ``defaults.toml`` is the only place a default is written: the records here have no default
+    values, and every key of the file must be a field of its section's record.
 
     Args:
         path: A user TOML file; when ``None``, ``$NEWSPRISM_CONFIG`` is used if set.
@@ -165,11 +198,11 @@ def load_settings(
 
     Raises:
         ConfigError: The user file cannot be read, or names an unknown section or key, or gives
-            a value of the wrong type.
+            a value of the wrong type, a negative number, or a word outside a setting's choices
+            (``stories.link`` is "average", "centroid" or "nearest").
     """
-    defaults_text = resources.files("newsprism.data").joinpath("defaults.toml").read_text("utf-8")
-    merged: dict[str, dict[str, Any]] = tomllib.loads(defaults_text)
-    sources = ["defaults.toml"]
+    merged: dict[str, dict[str, Any]] = tomllib.loads(_DEFAULTS_TEXT)
+    sources = [DEFAULTS_FILE]
     if path is None and os.environ.get("NEWSPRISM_CONFIG"):
         path = Path(os.environ["NEWSPRISM_CONFIG"])
     if path is not None:
@@ -177,17 +210,31 @@ def load_settings(
         sources.append(str(path))
     if overrides:
         _merge(merged, overrides, where="command-line flags")
-    return Settings(
-        ingest=IngestSettings(**merged["ingest"]),
-        fetch=FetchSettings(**merged["fetch"]),
-        dedup=DedupSettings(**merged["dedup"]),
-        extract=ExtractSettings(**merged["extract"]),
-        store=StoreSettings(**merged["store"]),
-        sources=tuple(sources),
-        analyze=AnalyzeSettings(**merged["analyze"]),
-        compare=CompareSettings(**merged["compare"]),
-        stories=StoriesSettings(**merged["stories"]),
-    )
+    where = ", ".join(sources[1:] + (["command-line flags"] if overrides else [])) or DEFAULTS_FILE
+    sections = {name: _section(name, merged.get(name, {}), where) for name in _SECTIONS}
+    return Settings(**sections, sources=tuple(sources))
+
+
+def _section(name: str, values: dict[str, Any], where: str) -> Any:
+    record = _SECTIONS[name]
+    hints = typing.get_type_hints(record)
+    missing = sorted(set(hints) - set(values))
+    if missing:
+        # Only a damaged packaged file can get here: user files merge into the defaults.
+        raise ConfigError(
+            f"[{name}] lacks {', '.join(missing)}; restore the packaged defaults.toml",
+            where=DEFAULTS_FILE,
+        )
+    for key, value in values.items():
+        choices = typing.get_args(hints[key]) if typing.get_origin(hints[key]) is Literal else ()
+        if choices and value not in choices:
+            options = " or ".join(repr(choice) for choice in choices)
+            raise ConfigError(f"{name}.{key} must be {options}, got {value!r}", where=where)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+            raise ConfigError(f"{name}.{key} must not be negative, got {value!r}", where=where)
+    # A float setting written as a whole number ("retries = 2.0" as "2") is still a float.
+    typed = {k: float(v) if hints[k] is float else v for k, v in values.items()}
+    return record(**typed)
 
 
 def _read_user_file(path: Path) -> dict[str, Any]:

@@ -8,7 +8,8 @@ The tree::
      │    ├── MalformedRecordError    a bad JSONL line, feed, WARC or gzip stream
      │    ├── InputTooLargeError      a file or response over the size limit
      │    ├── FetchError              a URL could not be fetched
-     │    └── NoArticleError          the input holds no article text
+     │    ├── NoArticleError          the input holds no article text
+     │    └── QueryError              a search query or filter that cannot be run
      ├── ConfigError                  a settings, lexicon or rules file is wrong
      └── StoreError                   the database cannot be opened or written
 
@@ -73,6 +74,12 @@ class NoArticleError(InputError):
     """The input was read but holds no article text (an index page, an empty shell)."""
 
     code = "E105"
+
+
+class QueryError(InputError):
+    """A search query has no word to search for, or a filter that cannot apply (issue 11)."""
+
+    code = "E110"
 
 
 class ConfigError(NewsprismError):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -86,7 +87,10 @@ class Outlet:
         name: Display name ("CNN", "KION 46").
         domain: Registered domain when known ("cnn.com").
         found_by: Provenance: "flag", "record", "feed", "html-meta", "url-domain",
-            "outlets.toml:domain", "outlets.toml:pattern", "byline", "copyright".
+            "outlets.toml:domain", "outlets.toml:name", "outlets.toml:pattern", "unnamed" (a
+            label, the URL's host and path or the file's name, for an outlet nothing names);
+            for an original outlet, the credit: "origin-line", "byline", "dateline", "wire",
+            "jsonld-author", "page-publisher", "copyright", "sign-off".
         evidence: The text that named the outlet, when it came from the document itself.
     """
 
@@ -103,6 +107,25 @@ class CopyOf:
     id: str
     kind: typing.Literal["exact", "near"]
     similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class CopyKey:
+    """What copy detection keeps of a stored text, to find later copies without reading it again.
+
+    Attributes:
+        article: The article id.
+        digest: SHA-256 of the text's words, case-folded and joined by spaces (exact copies).
+        signature: MinHash values of its word shingles (unsigned 64-bit, little-endian); empty
+            when the text is too short for near-copy detection.
+        scheme: How the signature was made (shingle length, permutations, hash scheme); a key
+            made with other settings is recomputed from the text.
+    """
+
+    article: str
+    digest: str
+    signature: bytes = b""
+    scheme: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +245,8 @@ class Article:
         captions: Photo captions found in the input.
         removed: Everything else that was not kept, with its class.
         copy_of: Copy link carried over from ingest.
+        genre: "opinion" or "analysis" when the page says so (JSON-LD ``OpinionNewsArticle``,
+            ``AnalysisNewsArticle``); ``None`` for news or when unknown.
     """
 
     id: str
@@ -243,6 +268,7 @@ class Article:
     captions: tuple[Caption, ...] = ()
     removed: tuple[Removed, ...] = ()
     copy_of: CopyOf | None = None
+    genre: str | None = None
     schema_version: int = SCHEMA_VERSION
 
 
@@ -431,6 +457,12 @@ class AnalyzedArticle:
         nlp_model: The spaCy model that was used ("en_core_web_sm 3.8.0").
         attribution_model: The attribution tagger that was used (the encoder or the
             perceptron, and what it was trained on); empty for the rules alone.
+        sentences: The body's sentences as the parser split them, in order, so later stages
+            need not split again.
+        made_by: What else made the analysis besides the model: newsprism's version and digests
+            of the rule files and the attribution tagger ("newsprism 0.1.0; rules 1a2b3c4d;
+            tagger 5e6f7a8b" or "...; tagger none"). Analyses made by another ``nlp_model`` or
+            ``made_by`` can be found in a store and made again.
     """
 
     article: Article
@@ -439,6 +471,8 @@ class AnalyzedArticle:
     times: tuple[TimeExpression, ...] = ()
     nlp_model: str = ""
     attribution_model: str = ""
+    sentences: tuple[Span, ...] = ()
+    made_by: str = ""
     schema_version: int = SCHEMA_VERSION
 
 
@@ -455,6 +489,28 @@ class Skipped:
     where: str
     reason: str
     code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One place a stored text was published: an outlet, a URL and the input it was read from.
+
+    An article's id hashes its text only, so the same wire story run by three outlets is one
+    stored article with three publications. Its first publication is the article's own outlet
+    and URL; later ones are added when the same text arrives from another outlet or URL.
+
+    Attributes:
+        article: The id of the article (the stored text).
+        source: Where this copy was read from.
+        url: This copy's URL, when the input carries one.
+        outlet: The outlet publishing this copy, when known.
+    """
+
+    article: str
+    source: Source
+    url: str | None = None
+    outlet: Outlet | None = None
+    schema_version: int = SCHEMA_VERSION
 
 
 # --- Stories and global entities (stage 4: newsprism.stories) --------------------------------
@@ -646,11 +702,14 @@ class Finding:
 
     Attributes:
         id: Story-local id ("F3").
-        kind: "headline", "descriptor", "verb", "only-in", "shared", "voices", "timeline".
+        kind: "contradiction", "headline", "descriptor", "verb", "voices", "omission",
+            "timeline", "only-in", "shared".
         summary: One sentence a reader can take in at a glance.
         outlets: The outlets the finding is about.
         evidence: The spans, in every outlet concerned.
         found_by: The rule that produced it ("compare.descriptors.v1").
+        score: How telling the difference is (``compare.findings`` documents the score); the
+            report's summary shows the highest.
     """
 
     id: str
@@ -659,11 +718,19 @@ class Finding:
     outlets: tuple[str, ...]
     evidence: tuple[Evidence, ...]
     found_by: str
+    score: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class ComparedArticle:
-    """The text of one article of a compared story, which every Evidence indexes into."""
+    """The text of one article of a compared story, which every Evidence indexes into.
+
+    Attributes:
+        genre: "opinion" or "analysis" (from the page's JSON-LD type, the URL's section or an
+            "Opinion" kicker), ``None`` for news; opinion and analysis are counted apart.
+        genre_from: Where the genre was read ("jsonld", "url", "kicker").
+        carriers: Other outlets that published a copy of this text (counted once).
+    """
 
     id: str
     outlet: str
@@ -672,6 +739,9 @@ class ComparedArticle:
     published: dt.date | None
     body: str
     url: str | None = None
+    genre: str | None = None
+    genre_from: str | None = None
+    carriers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -857,6 +927,8 @@ class TimelineEvent:
         expressions: The time expressions themselves, in the same order.
         dated: What each expression dates (the analysis' event span: "Moscow and Washington
             completed a prisoner swap"), or its sentence when the analysis gives none.
+        label: ``value`` as a reader writes it ("late February 2022"); empty when ``value``
+            is ``None``.
     """
 
     value: str | None
@@ -865,6 +937,32 @@ class TimelineEvent:
     mentions: tuple[Evidence, ...]
     expressions: tuple[Evidence, ...]
     dated: tuple[Evidence, ...] = ()
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """Two outlets give different values for the same thing in one matched fact.
+
+    Attributes:
+        fact: The id of the fact both statements belong to ("S3").
+        kind: "number" (a count, duration, amount, age, percentage) or "date".
+        left: The value as one outlet writes it ("roughly 25 minutes").
+        right: The value as the other writes it ("about 40 minutes").
+        left_statement: The sentence holding ``left``.
+        right_statement: The sentence holding ``right``.
+        differs: What differs, in words ("25 minutes vs 40 minutes").
+        found_by: The rule that produced it.
+    """
+
+    fact: str
+    kind: str
+    left: Evidence
+    right: Evidence
+    left_statement: Evidence
+    right_statement: Evidence
+    differs: str
+    found_by: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -879,7 +977,9 @@ class StoryComparison:
         portraits: Entities with descriptors or roles, per outlet.
         headlines: One reading per article that has a headline.
         timeline: Dated events, earliest first, then the unanchored ones.
-        findings: The differences, most telling first.
+        findings: The differences, in the order the report shows them.
+        contradictions: Values that differ between outlets within one matched fact.
+        summary: The ids of the few most telling findings, highest score first.
     """
 
     outlets: tuple[OutletCoverage, ...]
@@ -890,6 +990,8 @@ class StoryComparison:
     headlines: tuple[HeadlineReading, ...]
     timeline: tuple[TimelineEvent, ...]
     findings: tuple[Finding, ...]
+    contradictions: tuple[Contradiction, ...] = ()
+    summary: tuple[str, ...] = ()
     schema_version: int = SCHEMA_VERSION
 
 
@@ -930,6 +1032,14 @@ def _json_name(field_name: str) -> str:
     return field_name.removesuffix("_")
 
 
+@functools.cache
+def _fields_of(kind: type) -> dict[str, tuple[str, Any]]:
+    # JSON name -> (field name, resolved type), once per record class: resolving the string
+    # annotations (typing.get_type_hints) cost most of reading a stored record.
+    hints = typing.get_type_hints(kind)
+    return {_json_name(f.name): (f.name, hints[f.name]) for f in dataclasses.fields(kind)}
+
+
 def _convert(kind: Any, value: Any) -> Any:
     origin = typing.get_origin(kind)
     if origin is Union or origin is types.UnionType:
@@ -945,10 +1055,9 @@ def _convert(kind: Any, value: Any) -> Any:
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         if not isinstance(value, dict):
             raise TypeError(f"expected an object for {kind.__name__}, got {type(value).__name__}")
-        hints = typing.get_type_hints(kind)
-        fields = {_json_name(f.name): f.name for f in dataclasses.fields(kind)}
+        fields = _fields_of(kind)
         return kind(
-            **{fields[k]: _convert(hints[fields[k]], v) for k, v in value.items() if k in fields}
+            **{fields[k][0]: _convert(fields[k][1], v) for k, v in value.items() if k in fields}
         )
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return kind(value)

@@ -1,34 +1,169 @@
-"""Chains the stages: ingest -> extract -> copy detection -> stories -> store.
+"""The one place the stages are chained: read -> extract -> copies -> analyze -> stories -> store,
+and compare on demand.
 
-The library functions here return reports; they never print. Progress is reported through an
-optional callback so the CLI can draw a bar and the web app a counter.
+The CLI, the web app and a Spark job call these functions; none of them chains stages itself.
+
+- :func:`ingest_into` reads inputs into a store in batches, one transaction per batch: articles,
+  their analyses (with an :class:`Analyzer`), stories and search entries together. A run killed
+  part-way is completed by running it again.
+- :func:`analyze_store` analyses the stored articles that have no analysis (or one made by another
+  model or version), batch by batch, resumable.
+- :func:`resolve_entities_into` resolves entities across stored articles, from stored analyses.
+- :func:`compare_story` compares a stored story from its stored analyses (spaCy loads only for
+  an article not analysed yet); :func:`compare_inputs` compares files, URLs and story ids.
+- :func:`run` does all of it: ingest, analyze, resolve entities, compare each story covered by
+  enough outlets.
+
+The functions return reports and never print. Progress goes to an optional callback, called
+with a :class:`ProgressEvent` per document, so the CLI can draw a bar and the web app a counter.
+Heavy libraries load on first use: importing this module loads no spaCy model.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from newsprism.config import Settings
 from newsprism.errors import InputError
-from newsprism.extract import extract_document
-from newsprism.ingest import read_inputs
-from newsprism.ingest.dedup import CopyDetector
-from newsprism.ingest.outlets import OutletDirectory
-from newsprism.model import AnalyzedArticle, Article, RawDocument, Skipped
+from newsprism.model import (
+    AnalyzedArticle,
+    Article,
+    CopyKey,
+    Publication,
+    RawDocument,
+    Skipped,
+    StoryComparison,
+)
 from newsprism.store.base import Store
-from newsprism.stories import StoryClusterer, story_item
-from newsprism.stories.embed import TextEncoder
-from newsprism.stories.resolve import EntityResolver
 
-Progress = Callable[[str], None]
+# The stages load on first use: comparing a stored story reads no input, extracts and clusters
+# nothing, so it loads neither trafilatura nor the copy detector nor the story clusterer.
+if TYPE_CHECKING:
+    from newsprism.analyze import AnalyzeRules
+    from newsprism.analyze.nlp import LoadedModel
+    from newsprism.compare.rules import CompareRules
+    from newsprism.config import AnalyzeSettings
+    from newsprism.ingest.dedup import CopyDetector
+    from newsprism.ingest.outlets import OutletDirectory
+    from newsprism.stories import StoryClusterer
+    from newsprism.stories.embed import TextEncoder
+
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
+# Outlets given by the user or the record itself (not derived from a URL): a text already stored
+# that arrives under one of these from a known URL is still a new publication.
+_STATED = frozenset({"flag", "record", "feed"})
 # list_stories limit that means "all of them".
 _ALL = 1 << 62
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressEvent:
+    """One step of a long run, for a progress display.
+
+    Attributes:
+        stage: ``ingest`` (a document read), ``analyze`` (an article analysed), ``entities``
+            (an article's entities resolved) or ``compare`` (a story compared).
+        done: How many steps of this stage are done, this one included.
+        total: How many there are in all, when known.
+        where: The document's location, or the story id.
+    """
+
+    stage: str
+    done: int
+    total: int | None
+    where: str
+
+
+ProgressCallback = Callable[[ProgressEvent], None]
+
+
+@dataclass(frozen=True, slots=True)
+class InputSpec:
+    """An input with what the caller knows about it that the input may not say.
+
+    Attributes:
+        location: A file, directory or URL.
+        outlet: Outlet name for the documents it holds (``--outlet``).
+        published: Publication day for them (``--published``); overrides dates found in them.
+    """
+
+    location: str
+    outlet: str | None = None
+    published: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Analyzer:
+    """The analysis stage, loaded once: spaCy pipeline, rule files, tagger and settings.
+
+    Build it with :func:`load_analyzer`. ``nlp_model`` and ``made_by`` name what made an
+    analysis; :func:`analyze_store` can redo the stored analyses another analyzer made.
+    """
+
+    model: LoadedModel
+    rules: AnalyzeRules
+    settings: AnalyzeSettings
+
+    @property
+    def nlp_model(self) -> str:
+        """The spaCy model's name and version (``AnalyzedArticle.nlp_model``)."""
+        return self.model.label
+
+    @property
+    def made_by(self) -> str:
+        """newsprism's version and rule and tagger digests (``AnalyzedArticle.made_by``)."""
+        return self.rules.made_by
+
+    def analyze(self, articles: Sequence[Article]) -> list[AnalyzedArticle]:
+        """Analyse articles (``nlp.pipe`` in batches of ``analyze.batch_size``), in order.
+
+        An article longer than the spaCy pipeline takes (``nlp.max_length`` characters) is left
+        out with a logged warning: it stays stored, unanalysed, rather than failing the batch.
+        """
+        from newsprism.analyze import analyze
+
+        limit = self.model.nlp.max_length
+        fitting = []
+        for article in articles:
+            if len(article.body) > limit:
+                logger.warning(
+                    "%s: not analysed: its body has %d characters, more than the spaCy"
+                    " pipeline takes (%d); it is stored without entities and quotes",
+                    article.source.where(),
+                    len(article.body),
+                    limit,
+                )
+            else:
+                fitting.append(article)
+        return list(analyze(fitting, model=self.model, settings=self.settings, rules=self.rules))
+
+
+def load_analyzer(settings: Settings, *, rules_only: bool = False) -> Analyzer:
+    """Load the spaCy pipeline, the rule files and the attribution tagger.
+
+    Args:
+        settings: newsprism settings (``[analyze]`` is used).
+        rules_only: Find attributions by rules alone, without the tagger.
+
+    Raises:
+        ConfigError: The spaCy model, a rule file or the tagger cannot be loaded.
+    """
+    from newsprism.analyze import load_analyze_rules
+    from newsprism.analyze.nlp import load_model
+
+    return Analyzer(
+        model=load_model(),
+        rules=load_analyze_rules(rules_only=rules_only),
+        settings=settings.analyze,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +179,9 @@ class IngestReport:
         articles: The articles added in this run, in input order.
         stories: The story id of each added article, in the same order.
         new_stories: How many of those stories this run started.
+        analysed: How many added articles were analysed and their analyses stored.
+        publications: Publications added to texts already stored or read twice in this run
+            (the same text from another outlet or URL).
     """
 
     read: int
@@ -54,90 +192,165 @@ class IngestReport:
     articles: tuple[Article, ...]
     stories: tuple[str, ...] = ()
     new_stories: int = 0
+    analysed: int = 0
+    publications: int = 0
 
 
 def ingest_into(
-    inputs: Iterable[str],
+    inputs: Iterable[str | InputSpec],
     *,
     store: Store,
     settings: Settings,
     outlets: OutletDirectory,
     outlet: str | None = None,
     published: dt.date | None = None,
-    on_document: Progress | None = None,
+    analyzer: Analyzer | None = None,
     encoder: TextEncoder | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> IngestReport:
-    """Read, extract, link copies, assign stories and store, one store transaction per batch.
+    """Read, extract, link copies, analyse, assign stories and store, one transaction per batch.
 
-    A run killed part-way leaves whole batches behind; running it again adds the rest, since
-    documents already stored are recognised by their content-hash id and passed over.
+    A run killed part-way leaves whole batches behind (each batch's articles with their
+    analyses, stories and search entries); running it again adds the rest, since documents
+    already stored are recognised by their content-hash id and passed over. A text already
+    stored that arrives from another outlet or URL adds a publication to it. The whole run
+    holds the store's writer lock: two runs at once end as one after the other.
 
     Args:
-        inputs: File paths, directories or URLs.
+        inputs: File paths, directories or URLs, or :class:`InputSpec` s naming an outlet and
+            a publication day for one input.
         store: Where articles go.
         settings: newsprism settings.
         outlets: The outlet directory.
-        outlet: An outlet name the user gives for every input (``--outlet``).
-        published: A publication date the user gives for every input (``--published``).
-        on_document: Called with each document's location as it is processed.
+        outlet: An outlet name for every input that does not name its own (``--outlet``).
+        published: A publication date for every input that does not name its own.
+        analyzer: Analyses every added article, stored in the batch's transaction; ``None``
+            stores articles only (``--no-analyze``; :func:`analyze_store` completes them).
         encoder: An optional sentence encoder blended into story clustering (stored articles
             are encoded again when the clusterer is rebuilt).
+        on_progress: Called per document read (stage ``ingest``) and per article analysed
+            (stage ``analyze``).
 
     Returns:
         Counts, skipped inputs and the added articles.
     """
-    detector = CopyDetector(settings=settings.dedup)
-    for doc_id, body in store.copy_texts():
-        detector.check(doc_id, body)
-    clusterer = load_clusterer(store, settings=settings, encoder=encoder)
+    with store.writer():
+        return _ingest(
+            inputs,
+            store=store,
+            settings=settings,
+            outlets=outlets,
+            outlet=outlet,
+            published=published,
+            analyzer=analyzer,
+            encoder=encoder,
+            on_progress=on_progress,
+        )
+
+
+def _ingest(
+    inputs: Iterable[str | InputSpec],
+    *,
+    store: Store,
+    settings: Settings,
+    outlets: OutletDirectory,
+    outlet: str | None,
+    published: dt.date | None,
+    analyzer: Analyzer | None,
+    encoder: TextEncoder | None,
+    on_progress: ProgressCallback | None,
+) -> IngestReport:
+    from newsprism.extract import extract_document
+    from newsprism.stories import story_item
+
+    # The copy detector and the story clusterer are loaded when the first new article needs
+    # them: a run that adds nothing (inputs already stored) reads neither state.
+    detector: CopyDetector | None = None
+    keys: list[CopyKey] = []
+    clusterer: StoryClusterer | None = None
     story_ids: list[str] = []
-    new_stories = 0
-    read = added = present = copies = 0
+    new_stories = analysed_count = 0
+    read = added = present = copies = published_again = 0
     skipped: list[Skipped] = []
     kept: list[Article] = []
-    items = read_inputs(inputs, settings=settings, outlet=outlet, outlets=outlets)
+    items = _read_specs(inputs, settings=settings, outlets=outlets, outlet=outlet)
     for batch in _batches(items, settings.ingest.batch_size):
         documents: list[RawDocument] = []
         articles: list[Article] = []
         batch_skipped: list[Skipped] = []
-        for item in batch:
+        publications: list[Publication] = []
+        for item, day in batch:
             if isinstance(item, Skipped):
                 batch_skipped.append(item)
                 continue
             read += 1
-            if on_document is not None:
-                on_document(item.source.where())
-            if store.has(item.id) or any(doc.id == item.id for doc in documents):
+            if on_progress is not None:
+                on_progress(ProgressEvent("ingest", read, None, item.source.where()))
+            in_batch = [a for a in articles if a.id == item.id]
+            if in_batch or store.has(item.id):
                 present += 1
+                known = [
+                    *(Publication(a.id, a.source, a.url, a.outlet) for a in in_batch),
+                    *(p for p in publications if p.article == item.id),
+                    *([] if in_batch else store.publications(item.id)),
+                ]
+                publication = new_publication(item, known)
+                if publication is not None:
+                    publications.append(publication)
                 continue
             try:
                 article = extract_document(
-                    item, settings=settings, outlets=outlets, published=published
+                    item, settings=settings, outlets=outlets, published=day or published
                 )
             except InputError as exc:
                 batch_skipped.append(Skipped(item.source.where(), exc.message, exc.code))
                 continue
-            copy_of = detector.check(article.id, article.body)
+            if detector is None:
+                detector, keys = seed_detector(store, settings=settings)
+            copy_of, key = detector.check_key(article.id, article.body)
+            keys.append(key)
             if copy_of is not None:
                 copies += 1
                 article = dataclasses.replace(article, copy_of=copy_of)
                 item = dataclasses.replace(item, copy_of=copy_of)
             documents.append(item)
             articles.append(article)
-        story_items = [story_item(article, settings=settings.stories) for article in articles]
-        clusterer.prime(story_items)
-        for story_input in story_items:
-            decision = clusterer.add(story_input)
-            new_stories += decision.joined_by == "new"
-        result = store.add_batch(documents, articles, batch_skipped, stories=clusterer.drain())
+        analyses = analyzer.analyze(articles) if analyzer is not None and articles else []
+        for analysis in analyses:
+            analysed_count += 1
+            if on_progress is not None:
+                where = analysis.article.source.where()
+                on_progress(ProgressEvent("analyze", analysed_count, None, where))
+        entities = {analysis.article.id: analysis.entities for analysis in analyses}
+        story_items = [
+            story_item(article, settings=settings.stories, entities=entities.get(article.id))
+            for article in articles
+        ]
+        if story_items and clusterer is None:
+            clusterer = load_clusterer(store, settings=settings, encoder=encoder)
+        if clusterer is not None:
+            clusterer.prime(story_items)
+            for story_input in story_items:
+                decision = clusterer.add(story_input)
+                new_stories += decision.joined_by == "new"
+        result = store.add_batch(
+            documents,
+            articles,
+            batch_skipped,
+            stories=clusterer.drain() if clusterer is not None else None,
+            publications=publications,
+            copy_keys=keys,
+            analyses=analyses,
+        )
+        keys = []
         added += result.added
+        published_again += result.publications
         present += result.already_present
         skipped.extend(batch_skipped)
         kept.extend(articles)
-    if kept:
+    if kept and clusterer is not None:
         save_clusterer(store, clusterer)
-    for article in kept:
-        story_ids.append(clusterer.story_of(article.id) or "")
+        story_ids = [clusterer.story_of(article.id) or "" for article in kept]
     return IngestReport(
         read,
         added,
@@ -147,7 +360,366 @@ def ingest_into(
         tuple(kept),
         stories=tuple(story_ids),
         new_stories=new_stories,
+        analysed=analysed_count,
+        publications=published_again,
     )
+
+
+def seed_detector(store: Store, *, settings: Settings) -> tuple[CopyDetector, list[CopyKey]]:
+    """A copy detector that knows every stored text, from the stored copy keys.
+
+    Texts without a key (stored before keys were kept, or keyed with other settings) are read
+    and hashed once; their keys are returned so that the next write stores them.
+    """
+    from newsprism.ingest.dedup import CopyDetector
+
+    detector = CopyDetector(settings=settings.dedup)
+    missing: list[CopyKey] = []
+    for article_id, key in store.copy_keys():
+        if key is not None and detector.remember(key):
+            continue
+        article = store.get_article(article_id)
+        if article is not None:
+            missing.append(detector.check_key(article_id, article.body)[1])
+    return detector, missing
+
+
+def new_publication(doc: RawDocument, known: Sequence[Publication]) -> Publication | None:
+    """The publication ``doc`` adds to its already stored text, or ``None`` when it adds none.
+
+    A new URL is a new publication. Without a new URL, only an outlet the user or the record
+    states (``--outlet``, a JSONL or feed outlet) that no publication of that URL has is new; an
+    outlet derived from the URL's domain never is (it names the same page again).
+    """
+    name = doc.outlet.name if doc.outlet else None
+    stated = doc.outlet is not None and doc.outlet.found_by in _STATED
+    if doc.url is not None and all(p.url != doc.url for p in known):
+        return Publication(doc.id, doc.source, doc.url, doc.outlet)
+    if not stated:
+        return None
+    same_place = [p for p in known if doc.url is None or p.url == doc.url]
+    if any(p.outlet is not None and p.outlet.name == name for p in same_place):
+        return None
+    return Publication(doc.id, doc.source, doc.url, doc.outlet)
+
+
+
+
+def _read_specs(
+    inputs: Iterable[str | InputSpec],
+    *,
+    settings: Settings,
+    outlets: OutletDirectory,
+    outlet: str | None,
+) -> Iterator[tuple[RawDocument | Skipped, dt.date | None]]:
+    from newsprism.ingest import read_inputs
+
+    # Each input read with its own outlet; its publication day travels beside each document.
+    plain: list[str] = []
+    for spec in inputs:
+        if isinstance(spec, str):
+            plain.append(spec)
+            continue
+        if plain:
+            yield from ((item, None) for item in read_inputs(
+                plain, settings=settings, outlet=outlet, outlets=outlets
+            ))
+            plain = []
+        found = read_inputs(
+            [spec.location], settings=settings, outlet=spec.outlet or outlet, outlets=outlets
+        )
+        yield from ((item, spec.published) for item in found)
+    if plain:
+        yield from ((item, None) for item in read_inputs(
+            plain, settings=settings, outlet=outlet, outlets=outlets
+        ))
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisReport:
+    """What one :func:`analyze_store` run did.
+
+    Attributes:
+        analysed: Articles analysed and stored in this run.
+        pending: Articles that were to be analysed when the run began.
+        nlp_model: The model that made the analyses.
+        made_by: The versions that made them.
+    """
+
+    analysed: int
+    pending: int
+    nlp_model: str
+    made_by: str
+
+
+def analyze_store(
+    store: Store,
+    *,
+    analyzer: Analyzer,
+    settings: Settings,
+    redo_other_versions: bool = False,
+    limit: int | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> AnalysisReport:
+    """Analyse the stored articles that have no analysis, one transaction per batch.
+
+    Resumable: a run stopped part-way keeps the batches it finished, and the next run starts
+    where it stopped. The run holds the store's writer lock.
+
+    Args:
+        store: The store.
+        analyzer: The analysis stage (:func:`load_analyzer`).
+        settings: newsprism settings (``ingest.batch_size`` articles per transaction).
+        redo_other_versions: Also analyse again the articles whose analysis another model or
+            version made (``AnalyzedArticle.nlp_model``/``made_by`` differ from the analyzer's).
+        limit: Analyse at most this many.
+        on_progress: Called per article analysed (stage ``analyze``, with the total).
+
+    Returns:
+        Counts and the versions that made the analyses.
+    """
+    with store.writer():
+        pending = store.pending_analysis(
+            nlp_model=analyzer.nlp_model if redo_other_versions else None,
+            made_by=analyzer.made_by if redo_other_versions else None,
+        )
+        chosen = pending[:limit] if limit is not None else pending
+        done = 0
+        for chunk in _batches(chosen, settings.ingest.batch_size):
+            articles = [a for a in (store.get_article(i) for i in chunk) if a is not None]
+            analyses = analyzer.analyze(articles)
+            store.save_analyses(analyses)
+            for analysis in analyses:
+                done += 1
+                if on_progress is not None:
+                    where = analysis.article.source.where()
+                    on_progress(ProgressEvent("analyze", done, len(chosen), where))
+    return AnalysisReport(
+        analysed=done,
+        pending=len(pending),
+        nlp_model=analyzer.nlp_model,
+        made_by=analyzer.made_by,
+    )
+
+
+def stored_analyses(
+    store: Store,
+    article_ids: Sequence[str],
+    *,
+    settings: Settings,
+    analyzer: Analyzer | Callable[[], Analyzer] | None = None,
+) -> list[AnalyzedArticle]:
+    """The stored analyses of some articles, analysing (and storing) those that have none.
+
+    Args:
+        store: The store.
+        article_ids: The articles, in the order wanted.
+        settings: newsprism settings.
+        analyzer: An analyzer, or a function that loads one when first needed (so that spaCy
+            loads only if an article lacks an analysis); ``None`` loads the default one.
+
+    Returns:
+        The analyses, in the order of ``article_ids`` (unknown ids left out).
+    """
+    found = {article_id: store.get_analysis(article_id) for article_id in article_ids}
+    missing = [
+        article
+        for article_id, analysis in found.items()
+        if analysis is None and (article := store.get_article(article_id)) is not None
+    ]
+    if missing:
+        if analyzer is None:
+            loaded = load_analyzer(settings)
+        elif isinstance(analyzer, Analyzer):
+            loaded = analyzer
+        else:
+            loaded = analyzer()
+        fresh = loaded.analyze(missing)
+        store.save_analyses(fresh)
+        found.update({analysis.article.id: analysis for analysis in fresh})
+    return [analysis for analysis in found.values() if analysis is not None]
+
+
+@functools.cache
+def _compare_rules() -> CompareRules:
+    # The packaged compare rule files, read once per process (a web app compares many stories).
+    from newsprism.compare import load_compare_rules
+
+    return load_compare_rules()
+
+
+def compare_story(
+    store: Store,
+    story_id: str,
+    *,
+    settings: Settings,
+    analyzer: Analyzer | Callable[[], Analyzer] | None = None,
+    embedder: TextEncoder | None = None,
+) -> StoryComparison:
+    """Compare a stored story's articles across outlets, from their stored analyses.
+
+    Articles stored without an analysis are analysed first (and the analyses stored); when
+    every article has one, no spaCy model loads.
+
+    Args:
+        store: The store.
+        story_id: A story id (``newsprism stories``).
+        settings: newsprism settings (``[compare]``).
+        analyzer: For articles without an analysis: an analyzer or a function loading one.
+        embedder: Optional sentence embeddings for alignment.
+
+    Raises:
+        InputError: No story has this id.
+    """
+    from newsprism.compare import compare
+
+    story = store.get_story(story_id)
+    if story is None:
+        raise InputError(
+            "no story with this id; 'newsprism stories --db DB' lists them", where=story_id
+        )
+    analyses = stored_analyses(
+        store, [member.id for member in story.articles], settings=settings, analyzer=analyzer
+    )
+    return compare(
+        analyses, settings=settings.compare, rules=_compare_rules(), embedder=embedder
+    )
+
+
+def compare_inputs(
+    inputs: Sequence[str | InputSpec],
+    *,
+    settings: Settings,
+    outlets: OutletDirectory | None = None,
+    store: Store | None = None,
+    published: dt.date | None = None,
+    analyzer: Analyzer | Callable[[], Analyzer] | None = None,
+    embedder: TextEncoder | None = None,
+) -> tuple[StoryComparison | None, list[Skipped]]:
+    """Compare articles given as files, URLs or stored story ids, as articles of one story.
+
+    An input that names no file or URL but a story in ``store`` brings the story's articles
+    with their stored analyses; other inputs are extracted and analysed here.
+
+    Args:
+        inputs: Paths, URLs or story ids, or :class:`InputSpec` s with an outlet each.
+        settings: newsprism settings.
+        outlets: The outlet directory; the packaged one when ``None`` (loaded only when an
+            input is read).
+        store: A store to find story ids in.
+        published: Publication day of every input file (relative dates resolve against it).
+        analyzer: An analyzer, or a function loading one when first needed.
+        embedder: Optional sentence embeddings for alignment.
+
+    Returns:
+        The comparison (``None`` when no article could be used) and the skipped inputs.
+    """
+    from pathlib import Path
+
+    from newsprism.compare import compare
+
+    analyses: list[AnalyzedArticle] = []
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    for spec in inputs:
+        spec = spec if isinstance(spec, InputSpec) else InputSpec(spec)
+        location = spec.location
+        story = None
+        if store is not None and not Path(location).exists() and "://" not in location:
+            story = store.get_story(location)
+        if story is not None and store is not None:
+            ids = [member.id for member in story.articles]
+            analyses.extend(stored_analyses(store, ids, settings=settings, analyzer=analyzer))
+            continue
+        if outlets is None:
+            from newsprism.ingest.outlets import load_outlets
+
+            outlets = load_outlets()
+        for found in extract_inputs(
+            [location],
+            settings=settings,
+            outlets=outlets,
+            outlet=spec.outlet,
+            published=spec.published or published,
+        ):
+            if isinstance(found, Skipped):
+                skipped.append(found)
+            else:
+                articles.append(found)
+    if articles:
+        loaded = analyzer
+        if loaded is None:
+            loaded = load_analyzer(settings)
+        elif not isinstance(loaded, Analyzer):
+            loaded = loaded()
+        analyses.extend(loaded.analyze(articles))
+    if not analyses:
+        return None, skipped
+    comparison = compare(
+        analyses, settings=settings.compare, rules=_compare_rules(), embedder=embedder
+    )
+    return comparison, skipped
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """What :func:`run` did: the ingest, entity resolution, and the stories compared."""
+
+    ingest: IngestReport
+    entities: EntityReport
+    comparisons: tuple[tuple[str, StoryComparison], ...]
+
+
+def run(
+    inputs: Sequence[str | InputSpec],
+    *,
+    store: Store,
+    settings: Settings,
+    outlets: OutletDirectory,
+    analyzer: Analyzer | None,
+    compare_min_outlets: int | None = 2,
+    encoder: TextEncoder | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> RunReport:
+    """The whole flow over a store: ingest (with analysis), resolve entities, compare stories.
+
+    Args:
+        inputs: Paths, directories, URLs, or :class:`InputSpec` s.
+        store: The store.
+        settings: newsprism settings.
+        outlets: The outlet directory.
+        analyzer: The analysis stage; ``None`` ingests without analysing, and entities and
+            comparisons then analyse what they need on the way.
+        compare_min_outlets: Compare every story covered by at least this many outlets;
+            ``None`` compares none.
+        encoder: Optional sentence encoder for story clustering.
+        on_progress: Progress of every stage.
+    """
+    ingested = ingest_into(
+        inputs,
+        store=store,
+        settings=settings,
+        outlets=outlets,
+        analyzer=analyzer,
+        encoder=encoder,
+        on_progress=on_progress,
+    )
+    entities = resolve_entities_into(
+        store=store, settings=settings, analyzer=analyzer, on_progress=on_progress
+    )
+    comparisons: list[tuple[str, StoryComparison]] = []
+    if compare_min_outlets is not None:
+        chosen = [
+            story
+            for story in store.list_stories(limit=_ALL)
+            if len(story.outlets) >= compare_min_outlets
+        ]
+        for number, story in enumerate(chosen, start=1):
+            comparison = compare_story(store, story.id, settings=settings, analyzer=analyzer)
+            comparisons.append((story.id, comparison))
+            if on_progress is not None:
+                on_progress(ProgressEvent("compare", number, len(chosen), story.id))
+    return RunReport(ingested, entities, tuple(comparisons))
 
 
 def load_clusterer(
@@ -161,6 +733,8 @@ def load_clusterer(
     store records, so the document frequencies and story centroids are what they were; articles
     stored before stories existed are clustered now and their stories saved.
     """
+    from newsprism.stories import StoryClusterer, story_item
+
     saved = store.load_story_state()
     if saved is not None and saved[0] == store.count().articles:
         restored = StoryClusterer.from_snapshot(
@@ -220,46 +794,66 @@ def resolve_entities_into(
     store: Store,
     settings: Settings,
     analysed: Iterable[AnalyzedArticle] | None = None,
-    on_article: Progress | None = None,
+    analyzer: Analyzer | Callable[[], Analyzer] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> EntityReport:
     """Resolve the entities of stored articles into global entities, and store them.
 
-    Articles already resolved are passed over. Analysis (spaCy) runs here unless ``analysed``
-    brings the analysed articles.
+    Articles already resolved are passed over. Their analyses are read from the store; an
+    article without one is analysed now (and the analysis stored), unless ``analysed`` brings
+    the analyses to resolve.
 
     Args:
         store: The store holding the articles; global entities are written to it.
         settings: newsprism settings.
-        analysed: Already analysed articles to resolve instead of analysing the store's.
-        on_article: Called with each article's location as it is resolved.
+        analysed: Analysed articles to resolve instead of the store's.
+        analyzer: For articles without a stored analysis: an analyzer or a function loading
+            one (spaCy loads only then).
+        on_progress: Called per article resolved (stage ``entities``).
 
     Returns:
         Counts.
     """
+    with store.writer():
+        return _resolve_entities(
+            store=store,
+            settings=settings,
+            analysed=analysed,
+            analyzer=analyzer,
+            on_progress=on_progress,
+        )
+
+
+def _resolve_entities(
+    *,
+    store: Store,
+    settings: Settings,
+    analysed: Iterable[AnalyzedArticle] | None,
+    analyzer: Analyzer | Callable[[], Analyzer] | None,
+    on_progress: ProgressCallback | None,
+) -> EntityReport:
+    from newsprism.stories.resolve import EntityResolver
+
     resolver = EntityResolver()
     resolver.restore(store.iter_entities())
     done = store.resolved_articles()
     if analysed is None:
-        from newsprism.analyze import analyze
-        from newsprism.analyze.nlp import load_model
-
-        pending = [a for a in store.iter_articles() if a.id not in done]
-        model = load_model() if pending else None
-        analysed = analyze(pending, model=model, settings=settings.analyze) if model else ()
+        pending = [a.id for a in store.list_articles(limit=_ALL) if a.id not in done]
+        analysed = _stored_in_batches(store, pending, settings=settings, analyzer=analyzer)
     count = changed = 0
     batch: list[str] = []
     for item in analysed:
         article = item.article
         if article.id in done:
             continue
-        if on_article is not None:
-            on_article(article.source.where())
         credited = article.original_outlet or article.outlet
         resolver.add(
             item, story=store.story_of(article.id), outlet=credited.name if credited else None
         )
         batch.append(article.id)
         count += 1
+        if on_progress is not None:
+            on_progress(ProgressEvent("entities", count, None, article.source.where()))
         if len(batch) >= settings.ingest.batch_size:
             entities = resolver.drain()
             changed += len(entities)
@@ -271,6 +865,28 @@ def resolve_entities_into(
     return EntityReport(analysed=count, entities=changed)
 
 
+def _stored_in_batches(
+    store: Store,
+    ids: Sequence[str],
+    *,
+    settings: Settings,
+    analyzer: Analyzer | Callable[[], Analyzer] | None,
+) -> Iterator[AnalyzedArticle]:
+    cached: list[Analyzer] = []
+
+    def load() -> Analyzer:
+        # Loaded once, on the first article without a stored analysis.
+        if not cached:
+            if isinstance(analyzer, Analyzer):
+                cached.append(analyzer)
+            else:
+                cached.append(analyzer() if analyzer is not None else load_analyzer(settings))
+        return cached[0]
+
+    for chunk in _batches(ids, settings.ingest.batch_size):
+        yield from stored_analyses(store, chunk, settings=settings, analyzer=load)
+
+
 def extract_inputs(
     inputs: Iterable[str],
     *,
@@ -279,20 +895,26 @@ def extract_inputs(
     outlet: str | None = None,
     published: dt.date | None = None,
     clean: bool = True,
-    on_document: Progress | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> Iterator[Article | Skipped]:
     """Read and extract inputs without storing them; copies are still linked.
 
     With ``clean=False`` plain-text inputs are taken as bodies exactly as they are (see
     :func:`newsprism.extract.extract_document`).
     """
+    from newsprism.extract import extract_document
+    from newsprism.ingest import read_inputs
+    from newsprism.ingest.dedup import CopyDetector
+
     detector = CopyDetector(settings=settings.dedup)
+    read = 0
     for item in read_inputs(inputs, settings=settings, outlet=outlet, outlets=outlets):
         if isinstance(item, Skipped):
             yield item
             continue
-        if on_document is not None:
-            on_document(item.source.where())
+        read += 1
+        if on_progress is not None:
+            on_progress(ProgressEvent("ingest", read, None, item.source.where()))
         try:
             article = extract_document(
                 item, settings=settings, outlets=outlets, published=published, clean=clean

@@ -142,6 +142,17 @@ def test_future_tense_looks_ahead(model: LoadedModel, rules: AnalyzeRules) -> No
     assert values == ["2022-07-29", "2022-07-22"]
 
 
+def test_issue9_forward_prepositions_look_ahead(model: LoadedModel, rules: AnalyzeRules) -> None:
+    # BASIL 2018: in December 2018 "by the summer" is summer 2019, not the summer just past;
+    # a past-tense verb keeps it behind the publication day.
+    december = dt.date(2018, 12, 20)
+    doc = model.nlp("The wall should be built by the summer, aides say. Talks go on until March. "
+                    "The review had been finished by the summer.")
+    found = [(t.text, t.value) for t in find_times(doc, published=december, rules=rules.times)]
+    assert found == [("by the summer", "2019-22"), ("until March", "2019-03"),
+                     ("by the summer", "2018-22")]
+
+
 def test_broken_rule_file_names_its_line(tmp_path: Path) -> None:
     packaged = load_time_rules()
     assert packaged.where == "timex.toml"

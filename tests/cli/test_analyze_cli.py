@@ -86,6 +86,6 @@ def test_text_format_shows_speakers_and_cues() -> None:
 
 
 def test_python_api_analyze() -> None:
-    (result,) = newsprism.analyze(RT_SAMPLE, outlet="RT")
+    (result,) = newsprism.analyze_articles(RT_SAMPLE, outlet="RT")
     assert result.article.outlet is not None and result.article.outlet.name == "RT"
     assert any(a.cue.text == "stressed" for a in result.attributions)

@@ -57,8 +57,8 @@ def test_extract_takes_outlet_and_date_from_the_caller() -> None:
     assert article["headline"].startswith("Moscow has failed to negotiate seriously")
 
 
-def test_ingest_is_idempotent_and_list_show_read_it_back(tmp_path: Path, corpus_dir: Path) -> None:
-    db = tmp_path / "news.db"
+def test_ingest_is_idempotent_and_list_show_read_it_back(db_url: str, corpus_dir: Path) -> None:
+    db = db_url
     first = runner.invoke(app, ["ingest", str(corpus_dir), "--db", str(db), "--format", "json"])
     assert first.exit_code == 0, first.stderr
     report = json.loads(first.stdout)
@@ -105,6 +105,22 @@ def test_bad_inputs_are_named_and_the_good_ones_still_go_in(tmp_path: Path) -> N
     assert (report["read"], report["added"], report["already_present"]) == (2, 1, 1)
     assert "Traceback" not in result.stderr
     assert all(line.startswith("skipped ") for line in result.stderr.splitlines() if line)
+
+
+def test_newsprism_db_names_the_database_when_db_is_not_given(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a stray newsprism.db here would be the wrong database
+    monkeypatch.setenv("NEWSPRISM_DB", pg_url)
+    ingested = runner.invoke(app, ["ingest", str(CNN_SAMPLE), "--format", "json"])
+    assert ingested.exit_code == 0, ingested.stderr
+    assert json.loads(ingested.stdout)["db"] == pg_url
+    listed = runner.invoke(app, ["list", "--format", "json"])
+    assert [row["outlet"] for row in json.loads(listed.stdout)] == ["KION 46"]
+    assert not (tmp_path / "newsprism.db").exists()
+    # --db still wins over the variable.
+    elsewhere = runner.invoke(app, ["list", "--db", str(tmp_path / "none.db")])
+    assert elsewhere.exit_code == 2
 
 
 def test_missing_database_is_explained(tmp_path: Path) -> None:

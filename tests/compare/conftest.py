@@ -28,8 +28,8 @@ def compare_rules() -> CompareRules:
 @pytest.fixture(scope="session")
 def sample_story() -> list[AnalyzedArticle]:
     """RT's and CNN's (KION 46 copy) articles, analysed, publication day given."""
-    articles = newsprism.extract(RT_SAMPLE, outlet="RT", published=SAMPLE_DAY)
-    articles += newsprism.extract(CNN_SAMPLE, published=SAMPLE_DAY)
+    articles = newsprism.extract_articles(RT_SAMPLE, outlet="RT", published=SAMPLE_DAY)
+    articles += newsprism.extract_articles(CNN_SAMPLE, published=SAMPLE_DAY)
     settings = load_settings()
     return list(analyze(articles, model=load_model(), settings=settings.analyze))
 

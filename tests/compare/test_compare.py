@@ -82,7 +82,8 @@ def test_claimed_against_how_cnn_introduces_us_officials(
     doubt = verb_findings[0]  # the verb of doubt against the other outlet comes first
     assert set(doubt.outlets) == {"RT", "CNN"}
     assert doubt.summary.startswith("RT introduces Karine Jean-Pierre")
-    assert "CNN introduces US government speakers (Antony Blinken, Ned Price)" in doubt.summary
+    cnn_part = doubt.summary.split("CNN introduces US government speakers (")[1].split(")")[0]
+    assert {"Antony Blinken", "Ned Price"} <= set(cnn_part.split(", "))
     assert "no verb of doubt" in doubt.summary
     cues = {(e.outlet, e.text) for e in doubt.evidence}
     assert ("RT", "claimed") in cues and ("CNN", "acknowledged") in cues

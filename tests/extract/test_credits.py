@@ -107,3 +107,17 @@ def test_a_broken_rules_file_names_file_and_line(tmp_path: Path) -> None:
     line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("name_max_words"))
     assert f"rules.toml:{line}" in str(raised.value)
     assert "name_max_words" in str(raised.value)
+
+
+def test_a_broken_contributor_pattern_names_its_entry(tmp_path: Path) -> None:
+    packaged = Path(__file__).resolve().parents[2] / "src/newsprism/data/boilerplate.toml"
+    text = packaged.read_text("utf-8")
+    lines = text.splitlines()
+    header = next(i for i, t in enumerate(lines, 1) if t.startswith("[[contributors.pattern]]"))
+    start = next(i for i in range(header, len(lines)) if lines[i].startswith("pattern"))
+    lines[start] = 'pattern = "(?P<names>unclosed"'
+    broken = tmp_path / "rules.toml"
+    broken.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(ConfigError, match="does not compile") as raised:
+        load_credit_rules(broken)
+    assert f"rules.toml:{header}" in str(raised.value)

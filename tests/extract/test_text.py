@@ -201,7 +201,10 @@ def test_cnn_syndication(cnn: tuple[RawDocument, Article]) -> None:
 def test_caller_outlet_wins(settings: ExtractSettings, outlets: OutletDirectory) -> None:
     doc = _doc(CNN_SAMPLE.read_text("utf-8"), name="cnn", outlet=Outlet("KION", found_by="flag"))
     article = extract_text(doc, settings=settings, outlets=outlets)
-    assert article.outlet == Outlet("KION", found_by="flag")
+    # The caller's name, as the outlet directory writes it.
+    assert article.outlet == Outlet(
+        "KION 46", domain="kion546.com", found_by="flag", evidence="KION"
+    )
     assert article.original_outlet is not None and article.original_outlet.name == "CNN"
 
 

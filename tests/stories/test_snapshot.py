@@ -10,7 +10,7 @@ import pytest
 from newsprism.config import load_settings
 from newsprism.ingest.outlets import load_outlets
 from newsprism.pipeline import ingest_into, load_clusterer
-from newsprism.store import SQLiteStore
+from newsprism.store import SQLiteStore, open_store
 from newsprism.stories import StoryClusterer, story_item
 from tests.conftest import CNN_SAMPLE, RT_SAMPLE
 from tests.stories.test_stories import _basil
@@ -49,11 +49,11 @@ def test_snapshot_of_other_settings_or_garbage_is_not_used(benchdata: Path) -> N
 
 
 def test_ingest_loads_the_saved_state_without_reading_stored_articles(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = load_settings()
-    db = tmp_path / "news.db"
-    with SQLiteStore(db) as store:
+    db = db_url
+    with open_store(db) as store:
         first = ingest_into(
             [str(RT_SAMPLE)], store=store, settings=settings, outlets=load_outlets(), outlet="RT"
         )
@@ -64,7 +64,7 @@ def test_ingest_loads_the_saved_state_without_reading_stored_articles(
         raise AssertionError("stored articles replayed into the clusterer")
 
     monkeypatch.setattr(StoryClusterer, "restore", no_replay)
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         second = ingest_into(
             [str(CNN_SAMPLE)], store=store, settings=settings, outlets=load_outlets()
         )

@@ -14,26 +14,36 @@ result indexes into ``Article.body``.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib.util
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from importlib import resources
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
-
-from newsprism.analyze.attribution_encoder import load_encoder_tagger
-from newsprism.analyze.attribution_model import AttributionTagger, load_attribution_model
-from newsprism.analyze.entities import EntityLexicons, find_entities, load_entity_lexicons
-from newsprism.analyze.nlp import LoadedModel
-from newsprism.analyze.quotes import (
-    ReportingVerbs,
-    find_attributions,
-    find_quotations,
-    load_reporting_verbs,
-)
-from newsprism.analyze.timex import TimeRules, find_times, load_time_rules
 from newsprism.config import AnalyzeSettings
-from newsprism.model import AnalyzedArticle, Article, Attribution, Entity
+from newsprism.model import AnalyzedArticle, Article, Attribution, Entity, Span
+
+# The finders and spaCy load on first use, so that importing one light module of the package
+# (the reporting-verb lexicon in analyze.cues, which compare reads) loads no model library.
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from newsprism.analyze.attribution_model import AttributionTagger
+    from newsprism.analyze.entities import EntityLexicons
+    from newsprism.analyze.nlp import LoadedModel
+    from newsprism.analyze.quotes import ReportingVerbs
+    from newsprism.analyze.timex import TimeRules
+
+logger = logging.getLogger(__name__)
+# Whether the transformer encoder tagger is the default. It is not: on PolNeAR dev it scores as
+# the perceptron does (whole attribution F1 0.642 against 0.645, bench/attribution.py) at about
+# twice the time, so the perceptron stays the default; the encoder is passed in explicitly
+# (load_analyze_rules(attribution_model=load_encoder_tagger())).
+DEFAULT_ENCODER = False
+_ENCODER_FILES = ("cue.int8.onnx", "role.int8.onnx", "meta.json", "vocab.txt")
 
 __all__ = [
     "AnalyzeRules",
@@ -43,12 +53,6 @@ __all__ = [
     "resolve_sources",
 ]
 
-logger = logging.getLogger(__name__)
-# Whether the transformer encoder tagger is the default. It is not: on PolNeAR dev it scores as
-# the perceptron does (whole attribution F1 0.642 against 0.645, bench/attribution.py) at about
-# twice the time, so the perceptron stays the default; the encoder is passed in explicitly
-# (load_analyze_rules(attribution_model=load_encoder_tagger())).
-DEFAULT_ENCODER = False
 # What may follow a speaker's name inside a source span ("Karine Jean-Pierre, the press
 # secretary"; "Viktor Bout, who ..."): the name is still the speaker.
 _AFTER_SPEAKER = (",", "(", "who ", "which ", "—", "–")
@@ -65,14 +69,17 @@ class AnalyzeRules:
         times: Time vocabulary (:func:`~newsprism.analyze.timex.load_time_rules`).
         reporting_verbs: Reporting-verb lexicon, for attributions and for the label vote of a
             name that is a reporting verb's subject.
-        attribution_model: The trained attribution tagger (the encoder or the perceptron), or
+        attribution_model: The trained attribution tagger (the perceptron or the encoder), or
             ``None`` for the rules alone.
+        made_by: newsprism's version and digests of the packaged rule files and of the tagger,
+            recorded on every analysis (``AnalyzedArticle.made_by``).
     """
 
     entities: EntityLexicons
     times: TimeRules
     reporting_verbs: ReportingVerbs
     attribution_model: AttributionTagger | None = None
+    made_by: str = ""
 
 
 def load_analyze_rules(
@@ -81,38 +88,73 @@ def load_analyze_rules(
     rules_only: bool = False,
     fast: bool = False,
 ) -> AnalyzeRules:
-    """Read the packaged rule files and the packaged attribution tagger.
-
-    The default tagger is the perceptron (:func:`load_attribution_model`), which scores as the
-    transformer encoder (:func:`~newsprism.analyze.attribution_encoder.load_encoder_tagger`)
-    does on PolNeAR dev; with ``DEFAULT_ENCODER`` set it would be the encoder, and the
-    perceptron without onnxruntime or with ``fast``.
+    """Read the packaged rule files and the packaged attribution model.
 
     Args:
         attribution_model: A loaded attribution tagger to use instead of the packaged one.
         rules_only: Use no attribution model: quotation and reporting-verb rules alone.
-        fast: Use the perceptron whatever the default.
+        fast: Use the perceptron whatever the default (``DEFAULT_ENCODER``).
 
     Raises:
         ConfigError: A rule file or the model is broken; the message names the file.
     """
-    if attribution_model is None and not rules_only:
-        attribution_model = _default_tagger(fast=fast)
+    from newsprism.analyze.attribution_model import load_attribution_model
+    from newsprism.analyze.entities import load_entity_lexicons
+    from newsprism.analyze.quotes import load_reporting_verbs
+    from newsprism.analyze.timex import load_time_rules
+
+    packaged = attribution_model is None and not rules_only
+    encoder = packaged and DEFAULT_ENCODER and not fast and _has_onnxruntime()
+    if encoder:
+        from newsprism.analyze.attribution_encoder import ENCODER_DIR, load_encoder_tagger
+
+        attribution_model = load_encoder_tagger()
+    elif packaged:
+        attribution_model = load_attribution_model()
+    tagger = "given"
+    if rules_only:
+        tagger = "none"
+    elif encoder:
+        tagger = _digest(tuple(f"{ENCODER_DIR}/{name}" for name in _ENCODER_FILES))
+    elif packaged:
+        tagger = _digest(("attribution_model.npz",))
     return AnalyzeRules(
         entities=load_entity_lexicons(),
         times=load_time_rules(),
         reporting_verbs=load_reporting_verbs(),
         attribution_model=None if rules_only else attribution_model,
+        made_by=f"newsprism {_version()}; rules {_digest(_rule_files())}; tagger {tagger}",
     )
 
 
-def _default_tagger(*, fast: bool) -> AttributionTagger:
-    if fast or not DEFAULT_ENCODER:
-        return load_attribution_model()
+def _has_onnxruntime() -> bool:
     if importlib.util.find_spec("onnxruntime") is None:
-        logger.info("onnxruntime is not installed: attributions by the perceptron (--fast)")
-        return load_attribution_model()
-    return load_encoder_tagger()
+        logger.info("onnxruntime is not installed: attributions by the perceptron")
+        return False
+    return True
+
+
+def _version() -> str:
+    from newsprism import __version__
+
+    return __version__
+
+
+def _rule_files() -> tuple[str, ...]:
+    # Every packaged rule file and word list: a change to any of them may change an analysis.
+    folder = resources.files("newsprism.data")
+    return tuple(
+        sorted(e.name for e in folder.iterdir() if e.name.endswith((".toml", ".txt")))
+    )
+
+
+@functools.cache
+def _digest(names: tuple[str, ...]) -> str:
+    folder = resources.files("newsprism.data")
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(name.encode("utf-8") + b"\0" + folder.joinpath(name).read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def analyze(
@@ -217,6 +259,10 @@ def _analyze_doc(
     settings: AnalyzeSettings,
     rules: AnalyzeRules,
 ) -> AnalyzedArticle:
+    from newsprism.analyze.entities import find_entities
+    from newsprism.analyze.quotes import find_attributions, find_quotations
+    from newsprism.analyze.timex import find_times
+
     quotations = find_quotations(doc)
     quotes = tuple((quotation.start, quotation.end) for quotation in quotations)
     entities = find_entities(
@@ -236,4 +282,8 @@ def _analyze_doc(
         times=find_times(doc, published=article.published, rules=rules.times),
         nlp_model=model.label,
         attribution_model=rules.attribution_model.label if rules.attribution_model else "",
+        sentences=tuple(
+            Span(sentence.start_char, sentence.end_char, sentence.text) for sentence in doc.sents
+        ),
+        made_by=rules.made_by,
     )

@@ -13,13 +13,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING, Any
 
 from newsprism.datafile import read_data_file
 from newsprism.errors import ConfigError
 from newsprism.model import Cue
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 __all__ = [
     "CUE_CLASSES",

@@ -23,13 +23,14 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from spacy.tokens import Doc, Span, Token
+from typing import TYPE_CHECKING, Any
 
 from newsprism.datafile import DataFile, read_data_file, string, table, words
 from newsprism.errors import ConfigError
 from newsprism.model import Affiliation, Descriptor, DescriptorKind, Role
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = [
     "AffiliationLexicon",

@@ -14,9 +14,11 @@ Steps, each a small rule that can be told in a sentence:
    of a reporting verb. "Lavrov", tagged ORG five times, is a PERSON beside "Sergey Lavrov".
 4. **Surnames** of people that the model missed are added where they stand alone in the text.
 5. **Grouping.** A person's shorter name joins the full name it ends ("Jean-Pierre" -> "Karine
-   Jean-Pierre"; the nearest one before it when several fit); other names group by their text,
-   a country's aliases ("US", "United States") by the country, and an acronym with the
-   organisation whose initials it spells. The canonical name is the fullest form.
+   Jean-Pierre"; the nearest one before it when several fit, except that a name after a
+   gendered honorific, "Mrs. Clinton" beside Hillary and Bill Clinton, joins the one whose
+   gender the text gives as the honorific's, once the pronouns are read); other names group by
+   their text, a country's aliases ("US", "United States") by the country, and an acronym with
+   the organisation whose initials it spells. The canonical name is the fullest form.
 6. **References.** Pronouns and role nouns are attached (:mod:`newsprism.analyze.coref`).
 """
 
@@ -197,7 +199,7 @@ def find_entities(
     names = [_without_possessor(doc, name, names) for name in names]
     _vote_labels(doc, names, readings, lexicons, reporting_lemmas)
     names = sorted(names + _lone_surnames(doc, names), key=lambda name: (name.start, -name.end))
-    groups = _group(names, lexicons.affiliations)
+    groups, waiting = _group(names, lexicons.affiliations)
     drafts = [
         _Draft(referent=_referent(key, group), names=group) for key, group in enumerate(groups)
     ]
@@ -228,7 +230,7 @@ def find_entities(
     )
     for draft in drafts:
         _predicates(doc, draft, owner, quotes, lexicons)
-    return _entities(drafts)
+    return _entities(_settle(drafts, waiting))
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -472,16 +474,40 @@ def _lone_surnames(doc: Doc, names: Sequence[_Name]) -> list[_Name]:
 # --- grouping ---------------------------------------------------------------------------------
 
 
-def _group(names: Sequence[_Name], affiliations: AffiliationLexicon) -> list[list[_Name]]:
-    """Group names into entities: people by name words, others by text, country or acronym."""
+def _group(
+    names: Sequence[_Name], affiliations: AffiliationLexicon
+) -> tuple[list[list[_Name]], list[tuple[list[_Name], list[list[_Name]]]]]:
+    """Group names into entities: people by name words, others by text, country or acronym.
+
+    Returns:
+        The groups, and the groups of an honorific and a surname that several people fit
+        ("Mrs. Clinton"), each with the groups of those people.
+    """
     people = [name for name in names if name.label == PERSON]
     groups: list[list[_Name]] = []
+    waiting: list[tuple[list[_Name], list[list[_Name]]]] = []
     by_words: dict[tuple[str, ...], list[_Name]] = {}
     for name in sorted(people, key=lambda n: (-len(n.words), n.start)):
         if name.words in by_words:
             by_words[name.words].append(name)
             continue
         fitting = [group for words_, group in by_words.items() if _shorter_form(name.words, words_)]
+        if len(fitting) > 1 and name.honorific_gender is not None:
+            # "Mrs. Clinton" beside Hillary and Bill Clinton: not the one of the other gender;
+            # when the honorific alone does not decide, the name waits as its own group until
+            # the pronouns have told the people's genders (:func:`_settle`).
+            fitting = [
+                g for g in fitting
+                if {n.honorific_gender for n in g} - {None} <= {name.honorific_gender}
+            ]
+            if len(fitting) > 1:
+                waiting_key = (*name.words, f"<{name.honorific_gender}>")
+                if waiting_key not in by_words:
+                    by_words[waiting_key] = []
+                    groups.append(by_words[waiting_key])
+                    waiting.append((by_words[waiting_key], fitting))
+                by_words[waiting_key].append(name)
+                continue
         if fitting:
             nearest = max(
                 fitting,
@@ -507,7 +533,46 @@ def _group(names: Sequence[_Name], affiliations: AffiliationLexicon) -> list[lis
     for group in groups:
         group.sort(key=lambda n: n.start)
     groups.sort(key=lambda g: g[0].start)
-    return groups
+    return groups, waiting
+
+
+def _settle(
+    drafts: list[_Draft], waiting: Sequence[tuple[list[_Name], list[list[_Name]]]]
+) -> list[_Draft]:
+    """Join each waiting honorific group to the one person it fits whose gender, learned from
+    the text (honorifics, pronouns, gendered titles), is the honorific's; or else to the one not
+    known to be of the other gender; or else, as any shorter name, to the one named last
+    before it. A group named before all of them stays apart."""
+    by_group = {id(draft.names): draft for draft in drafts}
+    dropped: set[int] = set()
+    for group, candidates in waiting:
+        draft = by_group[id(group)]
+        gender = draft.referent.gender
+        people = [by_group[id(c)] for c in candidates if id(c) in by_group]
+        same = [p for p in people if p.referent.gender == gender]
+        if len(same) != 1:
+            same = [p for p in people if p.referent.gender in (None, gender)]
+        if len(same) == 1:
+            target = same[0]
+        else:
+            # Genders do not decide: the person named last before the group's first name, as
+            # for any shorter name; none named before it, the group stays apart.
+            first = min(name.start for name in draft.names)
+            before = [
+                (max(n.start for n in p.names if n.start < first), index)
+                for index, p in enumerate(people)
+                if any(n.start < first for n in p.names)
+            ]
+            if not before:
+                continue
+            target = people[max(before)[1]]
+        target.names.extend(draft.names)
+        target.referent.mentions.extend(draft.referent.mentions)
+        target.roles.update(draft.roles)
+        target.descriptors.update(draft.descriptors)
+        target.affiliations.update(draft.affiliations)
+        dropped.add(id(draft))
+    return [draft for draft in drafts if id(draft) not in dropped]
 
 
 def _shorter_form(short: tuple[str, ...], full: tuple[str, ...]) -> bool:

@@ -34,13 +34,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING, Any
 
 from newsprism.datafile import DataFile, integer, read_data_file, string, table, words
 from newsprism.errors import ConfigError
 from newsprism.model import Granularity, Span, TimeExpression
+
+# spaCy types for typing only: the time vocabulary (TimeRules) is read without loading spaCy.
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 __all__ = ["TimeRules", "find_times", "load_time_rules"]
 
@@ -93,6 +95,7 @@ class TimeRules:
         lower_bounds: Approximators making "ago" an interval open towards the past.
         upper_bounds: Approximators making "ago" an interval ending at the publication day.
         since: Prepositions that make a point an interval up to the publication day.
+        forward: Prepositions that point ahead of the publication day ("by the summer").
         future_auxiliaries: Auxiliaries of the future tense.
         modal_auxiliaries: Modals that look ahead unless followed by "have".
         future_verbs: Lemmas of verbs of scheduling.
@@ -114,6 +117,7 @@ class TimeRules:
     lower_bounds: frozenset[str]
     upper_bounds: frozenset[str]
     since: frozenset[str]
+    forward: frozenset[str]
     future_auxiliaries: frozenset[str]
     modal_auxiliaries: frozenset[str]
     future_verbs: frozenset[str]
@@ -164,6 +168,7 @@ def load_time_rules(path: Path | None = None) -> TimeRules:
     vague = words(file, approximators, "vague", name="approximators.vague")
     kept = words(file, prepositions, "kept", name="prepositions.kept")
     since = words(file, prepositions, "since", name="prepositions.since")
+    forward = words(file, prepositions, "forward", name="prepositions.forward")
     vocabulary = _Vocabulary(
         weekdays=tuple(weekdays),
         months=tuple(full_months),
@@ -189,6 +194,7 @@ def load_time_rules(path: Path | None = None) -> TimeRules:
         lower_bounds=frozenset(w.lower() for w in lower),
         upper_bounds=frozenset(w.lower() for w in upper),
         since=frozenset(w.lower() for w in since),
+        forward=frozenset(w.lower() for w in forward),
         future_auxiliaries=frozenset(
             w.lower() for w in words(file, tense, "future_auxiliaries", name="tense")
         ),
@@ -339,6 +345,15 @@ class _Context:
     def tense(self, start: int, end: int) -> str | None:
         return _tense(self.doc, start, end, self.rules)
 
+    def looking(self, match: re.Match[str]) -> str | None:
+        """The tense that places an expression without a year: a forward preposition ("by
+        the summer") looks ahead unless the governing verb is in the past tense."""
+        tense = self.tense(match.start(), match.end())
+        prep = match.groupdict().get("prep")
+        if prep and _words_of(prep) in self.rules.forward and tense != "past":
+            return "future"
+        return tense
+
     def in_date_entity(self, start: int, end: int) -> bool:
         return all(i in self.date_chars for i in range(start, end))
 
@@ -367,7 +382,7 @@ def _read_day(match: re.Match[str], ctx: _Context) -> _Reading | None:
         return None
     if ctx.published is None:
         return _since(match, ctx, _Reading(None, Granularity.DAY, True))
-    year = _year_for(ctx.published, month, day_number, ctx.tense(match.start(), match.end()))
+    year = _year_for(ctx.published, month, day_number, ctx.looking(match))
     day = _day(year, month, day_number)
     return _since(match, ctx, _Reading(day.isoformat() if day else None, Granularity.DAY, True))
 
@@ -429,7 +444,7 @@ def _read_weekday(match: re.Match[str], ctx: _Context) -> _Reading | None:
         day = published + dt.timedelta(days=(weekday - published.isoweekday()) % 7 or 7)
     elif relation == "this":
         day = published + dt.timedelta(days=weekday - published.isoweekday())
-    elif ctx.tense(match.start(), match.end()) == "future":
+    elif ctx.looking(match) == "future":
         day = published + dt.timedelta(days=(weekday - published.isoweekday()) % 7)
     else:
         day = published - dt.timedelta(days=back)
@@ -518,7 +533,7 @@ def _read_season(match: re.Match[str], ctx: _Context) -> _Reading | None:
         return None
     if ctx.published is None:
         return _Reading(None, Granularity.SEASON, True)
-    shift = 1 if ctx.tense(match.start(), match.end()) == "future" else -1
+    shift = 1 if ctx.looking(match) == "future" else -1
     if _season_instance(ctx.published, season, 0, containing_only=True) is not None:
         shift = 0
     return _Reading(_season_value(ctx.published, season, shift), Granularity.SEASON, True)
@@ -623,7 +638,7 @@ def _month_year(ctx: _Context, match: re.Match[str], month: int, relation: str |
         return published.year if month < published.month else published.year - 1
     if relation == "next":
         return published.year if month > published.month else published.year + 1
-    tense = ctx.tense(match.start(), match.end())
+    tense = ctx.looking(match)
     options = [
         (year, year * 12 + month - 1)
         for year in (published.year - 1, published.year, published.year + 1)

@@ -9,8 +9,10 @@ from newsprism.cli.analyze import analyze_cli
 from newsprism.cli.browse import list_cli, show_cli
 from newsprism.cli.compare import compare_cli
 from newsprism.cli.demo import demo_cli
+from newsprism.cli.export import export_cli
 from newsprism.cli.extract import extract_cli
 from newsprism.cli.ingest import ingest_cli
+from newsprism.cli.search import search_cli
 from newsprism.cli.stories import entities_cli, stories_cli, story_cli
 
 app = typer.Typer(
@@ -36,6 +38,8 @@ app.command("compare")(compare_cli)
 app.command("stories")(stories_cli)
 app.command("story")(story_cli)
 app.command("entities")(entities_cli)
+app.command("search")(search_cli)
+app.command("export")(export_cli)
 
 
 def _version(value: bool) -> None:

@@ -8,26 +8,41 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+)
 
+from newsprism.cli._safe import install, one_line
 from newsprism.config import Settings, load_settings
 from newsprism.errors import InputError, NewsprismError, StoreError
-from newsprism.ingest.outlets import OutletDirectory, load_outlets
 from newsprism.model import Skipped
 from newsprism.present.text import skipped_lines
+from newsprism.store import DB_ENV, is_postgres_url
+from newsprism.store.base import redact
+
+if TYPE_CHECKING:
+    from newsprism.ingest.outlets import OutletDirectory
+    from newsprism.pipeline import ProgressEvent
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
+# Scraped text reaches both: no terminal escape or bidi override in it is passed through.
+install((out, err))
 
 
 class TextOrJson(StrEnum):
@@ -45,7 +60,12 @@ class TableOrJson(StrEnum):
 
 
 DbOption = Annotated[
-    Path, typer.Option("--db", help="SQLite database file (created when missing).", dir_okay=False)
+    str,
+    typer.Option(
+        "--db",
+        envvar=DB_ENV,
+        help="SQLite database file (created when missing) or a postgresql:// URL.",
+    ),
 ]
 ConfigOption = Annotated[
     Path | None,
@@ -77,11 +97,28 @@ def setup(
     *, config: Path | None, outlets: Path | None, verbose: bool
 ) -> tuple[Settings, OutletDirectory]:
     """Configure logging and load settings and the outlet directory."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    return load_settings(config), load_outlets(outlets)
+    # Loaded here, not at import: the ingest package brings the HTTP and archive readers.
+    from newsprism.ingest.outlets import load_outlets
+
+    return setup_settings(config=config, verbose=verbose), load_outlets(outlets)
+
+
+def setup_settings(*, config: Path | None, verbose: bool) -> Settings:
+    """Configure logging and load the settings (for commands that read no input)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_OneLineFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    # trafilatura logs its own parse failures at ERROR; newsprism reports the input as a
+    # Skipped line (or keeps a record's text) instead, so they are shown with --verbose only.
+    logging.getLogger("trafilatura").setLevel(logging.INFO if verbose else logging.CRITICAL)
+    return load_settings(config)
+
+
+class _OneLineFormatter(logging.Formatter):
+    """Log lines with the input's text made safe for a terminal, one line per message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return one_line(super().format(record))
 
 
 @contextmanager
@@ -90,17 +127,33 @@ def reporting_errors() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, markup=False)
+        err.print(f"error: {one_line(str(exc))}", style="red", highlight=False, markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from exc
     except (StoreError, NewsprismError) as exc:
-        err.print(f"error: {exc}", style="red", highlight=False, markup=False)
+        err.print(f"error: {one_line(str(exc))}", style="red", highlight=False, markup=False)
         raise typer.Exit(EXIT_FAILED) from exc
+
+
+def require_db(db: str) -> None:
+    """Exit with a clear message when a command that only reads names a missing SQLite file."""
+    if not is_postgres_url(db) and not Path(db).exists():
+        err.print(
+            f"error: no database at {db}; create one with 'newsprism ingest PATH --db {db}'",
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def shown_db(db: str) -> str:
+    """A ``--db`` value as messages show it: a URL's password is masked."""
+    return redact(db) if is_postgres_url(db) else db
 
 
 def report_skipped(skipped: Sequence[Skipped]) -> int:
     """Print one line per skipped input to stderr; return the exit code they imply."""
     for line in skipped_lines(skipped):
-        err.print(f"skipped {line}", style="yellow", highlight=False, markup=False)
+        err.print(f"skipped {one_line(line)}", style="yellow", highlight=False, markup=False)
     return EXIT_BAD_INPUT if skipped else EXIT_OK
 
 
@@ -115,6 +168,29 @@ def progress_bar() -> Progress:
         console=err,
         transient=True,
     )
+
+
+# What a progress bar says for each pipeline stage.
+_STAGE_LABELS = {
+    "ingest": "reading",
+    "analyze": "analysing",
+    "entities": "resolving entities",
+    "compare": "comparing stories",
+}
+
+
+def progress_to(bar: Progress) -> Callable[[ProgressEvent], None]:
+    """A pipeline progress callback drawing one bar line per stage on ``bar``."""
+    tasks: dict[str, TaskID] = {}
+
+    def show(event: ProgressEvent) -> None:
+        task = tasks.get(event.stage)
+        if task is None:
+            label = _STAGE_LABELS.get(event.stage, event.stage)
+            task = tasks[event.stage] = bar.add_task(label, total=event.total, current="")
+        bar.update(task, completed=event.done, total=event.total, current=event.where)
+
+    return show
 
 
 def as_date(value: dt.datetime | None) -> dt.date | None:

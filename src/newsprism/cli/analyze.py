@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import Annotated
 
 import typer
 
-from newsprism.analyze import analyze, load_analyze_rules
-from newsprism.analyze.nlp import load_model
 from newsprism.cli._common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
     ConfigOption,
     OutletOption,
     OutletsOption,
@@ -17,20 +18,47 @@ from newsprism.cli._common import (
     TextOrJson,
     VerboseOption,
     as_date,
+    err,
     out,
     progress_bar,
+    progress_to,
     report_skipped,
     reporting_errors,
+    require_db,
     setup,
+    shown_db,
 )
-from newsprism.model import Article, Skipped
-from newsprism.pipeline import extract_inputs
+from newsprism.model import AnalyzedArticle, Article, Skipped
 from newsprism.present.json import analysis_json_line
 from newsprism.present.text import analysis_panel
+from newsprism.store import open_store
 
 
 def analyze_cli(
-    inputs: Annotated[list[str], typer.Argument(help="Files, directories or http(s) URLs.")],
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, directories or http(s) URLs (none with --db)."),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Analyse the articles stored in this database (SQLite file or postgresql://"
+            " URL) that have no analysis yet, and store the analyses.",
+        ),
+    ] = None,
+    redo: Annotated[
+        bool,
+        typer.Option(
+            "--redo-other-versions",
+            help="With --db: also analyse again the articles another model or newsprism"
+            " version analysed.",
+        ),
+    ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="With --db: analyse at most this many articles."),
+    ] = None,
     output: Annotated[
         TextOrJson,
         typer.Option("--format", help="json: one analysed article per line; text: readable."),
@@ -46,14 +74,6 @@ def analyze_cli(
     rules_only: Annotated[
         bool,
         typer.Option("--rules-only", help="Find attributions by rules alone, without the model."),
-    ] = False,
-    fast: Annotated[
-        bool,
-        typer.Option(
-            "--fast",
-            help="Tag attributions with the perceptron (the default tagger today: the"
-            " transformer encoder does not beat it on PolNeAR dev).",
-        ),
     ] = False,
     outlet: OutletOption = None,
     published: PublishedOption = None,
@@ -75,14 +95,57 @@ def analyze_cli(
       newsprism analyze ../shared/corpus/ --format text
 
       newsprism analyze gold/*.txt --no-clean --published 2016-05-02 | jq '.attributions[]'
+
+      newsprism analyze --db news.db      # complete a database ingested with --no-analyze
+
+    With --db, the stored articles without an analysis are analysed and their analyses stored,
+    a batch per transaction: an interrupted run is completed by running it again. Each analysis
+    records the spaCy model and the newsprism version, rule files and tagger that made it;
+    --redo-other-versions analyses again those another version made.
     """
+    from newsprism.pipeline import analyze_store, extract_inputs, load_analyzer
+
+    if (db is None) == (not inputs):
+        err.print(
+            "error: give files or URLs to analyse, or --db DB to complete a database (not both)",
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
     skipped: list[Skipped] = []
     with reporting_errors():
         settings, directory = setup(config=config, outlets=outlets, verbose=verbose)
-        model = load_model()
-        rules = load_analyze_rules(rules_only=rules_only, fast=fast)
+        analyzer = load_analyzer(settings, rules_only=rules_only)
+        if db is not None:
+            require_db(db)
+            with open_store(db) as store, progress_bar() as bar:
+                report = analyze_store(
+                    store,
+                    analyzer=analyzer,
+                    settings=settings,
+                    redo_other_versions=redo,
+                    limit=limit,
+                    on_progress=progress_to(bar),
+                )
+            summary = {
+                "db": shown_db(db),
+                "analysed": report.analysed,
+                "pending": report.pending - report.analysed,
+                "nlp_model": report.nlp_model,
+                "made_by": report.made_by,
+            }
+            if output is TextOrJson.JSON:
+                typer.echo(json.dumps(summary, ensure_ascii=False))
+            else:
+                err.print(
+                    f"analysed {report.analysed}, still pending {summary['pending']}"
+                    f" ({report.nlp_model}; {report.made_by}) -> {summary['db']}",
+                    highlight=False,
+                    markup=False,
+                )
+            raise typer.Exit(EXIT_OK)
         items = extract_inputs(
-            inputs,
+            inputs or [],
             settings=settings,
             outlets=directory,
             outlet=outlet,
@@ -91,14 +154,18 @@ def analyze_cli(
         )
         with progress_bar() as bar:
             task = bar.add_task("analysing", total=None, current="")
-            articles = _articles(items, skipped)
-            for result in analyze(articles, model=model, settings=settings.analyze, rules=rules):
-                bar.update(task, advance=1, current=result.article.source.where())
-                if output is TextOrJson.JSON:
-                    typer.echo(analysis_json_line(result))
-                else:
-                    out.print(analysis_panel(result))
+            for chunk in _chunks(_articles(items, skipped), settings.analyze.batch_size):
+                for result in analyzer.analyze(chunk):
+                    bar.update(task, advance=1, current=result.article.source.where())
+                    _show(result, output)
     raise typer.Exit(report_skipped(skipped))
+
+
+def _show(result: AnalyzedArticle, output: TextOrJson) -> None:
+    if output is TextOrJson.JSON:
+        typer.echo(analysis_json_line(result))
+    else:
+        out.print(analysis_panel(result))
 
 
 def _articles(items: Iterable[Article | Skipped], skipped: list[Skipped]) -> Iterator[Article]:
@@ -108,3 +175,15 @@ def _articles(items: Iterable[Article | Skipped], skipped: list[Skipped]) -> Ite
             skipped.append(item)
         else:
             yield item
+
+
+def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Articles in lists of ``size``: each is parsed in one ``nlp.pipe`` call, then shown."""
+    chunk: list[Article] = []
+    for article in articles:
+        chunk.append(article)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

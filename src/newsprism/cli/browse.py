@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,15 +15,17 @@ from newsprism.cli._common import (
     err,
     out,
     reporting_errors,
+    require_db,
+    shown_db,
 )
+from newsprism.cli._safe import safe_json
 from newsprism.model import to_dict
-from newsprism.present.json import json_line
 from newsprism.present.text import article_panel, articles_table
-from newsprism.store.sqlite import SQLiteStore
+from newsprism.store import open_store
 
 
 def list_cli(
-    db: DbOption = Path("newsprism.db"),
+    db: DbOption = "newsprism.db",
     output: Annotated[TableOrJson, typer.Option("--format")] = TableOrJson.TABLE,
     outlet: Annotated[str | None, typer.Option(help="Only articles of this outlet.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many articles.")] = 100,
@@ -39,15 +40,15 @@ def list_cli(
       newsprism list --outlet CNN --format json
     """
     with reporting_errors():
-        _require_db(db)
-        with SQLiteStore(db) as store:
+        require_db(db)
+        with open_store(db) as store:
             summaries = store.list_articles(limit=limit, offset=offset, outlet=outlet)
             articles = [a for s in summaries if (a := store.get_article(s.id)) is not None]
             counts = store.count()
     if output is TableOrJson.JSON:
-        typer.echo(json.dumps([to_dict(s) for s in summaries], ensure_ascii=False))
+        typer.echo(safe_json(json.dumps([to_dict(s) for s in summaries], ensure_ascii=False)))
         return
-    out.print(articles_table(articles))
+    out.print(articles_table(articles, outlets={s.id: s.outlets for s in summaries}))
     err.print(
         f"{counts.articles} articles ({counts.unique_articles} once copies are counted once), "
         f"{counts.skipped} skipped inputs recorded",
@@ -57,7 +58,7 @@ def list_cli(
 
 def show_cli(
     article_id: Annotated[str, typer.Argument(metavar="ID", help="An article id from 'list'.")],
-    db: DbOption = Path("newsprism.db"),
+    db: DbOption = "newsprism.db",
     output: Annotated[TextOrJson, typer.Option("--format")] = TextOrJson.TEXT,
 ) -> None:
     """Show one stored article in full.
@@ -67,19 +68,19 @@ def show_cli(
       newsprism show 4ac3225d892de0a0 --format json
     """
     with reporting_errors():
-        _require_db(db)
-        with SQLiteStore(db) as store:
+        require_db(db)
+        with open_store(db) as store:
             article = store.get_article(article_id)
+            publications = store.publications(article_id)
     if article is None:
-        err.print(f"error: no article {article_id!r} in {db}; 'newsprism list' shows the ids")
+        err.print(
+            f"error: no article {article_id!r} in {shown_db(db)}; 'newsprism list' shows the ids"
+        )
         raise typer.Exit(EXIT_BAD_INPUT)
     if output is TextOrJson.JSON:
-        typer.echo(json_line(article))
+        record = to_dict(article)
+        record["publications"] = [to_dict(p) for p in publications]
+        typer.echo(safe_json(json.dumps(record, ensure_ascii=False)))
     else:
-        out.print(article_panel(article))
+        out.print(article_panel(article, publications=publications))
 
-
-def _require_db(db: Path) -> None:
-    if not db.exists():
-        err.print(f"error: no database at {db}; create one with 'newsprism ingest PATH --db {db}'")
-        raise typer.Exit(EXIT_BAD_INPUT)

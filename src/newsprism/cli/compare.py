@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from newsprism.analyze import analyze
-from newsprism.analyze.nlp import load_model
 from newsprism.cli._common import (
     EXIT_BAD_INPUT,
     ConfigOption,
@@ -25,15 +24,11 @@ from newsprism.cli._common import (
     out,
     report_skipped,
     reporting_errors,
-    setup,
+    setup_settings,
 )
-from newsprism.compare import compare, load_compare_rules
-from newsprism.model import Article, Skipped, to_dict
-from newsprism.pipeline import extract_inputs
-from newsprism.present.html import render_report
+from newsprism.model import to_dict
 from newsprism.present.text import comparison_view
-from newsprism.store.sqlite import SQLiteStore
-from newsprism.stories.embed import load_embedder
+from newsprism.store import Store, is_postgres_url, open_store
 
 
 def compare_cli(
@@ -50,9 +45,9 @@ def compare_cli(
                      dir_okay=False),
     ] = None,
     db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Database to read story ids from ('newsprism stories').",
-                     dir_okay=False),
+        str | None,
+        typer.Option("--db", help="Database (SQLite file or postgresql:// URL) to read story ids"
+                     " from ('newsprism stories')."),
     ] = None,
     outlet: Annotated[
         list[str] | None,
@@ -77,7 +72,10 @@ def compare_cli(
     """Compare how outlets cover one story: every input is taken as an article of it.
 
     An input may also be a story id from the database given with --db ('newsprism stories'
-    lists them): its stored articles join the comparison.
+    lists them): its stored articles join the comparison with their stored analyses, so no
+    model loads and nothing is parsed again (an article ingested with --no-analyze is analysed
+    now, and its analysis stored). --published applies to files and URLs; stored articles keep
+    the dates their analyses were anchored to.
 
     Shows the headlines side by side (what each puts first, how it attributes), how each
     outlet describes the same people, the reporting verbs per speaker and side (neutral
@@ -94,42 +92,44 @@ def compare_cli(
 
       newsprism compare s463718cccb5341d0 --db news.db --format json
     """
+    from newsprism.pipeline import InputSpec, compare_inputs
+    from newsprism.present.html import render_report
+
     names = list(outlet or [])
     if len(names) > 1 and len(names) != len(inputs):
         err.print(f"error: --outlet given {len(names)} times for {len(inputs)} inputs; give it "
                   "once (every input) or once per input", highlight=False, markup=False)
         raise typer.Exit(EXIT_BAD_INPUT)
-    skipped: list[Skipped] = []
-    articles: list[Article] = []
+    specs = [
+        InputSpec(item, outlet=(names[0] if len(names) == 1 else names[i]) or None)
+        if names else InputSpec(item)
+        for i, item in enumerate(inputs)
+    ]
     with reporting_errors():
-        settings, directory = setup(config=config, outlets=outlets, verbose=verbose)
-        for index, item in enumerate(inputs):
-            name = names[0] if len(names) == 1 else (names[index] if names else None)
-            stored = _story_articles(db, item)
-            if stored is not None:
-                day = as_date(published)
-                articles.extend(
-                    dataclasses.replace(a, published=day, published_from="flag") if day else a
-                    for a in stored
-                )
-                continue
-            for found in extract_inputs(
-                [item], settings=settings, outlets=directory, outlet=name or None,
+        settings = setup_settings(config=config, verbose=verbose)
+        directory = None
+        if outlets is not None:
+            from newsprism.ingest.outlets import load_outlets
+
+            directory = load_outlets(outlets)
+        embedder = None
+        if embeddings:
+            from newsprism.stories.embed import load_embedder
+
+            embedder = load_embedder()
+        with _maybe_store(db) as store:
+            comparison, skipped = compare_inputs(
+                specs,
+                settings=settings,
+                outlets=directory,
+                store=store,
                 published=as_date(published),
-            ):
-                if isinstance(found, Skipped):
-                    skipped.append(found)
-                else:
-                    articles.append(found)
-        if not articles:
-            report_skipped(skipped)
-            err.print("error: no article to compare", highlight=False, markup=False)
-            raise typer.Exit(EXIT_BAD_INPUT)
-        analysed = list(analyze(articles, model=load_model(), settings=settings.analyze))
-        embedder = load_embedder() if embeddings else None
-        comparison = compare(
-            analysed, settings=settings.compare, rules=load_compare_rules(), embedder=embedder
-        )
+                embedder=embedder,
+            )
+    if comparison is None:
+        report_skipped(skipped)
+        err.print("error: no article to compare", highlight=False, markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
     if output is TextOrJson.JSON:
         typer.echo(json.dumps(to_dict(comparison), ensure_ascii=False, indent=1))
     else:
@@ -140,17 +140,14 @@ def compare_cli(
     raise typer.Exit(report_skipped(skipped))
 
 
-def _story_articles(db: Path | None, item: str) -> list[Article] | None:
-    # A story id from the database ("s4ac3225d892de0a0"), when --db is given and no file or
-    # URL of that name exists: its member articles as stored.
-    if db is None or Path(item).exists() or "://" in item or not db.exists():
-        return None
-    with SQLiteStore(db) as store:
-        story = store.get_story(item)
-        if story is None:
-            return None
-        found = [store.get_article(member.id) for member in story.articles]
-    return [article for article in found if article is not None]
+@contextmanager
+def _maybe_store(db: str | None) -> Iterator[Store | None]:
+    # The database story ids are read from, when --db names one that exists.
+    if db is None or (not is_postgres_url(db) and not Path(db).exists()):
+        yield None
+        return
+    with open_store(db) as store:
+        yield store
 
 
 def _write_atomically(path: Path, text: str) -> None:

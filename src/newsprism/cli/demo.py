@@ -6,29 +6,24 @@ import datetime as dt
 import json
 import os
 import tempfile
-import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from newsprism.analyze import analyze, load_analyze_rules
-from newsprism.analyze.nlp import load_model
 from newsprism.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
     err,
     out,
     progress_bar,
+    progress_to,
     report_skipped,
     reporting_errors,
     setup,
 )
-from newsprism.compare import compare, load_compare_rules
-from newsprism.model import AnalyzedArticle, Skipped, to_dict
-from newsprism.pipeline import ingest_into, resolve_entities_into
-from newsprism.present.html import render_report
+from newsprism.datafile import entries, read_data_file
+from newsprism.model import to_dict
 from newsprism.present.json import analysis_json_line, json_line
 from newsprism.present.text import (
     article_panel,
@@ -59,6 +54,9 @@ def demo_cli(
     articles.jsonl (one Article per line), analysis.jsonl (one analysed article per line),
     and for each compared story comparison-ID.json and report-ID.html (open it in a browser).
     """
+    from newsprism.pipeline import InputSpec, load_analyzer, run
+    from newsprism.present.html import render_report
+
     if not corpus.is_dir():
         err.print(f"error: no sample corpus at {corpus}; pass --corpus PATH/TO/shared/corpus")
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -67,47 +65,35 @@ def demo_cli(
     db = out_dir / "newsprism.db"
     known = _sample_files()
     files = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")
-    skipped: list[Skipped] = []
-    written: list[Path] = []
-    with reporting_errors(), SQLiteStore(db) as store:
-        for path in files:
-            facts = known.get(path.name, {})
-            published = facts.get("published")
-            report = ingest_into(
-                [str(path)],
-                store=store,
-                settings=settings,
-                outlets=directory,
+    specs = []
+    for path in files:
+        facts = known.get(path.name, {})
+        day = facts.get("published")
+        specs.append(
+            InputSpec(
+                str(path),
                 outlet=facts.get("outlet"),
-                published=published if isinstance(published, dt.date) else None,
+                published=day if isinstance(day, dt.date) else None,
             )
-            skipped.extend(report.skipped)
-        articles = [a for p in files for a in store.iter_articles() if a.source.location == str(p)]
-        with progress_bar() as bar:
-            task = bar.add_task("analysing", total=len(articles), current="")
-            analysed: list[AnalyzedArticle] = []
-            for result in analyze(
-                articles,
-                model=load_model(),
-                settings=settings.analyze,
-                rules=load_analyze_rules(),
-            ):
-                analysed.append(result)
-                bar.update(task, advance=1, current=result.article.source.where())
-        resolve_entities_into(store=store, settings=settings, analysed=analysed)
+        )
+    written: list[Path] = []
+    with reporting_errors(), SQLiteStore(db) as store, progress_bar() as bar:
+        report = run(
+            specs,
+            store=store,
+            settings=settings,
+            outlets=directory,
+            analyzer=load_analyzer(settings),
+            on_progress=progress_to(bar),
+        )
+        skipped = list(report.ingest.skipped)
+        analysed = [
+            a for p in files for a in store.iter_analyses() if a.article.source.location == str(p)
+        ]
+        articles = [a.article for a in analysed]
         stories = store.list_stories(limit=1000)
         entities = [e for e in store.list_entities(limit=1000) if len(e.outlets) > 1]
-        by_id = {result.article.id: result for result in analysed}
-        comparisons = []
-        for story in stories:
-            members = [by_id[a.id] for a in story.articles if a.id in by_id]
-            if len(story.outlets) > 1:
-                comparisons.append(
-                    (
-                        story.id,
-                        compare(members, settings=settings.compare, rules=load_compare_rules()),
-                    )
-                )
+    comparisons = report.comparisons
 
     written.append(
         _write(out_dir / "articles.jsonl", "".join(json_line(a) + "\n" for a in articles))
@@ -140,8 +126,8 @@ def demo_cli(
 
 def _sample_files() -> dict[str, dict[str, Any]]:
     """What a caller knows about each sample file that the file does not say."""
-    text = resources.files("newsprism.data").joinpath("sample_corpus.toml").read_text("utf-8")
-    return {entry["name"]: entry for entry in tomllib.loads(text)["file"]}
+    found = entries(read_data_file("sample_corpus.toml"), "file")
+    return {entry["name"]: entry for _, entry in found}
 
 
 def _write(path: Path, text: str) -> Path:

@@ -20,7 +20,6 @@ from newsprism.cli._common import (
     setup,
 )
 from newsprism.model import Skipped
-from newsprism.pipeline import extract_inputs
 from newsprism.present.json import json_line
 from newsprism.present.text import article_panel
 
@@ -49,6 +48,7 @@ def extract_cli(
 
       newsprism extract page.html | jq .headline
     """
+    from newsprism.pipeline import extract_inputs
     skipped: list[Skipped] = []
     with reporting_errors():
         settings, directory = setup(config=config, outlets=outlets, verbose=verbose)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,17 +19,21 @@ from newsprism.cli._common import (
     as_date,
     err,
     progress_bar,
+    progress_to,
     report_skipped,
     reporting_errors,
     setup,
+    shown_db,
 )
-from newsprism.pipeline import IngestReport, ingest_into
-from newsprism.store.sqlite import SQLiteStore
+from newsprism.store import open_store
+
+if TYPE_CHECKING:
+    from newsprism.pipeline import IngestReport
 
 
 def ingest_cli(
     inputs: Annotated[list[str], typer.Argument(help="Files, directories or http(s) URLs.")],
-    db: DbOption = Path("newsprism.db"),
+    db: DbOption = "newsprism.db",
     outlet: OutletOption = None,
     published: PublishedOption = None,
     output: Annotated[
@@ -46,13 +49,23 @@ def ingest_cli(
             "(the optional 'embeddings' extra).",
         ),
     ] = False,
+    no_analyze: Annotated[
+        bool,
+        typer.Option(
+            "--no-analyze",
+            help="Store articles without analysing them (faster; 'newsprism analyze --db DB'"
+            " completes them later).",
+        ),
+    ] = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Read articles into the database, extracting and de-duplicating them.
+    """Read articles into the database: extract, de-duplicate, analyse, assign stories.
 
     Inputs may be plain-text scrapes, HTML pages, JSONL (one article a line), RSS/Atom feeds,
-    WARC or WARC.gz archives, directories of any of these, or URLs. Running it again on the
-    same inputs adds nothing twice; a run that was interrupted is completed.
+    WARC or WARC.gz archives, directories of any of these, or URLs. Each article is analysed
+    (entities, mentions, descriptors, who said what, time expressions) and stored with its
+    analysis and search entries in one transaction. Running it again on the same inputs adds
+    nothing twice; a run that was interrupted is completed.
 
     Examples:
 
@@ -63,7 +76,11 @@ def ingest_cli(
       newsprism ingest page.html --published 2022-07-29 --format json
 
       newsprism ingest feeds/ --embeddings
+
+      newsprism ingest big-crawl/ --no-analyze && newsprism analyze --db newsprism.db
     """
+    from newsprism.pipeline import ingest_into, load_analyzer
+
     with reporting_errors():
         settings, directory = setup(config=config, outlets=outlets, verbose=verbose)
         encoder = None
@@ -71,8 +88,8 @@ def ingest_cli(
             from newsprism.stories.embed import load_embedder
 
             encoder = load_embedder()
-        with SQLiteStore(db) as store, progress_bar() as bar:
-            task = bar.add_task("ingesting", total=None, current="")
+        analyzer = None if no_analyze else load_analyzer(settings)
+        with open_store(db) as store, progress_bar() as bar:
             report = ingest_into(
                 inputs,
                 store=store,
@@ -80,8 +97,9 @@ def ingest_cli(
                 outlets=directory,
                 outlet=outlet,
                 published=as_date(published),
-                on_document=lambda where: bar.update(task, advance=1, current=where),
+                analyzer=analyzer,
                 encoder=encoder,
+                on_progress=progress_to(bar),
             )
     code = report_skipped(report.skipped)
     if output is TextOrJson.JSON:
@@ -91,20 +109,23 @@ def ingest_cli(
     raise typer.Exit(code if code else EXIT_OK)
 
 
-def _summary(report: IngestReport, db: Path) -> str:
+def _summary(report: IngestReport, db: str) -> str:
     return (
         f"read {report.read}, added {report.added}, already present {report.already_present}, "
-        f"copies {report.copies}, skipped {len(report.skipped)} -> {db}"
+        f"copies {report.copies}, publications added {report.publications}, "
+        f"analysed {report.analysed}, skipped {len(report.skipped)} -> {shown_db(db)}"
     )
 
 
-def _report_dict(report: IngestReport, db: Path) -> dict[str, object]:
+def _report_dict(report: IngestReport, db: str) -> dict[str, object]:
     return {
-        "db": str(db),
+        "db": shown_db(db),
         "read": report.read,
         "added": report.added,
         "already_present": report.already_present,
         "copies": report.copies,
+        "publications": report.publications,
+        "analysed": report.analysed,
         "skipped": [{"where": s.where, "code": s.code, "reason": s.reason} for s in report.skipped],
         "articles": [a.id for a in report.articles],
     }

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from newsprism.cli._common import (
@@ -19,13 +19,16 @@ from newsprism.cli._common import (
     err,
     out,
     progress_bar,
+    progress_to,
     reporting_errors,
-    setup,
+    require_db,
+    setup_settings,
+    shown_db,
 )
+from newsprism.cli._safe import safe_json
 from newsprism.model import GlobalEntity, Story, to_dict
-from newsprism.pipeline import resolve_entities_into
 from newsprism.present.text import entities_table, stories_table, story_days
-from newsprism.store.sqlite import SQLiteStore
+from newsprism.store import Store, open_store
 
 
 def story_dict(story: Story) -> dict[str, Any]:
@@ -35,7 +38,7 @@ def story_dict(story: Story) -> dict[str, Any]:
 
 
 def stories_cli(
-    db: DbOption = Path("newsprism.db"),
+    db: DbOption = "newsprism.db",
     output: Annotated[TableOrJson, typer.Option("--format")] = TableOrJson.TABLE,
     outlet: Annotated[
         str | None, typer.Option(help="Only stories with an article credited to this outlet.")
@@ -55,15 +58,15 @@ def stories_cli(
       newsprism stories --min-outlets 2 --format json
     """
     with reporting_errors():
-        _require_db(db)
-        with SQLiteStore(db) as store:
+        require_db(db)
+        with open_store(db) as store:
             stories = [
                 s
                 for s in store.list_stories(limit=limit, offset=offset, outlet=outlet)
                 if len(s.outlets) >= min_outlets
             ]
     if output is TableOrJson.JSON:
-        typer.echo(json.dumps([story_dict(s) for s in stories], ensure_ascii=False))
+        typer.echo(safe_json(json.dumps([story_dict(s) for s in stories], ensure_ascii=False)))
         return
     out.print(stories_table(stories))
     err.print(f"{len(stories)} stories", highlight=False)
@@ -71,7 +74,7 @@ def stories_cli(
 
 def story_cli(
     story_id: Annotated[str, typer.Argument(metavar="ID", help="A story id from 'stories'.")],
-    db: DbOption = Path("newsprism.db"),
+    db: DbOption = "newsprism.db",
     output: Annotated[TextOrJson, typer.Option("--format")] = TextOrJson.TEXT,
 ) -> None:
     """Show one story: its articles, outlets, top terms, and its merges and splits.
@@ -81,22 +84,28 @@ def story_cli(
       newsprism story s4ac3225d892de0a0 --format json
     """
     with reporting_errors():
-        _require_db(db)
-        with SQLiteStore(db) as store:
+        require_db(db)
+        with open_store(db) as store:
             story = store.get_story(story_id)
             changes = store.story_changes(story_id) if story else []
     if story is None:
-        err.print(f"error: no story {story_id!r} in {db}; 'newsprism stories' shows the ids")
+        err.print(
+            f"error: no story {story_id!r} in {shown_db(db)}; 'newsprism stories' shows the ids",
+            markup=False,
+        )
         raise typer.Exit(EXIT_BAD_INPUT)
     if output is TextOrJson.JSON:
         data = story_dict(story)
         data["changes"] = [to_dict(c) for c in changes]
-        typer.echo(json.dumps(data, ensure_ascii=False))
+        typer.echo(safe_json(json.dumps(data, ensure_ascii=False)))
         return
-    out.print(f"[bold]{story.title}[/bold]  ({story.id})", highlight=False)
+    # Titles, outlets and terms come from scraped text: escaped so no "[...]" in them is markup.
+    out.print(f"[bold]{escape(story.title)}[/bold]  ({story.id})", highlight=False)
     out.print(
-        f"outlets: {', '.join(story.outlets)}   days: {story_days(story)}   "
-        f"terms: {', '.join(story.terms)}",
+        escape(
+            f"outlets: {', '.join(story.outlets)}   days: {story_days(story)}   "
+            f"terms: {', '.join(story.terms)}"
+        ),
         highlight=False,
     )
     table = Table()
@@ -105,12 +114,12 @@ def story_cli(
     for member in story.articles:
         table.add_row(
             member.id,
-            member.outlet or "",
-            member.original_outlet or member.outlet or "",
+            escape(member.outlet or ""),
+            escape(member.original_outlet or member.outlet or ""),
             member.published.isoformat() if member.published else "",
             member.joined_by.value,
             f"{member.score:.2f}",
-            member.headline or "",
+            escape(member.headline or ""),
         )
     out.print(table)
     for change in changes:
@@ -122,7 +131,7 @@ def story_cli(
 
 
 def entities_cli(
-    db: DbOption = Path("newsprism.db"),
+    db: DbOption = "newsprism.db",
     output: Annotated[TableOrJson, typer.Option("--format")] = TableOrJson.TABLE,
     label: Annotated[str | None, typer.Option(help="Only this label (PERSON, ORG, GPE).")] = None,
     min_outlets: Annotated[
@@ -141,7 +150,8 @@ def entities_cli(
 ) -> None:
     """List global entities: people, organisations and places resolved across articles.
 
-    Articles not yet resolved are analysed first (spaCy, a fraction of a second each).
+    Articles not yet resolved are resolved first, from their stored analyses (an article stored
+    with --no-analyze is analysed then, a fraction of a second each).
 
     Examples:
 
@@ -149,17 +159,15 @@ def entities_cli(
 
       newsprism entities --min-outlets 2 --format json
     """
+    from newsprism.pipeline import resolve_entities_into
     with reporting_errors():
-        _require_db(db)
-        settings, _ = setup(config=config, outlets=None, verbose=verbose)
-        with SQLiteStore(db) as store:
+        require_db(db)
+        settings = setup_settings(config=config, verbose=verbose)
+        with open_store(db) as store:
             if resolve:
                 with progress_bar() as bar:
-                    task = bar.add_task("resolving entities", total=None, current="")
                     resolve_entities_into(
-                        store=store,
-                        settings=settings,
-                        on_article=lambda where: bar.update(task, advance=1, current=where),
+                        store=store, settings=settings, on_progress=progress_to(bar)
                     )
             entities = [
                 e
@@ -174,7 +182,7 @@ def entities_cli(
     err.print(f"{len(entities)} entities", highlight=False)
 
 
-def _with_current_stories(entity: GlobalEntity, store: SQLiteStore) -> GlobalEntity:
+def _with_current_stories(entity: GlobalEntity, store: Store) -> GlobalEntity:
     # Stories may have merged or split since the entity was resolved: read them afresh.
     stories = tuple(
         dict.fromkeys(s for a in entity.articles if (s := store.story_of(a)) is not None)
@@ -191,8 +199,3 @@ def _with_current_stories(entity: GlobalEntity, store: SQLiteStore) -> GlobalEnt
         occurrences=entity.occurrences,
     )
 
-
-def _require_db(db: Path) -> None:
-    if not db.exists():
-        err.print(f"error: no database at {db}; create one with 'newsprism ingest PATH --db {db}'")
-        raise typer.Exit(EXIT_BAD_INPUT)

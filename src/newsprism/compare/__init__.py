@@ -1,7 +1,8 @@
 """compare stage: one story, its outlets side by side, every finding backed by spans.
 
     AnalyzedArticle x N (one story) --> story.build_view    outlets, sentences, story-wide names
-                                     +-- facts              statements aligned across outlets
+                                     +-- facts              claims aligned across outlets
+                                     +-- contradictions     values matched facts disagree on
                                      +-- voices             speakers, sides, reporting verbs
                                      +-- descriptors        how each outlet names each entity
                                      +-- headlines          what each headline foregrounds
@@ -17,16 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from newsprism.compare.contradictions import find_contradictions
 from newsprism.compare.descriptors import compare_descriptors
 from newsprism.compare.facts import align_statements, compare_facts
-from newsprism.compare.findings import make_findings
+from newsprism.compare.findings import make_findings, summary
 from newsprism.compare.headlines import compare_headlines
 from newsprism.compare.rules import CompareRules, load_compare_rules
-from newsprism.compare.story import build_view
+from newsprism.compare.story import actors, build_view, genre_of
 from newsprism.compare.text import word_count
 from newsprism.compare.timeline import compare_timeline
 from newsprism.compare.voices import compare_voices
-from newsprism.config import CompareSettings
+from newsprism.config import CompareSettings, load_settings
 from newsprism.model import AnalyzedArticle, ComparedArticle, OutletCoverage, StoryComparison
 from newsprism.stories.embed import TextEncoder
 
@@ -62,14 +64,17 @@ def compare(
     Raises:
         ConfigError: A rule file is invalid (only when ``rules`` is ``None``).
     """
-    settings = settings or CompareSettings()
+    settings = settings or load_settings().compare
     rules = rules or load_compare_rules()
     view = build_view(articles, rules)
     facts = compare_facts(view, settings=settings, rules=rules, embedder=embedder)
+    contradictions = find_contradictions(view, facts, rules)
     voices = compare_voices(view, rules=rules)
     portraits = compare_descriptors(view, rules=rules)
     headlines = compare_headlines(view, rules=rules)
-    timeline = compare_timeline(view)
+    timeline = compare_timeline(view, rules=rules.times)
+    mentions, main_actors = actors(view, rules.findings.main_actors,
+                                 rules.findings.main_actor_mentions)
     findings = make_findings(
         outlets=view.outlets,
         headlines=headlines,
@@ -77,6 +82,10 @@ def compare(
         voices=voices,
         facts=facts,
         timeline=timeline,
+        contradictions=contradictions,
+        mentions=mentions,
+        main_actors=main_actors,
+        weights=rules.findings,
     )
     coverage = []
     for outlet in view.outlets:
@@ -84,30 +93,37 @@ def compare(
         coverage.append(
             OutletCoverage(
                 outlet=outlet,
-                published_by=tuple(dict.fromkeys(a.published_by for a in mine if a.published_by)),
+                published_by=tuple(dict.fromkeys(
+                    p for a in mine for p in (a.published_by, *a.carriers) if p)),
                 articles=tuple(a.id for a in mine),
                 sentences=sum(len(a.sentences) for a in mine),
                 words=sum(word_count(a.body) for a in mine),
             )
         )
+    compared = []
+    for a in view.articles:
+        genre, genre_from = genre_of(a.analyzed, rules)
+        compared.append(ComparedArticle(
+            id=a.id,
+            outlet=a.outlet,
+            published_by=a.published_by,
+            headline=a.analyzed.article.headline,
+            published=a.analyzed.article.published,
+            body=a.body,
+            url=a.analyzed.article.url,
+            genre=genre,
+            genre_from=genre_from,
+            carriers=a.carriers,
+        ))
     return StoryComparison(
         outlets=tuple(coverage),
-        articles=tuple(
-            ComparedArticle(
-                id=a.id,
-                outlet=a.outlet,
-                published_by=a.published_by,
-                headline=a.analyzed.article.headline,
-                published=a.analyzed.article.published,
-                body=a.body,
-                url=a.analyzed.article.url,
-            )
-            for a in view.articles
-        ),
+        articles=tuple(compared),
         facts=facts,
         voices=voices,
         portraits=portraits,
         headlines=headlines,
         timeline=timeline,
         findings=findings,
+        contradictions=contradictions,
+        summary=summary(findings, rules.findings),
     )

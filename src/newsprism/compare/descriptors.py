@@ -52,6 +52,10 @@ def compare_descriptors(view: StoryView, *, rules: CompareRules) -> tuple[Entity
                 uses[name].append(
                     DescriptorUse(article.outlet, "role", article.evidence(role.start, role.end))
                 )
+        # A name in the headline, or one the analysis missed in the body, is a mention too.
+        for name in article.mentioned:
+            if article.outlet not in mentioned[name]:
+                mentioned[name].append(article.outlet)
     portraits = []
     for name, items in uses.items():
         unique = _unique_words(items, rules)

@@ -1,22 +1,31 @@
-"""Coverage: which statements each outlet reports, aligned across outlets.
+"""Coverage: which claims each outlet reports, aligned across outlets.
 
 Each body sentence is a statement, reduced to its content concepts: a concept is a stemmed word,
 or the synonym group it belongs to (data/synonyms.toml: "offer" ~ "proposal"); a name mention is
 one concept for the story-wide name plus its last word ("Sergey Ryabkov" and "Sergey Lavrov"
-share nothing), and titles are left out (they say who someone is, not what happened). Two
-statements of different outlets are aligned when
+share nothing), and titles, appositives and relative clauses the analysis found are left out
+(they say who someone is, not what happened), as are time expressions (when, not what). Words that
+only frame a report ("said", "according to": ``claims.frame_words`` in data/compare.toml) are no
+part of what is claimed. A statement is also cut into its claims: clauses split at semicolons,
+dashes, brackets and the conjunctions that join two reports ("she said X, but that Y"), each a
+set of concepts, and each with its phrases (two content concepts next to each other: "substantial
+offer"), so that a fact one outlet states in a long sentence meets the short one of another.
+Two statements of different outlets are aligned when
 
-    similarity = weighted mean of
-        words    overlap of the concept sets: weighted Jaccard (or cosine), optionally mixed
-                 with containment, IDF over the story's sentences, best clause pair
-        names    Jaccard overlap of the story-wide names (counted where both have names)
-        numbers  Jaccard overlap of the numbers, "nine" = "9" (counted where both have some)
+    sentences   similarity = words + phrase_weight x [they share a phrase]
+        words    overlap of the sentences' concept sets: weighted Jaccard (or cosine),
+                 optionally mixed with containment, IDF over the story's sentences
+                 (+ names and numbers as weighted Jaccard terms where both have some)
+    claims      similarity = clause_weight x IDF-weighted Jaccard overlap of the content
+                             concepts (names left out) of one claim of each
+                             + phrase_weight x [the two claims share a phrase]
 
-reaches ``align_threshold`` and each is the other's best match in that outlet (or it reaches
-``align_strong``), and they share ``min_shared_words`` concepts besides names. The defaults
-(data/defaults.toml) were tuned on NeuS/AllSides train: Jaccard of the concepts, no IDF, no
-containment, names and numbers at weight 0. Aligned statements are joined transitively into a
-:class:`Fact`.
+reaches ``align_threshold`` (sentences) or ``claim_threshold`` (claims) and each is the other's
+best match in that outlet (sentence for sentence, claim for claim; or a sentence pair reaches
+``align_strong``), and they share ``min_shared_words`` concepts besides names and frames. The
+settings (data/defaults.toml) are chosen on NeuS/AllSides train (bench/compare_align.py --tune).
+Aligned statements are joined transitively into a :class:`Fact`; copies of one original (the
+same outlet's same sentence in two carriers) count once.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -36,7 +46,7 @@ from newsprism.compare.story import StoryView, named_mentions
 from newsprism.compare.text import content_words, numbers, stem, words
 from newsprism.config import CompareSettings
 from newsprism.errors import ConfigError
-from newsprism.model import AlignedPair, Evidence, Fact
+from newsprism.model import AlignedPair, DescriptorKind, Evidence, Fact
 from newsprism.stories.embed import TextEncoder, unit_rows
 
 __all__ = [
@@ -48,10 +58,15 @@ __all__ = [
 ]
 
 FloatMatrix = npt.NDArray[np.float64]
-# Where a sentence splits into clauses: punctuation, quotation marks, and the conjunctions that
-# join two reports ("she said X, but that Y").
-_CLAUSE_BREAK = re.compile(
-    r"[,;:—–()“”\"]|\s(?:but|while|whereas|although|because|after|before|and that)\s"
+_ASIDES = frozenset({DescriptorKind.APPOSITIVE, DescriptorKind.RELATIVE_CLAUSE})
+# Where a sentence splits into claims: commas, semicolons, colons, dashes, brackets, the
+# conjunctions that join two reports ("she said X, but that Y") and the words that open a
+# reported or relative clause ("said that", "the proposal that we put forth"). Appositives and
+# relative clauses the analysis found are blanked out before the split, so "Mr. Mattis, a
+# retired general, was rebuffed" keeps its subject with its predicate.
+CLAUSE_BREAK = re.compile(
+    r"[,;:—–()]|\s--\s"
+    r"|\s(?:but|while|whereas|although|because|after|before|that|which|who|whom)\s"
 )
 
 
@@ -65,6 +80,9 @@ class Statement:
         surface: Concept -> the word the sentence uses for it (to explain a match).
         names: Story-wide entity names mentioned.
         numbers: Numbers mentioned, as digit strings.
+        clauses: The statement's claims, each a concept set (empty when it has one clause).
+        phrases: Pairs of neighbouring content concepts within a claim ("big|offer").
+        clause_phrases: The phrases of each claim, in the order of ``clauses``.
     """
 
     evidence: Evidence
@@ -73,6 +91,8 @@ class Statement:
     names: frozenset[str]
     numbers: frozenset[str]
     clauses: tuple[frozenset[str], ...] = ()
+    phrases: frozenset[str] = frozenset()
+    clause_phrases: tuple[frozenset[str], ...] = ()
 
     @property
     def outlet(self) -> str:
@@ -103,6 +123,7 @@ def make_statement(
     text = evidence.text
     for start, end, _ in (*name_spans, *((a, b, "") for a, b in role_spans)):
         text = text[:start] + " " * (end - start) + text[end:]
+    frames = rules.frame_words
     surface: dict[str, str] = {}
     for _, _, word in words(text):
         stemmed = stem(word)
@@ -115,12 +136,28 @@ def make_statement(
     mentioned = frozenset(
         f"@{name}" for _, _, name in name_spans if len(name.split()) > 1
     ) | frozenset(stem(name.split()[-1]) for _, _, name in name_spans if name.split())
-    concepts = frozenset(rules.synonyms.get(w, w) for w in content_words(text)) | mentioned
-    clauses = []
-    for piece in _CLAUSE_BREAK.split(text):
-        clause = frozenset(rules.synonyms.get(w, w) for w in content_words(piece))
-        if clause:
-            clauses.append(clause)
+    concepts = frozenset(
+        c for c in (rules.synonyms.get(w, w) for w in content_words(text)) if c not in frames
+    ) | mentioned
+    clauses: list[frozenset[str]] = []
+    clause_phrases: list[frozenset[str]] = []
+    for piece in CLAUSE_BREAK.split(text):
+        sequence = [c for c in (rules.synonyms.get(w, w) for w in content_words(piece or ""))
+                    if c not in frames]
+        if not sequence:
+            continue
+        clauses.append(frozenset(sequence))
+        # Neighbouring content words written in lower case, in either order: "a substantial
+        # offer" and "the substantial proposal" share "big|offer". Capitalised words are
+        # names, which the name concepts already count.
+        lowered = [rules.synonyms.get(stem(w), stem(w)) if w.islower() else None
+                   for _, _, w in words(piece)
+                   if stem(w) in set(content_words(w)) or w[:1].isupper()]
+        clause_phrases.append(frozenset(
+            "|".join(sorted((a, b))) for a, b in pairwise(lowered)
+            if a and b and a != b and a not in frames and b not in frames
+        ))
+    phrases = frozenset(p for group in clause_phrases for p in group)
     return Statement(
         evidence=evidence,
         concepts=concepts,
@@ -128,6 +165,8 @@ def make_statement(
         names=names,
         numbers=frozenset(numbers(evidence.text)),
         clauses=tuple(clauses) if len(clauses) > 1 else (),
+        phrases=phrases,
+        clause_phrases=tuple(clause_phrases) if len(clauses) > 1 else (),
     )
 
 
@@ -174,6 +213,12 @@ def align_statements(
                 mutual = best_right[i] == j and best_left[j] == i
                 if mutual or score >= settings.align_strong:
                     kept.append((int(rows[a][i]), int(rows[b][j]), score))
+    if settings.clause_weight > 0:
+        best = {(i, j): score for i, j, score in kept}
+        for i, j, score in _claim_pairs(statements, settings):
+            if score > best.get((i, j), 0.0):
+                best[(i, j)] = score
+        kept = [(i, j, score) for (i, j), score in best.items()]
     kept.sort(key=lambda item: -item[2])
     return [
         AlignedPair(
@@ -191,7 +236,13 @@ def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:
     statements: list[Statement] = []
     for article in view.articles:
         mentions = named_mentions(article)
+        # Titles, appositives and relative clauses say who someone is, not what happened
+        # ("Mr. Mattis, a retired four-star Marine general, was rebuffed").
         roles = [(r.start, r.end) for e in article.analyzed.entities for r in e.roles]
+        roles += [(d.start, d.end) for e in article.analyzed.entities for d in e.descriptors
+                  if d.kind in _ASIDES]
+        # Time expressions say when, not what (dates are compared for contradictions).
+        roles += [(t.start, t.end) for t in article.analyzed.times]
         for sentence in article.sentences:
             inside = [
                 (start - sentence.start, end - sentence.start, name)
@@ -312,9 +363,16 @@ def _similarities(
             where="settings [compare]",
         )
     words = (1 - settings.containment) * cosine + settings.containment * shared_mass / smaller
-    if settings.clause_weight > 0:
-        words = np.maximum(words, settings.clause_weight * _clause_cosine(
-            statements, vocabulary, idf, settings.clause_min_words))
+    if settings.phrase_weight > 0:
+        # Topic phrases (more frequent than once per outlet) left out, as for claims.
+        outlet_count = len({s.outlet for s in statements})
+        phrase_df: Counter[str] = Counter(p for s in statements for p in s.phrases)
+        kept = [frozenset(p for p in s.phrases if phrase_df[p] <= outlet_count)
+                for s in statements]
+        phrase_vocabulary = {p: i for i, p in enumerate(sorted({p for r in kept for p in r}))}
+        phrases = _matrix(kept, phrase_vocabulary, None)
+        shared_phrases = (phrases @ phrases.T).toarray()
+        words = words + settings.phrase_weight * (shared_phrases > 0)
     # Shared concepts for min_shared_words, names left out: a shared name alone ("Bout
     # maintains he is innocent" / "... swap Viktor Bout") is no shared statement.
     binary = _matrix([_without_names(s) for s in statements], vocabulary, None)
@@ -334,27 +392,72 @@ def _similarities(
     return score, shared
 
 
-def _clause_cosine(
-    statements: Sequence[Statement], vocabulary: dict[str, int], idf: dict[str, float],
-    min_words: int,
-) -> FloatMatrix:
-    # The best clause-to-clause cosine of every statement pair: a long sentence that repeats
-    # one clause of another ("had made a substantial offer") is matched on that clause.
+def _claim_pairs(
+    statements: Sequence[Statement], settings: CompareSettings
+) -> list[tuple[int, int, float]]:
+    """Statement pairs whose claims match: one claim of each (a clause of at least
+    ``clause_min_words`` concepts, or the whole statement), scored clause_weight x their
+    Jaccard overlap + phrase_weight when they share a phrase, each the other's best claim in
+    that outlet, sharing ``min_shared_words`` concepts besides names."""
+    owners: list[int] = []
     rows: list[frozenset[str]] = []
-    starts = []
+    phrase_rows: list[frozenset[str]] = []
+    for index, statement in enumerate(statements):
+        content = _without_names(statement)
+        claims = list(zip(statement.clauses, statement.clause_phrases, strict=True)) or [
+            (statement.concepts, statement.phrases)]
+        for claim, phrases in claims:
+            if len(claim & content) >= settings.clause_min_words:
+                owners.append(index)
+                rows.append(claim & content)
+                phrase_rows.append(phrases)
+    if len(rows) < 2:
+        return []
+    # Weighted Jaccard of the claims' content concepts (names left out: a claim is what is
+    # said to happen), each concept weighted by its rarity among the story's statements, so
+    # that "discuss" in a story about talks counts less than "substantial".
+    df: Counter[str] = Counter()
     for statement in statements:
-        starts.append(len(rows))
-        kept = [c for c in statement.clauses if len(c) >= min_words]
-        rows.extend(kept or [frozenset()])
-    matrix = _matrix(rows, vocabulary, idf)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    normalised = sparse.diags(1.0 / norms) @ matrix
-    pairs = (normalised @ normalised.T).toarray()
-    index = np.array(starts)
-    best: FloatMatrix = np.maximum.reduceat(np.maximum.reduceat(pairs, index, axis=0), index,
-                                            axis=1)
-    return best
+        df.update(statement.concepts)
+    total = len(statements)
+    idf = {c: 1.0 + math.log((total + 1) / (df[c] + 1)) for row in rows for c in row}
+    vocabulary = {c: i for i, c in enumerate(sorted(idf))}
+    weighted = _matrix(rows, vocabulary, idf)
+    binary = _matrix(rows, vocabulary, None)
+    mass = np.asarray(weighted.sum(axis=1)).ravel()
+    inter = (weighted @ binary.T).toarray()
+    inter = np.minimum(inter, inter.T)
+    union = mass[:, None] + mass[None, :] - inter
+    union[union == 0] = 1.0
+    scores = settings.clause_weight * inter / union
+    shared = (binary @ binary.T).toarray()
+    # A phrase names one fact when each outlet says it about once; one that recurs more often
+    # ("prisoner swap" in a story about one) is the story's topic and counts for nothing.
+    outlet_count = len({s.outlet for s in statements})
+    phrase_df: Counter[str] = Counter(p for s in statements for p in s.phrases)
+    phrase_rows = [frozenset(p for p in row if phrase_df[p] <= outlet_count)
+                   for row in phrase_rows]
+    phrase_vocabulary = {p: i for i, p in enumerate(sorted({p for r in phrase_rows for p in r}))}
+    if phrase_vocabulary and settings.phrase_weight > 0:
+        phrases = _matrix(phrase_rows, phrase_vocabulary, None)
+        scores = scores + settings.phrase_weight * ((phrases @ phrases.T).toarray() > 0)
+    outlet_of = [statements[o].outlet for o in owners]
+    outlets = list(dict.fromkeys(outlet_of))
+    kept: list[tuple[int, int, float]] = []
+    for a_index, a in enumerate(outlets):
+        for b in outlets[a_index + 1 :]:
+            left = np.array([k for k, o in enumerate(outlet_of) if o == a])
+            right = np.array([k for k, o in enumerate(outlet_of) if o == b])
+            if not len(left) or not len(right):
+                continue
+            block = np.where(shared[np.ix_(left, right)] >= settings.min_shared_words,
+                             scores[np.ix_(left, right)], 0.0)
+            best_right = block.argmax(axis=1)
+            best_left = block.argmax(axis=0)
+            for i, j in zip(*np.nonzero(block >= settings.claim_threshold), strict=True):
+                if best_right[i] == j and best_left[j] == i:
+                    kept.append((owners[left[i]], owners[right[j]], float(block[i, j])))
+    return kept
 
 
 def _without_names(statement: Statement) -> frozenset[str]:

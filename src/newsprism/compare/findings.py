@@ -1,16 +1,32 @@
 """Findings: the differences a reader should see first, each with the spans it rests on.
 
 Every rule treats the outlets alike: a finding says what each outlet does, never which is right.
-Order: headlines, descriptors, reporting verbs, voices, single-outlet statements, dates only some
-outlets give, shared statements.
+Findings are numbered F1, F2, ... in the order the report shows them: contradictions, reporting
+verbs, descriptors, omissions of a main actor, headlines, voices, dates only some outlets give,
+single-outlet statements, shared statements.
+
+Each finding carries a score, how telling the difference is for an editor; the report's summary
+shows the highest (``[findings]`` in data/compare.toml sets the weights and how many):
+
+    contradiction        two outlets give different values in one matched fact
+    doubt                an outlet introduces a side with a verb of doubt ("claimed") and
+                         another outlet quotes the same side without one
+    omission             a main actor (named in a headline, or among the story's most mentioned
+                         people and organisations) that an outlet never mentions
+    descriptor           two outlets describe one person or organisation in different words
+    marked               marked reporting verbs for a side, compared across outlets
+    doubt-one-outlet     a verb of doubt for a side only one outlet quotes
+    headline, voices, timeline, only-in, shared   context, not differences in themselves
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from newsprism.compare.rules import FindingWeights
 from newsprism.model import (
+    Contradiction,
     EntityPortrait,
     Evidence,
     Fact,
@@ -21,13 +37,13 @@ from newsprism.model import (
     Voice,
 )
 
-__all__ = ["make_findings"]
+__all__ = ["make_findings", "summary"]
 
 _SUMMARY_CHARS = 160
 # Entity labels whose descriptors become findings (groups and places are shown in the table).
 _DESCRIBED = frozenset({"PERSON", "ORG"})
-# kind, summary, outlets, evidence, found_by
-_Draft = tuple[str, str, tuple[str, ...], tuple[Evidence, ...], str]
+# kind, summary, outlets, evidence, found_by, score
+_Draft = tuple[str, str, tuple[str, ...], tuple[Evidence, ...], str, float]
 # Descriptor kinds that name a person rather than tell a story about them, shown first.
 _NAMING_KINDS = ("premodifier", "appositive", "role", "predicate", "relative-clause")
 
@@ -40,31 +56,108 @@ def make_findings(
     voices: Sequence[Voice],
     facts: Sequence[Fact],
     timeline: Sequence[TimelineEvent],
+    contradictions: Sequence[Contradiction] = (),
+    mentions: Mapping[str, Mapping[str, int]] | None = None,
+    main_actors: Sequence[str] = (),
+    weights: FindingWeights | None = None,
 ) -> tuple[Finding, ...]:
-    """All findings of a story, numbered F1, F2, ... in reading order."""
+    """All findings of a story, numbered F1, F2, ... in the order the report shows them.
+
+    Args:
+        outlets: The story's outlets.
+        headlines, portraits, voices, facts, timeline: The comparison's parts.
+        contradictions: Values matched facts disagree on.
+        mentions: Story-wide name -> outlet -> name mentions, for omissions.
+        main_actors: The story's main people and organisations, for omissions.
+        weights: The scores of each kind; the packaged ones when ``None``.
+    """
+    weights = weights or FindingWeights()
     drafts: list[_Draft] = []
+    if len(outlets) > 1:
+        drafts.extend(_contradictions(contradictions, weights))
+    drafts.extend(_verbs(voices, outlets, weights))
+    # Entities two outlets describe differently first, then those only some describe at all.
+    described = _descriptors(portraits, weights)
+    drafts.extend(d for d, contrast in described if contrast)
+    if len(outlets) > 1 and mentions is not None:
+        drafts.extend(_omissions(outlets, mentions, main_actors, weights))
+    drafts.extend(d for d, contrast in described if not contrast)
     if len(headlines) >= 1:
         drafts.append(_headlines(headlines))
-    # Entities two outlets describe differently first, then verbs, then entities only some
-    # outlets describe at all.
-    described = _descriptors(portraits)
-    drafts.extend(d for d in described if len(d[2]) > 1 and "no descriptor" not in d[1])
-    drafts.extend(_verbs(voices, outlets))
-    drafts.extend(d for d in described if not (len(d[2]) > 1 and "no descriptor" not in d[1]))
     if voices:
         drafts.append(_voices(voices, outlets))
     if len(outlets) > 1:
-        drafts.extend(_only_in(facts))
         drafts.extend(_dates(timeline, outlets))
+        drafts.extend(_only_in(facts, weights))
         drafts.extend(_shared(facts))
     return tuple(
-        Finding(f"F{n}", kind, summary, found_outlets, evidence, found_by)
-        for n, (kind, summary, found_outlets, evidence, found_by) in enumerate(drafts, start=1)
+        Finding(f"F{n}", kind, summary, found_outlets, evidence, found_by, score)
+        for n, (kind, summary, found_outlets, evidence, found_by, score)
+        in enumerate(drafts, start=1)
     )
 
 
-def _headlines(readings: Sequence[HeadlineReading]) -> tuple[str, str, tuple[str, ...],
-                                                             tuple[Evidence, ...], str]:
+def summary(findings: Sequence[Finding], weights: FindingWeights) -> tuple[str, ...]:
+    """The ids of the few most telling findings (``summary_size`` at most, each scoring at
+    least ``summary_min_score``), highest score first, then in report order; at most one per
+    kind and outlets until every kind had its turn, so one kind does not fill the summary."""
+    ranked = sorted((f for f in findings if f.score >= weights.summary_min_score),
+                    key=lambda f: -f.score)
+    chosen: list[Finding] = []
+    for finding in ranked:
+        if len(chosen) >= weights.summary_size:
+            break
+        if not any(c.kind == finding.kind and c.outlets == finding.outlets for c in chosen):
+            chosen.append(finding)
+    for finding in ranked:
+        if len(chosen) >= weights.summary_size:
+            break
+        if finding not in chosen:
+            chosen.append(finding)
+    chosen.sort(key=lambda f: (-f.score, findings.index(f)))
+    return tuple(f.id for f in chosen)
+
+
+def _contradictions(
+    contradictions: Sequence[Contradiction], weights: FindingWeights
+) -> list[_Draft]:
+    found: list[_Draft] = []
+    for item in contradictions:
+        what = "a date" if item.kind == "date" else "a number"
+        summary = (f"{item.left.outlet} and {item.right.outlet} differ on {what} in one fact: "
+                   f"{item.left.outlet} “{item.left.text}”, {item.right.outlet} "
+                   f"“{item.right.text}” ({item.differs})")
+        found.append((
+            "contradiction", _clip(summary, 400),
+            tuple(dict.fromkeys((item.left.outlet, item.right.outlet))),
+            (item.left, item.right, item.left_statement, item.right_statement),
+            item.found_by, weights.contradiction,
+        ))
+    return found
+
+
+def _omissions(
+    outlets: Sequence[str], mentions: Mapping[str, Mapping[str, int]],
+    main_actors: Sequence[str], weights: FindingWeights,
+) -> list[_Draft]:
+    found: list[_Draft] = []
+    for name in main_actors:
+        counts = mentions.get(name, {})
+        silent = [o for o in outlets if counts.get(o, 0) == 0]
+        speaking = [o for o in outlets if counts.get(o, 0) > 0]
+        if not silent or not speaking:
+            continue
+        shown = ", ".join(f"{o} ×{counts[o]}" for o in speaking)
+        found.append((
+            "omission",
+            f"{' and '.join(silent)} never mention{'s' if len(silent) == 1 else ''} {name}, "
+            f"a main actor of the story (mentions: {shown})",
+            tuple(outlets), (), "compare.omissions.v1", weights.omission,
+        ))
+    return found
+
+
+def _headlines(readings: Sequence[HeadlineReading]) -> _Draft:
     parts = []
     evidence: list[Evidence] = []
     for reading in readings:
@@ -83,13 +176,14 @@ def _headlines(readings: Sequence[HeadlineReading]) -> tuple[str, str, tuple[str
         evidence.insert(0, reading.headline)
     outlets = tuple(dict.fromkeys(r.outlet for r in readings))
     return ("headline", "; ".join(parts) + ".", outlets, tuple(evidence),
-            "compare.headlines.v1")
+            "compare.headlines.v1", 0.0)
 
 
 def _descriptors(
-    portraits: Sequence[EntityPortrait],
-) -> list[_Draft]:
-    found: list[_Draft] = []
+    portraits: Sequence[EntityPortrait], weights: FindingWeights
+) -> list[tuple[_Draft, bool]]:
+    # (draft, whether two outlets describe the entity in different words)
+    found: list[tuple[_Draft, bool]] = []
     for portrait in portraits:
         described = tuple(dict.fromkeys(u.outlet for u in portrait.uses))
         if len(portrait.outlets) < 2 or not described or portrait.label not in _DESCRIBED:
@@ -97,6 +191,7 @@ def _descriptors(
         if len(described) >= 2 and not portrait.only:
             continue
         parts = []
+        contrast = len(described) >= 2
         for outlet in portrait.outlets:
             uses = sorted(
                 (u for u in portrait.uses if u.outlet == outlet),
@@ -107,18 +202,19 @@ def _descriptors(
                 parts.append(f"{outlet}: {shown}")
             else:
                 parts.append(f"{outlet}: no descriptor")
-        found.append((
+        found.append(((
             "descriptor",
             _clip(f"{portrait.name} — " + "; ".join(parts)),
             portrait.outlets,
             tuple(u.evidence for u in portrait.uses),
             "compare.descriptors.v1",
-        ))
+            weights.descriptor if contrast else weights.descriptor / 2,
+        ), contrast))
     return found
 
 
 def _verbs(
-    voices: Sequence[Voice], outlets: Sequence[str]
+    voices: Sequence[Voice], outlets: Sequence[str], weights: FindingWeights
 ) -> list[_Draft]:
     # Per side (or per speaker without a side) quoted by two or more outlets: the cues each
     # outlet uses, marked ones named first.
@@ -160,6 +256,7 @@ def _verbs(
                 tuple(o for o in outlets if o in per_outlet),
                 tuple(evidence),
                 "compare.verbs.v1",
+                weights.doubt,
             ))
     for key, per_outlet in groups.items():
         if len(per_outlet) < 2:
@@ -190,6 +287,7 @@ def _verbs(
             tuple(o for o in outlets if o in per_outlet),
             tuple(evidence),
             "compare.verbs.v1",
+            weights.marked,
         ))
     # Marked cues for a side or speaker only one outlet quotes are findings too, lower down.
     for key, per_outlet in groups.items():
@@ -204,6 +302,7 @@ def _verbs(
                 (outlet,),
                 tuple(u.cue for u in doubting),
                 "compare.verbs.v1",
+                weights.doubt_one_outlet,
             ))
     return found
 
@@ -222,11 +321,11 @@ def _voices(
             sides[voice.side or "side unknown"] += voice.statements
         shown = ", ".join(f"{side} {n}" for side, n in sides.most_common())
         parts.append(f"{outlet}: {len(mine)} sources, statements by side: {shown}")
-    return ("voices", "Voices — " + " · ".join(parts), tuple(outlets), (), "compare.voices.v1")
+    return ("voices", "Voices — " + " · ".join(parts), tuple(outlets), (), "compare.voices.v1",
+            0.0)
 
 
-def _only_in(facts: Sequence[Fact]) -> list[tuple[str, str, tuple[str, ...],
-                                                  tuple[Evidence, ...], str]]:
+def _only_in(facts: Sequence[Fact], weights: FindingWeights) -> list[_Draft]:
     found: list[_Draft] = []
     for fact in facts:
         if len(fact.outlets) != 1 or not fact.missing_from:
@@ -237,6 +336,7 @@ def _only_in(facts: Sequence[Fact]) -> list[tuple[str, str, tuple[str, ...],
             fact.outlets,
             fact.statements,
             "compare.facts.v1",
+            weights.only_in,
         ))
     return found
 
@@ -250,7 +350,7 @@ def _dates(timeline: Sequence[TimelineEvent], outlets: Sequence[str]) -> list[_D
         if not events:
             continue
         shown = "; ".join(
-            f"{e.value} (“{next(x.text for x in e.expressions if x.outlet == outlet)}”)"
+            f"{e.label or e.value} (“{next(x.text for x in e.expressions if x.outlet == outlet)}”)"
             for e in events
         )
         evidence = tuple(x for e in events for x in e.expressions if x.outlet == outlet)
@@ -263,12 +363,12 @@ def _dates(timeline: Sequence[TimelineEvent], outlets: Sequence[str]) -> list[_D
             (outlet,),
             evidence,
             "compare.timeline.v1",
+            0.0,
         ))
     return found
 
 
-def _shared(facts: Sequence[Fact]) -> list[tuple[str, str, tuple[str, ...],
-                                                 tuple[Evidence, ...], str]]:
+def _shared(facts: Sequence[Fact]) -> list[_Draft]:
     found: list[_Draft] = []
     for fact in facts:
         if len(fact.outlets) < 2:
@@ -282,6 +382,7 @@ def _shared(facts: Sequence[Fact]) -> list[tuple[str, str, tuple[str, ...],
             fact.outlets,
             fact.statements,
             "compare.facts.v1",
+            0.0,
         ))
     return found
 

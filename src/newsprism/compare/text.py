@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.lang.en.stop_words import STOP_WORDS
+from newsprism.datafile import stop_words
 
 __all__ = ["SentenceSpan", "content_words", "numbers", "sentences", "stem", "word_count", "words"]
 
@@ -37,7 +37,7 @@ _IRREGULAR = {
     "is": "be", "are": "be", "been": "be", "has": "have", "had": "have", "did": "do",
     "news": "news", "us": "us", "arms": "arm", "sentenced": "sentence", "sentences": "sentence",
 }
-_STOP = frozenset(STOP_WORDS) | {"’s", "'s", "mr", "mrs", "ms", "also", "would", "could"}
+_STOP = stop_words() | {"’s", "'s", "mr", "mrs", "ms", "also", "would", "could"}
 
 
 @dataclass(frozen=True, slots=True)

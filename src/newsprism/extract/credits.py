@@ -8,18 +8,32 @@ labels, photo agencies, byline prefixes, job titles, contributor phrasings) live
         -> caption "… on November 7, 2022.", credit "Samuel Corum / Getty Images / AFP"
     parse_byline("By Jennifer Hansler, CNN") -> authors ("Jennifer Hansler",), outlet "CNN"
     parse_contributors("CNN’s A B, C D and E F contributed reporting.") -> names, org "CNN"
+
+Wire credits in the story's own text (rules in ``data/syndication.toml``):
+
+    find_wire_credits(("NEW YORK (Reuters) – Shares fell ...", ...))
+        -> dateline credit "Reuters", text "NEW YORK (Reuters) –"
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsprism.datafile import read_data_file
+from newsprism.datafile import (
+    DataFile,
+    entries,
+    integer,
+    read_data_file,
+    regex,
+    string,
+    table,
+    words,
+)
 from newsprism.errors import ConfigError
 
 __all__ = [
@@ -28,13 +42,16 @@ __all__ = [
     "ContributorPattern",
     "CreditRules",
     "CreditSplit",
-    "RulesFile",
+    "WireCredit",
+    "WireRules",
     "default_credit_rules",
+    "default_wire_rules",
+    "find_wire_credits",
     "is_person_name",
     "load_credit_rules",
+    "load_wire_rules",
     "parse_byline",
     "parse_contributors",
-    "read_rules_file",
     "split_credit",
     "split_names",
 ]
@@ -55,39 +72,6 @@ _BYLINE_PARTS = re.compile(r"\s*(?:,|\|| [-–—] |•)\s*")
 _NAME_SEPARATORS = re.compile(r"\s*(?:,\s*(?:and\s+)?|;\s*|\s+and\s+|\s*&\s*|\s+und\s+|\s+et\s+)")
 # " in Moscow", " from Kyiv" after a contributor's name.
 _PLACE_SUFFIX = re.compile(r"\s+(?:in|from|at)\s+[A-Z][^,;]*$")
-
-
-@dataclass(frozen=True, slots=True)
-class RulesFile:
-    """A rules file as read: its parsed tables, raw text (to find line numbers) and name."""
-
-    data: Mapping[str, Any]
-    text: str
-    where: str
-
-    def line_of(self, header: str, number: int = 1) -> int:
-        """The 1-based line of the ``number``-th line that starts with ``header``; 0 if absent."""
-        seen = 0
-        for index, line in enumerate(self.text.splitlines(), start=1):
-            if line.strip().startswith(header):
-                seen += 1
-                if seen == number:
-                    return index
-        return 0
-
-    def error(self, header: str, message: str, number: int = 1) -> ConfigError:
-        """A ConfigError pointing at ``file:line`` of an entry."""
-        return ConfigError(message, where=f"{self.where}:{self.line_of(header, number)}")
-
-    def key_error(self, table: str, key: str, message: str) -> ConfigError:
-        """A ConfigError pointing at ``key`` inside ``[table]`` (or at the table)."""
-        lines = self.text.splitlines()
-        start = self.line_of(f"[{table}]")
-        line = next(
-            (i for i in range(start, len(lines)) if lines[i].strip().startswith(f"{key} ")),
-            start - 1,
-        )
-        return ConfigError(message, where=f"{self.where}:{line + 1}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,16 +156,6 @@ class ContributorLine:
     rule: str
 
 
-def read_rules_file(path: Path | None = None) -> RulesFile:
-    """Read ``data/boilerplate.toml`` (or a file with the same layout).
-
-    Raises:
-        ConfigError: The file cannot be read or is not valid TOML.
-    """
-    file = read_data_file(RULES_FILE, path)
-    return RulesFile(data=file.data, text=file.text, where=file.where)
-
-
 def load_credit_rules(path: Path | None = None) -> CreditRules:
     """Compile the ``[credit]``, ``[byline]`` and ``[contributors]`` tables of a rules file.
 
@@ -192,10 +166,10 @@ def load_credit_rules(path: Path | None = None) -> CreditRules:
         ConfigError: A table or key is missing, has the wrong type, or a pattern does not
             compile; the message names ``file:line``.
     """
-    rules = read_rules_file(path)
-    credit = _table(rules, "credit")
-    byline = _table(rules, "byline")
-    contributors = _table(rules, "contributors")
+    rules = read_data_file(RULES_FILE, path)
+    credit = table(rules, "credit")
+    byline = table(rules, "byline")
+    contributors = table(rules, "contributors")
     labels = _words(rules, credit, "credit", "labels")
     agencies = _words(rules, credit, "credit", "agencies")
     agency_alt = _alternation(agencies)
@@ -228,7 +202,7 @@ def load_credit_rules(path: Path | None = None) -> CreditRules:
         name_min_words=_int(rules, byline, "byline", "name_min_words"),
         name_max_words=_int(rules, byline, "byline", "name_max_words"),
         byline_max_words=_int(rules, byline, "byline", "max_words"),
-        contributor_patterns=_contributor_patterns(rules, contributors),
+        contributor_patterns=_contributor_patterns(rules),
         contributors_max_words=_int(rules, contributors, "contributors", "max_words"),
     )
 
@@ -594,54 +568,188 @@ def _lower_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(w.lower() for w in words)
 
 
-def _table(rules: RulesFile, name: str) -> Mapping[str, Any]:
-    table = rules.data.get(name)
-    if not isinstance(table, dict):
-        raise ConfigError(
-            f"missing table [{name}]; restore it from the packaged file", where=rules.where
-        )
-    return table
+def _words(rules: DataFile, container: dict[str, Any], name: str, key: str) -> tuple[str, ...]:
+    return words(rules, container, key, name=f"[{name}] {key}", allow_empty=True, within=name)
 
 
-def _words(rules: RulesFile, table: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
-    value = table.get(key)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise rules.key_error(name, key, f"[{name}] {key} must be a list of non-empty strings")
-    return tuple(value)
+def _int(rules: DataFile, container: dict[str, Any], name: str, key: str) -> int:
+    return integer(rules, container, key, name=f"[{name}] {key}", minimum=1, within=name)
 
 
-def _int(rules: RulesFile, table: Mapping[str, Any], name: str, key: str) -> int:
-    value = table.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise rules.key_error(
-            name, key, f"[{name}] {key} must be a positive integer, got {value!r}"
-        )
-    return value
-
-
-def _contributor_patterns(
-    rules: RulesFile, table: Mapping[str, Any]
-) -> tuple[ContributorPattern, ...]:
-    raw = table.get("pattern")
-    if not isinstance(raw, list) or not raw:
-        raise rules.error("[contributors]", "[contributors] needs [[contributors.pattern]] entries")
+def _contributor_patterns(rules: DataFile) -> tuple[ContributorPattern, ...]:
     patterns = []
-    for number, entry in enumerate(raw, start=1):
-        header = "[[contributors.pattern]]"
-        rule, source = entry.get("rule"), entry.get("pattern")
-        if not isinstance(rule, str) or not isinstance(source, str):
-            raise rules.error(
-                header, "a contributors pattern needs string 'rule' and 'pattern'", number
-            )
+    for where, entry in entries(rules, "contributors.pattern"):
         try:
-            regex = re.compile(source)
-        except re.error as exc:
-            raise rules.error(
-                header, f"contributors pattern {rule!r} does not compile ({exc})", number
-            ) from exc
-        if "names" not in regex.groupindex:
-            raise rules.error(
-                header, f"contributors pattern {rule!r} needs a (?P<names>…) group", number
+            rule = string(rules, entry, "rule", name="a contributors pattern's rule")
+            regex_ = regex(rules, entry, "pattern", name=f"contributors pattern {rule!r}")
+        except ConfigError as exc:
+            raise ConfigError(exc.message, where=where) from exc
+        if "names" not in regex_.groupindex:
+            raise ConfigError(
+                f"contributors pattern {rule!r} needs a (?P<names>…) group", where=where
             )
-        patterns.append(ContributorPattern(rule, regex, bool(entry.get("needs_names", True))))
+        patterns.append(ContributorPattern(rule, regex_, bool(entry.get("needs_names", True))))
     return tuple(patterns)
+
+
+# --- wire credits in the story's text -----------------------------------------------------------
+
+WIRE_RULES_FILE = "syndication.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class WireCredit:
+    """An outlet credited in a story's own text as the one that wrote it.
+
+    Attributes:
+        kind: "origin-line" (a republication notice), "dateline" ("NEW YORK (Reuters) –") or
+            "sign-off" ("— AP" closing the story).
+        outlet: The outlet's words as written ("Reuters", "The Associated Press").
+        text: The whole credit as written, the evidence.
+        paragraph: Index of the paragraph it stands in.
+        start: Offset of the credit in that paragraph.
+        end: End offset of the credit in that paragraph.
+        explicit: Whether the text says outright that the outlet wrote the story (a notice):
+            its name stands even where the outlet directory does not know it.
+    """
+
+    kind: str
+    outlet: str
+    text: str
+    paragraph: int
+    start: int
+    end: int
+    explicit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WireRules:
+    """The compiled ``data/syndication.toml`` (see that file for each field)."""
+
+    dateline: re.Pattern[str]
+    dateline_paragraphs: int
+    sign_off: re.Pattern[str]
+    sign_off_paragraphs: int
+    origin: tuple[re.Pattern[str], ...]
+    origin_max_words: int
+    name_max_words: int
+
+
+def load_wire_rules(path: Path | None = None) -> WireRules:
+    """Compile a wire-credit rules file.
+
+    Args:
+        path: A file laid out as ``data/syndication.toml``; ``None`` reads the packaged one.
+
+    Raises:
+        ConfigError: The file is missing a table or key, a value has the wrong type, or a
+            pattern does not compile or lacks the group ``outlet``; the message names
+            ``file:line``.
+    """
+    file = read_data_file(WIRE_RULES_FILE, path)
+    dateline, sign_off, origin = (table(file, name) for name in ("dateline", "sign_off", "origin"))
+    return WireRules(
+        dateline=_outlet_regex(file, string(file, dateline, "pattern", name="dateline.pattern")),
+        dateline_paragraphs=integer(
+            file, dateline, "paragraphs", name="dateline.paragraphs", minimum=0, within="dateline"
+        ),
+        sign_off=_outlet_regex(file, string(file, sign_off, "pattern", name="sign_off.pattern")),
+        sign_off_paragraphs=integer(
+            file, sign_off, "paragraphs", name="sign_off.paragraphs", minimum=0, within="sign_off"
+        ),
+        origin=tuple(
+            _outlet_regex(file, value)
+            for value in words(file, origin, "patterns", name="origin.patterns")
+        ),
+        origin_max_words=integer(file, origin, "max_words", name="origin.max_words", minimum=1),
+        name_max_words=integer(
+            file, origin, "name_max_words", name="origin.name_max_words", minimum=1
+        ),
+    )
+
+
+@functools.cache
+def default_wire_rules() -> WireRules:
+    """The packaged wire-credit rules, compiled once per process."""
+    return load_wire_rules()
+
+
+def find_wire_credits(
+    paragraphs: Sequence[str], *, notices: Iterable[str] = (), rules: WireRules | None = None
+) -> tuple[WireCredit, ...]:
+    """Outlets a story's own text credits as its author, most explicit first.
+
+    Republication notices ("This story was originally published by ProPublica.") in short
+    paragraphs or in ``notices`` (lines removed from the body), then the dateline of the opening
+    paragraphs ("WASHINGTON (AP) —", any dash or none), then a sign-off closing the story
+    ("— AP"). Only these positions are read: elsewhere "(Reuters)" or "told AP" is a source
+    the story cites, not its author. Whether the words name an outlet is for the caller's
+    outlet directory to say.
+
+    Args:
+        paragraphs: The body's paragraphs, in order.
+        notices: Other lines of the page (removed boilerplate) that may hold a notice.
+        rules: Compiled rules; the packaged ``data/syndication.toml`` by default.
+    """
+    rules = rules or default_wire_rules()
+    notices = tuple(notices)
+    credits = list(_notices(paragraphs, notices, rules))
+    for index, paragraph in enumerate(paragraphs[: rules.dateline_paragraphs]):
+        match = rules.dateline.match(paragraph)
+        if match:
+            text = paragraph[match.start() : match.end()].strip()
+            credits.append(
+                WireCredit("dateline", match["outlet"].strip(), text, index, *match.span())
+            )
+    datelines = {credit.paragraph for credit in credits if credit.kind == "dateline"}
+    first_closing = max(len(paragraphs) - rules.sign_off_paragraphs, 0)
+    closing = [(i, paragraphs[i]) for i in range(len(paragraphs) - 1, first_closing - 1, -1)]
+    # A sign-off the body extractor set apart (a last short line) counts as well.
+    closing.extend((-1, line) for line in notices)
+    for index, text in closing:
+        paragraph = text.rstrip()
+        match = rules.sign_off.search(paragraph) if index not in datelines else None
+        if match:
+            # The credit starts at its dash, after the sentence end the pattern also matched.
+            matched = match.group(0)
+            start = match.start() + len(matched) - len(matched.lstrip(_BEFORE_SIGN_OFF))
+            text = paragraph[start : match.end()].strip()
+            credits.append(
+                WireCredit("sign-off", match["outlet"].strip(), text, index, start, match.end())
+            )
+    return tuple(credits)
+
+
+# What may stand between a sentence's end and a sign-off's dash.
+_BEFORE_SIGN_OFF = '.!?"”’ \t\n'
+
+
+def _notices(
+    paragraphs: Sequence[str], others: Iterable[str], rules: WireRules
+) -> Iterator[WireCredit]:
+    lines = [(index, text) for index, text in enumerate(paragraphs)]
+    lines.extend((-1, text) for text in others)
+    for index, text in lines:
+        if len(text.split()) > rules.origin_max_words:
+            continue
+        for pattern in rules.origin:
+            match = pattern.search(text)
+            if match is None:
+                continue
+            name = match["outlet"].strip()
+            plain = name.split()
+            if len(plain) <= rules.name_max_words and plain and plain[0][:1].isupper():
+                yield WireCredit(
+                    "origin-line", name, text.strip(), index, *match.span(), explicit=True
+                )
+            break
+
+
+def _outlet_regex(file: DataFile, value: str) -> re.Pattern[str]:
+    try:
+        pattern = re.compile(value)
+    except re.error as exc:
+        raise ConfigError(f"pattern {value!r} does not compile ({exc})", where=file.where) from exc
+    if "outlet" not in pattern.groupindex:
+        raise ConfigError(f"pattern {value!r} lacks the group (?P<outlet>...)", where=file.where)
+    return pattern

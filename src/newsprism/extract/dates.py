@@ -42,8 +42,15 @@ import htmldate
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newsprism.datafile import read_data_file
-from newsprism.errors import ConfigError
+from newsprism.datafile import (
+    DataFile,
+    integer,
+    number,
+    read_data_file,
+    regex,
+    table,
+    words,
+)
 from newsprism.model import Confidence
 
 __all__ = [
@@ -56,6 +63,7 @@ __all__ = [
     "jsonld_types",
     "load_date_rules",
     "parse_date_string",
+    "url_date",
 ]
 
 LOGGER = logging.getLogger(__name__)
@@ -88,12 +96,6 @@ _NUMERIC_EITHER = re.compile(
 _CJK = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?")
 # A bare compact stamp ("20200607", "20200607T1030"), read only from attribute values.
 _COMPACT = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:T?\d{4,6})?$")
-# Dates in URL paths: /2020/06/07/, /2020-06-07-, _20200607.
-_URL_DATES = (
-    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/|$|[^\d])"),
-    re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})[-_](?P<m>\d{2})[-_](?P<d>\d{2})(?!\d)"),
-    re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?![\d])"),
-)
 _WORD = re.compile(r"[^\W_]+")
 _HOURS = 24
 _SHOWN = frozenset({"text", "url"})
@@ -149,6 +151,7 @@ class DateRules:
     months: Mapping[str, int]
     written: tuple[re.Pattern[str], ...]
     timezones: Mapping[str, tuple[float, float]]
+    url_dates: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +267,7 @@ def load_date_rules(path: Path | None = None) -> DateRules:
             message names ``file:line``.
     """
     file = read_data_file(RULES_FILE, path)
-    return _RulesReader(file.data, file.text, file.where).rules()
+    return _compile_rules(file)
 
 
 @functools.cache
@@ -392,7 +395,9 @@ def _page_dates(tree: HtmlElement, url: str | None, rules: DateRules) -> _PageDa
     return _PageDates(
         structured=tuple(structured),
         visible=tuple(visible),
-        url=_url_date(url or _canonical_url(tree), rules),
+        # A page read from elsewhere (a local server, an archive) has its date in the URL it
+        # gives itself.
+        url=_url_date(url, rules) or _url_date(_canonical_url(tree), rules),
         modified=frozenset(modified),
         offsets=_region_offsets(tree, url or _canonical_url(tree), rules),
     )
@@ -536,17 +541,51 @@ def _microdata_dates(
         yield candidate, itemprop == "datemodified"
 
 
+def url_date(url: str | None, *, rules: DateRules | None = None) -> DateFinding | None:
+    """The publication day a URL's path states (``/2018/04/17/``, ``-20180417``), or ``None``.
+
+    Only the path is read, percent-decoded, with the ``[url]`` patterns of
+    ``data/date_patterns.toml``. A path that states two different days states none. The finding
+    has ``found_by="url"`` and LOW confidence: a URL's date is the day the address was made,
+    which a page's own statements outrank; callers use it only when the page states no date.
+
+    Args:
+        url: The article's URL.
+        rules: Date rules; ``None`` uses the packaged ``data/date_patterns.toml``.
+    """
+    rules = rules or default_date_rules()
+    candidate = _url_date(url, rules)
+    if candidate is None:
+        return None
+    return DateFinding(candidate.day, "url", Confidence.LOW, candidate.evidence)
+
+
 def _url_date(url: str | None, rules: DateRules) -> _Candidate | None:
     if not url:
         return None
-    path = unquote(urlsplit(url).path)
-    for pattern in _URL_DATES:
-        match = pattern.search(path)
-        if match:
-            day = _valid_day(match["y"], match["m"], match["d"], rules)
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
+        return None
+    days: dict[dt.date, str] = {}
+    taken: list[tuple[int, int]] = []
+    for pattern in rules.url_dates:
+        for match in pattern.finditer(path):
+            if _overlaps(match.span(), taken):
+                continue
+            month = match["m"]
+            if not month.isdigit():
+                number = rules.months.get(month.casefold())
+                if number is None:
+                    continue
+                month = str(number)
+            day = _valid_day(match["y"], month, match["d"], rules)
             if day is not None:
-                return _Candidate(day, "url", url)
-    return None
+                taken.append(match.span())
+                days.setdefault(day, match.group(0))
+    if len(days) != 1:
+        return None
+    return _Candidate(next(iter(days)), "url", url)
 
 
 def _region_offsets(
@@ -573,6 +612,9 @@ def _canonical_url(tree: HtmlElement) -> str | None:
     for link in tree.iter("link"):
         if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
             return str(link.get("href"))
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or "").lower() == "og:url" and meta.get("content"):
+            return str(meta.get("content"))
     return None
 
 
@@ -830,7 +872,7 @@ def _decide(page: _PageDates, rules: DateRules) -> DateFinding | None:
             return DateFinding(day, shown.found_by, Confidence.HIGH, shown.evidence)
         return None
     if page.url is not None:
-        return DateFinding(page.url.day, "url", Confidence.MEDIUM, page.url.evidence)
+        return DateFinding(page.url.day, "url", Confidence.LOW, page.url.evidence)
     return None
 
 
@@ -932,150 +974,144 @@ def _first_stamp(tree: HtmlElement, rules: DateRules) -> _Candidate | None:
 # --- loading ------------------------------------------------------------------------------------
 
 
-class _RulesReader:
-    """Reads ``date_patterns.toml`` with errors pointing at ``file:line``."""
+def _compile_rules(file: DataFile) -> DateRules:
+    months = _months(file)
+    alternation = "|".join(re.escape(form) for form in sorted(months, key=len, reverse=True))
+    month = rf"(?P<m>{alternation})(?![^\W\d_])\.?"
+    written = (
+        re.compile(
+            r"(?<![\w.])(?P<d>\d{1,2})(?:st|nd|rd|th|er|e|º|°)?\.?\s*(?:de\s+|of\s+)?"
+            + month
+            + r",?\s*(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)"
+            + _TIME,
+            re.IGNORECASE,
+        ),
+        re.compile(
+            # The look-ahead (a letter, then a digit within a month name's length) rejects
+            # most word starts at once, before the long alternation of month names is tried.
+            r"(?<![\w])"
+            + rf"(?=[^\W\d_][^\d]{{0,{max(map(len, months), default=0)}}}\s*\d)"
+            + month
+            + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{4})(?!\d)"
+            + _TIME,
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"(?<![\w.])(?P<y>\d{4})\.?\s+" + month + r"\s+(?P<d>\d{1,2})\.?(?!\d)" + _TIME,
+            re.IGNORECASE,
+        ),
+    )
+    low, high = (
+        _int(file, "limits", "utc_safe_from_hour"),
+        _int(file, "limits", "utc_safe_until_hour"),
+    )
+    return DateRules(
+        earliest_year=_int(file, "limits", "earliest_year"),
+        future_days=_int(file, "limits", "future_days"),
+        utc_safe_hours=(low, high),
+        text_after_headline=_int(file, "limits", "text_after_headline"),
+        text_before_headline=_int(file, "limits", "text_before_headline"),
+        label_reach=_int(file, "limits", "label_reach"),
+        stamp_max_words=_int(file, "limits", "stamp_max_words"),
+        headline_title_share=_share(file, "limits", "headline_title_share"),
+        meta_published=frozenset(w.lower() for w in _strings(file, "meta", "published")),
+        meta_generic=frozenset(w.lower() for w in _strings(file, "meta", "generic")),
+        meta_modified=frozenset(w.lower() for w in _strings(file, "meta", "modified")),
+        article_types=frozenset(_strings(file, "jsonld", "article_types")),
+        page_types=frozenset(_strings(file, "jsonld", "page_types")),
+        published_keys=_strings(file, "jsonld", "published_keys"),
+        published_marker=_regex(file, "markup", "published"),
+        modified_marker=_regex(file, "markup", "modified"),
+        excluded_marker=_regex(file, "markup", "excluded"),
+        excluded_tags=frozenset(_strings(file, "markup", "excluded_tags")),
+        modified_label=_label(file, "modified"),
+        published_label=_label(file, "published"),
+        months=months,
+        written=written,
+        timezones=_timezones(file),
+        url_dates=tuple(_url_pattern(file, value) for value in _strings(file, "url", "patterns")),
+    )
 
-    def __init__(self, data: Mapping[str, Any], text: str, where: str) -> None:
-        self.data = data
-        self.lines = text.splitlines()
-        self.where = where
 
-    def rules(self) -> DateRules:
-        months = self._months()
-        alternation = "|".join(re.escape(form) for form in sorted(months, key=len, reverse=True))
-        month = rf"(?P<m>{alternation})(?![^\W\d_])\.?"
-        written = (
-            re.compile(
-                r"(?<![\w.])(?P<d>\d{1,2})(?:st|nd|rd|th|er|e|º|°)?\.?\s*(?:de\s+|of\s+)?"
-                + month
-                + r",?\s*(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)"
-                + _TIME,
-                re.IGNORECASE,
-            ),
-            re.compile(
-                # The look-ahead (a letter, then a digit within a month name's length) rejects
-                # most word starts at once, before the long alternation of month names is tried.
-                r"(?<![\w])"
-                + rf"(?=[^\W\d_][^\d]{{0,{max(map(len, months), default=0)}}}\s*\d)"
-                + month
-                + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{4})(?!\d)"
-                + _TIME,
-                re.IGNORECASE,
-            ),
-            re.compile(
-                r"(?<![\w.])(?P<y>\d{4})\.?\s+" + month + r"\s+(?P<d>\d{1,2})\.?(?!\d)" + _TIME,
-                re.IGNORECASE,
-            ),
-        )
-        low, high = (
-            self._int("limits", "utc_safe_from_hour"),
-            self._int("limits", "utc_safe_until_hour"),
-        )
-        return DateRules(
-            earliest_year=self._int("limits", "earliest_year"),
-            future_days=self._int("limits", "future_days"),
-            utc_safe_hours=(low, high),
-            text_after_headline=self._int("limits", "text_after_headline"),
-            text_before_headline=self._int("limits", "text_before_headline"),
-            label_reach=self._int("limits", "label_reach"),
-            stamp_max_words=self._int("limits", "stamp_max_words"),
-            headline_title_share=self._share("limits", "headline_title_share"),
-            meta_published=frozenset(w.lower() for w in self._strings("meta", "published")),
-            meta_generic=frozenset(w.lower() for w in self._strings("meta", "generic")),
-            meta_modified=frozenset(w.lower() for w in self._strings("meta", "modified")),
-            article_types=frozenset(self._strings("jsonld", "article_types")),
-            page_types=frozenset(self._strings("jsonld", "page_types")),
-            published_keys=self._strings("jsonld", "published_keys"),
-            published_marker=self._regex("markup", "published"),
-            modified_marker=self._regex("markup", "modified"),
-            excluded_marker=self._regex("markup", "excluded"),
-            excluded_tags=frozenset(self._strings("markup", "excluded_tags")),
-            modified_label=self._label("modified"),
-            published_label=self._label("published"),
-            months=months,
-            written=written,
-            timezones=self._timezones(),
-        )
+def _int(file: DataFile, name: str, key: str) -> int:
+    return integer(file, table(file, name), key, name=f"[{name}] {key}", minimum=0, within=name)
 
-    def error(self, key: str, message: str) -> ConfigError:
-        line = next(
-            (i for i, text in enumerate(self.lines, start=1) if text.strip().startswith(key)), 0
-        )
-        return ConfigError(message, where=f"{self.where}:{line}")
 
-    def _table(self, name: str) -> Mapping[str, Any]:
-        table = self.data.get(name)
-        if not isinstance(table, dict):
-            raise ConfigError(
-                f"missing table [{name}]; restore it from the packaged {RULES_FILE}",
-                where=self.where,
+def _share(file: DataFile, name: str, key: str) -> float:
+    return number(
+        file, table(file, name), key, name=f"[{name}] {key}", minimum=0, maximum=1, within=name
+    )
+
+
+def _strings(file: DataFile, name: str, key: str) -> tuple[str, ...]:
+    return words(file, table(file, name), key, name=f"[{name}] {key}", within=name)
+
+
+def _regex(file: DataFile, name: str, key: str) -> re.Pattern[str]:
+    return regex(
+        file, table(file, name), key, name=f"[{name}] {key}", flags=re.IGNORECASE, within=name
+    )
+
+
+def _url_pattern(file: DataFile, value: str) -> re.Pattern[str]:
+    try:
+        pattern = re.compile(value, re.IGNORECASE)
+    except re.error as exc:
+        raise file.error(
+            f"[url] patterns: {value!r} does not compile ({exc})", key="patterns", within="url"
+        ) from exc
+    missing = [name for name in ("y", "m", "d") if name not in pattern.groupindex]
+    if missing:
+        raise file.error(
+            f"[url] patterns: {value!r} lacks the named groups {', '.join(missing)}",
+            key="patterns",
+            within="url",
+        )
+    return pattern
+
+
+def _label(file: DataFile, key: str) -> re.Pattern[str]:
+    # A label counts when it is the last words before the date: "Updated: ", "Posted on ".
+    labels = sorted(_strings(file, "labels", key), key=len, reverse=True)
+    alternation = "|".join(re.escape(w) for w in labels)
+    return re.compile(rf"(?<![^\W\d_])(?:{alternation})\b[^\d\n]{{0,12}}$", re.IGNORECASE)
+
+
+def _timezones(file: DataFile) -> dict[str, tuple[float, float]]:
+    zones: dict[str, tuple[float, float]] = {}
+    for region, pair in table(file, "timezones").items():
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(v, int | float) for v in pair)
+            or pair[0] > pair[1]
+        ):
+            raise file.error(
+                f"[timezones] {region} must be [lowest, highest] UTC offset in hours",
+                key=region,
+                within="timezones",
             )
-        return table
+        zones[region.lower()] = (float(pair[0]), float(pair[1]))
+    return zones
 
-    def _int(self, table: str, key: str) -> int:
-        value = self._table(table).get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise self.error(key, f"[{table}] {key} must be a non-negative integer, got {value!r}")
-        return value
 
-    def _share(self, table: str, key: str) -> float:
-        value = self._table(table).get(key)
-        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
-            raise self.error(key, f"[{table}] {key} must be a number from 0 to 1, got {value!r}")
-        return float(value)
-
-    def _strings(self, table: str, key: str) -> tuple[str, ...]:
-        value = self._table(table).get(key)
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            raise self.error(key, f"[{table}] {key} must be a non-empty list of strings")
-        return tuple(value)
-
-    def _regex(self, table: str, key: str) -> re.Pattern[str]:
-        value = self._table(table).get(key)
-        if not isinstance(value, str):
-            raise self.error(key, f"[{table}] {key} must be a regular expression string")
-        try:
-            return re.compile(value, re.IGNORECASE)
-        except re.error as exc:
-            raise self.error(key, f"[{table}] {key} does not compile ({exc})") from exc
-
-    def _label(self, key: str) -> re.Pattern[str]:
-        # A label counts when it is the last words before the date: "Updated: ", "Posted on ".
-        words = sorted(self._strings("labels", key), key=len, reverse=True)
-        alternation = "|".join(re.escape(w) for w in words)
-        return re.compile(rf"(?<![^\W\d_])(?:{alternation})\b[^\d\n]{{0,12}}$", re.IGNORECASE)
-
-    def _timezones(self) -> dict[str, tuple[float, float]]:
-        zones: dict[str, tuple[float, float]] = {}
-        for region, pair in self._table("timezones").items():
-            if (
-                not isinstance(pair, list)
-                or len(pair) != 2
-                or not all(isinstance(v, int | float) for v in pair)
-                or pair[0] > pair[1]
-            ):
-                raise self.error(
-                    f"{region} =",
-                    f"[timezones] {region} must be [lowest, highest] UTC offset in hours",
+def _months(file: DataFile) -> dict[str, int]:
+    months: dict[str, int] = {}
+    for key, forms in table(file, "months").items():
+        if not key.isdigit() or not 1 <= int(key) <= 12:
+            raise file.error(
+                f"[months] key {key!r} must be a month number 1-12", key=key, within="months"
+            )
+        if not isinstance(forms, list) or not all(isinstance(f, str) for f in forms):
+            raise file.error(f"[months] {key} must be a list of strings", key=key, within="months")
+        for form in forms:
+            form = form.casefold()
+            if months.get(form, int(key)) != int(key):
+                raise file.error(
+                    f"[months] {form!r} is listed under months {months[form]} and {key}; "
+                    "remove it from one",
+                    key=key,
+                    within="months",
                 )
-            zones[region.lower()] = (float(pair[0]), float(pair[1]))
-        return zones
-
-    def _months(self) -> dict[str, int]:
-        table = self._table("months")
-        months: dict[str, int] = {}
-        for key, forms in table.items():
-            if not key.isdigit() or not 1 <= int(key) <= 12:
-                raise self.error(f"{key} =", f"[months] key {key!r} must be a month number 1-12")
-            if not isinstance(forms, list) or not all(isinstance(f, str) for f in forms):
-                raise self.error(f"{key} =", f"[months] {key} must be a list of strings")
-            for form in forms:
-                form = form.casefold()
-                if months.get(form, int(key)) != int(key):
-                    raise self.error(
-                        f"{key} =",
-                        f"[months] {form!r} is listed under months {months[form]} and {key}; "
-                        "remove it from one",
-                    )
-                months[form] = int(key)
-        return months
+            months[form] = int(key)
+    return months

@@ -7,9 +7,9 @@ import dataclasses
 from newsprism.config import ExtractSettings
 from newsprism.extract.body import HtmlBody, extract_body, parse_html
 from newsprism.extract.metadata import HtmlMetadata, read_html_metadata
-from newsprism.extract.syndication import Signature, resolve_outlets
+from newsprism.extract.syndication import PageEvidence, Signature, resolve_outlets
 from newsprism.ingest.outlets import OutletDirectory
-from newsprism.model import Article, BoilerplateKind, Outlet, RawDocument, Removed, Span
+from newsprism.model import Article, BoilerplateKind, RawDocument, Removed, Span
 
 
 def extract_html(
@@ -29,8 +29,10 @@ def extract_html(
     )
     text, paragraphs = join_paragraphs(body.paragraphs)
     signatures = (Signature(item.kind, item.text) for item in body.removed)
-    outlet, original = resolve_outlets(doc, signatures, outlets=outlets)
-    outlet = outlet or _page_outlet(metadata, outlets)
+    page = PageEvidence(metadata.page_names, metadata.canonical_url, metadata.credited)
+    outlet, original = resolve_outlets(
+        doc, signatures, outlets=outlets, paragraphs=body.paragraphs, page=page
+    )
     published = metadata.published
     return Article(
         id=doc.id,
@@ -52,6 +54,7 @@ def extract_html(
         captions=body.captions,
         removed=body.removed,
         copy_of=doc.copy_of,
+        genre=metadata.genre,
     )
 
 
@@ -93,13 +96,3 @@ def join_paragraphs(paragraphs: tuple[str, ...]) -> tuple[str, tuple[Span, ...]]
         position += len(paragraph) + 2
     return "\n\n".join(paragraphs), tuple(spans)
 
-
-def _page_outlet(metadata: HtmlMetadata, outlets: OutletDirectory) -> Outlet | None:
-    # The page's own URL identifies its publisher better than the name it gives itself.
-    if metadata.canonical_url:
-        known = outlets.by_url(metadata.canonical_url)
-        if known is not None:
-            return known
-    if metadata.site_name:
-        return Outlet(metadata.site_name, found_by="html-meta", evidence=metadata.site_name)
-    return None

@@ -12,7 +12,11 @@ Each value comes from what the page states, never from a guess:
   ("/author/jane-doe/"), byline elements (class "byline", "author"), short texts opening with a
   byline label ("By …", "Von …"). Names of organisations, of the site itself and placeholders
   ("admin", "Redaktion") are dropped;
-* site name: ``og:site_name``, else the JSON-LD publisher or web site name;
+* site name: ``og:site_name``, else the JSON-LD publisher or web site name; every name the page
+  gives itself is also kept, most trusted first (JSON-LD ``publisher.name``, ``og:site_name``,
+  ``application-name``, ...), for the outlet directory to recognise;
+* credited: every name the JSON-LD ``author`` and author meta fields give, organisations too
+  ("Reuters"), for syndication to recognise a wire;
 * language: the ISO 639-1 code of ``<html lang>`` or the language meta fields;
 * published: :func:`newsprism.extract.dates.find_published_date`.
 
@@ -34,8 +38,15 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from newsprism.datafile import read_data_file
-from newsprism.errors import ConfigError
+from newsprism.datafile import (
+    DataFile,
+    integer,
+    number,
+    read_data_file,
+    regex,
+    table,
+    words,
+)
 from newsprism.extract.dates import (
     DateFinding,
     DateRules,
@@ -44,6 +55,7 @@ from newsprism.extract.dates import (
     jsonld_items,
     jsonld_types,
 )
+from newsprism.ingest.outlets import PageName
 
 __all__ = [
     "HtmlMetadata",
@@ -86,6 +98,11 @@ class HtmlMetadata:
         language: ISO 639-1 code from the page's language markup.
         canonical_url: The page's canonical URL (``rel="canonical"``, else ``og:url``).
         published: The publication day with provenance, or ``None`` when not reliably stated.
+        genre: "opinion" or "analysis" when the page's JSON-LD types the article so
+            (``OpinionNewsArticle``, ``AnalysisNewsArticle``).
+        page_names: The names the page gives itself, most trusted first, with where each is.
+        credited: Names in the page's author fields (JSON-LD ``author``, author meta), people
+            and organisations alike, as written.
     """
 
     headline: str | None = None
@@ -95,6 +112,9 @@ class HtmlMetadata:
     language: str | None = None
     canonical_url: str | None = None
     published: DateFinding | None = None
+    genre: str | None = None
+    page_names: tuple[PageName, ...] = ()
+    credited: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +203,9 @@ def read_html_metadata(
         language=_language(page, rules),
         canonical_url=canonical,
         published=find_published_date(tree, url=url or canonical, rules=date_rules),
+        genre=_genre(page, rules),
+        page_names=_page_names(page, rules),
+        credited=_credited(page, rules),
     )
 
 
@@ -197,7 +220,7 @@ def load_metadata_rules(path: Path | None = None) -> MetadataRules:
             type or a pattern that does not compile; the message names ``file:line``.
     """
     file = read_data_file(RULES_FILE, path)
-    return _RulesReader(file.data, file.text, file.where).rules()
+    return _compile_rules(file)
 
 
 @functools.cache
@@ -238,6 +261,19 @@ def _articles(page: _Page, rules: MetadataRules) -> Iterator[dict[str, Any]]:
     for item in page.jsonld:
         if jsonld_types(item) & rules.article_types:
             yield item
+
+
+# schema.org article types that mark a genre other than news.
+_GENRES = {"OpinionNewsArticle": "opinion", "AnalysisNewsArticle": "analysis"}
+
+
+def _genre(page: _Page, rules: MetadataRules) -> str | None:
+    """"opinion" or "analysis" from the JSON-LD type of the article itself."""
+    for item in _articles(page, rules):
+        for kind in sorted(jsonld_types(item)):
+            if kind in _GENRES:
+                return _GENRES[kind]
+    return None
 
 
 def _clean(text: str | None) -> str:
@@ -293,6 +329,43 @@ def _site_name(page: _Page, rules: MetadataRules) -> str | None:
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             return _clean(publisher["name"]) or None
     return None
+
+
+def _page_names(page: _Page, rules: MetadataRules) -> tuple[PageName, ...]:
+    """Every name the page gives itself: the article's JSON-LD publisher, the site-name metas,
+    then a JSON-LD web site's name."""
+    found: list[PageName] = []
+    for item in _articles(page, rules):
+        publisher = _resolve(page, item.get("publisher"))
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            found.append(PageName(_clean(publisher["name"]), "jsonld:publisher.name"))
+    for name in rules.site_names:
+        found.extend(PageName(value, name) for value in page.meta.get(name, ()))
+    for item in page.jsonld:
+        if "WebSite" in jsonld_types(item) and isinstance(item.get("name"), str):
+            found.append(PageName(_clean(item["name"]), "jsonld:WebSite.name"))
+    seen: set[str] = set()
+    unique = []
+    for page_name in found:
+        if page_name.name and page_name.name.casefold() not in seen:
+            seen.add(page_name.name.casefold())
+            unique.append(page_name)
+    return tuple(unique)
+
+
+def _credited(page: _Page, rules: MetadataRules) -> tuple[str, ...]:
+    """The names of the page's author fields, organisations included, as written."""
+    names: list[str] = []
+    for item in _articles(page, rules):
+        authors = _resolve(page, item.get("author") or item.get("creator"))
+        for author in authors if isinstance(authors, list) else [authors]:
+            author = _resolve(page, author)
+            if isinstance(author, dict):
+                author = author.get("name")
+            if isinstance(author, str) and _clean(author):
+                names.append(_clean(author))
+    names.extend(value for value, _ in _meta_authors(page, rules))
+    return tuple(dict.fromkeys(names))
 
 
 def _language(page: _Page, rules: MetadataRules) -> str | None:
@@ -742,102 +815,74 @@ def _judge(name: str, *, explicit: bool, excluded: set[str], rules: MetadataRule
 # --- loading --------------------------------------------------------------------------------
 
 
-class _RulesReader:
-    """Reads ``html_metadata.toml`` with errors pointing at ``file:line``."""
+def _compile_rules(file: DataFile) -> MetadataRules:
+    prefixes = sorted(_strings(file, "authors", "byline_prefixes"), key=len, reverse=True)
+    alternation = "|".join(re.escape(prefix) for prefix in prefixes)
+    labels = "|".join(
+        re.escape(label)
+        for label in sorted(_strings(file, "authors", "byline_labels"), key=len, reverse=True)
+    )
+    return MetadataRules(
+        title_share=_share_rule(file, "headline", "title_share"),
+        lone_h1_min_words=_int(file, "headline", "lone_h1_min_words"),
+        separators=_strings(file, "headline", "separators"),
+        site_segment_max_words=_int(file, "headline", "site_segment_max_words"),
+        author_meta_names=_lower(file, "authors", "meta_names"),
+        person_types=frozenset(_strings(file, "authors", "person_types")),
+        byline_marker=_regex(file, "authors", "byline_marker"),
+        author_link=_regex(file, "authors", "author_link"),
+        byline_excluded=_regex(file, "authors", "byline_excluded"),
+        byline_prefix=re.compile(rf"^(?:{alternation})(?![^\W\d_])\s*:?\s*", re.IGNORECASE),
+        name_max_words=_int(file, "authors", "name_max_words"),
+        name_max_chars=_int(file, "authors", "name_max_chars"),
+        byline_max_words=_int(file, "authors", "byline_max_words"),
+        max_authors=_int(file, "authors", "max_authors"),
+        degrees=_lower(file, "authors", "degrees"),
+        name_stop_words=_lower(file, "authors", "name_stop_words"),
+        particles=_lower(file, "authors", "name_particles"),
+        comment_marker=_regex(file, "authors", "comment_marker"),
+        max_acronym=_int(file, "authors", "max_acronym"),
+        max_inner_acronym=_int(file, "authors", "max_inner_acronym"),
+        min_compound=_int(file, "authors", "min_compound"),
+        title_names=_lowered_tuple(file, "page", "title_names"),
+        description_names=_lowered_tuple(file, "page", "description_names"),
+        site_names=_lowered_tuple(file, "page", "site_names"),
+        language_names=_lowered_tuple(file, "page", "language_names"),
+        article_types=frozenset(_strings(file, "page", "article_types")),
+        publisher_types=frozenset(_strings(file, "page", "publisher_types")),
+        publisher_names=_lowered_tuple(file, "page", "publisher_names"),
+        placeholder_fragments=_lowered_tuple(file, "authors", "placeholder_fragments"),
+        byline_label=re.compile(
+            rf"(?<![^\W\d_])(?:{labels})(?![^\W\d_])\s*:?\s*", re.IGNORECASE
+        ),
+        placeholders=_lower(file, "authors", "placeholders"),
+        organisation_words=_lower(file, "authors", "organisation_words"),
+    )
 
-    def __init__(self, data: Mapping[str, Any], text: str, where: str) -> None:
-        self.data = data
-        self.lines = text.splitlines()
-        self.where = where
 
-    def rules(self) -> MetadataRules:
-        prefixes = sorted(self._strings("authors", "byline_prefixes"), key=len, reverse=True)
-        alternation = "|".join(re.escape(prefix) for prefix in prefixes)
-        labels = "|".join(
-            re.escape(label)
-            for label in sorted(self._strings("authors", "byline_labels"), key=len, reverse=True)
-        )
-        return MetadataRules(
-            title_share=self._share("headline", "title_share"),
-            lone_h1_min_words=self._int("headline", "lone_h1_min_words"),
-            separators=self._strings("headline", "separators"),
-            site_segment_max_words=self._int("headline", "site_segment_max_words"),
-            author_meta_names=self._lower("authors", "meta_names"),
-            person_types=frozenset(self._strings("authors", "person_types")),
-            byline_marker=self._regex("authors", "byline_marker"),
-            author_link=self._regex("authors", "author_link"),
-            byline_excluded=self._regex("authors", "byline_excluded"),
-            byline_prefix=re.compile(rf"^(?:{alternation})(?![^\W\d_])\s*:?\s*", re.IGNORECASE),
-            name_max_words=self._int("authors", "name_max_words"),
-            name_max_chars=self._int("authors", "name_max_chars"),
-            byline_max_words=self._int("authors", "byline_max_words"),
-            max_authors=self._int("authors", "max_authors"),
-            degrees=self._lower("authors", "degrees"),
-            name_stop_words=self._lower("authors", "name_stop_words"),
-            particles=self._lower("authors", "name_particles"),
-            comment_marker=self._regex("authors", "comment_marker"),
-            max_acronym=self._int("authors", "max_acronym"),
-            max_inner_acronym=self._int("authors", "max_inner_acronym"),
-            min_compound=self._int("authors", "min_compound"),
-            title_names=self._lowered_tuple("page", "title_names"),
-            description_names=self._lowered_tuple("page", "description_names"),
-            site_names=self._lowered_tuple("page", "site_names"),
-            language_names=self._lowered_tuple("page", "language_names"),
-            article_types=frozenset(self._strings("page", "article_types")),
-            publisher_types=frozenset(self._strings("page", "publisher_types")),
-            publisher_names=self._lowered_tuple("page", "publisher_names"),
-            placeholder_fragments=self._lowered_tuple("authors", "placeholder_fragments"),
-            byline_label=re.compile(
-                rf"(?<![^\W\d_])(?:{labels})(?![^\W\d_])\s*:?\s*", re.IGNORECASE
-            ),
-            placeholders=self._lower("authors", "placeholders"),
-            organisation_words=self._lower("authors", "organisation_words"),
-        )
+def _int(file: DataFile, name: str, key: str) -> int:
+    return integer(file, table(file, name), key, name=f"[{name}] {key}", minimum=1, within=name)
 
-    def error(self, key: str, message: str) -> ConfigError:
-        line = next(
-            (i for i, text in enumerate(self.lines, start=1) if text.strip().startswith(key)), 0
-        )
-        return ConfigError(message, where=f"{self.where}:{line}")
 
-    def _table(self, name: str) -> Mapping[str, Any]:
-        table = self.data.get(name)
-        if not isinstance(table, dict):
-            raise ConfigError(
-                f"missing table [{name}]; restore it from the packaged {RULES_FILE}",
-                where=self.where,
-            )
-        return table
+def _share_rule(file: DataFile, name: str, key: str) -> float:
+    return number(
+        file, table(file, name), key, name=f"[{name}] {key}", minimum=0, maximum=1, within=name
+    )
 
-    def _int(self, table: str, key: str) -> int:
-        value = self._table(table).get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise self.error(key, f"[{table}] {key} must be a positive integer, got {value!r}")
-        return value
 
-    def _share(self, table: str, key: str) -> float:
-        value = self._table(table).get(key)
-        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
-            raise self.error(key, f"[{table}] {key} must be a number from 0 to 1, got {value!r}")
-        return float(value)
+def _strings(file: DataFile, name: str, key: str) -> tuple[str, ...]:
+    return words(file, table(file, name), key, name=f"[{name}] {key}", within=name)
 
-    def _strings(self, table: str, key: str) -> tuple[str, ...]:
-        value = self._table(table).get(key)
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            raise self.error(key, f"[{table}] {key} must be a non-empty list of strings")
-        return tuple(value)
 
-    def _lowered_tuple(self, table: str, key: str) -> tuple[str, ...]:
-        return tuple(value.casefold() for value in self._strings(table, key))
+def _lowered_tuple(file: DataFile, name: str, key: str) -> tuple[str, ...]:
+    return tuple(value.casefold() for value in _strings(file, name, key))
 
-    def _lower(self, table: str, key: str) -> frozenset[str]:
-        return frozenset(value.casefold() for value in self._strings(table, key))
 
-    def _regex(self, table: str, key: str) -> re.Pattern[str]:
-        value = self._table(table).get(key)
-        if not isinstance(value, str):
-            raise self.error(key, f"[{table}] {key} must be a regular expression string")
-        try:
-            return re.compile(value, re.IGNORECASE)
-        except re.error as exc:
-            raise self.error(key, f"[{table}] {key} does not compile ({exc})") from exc
+def _lower(file: DataFile, name: str, key: str) -> frozenset[str]:
+    return frozenset(value.casefold() for value in _strings(file, name, key))
+
+
+def _regex(file: DataFile, name: str, key: str) -> re.Pattern[str]:
+    return regex(
+        file, table(file, name), key, name=f"[{name}] {key}", flags=re.IGNORECASE, within=name
+    )

@@ -30,17 +30,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsprism.config import ExtractSettings
+from newsprism.datafile import DataFile, entries, integer, read_data_file, table, words
 from newsprism.errors import ConfigError, NoArticleError
 from newsprism.extract.credits import (
     Byline,
     ContributorLine,
     CreditRules,
     CreditSplit,
-    RulesFile,
     load_credit_rules,
     parse_byline,
     parse_contributors,
-    read_rules_file,
     split_credit,
 )
 from newsprism.extract.syndication import Signature, resolve_outlets
@@ -187,11 +186,14 @@ def load_text_rules(path: Path | None = None) -> TextRules:
         ConfigError: A marker lacks a field, names an unknown kind or does not compile; the
             message names ``file:line``.
     """
-    rules = read_rules_file(path)
+    rules = read_data_file("boilerplate.toml", path)
     return TextRules(
         markers=_markers(rules),
         dateline=_dateline_rules(rules),
-        wire_max_words=_positive_int(rules, "wire", "max_words"),
+        wire_max_words=integer(
+            rules, table(rules, "wire"), "max_words", name="[wire] max_words", minimum=1,
+            within="wire",
+        ),
         credits=load_credit_rules(path),
     )
 
@@ -335,11 +337,17 @@ def extract_text(
     outlet, original = resolve_outlets(
         doc,
         [
-            Signature(lb.kind, lb.line.text, lb.byline.outlet if lb.byline else None)
+            Signature(
+                lb.kind,
+                lb.line.text,
+                lb.byline.outlet if lb.byline else None,
+                opening=lb.line.start < body_lines[0].start,
+            )
             for lb in labels
             if lb.kind is not None
         ],
         outlets=outlets,
+        paragraphs=pieces,
     )
     return Article(
         id=doc.id,
@@ -757,38 +765,31 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 # --- loading ------------------------------------------------------------------------------------
 
 
-def _markers(rules: RulesFile) -> tuple[Marker, ...]:
-    raw = rules.data.get("marker")
-    if not isinstance(raw, list) or not raw:
-        raise ConfigError(
-            "no [[marker]] entries; restore them from the packaged file", where=rules.where
-        )
+def _markers(rules: DataFile) -> tuple[Marker, ...]:
     kinds = {kind.value: kind for kind in BoilerplateKind}
     markers = []
-    for number, entry in enumerate(raw, start=1):
+    for where, entry in entries(rules, "marker"):
         rule, kind, pattern = entry.get("rule"), entry.get("kind"), entry.get("pattern")
         if not (isinstance(rule, str) and isinstance(pattern, str) and isinstance(kind, str)):
-            raise rules.error(
-                "[[marker]]", "a marker needs string 'rule', 'kind' and 'pattern'", number
-            )
+            raise ConfigError("a marker needs string 'rule', 'kind' and 'pattern'", where=where)
         if kind not in kinds:
-            raise rules.error(
-                "[[marker]]",
+            raise ConfigError(
                 f"marker {rule!r}: unknown kind {kind!r}; use one of {', '.join(sorted(kinds))}",
-                number,
+                where=where,
             )
         try:
             regex = re.compile(pattern, re.IGNORECASE)
         except re.error as exc:
-            raise rules.error(
-                "[[marker]]", f"marker {rule!r}: pattern does not compile ({exc})", number
+            raise ConfigError(
+                f"marker {rule!r}: pattern does not compile ({exc})", where=where
             ) from exc
         max_words = entry.get("max_words")
-        if max_words is not None and (not isinstance(max_words, int) or max_words <= 0):
-            raise rules.error(
-                "[[marker]]",
+        if max_words is not None and (
+            isinstance(max_words, bool) or not isinstance(max_words, int) or max_words <= 0
+        ):
+            raise ConfigError(
                 f"marker {rule!r}: max_words must be a positive integer, got {max_words!r}",
-                number,
+                where=where,
             )
         markers.append(
             Marker(rule, kinds[kind], regex, max_words, bool(entry.get("ends_article", False)))
@@ -796,38 +797,20 @@ def _markers(rules: RulesFile) -> tuple[Marker, ...]:
     return tuple(markers)
 
 
-def _dateline_rules(rules: RulesFile) -> DatelineRules:
-    table = rules.data.get("dateline")
-    if not isinstance(table, dict):
-        raise ConfigError("missing table [dateline]", where=rules.where)
-    words: set[str] = set()
-    for key in ("months", "weekdays", "words"):
-        value = table.get(key)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise rules.key_error("dateline", key, f"[dateline] {key} must be a list of strings")
-        words.update(v.lower() for v in value)
-    cues = table.get("cues")
-    if not isinstance(cues, list) or not all(isinstance(v, str) for v in cues):
-        raise rules.key_error("dateline", "cues", "[dateline] cues must be a list of strings")
-    months_and_days = {v.lower() for key in ("months", "weekdays") for v in table[key]}
+def _dateline_rules(rules: DataFile) -> DatelineRules:
+    dateline = table(rules, "dateline")
+
+    def strings(key: str) -> tuple[str, ...]:
+        return words(
+            rules, dateline, key, name=f"[dateline] {key}", allow_empty=True, within="dateline"
+        )
+
+    months_and_days = {v.lower() for key in ("months", "weekdays") for v in strings(key)}
     return DatelineRules(
-        cues=frozenset(months_and_days | {c.lower() for c in cues}),
-        words=frozenset(words),
-        openers=frozenset(v.lower() for v in _strings(rules, table, "openers")),
-        max_words=_positive_int(rules, "dateline", "max_words"),
+        cues=frozenset(months_and_days | {c.lower() for c in strings("cues")}),
+        words=frozenset(v.lower() for key in ("months", "weekdays", "words") for v in strings(key)),
+        openers=frozenset(v.lower() for v in strings("openers")),
+        max_words=integer(
+            rules, dateline, "max_words", name="[dateline] max_words", minimum=1, within="dateline"
+        ),
     )
-
-
-def _strings(rules: RulesFile, table: dict[str, object], key: str) -> tuple[str, ...]:
-    value = table.get(key)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise rules.key_error("dateline", key, f"[dateline] {key} must be a list of strings")
-    return tuple(value)
-
-
-def _positive_int(rules: RulesFile, table: str, key: str) -> int:
-    section = rules.data.get(table)
-    value = section.get(key) if isinstance(section, dict) else None
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise rules.key_error(table, key, f"[{table}] {key} must be a positive integer")
-    return value

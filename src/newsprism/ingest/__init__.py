@@ -4,22 +4,29 @@ Every input is recognised by its content (gzip is unwrapped first): WARC archive
 feeds, JSONL, HTML, plain text. A bad input, or a bad record inside one, becomes a ``Skipped``
 record naming the file (and line or record) and reading goes on with the rest.
 
-The outlet of a document is, in order: the user's ``--outlet``; the record's own outlet field; the
-outlet of the URL's domain (from ``outlets.toml``, else the domain itself); the feed's title.
-Otherwise it stays unknown: newsprism never guesses one.
+The outlet of a document is, in order: the user's ``--outlet``; the record's own outlet field
+(both under the directory's name for it: "WSJ" is The Wall Street Journal); the outlet
+``outlets.toml`` lists for the URL's domain; the feed's title. Otherwise it is left for
+extraction to find from the page itself and the URL's registered domain
+(:func:`~newsprism.ingest.outlets.identify_outlet`): newsprism never guesses one.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
+import os
 import re
+import stat
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from newsprism.config import Settings
 from newsprism.errors import InputError, InputTooLargeError, UnreadableInputError
-from newsprism.ingest.outlets import OutletDirectory, domain_outlet
+from newsprism.ingest.outlets import OutletDirectory
 from newsprism.ingest.readers.feed import read_feed
 from newsprism.ingest.readers.jsonl import read_jsonl
 from newsprism.ingest.readers.page import read_page
@@ -33,6 +40,8 @@ __all__ = ["expand_inputs", "read_inputs"]
 logger = logging.getLogger(__name__)
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
+# The input name that means standard input.
+STDIN = "-"
 # Files found while walking a directory that document it rather than hold articles.
 _DOCUMENTATION = re.compile(
     r"^(readme|license|licence|copying|changelog|notice|source|provenance)(\.[a-z]+)?$",
@@ -64,6 +73,9 @@ def read_inputs(
     """
     saved = _saved_pages(pages, settings) if pages else {}
     for item in expand_inputs(inputs):
+        if isinstance(item, Skipped):
+            yield item
+            continue
         try:
             for result in _read_one(item, settings=settings, pages=saved):
                 yield (
@@ -73,25 +85,56 @@ def read_inputs(
             yield Skipped(exc.where or item, exc.message, exc.code)
 
 
-def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:
-    """Inputs with directories replaced by their files, recursively.
+def expand_inputs(inputs: Iterable[str]) -> Iterator[str | Skipped]:
+    """Inputs with directories replaced by their files, recursively, in path order.
 
     Hidden files and a folder's own documentation (README, LICENSE, ...) are left out; a file
-    named explicitly is always read.
+    named explicitly is always read. A directory (or subdirectory) that cannot be listed, and a
+    named directory holding no file to read, become ``Skipped`` records.
     """
     for item in inputs:
         path = Path(item)
-        if _URL.match(item) or not path.is_dir():
+        if item == STDIN or _URL.match(item) or not _is_dir(path):
             yield item
             continue
-        for child in sorted(path.rglob("*")):
-            relative = child.relative_to(path)
-            if not child.is_file() or any(part.startswith(".") for part in relative.parts):
-                continue
-            if _DOCUMENTATION.match(child.name):
-                logger.info("passing over %s: a folder's documentation, not an article", child)
-                continue
+        found: list[Path] = []
+        problems: list[OSError] = []
+        for folder, folders, files in os.walk(path, onerror=problems.append):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            for name in files:
+                if name.startswith("."):
+                    continue
+                if _DOCUMENTATION.match(name):
+                    logger.info("passing over %s: a folder's documentation, not an article", name)
+                    continue
+                found.append(Path(folder, name))
+        yield from (_unlisted(problem) for problem in problems)
+        if not found and not problems:
+            yield Skipped(
+                item,
+                "the directory holds no file to read (hidden files and README, LICENSE and"
+                " the like are passed over); check the path",
+                UnreadableInputError.code,
+            )
+        for child in sorted(found):
             yield str(child)
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except (OSError, ValueError):
+        # Reading it reports why it cannot be used.
+        return False
+
+
+def _unlisted(error: OSError) -> Skipped:
+    where = str(error.filename) if error.filename is not None else "?"
+    return Skipped(
+        where,
+        f"cannot list the directory ({_os_reason(error)}); its files were not read",
+        UnreadableInputError.code,
+    )
 
 
 def _read_one(
@@ -107,6 +150,8 @@ def _read_one(
         return
     limit = settings.ingest.max_bytes
     data = _read_file(Path(item), settings=settings)
+    if item == STDIN:
+        item = "standard input"
     if is_gzip(data):
         # WARC.gz is one gzip member per record; warcio reads it record by record, so a
         # truncated archive still yields the records before the break.
@@ -119,6 +164,7 @@ def _read_one(
         yield from read_warc(data, location=item, max_bytes=limit)
         return
     decoded = decode(data, where=item)
+    del data  # the text alone from here on: a large input is not held twice
     if kind is Format.JSONL:
         yield from read_jsonl(decoded.text, location=item, encoding=decoded.encoding)
     elif kind is Format.FEED:
@@ -129,23 +175,85 @@ def _read_one(
 
 
 def _read_file(path: Path, *, settings: Settings) -> bytes:
+    """The bytes of a regular file (or of standard input for ``-``), at most ``max_bytes``.
+
+    Devices, pipes, FIFOs and sockets are refused: their size says nothing about what reading
+    them yields (``/dev/zero`` never ends, a FIFO may wait forever). The cap is checked on the
+    bytes actually read, not on the size the file system reports.
+    """
     where = str(path)
     limit = settings.ingest.max_bytes
+    if where == STDIN:
+        return _read_capped(sys.stdin.buffer, limit=limit, where="standard input")
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputTooLargeError(
-                f"the file is {size} bytes, over ingest.max_bytes ({limit}); raise it in a"
-                " --config file to read it",
-                where=where,
-            )
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise _unreadable(where, "no such file or directory; check the path") from exc
-    except PermissionError as exc:
-        raise _unreadable(where, "permission denied; check the file's permissions") from exc
-    except IsADirectoryError as exc:
-        raise _unreadable(where, "is a directory") from exc
+        # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except (OSError, ValueError) as exc:
+        raise _unreadable(where, _os_reason(exc)) from exc
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            info = os.fstat(descriptor)
+            if stat.S_ISDIR(info.st_mode):
+                raise _unreadable(where, "is a directory that could not be walked")
+            if not stat.S_ISREG(info.st_mode):
+                raise _unreadable(
+                    where,
+                    f"not a regular file (a {_file_kind(info.st_mode)}); newsprism reads files,"
+                    " or standard input given as '-' ('newsprism ingest - < FILE')",
+                )
+            if info.st_size > limit:
+                raise _too_large(where, f"the file is {info.st_size} bytes", limit)
+            return _read_capped(handle, limit=limit, where=where)
+        except OSError as exc:
+            raise _unreadable(where, _os_reason(exc)) from exc
+
+
+def _read_capped(handle: BinaryIO, *, limit: int, where: str) -> bytes:
+    data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(where, f"the input holds more than {limit} bytes", limit)
+    return data
+
+
+def _too_large(where: str, what: str, limit: int) -> InputError:
+    return InputTooLargeError(
+        f"{what}, over ingest.max_bytes ({limit}); raise it in a --config file to read it",
+        where=where,
+    )
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "pipe or FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
+# What an OSError means for the user, by errno; anything else is named by its own message.
+_OS_REASONS = {
+    errno.ENOENT: "no such file or directory; check the path",
+    errno.EACCES: "permission denied; check the permissions of the file and its folders",
+    errno.EPERM: "operation not permitted; check the permissions of the file and its folders",
+    errno.ELOOP: "too many levels of symbolic links (a link that points back to itself);"
+    " fix or remove the link",
+    errno.ENOTDIR: "a part of the path is a file, not a directory; check the path",
+    errno.ENAMETOOLONG: "the name is too long for the file system; check the path",
+    errno.EISDIR: "is a directory",
+    errno.ENXIO: "no such device or address (a socket or a device without its driver)",
+}
+
+
+def _os_reason(error: OSError | ValueError) -> str:
+    if isinstance(error, ValueError):
+        # A NUL byte in the name.
+        return f"not a usable path ({error}); check the path"
+    reason = _OS_REASONS.get(error.errno or 0)
+    if reason is not None:
+        return reason
+    return f"cannot be read ({error.strerror or error}); check the path and the disk"
 
 
 def _unreadable(where: str, message: str) -> InputError:
@@ -158,16 +266,18 @@ def _with_outlet(
     outlet: Outlet | None = doc.outlet
     if flag:
         outlet = Outlet(flag, found_by="flag")
-    elif (outlet is None or outlet.found_by != "record") and doc.url:
-        outlet = (
-            (directory.by_url(doc.url) if directory else None) or domain_outlet(doc.url) or outlet
-        )
+    elif (outlet is None or outlet.found_by != "record") and doc.url and directory is not None:
+        outlet = directory.by_url(doc.url) or outlet
+    if outlet is not None and directory is not None:
+        outlet = directory.canonical(outlet)
     return doc if outlet == doc.outlet else dataclasses.replace(doc, outlet=outlet)
 
 
 def _saved_pages(folder: Path, settings: Settings) -> dict[str, RawDocument]:
     found: dict[str, RawDocument] = {}
     for item in expand_inputs([str(folder)]):
+        if isinstance(item, Skipped):
+            continue
         for result in _read_one(item, settings=settings, pages={}):
             if isinstance(result, RawDocument):
                 match = _CANONICAL.search(result.content)

@@ -7,19 +7,37 @@ estimated Jaccard similarity must reach ``dedup.near_threshold``.
 
 It is run on extracted article bodies, so copies framed by different sites' navigation, comment
 sections and copyright lines still match.
+
+What it remembers of each text is a :class:`~newsprism.model.CopyKey` (digest and signature),
+which the store keeps, so a later run seeds the detector from the keys instead of re-reading and
+re-hashing every stored text.
+
+Words and shingles are streamed, never listed: a 45 MB text is hashed in chunks of
+``_CHUNK_SHINGLES`` shingles, so memory stays that of the text itself (a MinHash over a set is the
+same as over the stream with repeats, so signatures are unchanged).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import deque
+from collections.abc import Iterator
+from itertools import islice
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from newsprism.config import DedupSettings
-from newsprism.model import CopyOf
+from newsprism.model import CopyKey, CopyOf
 
 _WORD = re.compile(r"\w+")
+# Shingles hashed into a signature per call (bounds the memory of one update).
+_CHUNK_SHINGLES = 4096
+# MinHash permutations are drawn from this seed (datasketch's default).
+_SEED = 1
+# Signature values as stored: unsigned 64-bit little-endian.
+_VALUES = np.dtype("<u8")
 
 
 class CopyDetector:
@@ -34,21 +52,29 @@ class CopyDetector:
         self._exact: dict[str, str] = {}
         self._signatures: dict[str, MinHash] = {}
         self._index = MinHashLSH(threshold=settings.near_threshold, num_perm=settings.num_perm)
+        self.scheme = (
+            f"datasketch-{MinHash(num_perm=1).scheme};shingle_words={settings.shingle_words};"
+            f"num_perm={settings.num_perm};seed={_SEED}"
+        )
 
     def check(self, doc_id: str, text: str) -> CopyOf | None:
         """The earlier document ``text`` copies, if any; then remember ``text`` as ``doc_id``.
 
         A document shown twice under the same id is not a copy of itself.
         """
-        words = _WORD.findall(text.casefold())
-        digest = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+        return self.check_key(doc_id, text)[0]
+
+    def check_key(self, doc_id: str, text: str) -> tuple[CopyOf | None, CopyKey]:
+        """As :meth:`check`, also returning the key that the store keeps for ``text``."""
+        digest, count = _digest(text)
         original = self._exact.get(digest)
         if original is not None and original != doc_id:
-            return CopyOf(original, "exact", 1.0)
+            return CopyOf(original, "exact", 1.0), CopyKey(doc_id, digest, scheme=self.scheme)
         self._exact.setdefault(digest, doc_id)
-        if len(words) < self._settings.min_words or doc_id in self._signatures:
-            return None
-        signature = self._signature(words)
+        if count < self._settings.min_words or doc_id in self._signatures:
+            return None, CopyKey(doc_id, digest, scheme=self.scheme)
+        signature = self._signature(text, count)
+        key = CopyKey(doc_id, digest, _stored(signature), self.scheme)
         best: tuple[float, str] | None = None
         for candidate in self._index.query(signature):
             similarity = signature.jaccard(self._signatures[candidate])
@@ -59,12 +85,58 @@ class CopyDetector:
         self._signatures[doc_id] = signature
         self._index.insert(doc_id, signature)
         if best is None:
-            return None
-        return CopyOf(best[1], "near", round(best[0], 3))
+            return None, key
+        return CopyOf(best[1], "near", round(best[0], 3)), key
 
-    def _signature(self, words: list[str]) -> MinHash:
-        size = self._settings.shingle_words
-        signature = MinHash(num_perm=self._settings.num_perm)
-        shingles = {" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
-        signature.update_batch([shingle.encode("utf-8") for shingle in shingles])
+    def remember(self, key: CopyKey) -> bool:
+        """Remember a stored text by its key, as :meth:`check` would have.
+
+        Returns:
+            ``False`` when the key was made with other settings: check the text instead.
+        """
+        if key.scheme != self.scheme:
+            return False
+        self._exact.setdefault(key.digest, key.article)
+        if key.signature and key.article not in self._signatures:
+            values = np.frombuffer(key.signature, dtype=_VALUES)
+            signature = LeanMinHash(
+                seed=_SEED, hashvalues=values, scheme=MinHash(num_perm=1).scheme
+            )
+            self._signatures[key.article] = signature
+            self._index.insert(key.article, signature)
+        return True
+
+    def _signature(self, text: str, count: int) -> MinHash:
+        signature = MinHash(num_perm=self._settings.num_perm, seed=_SEED)
+        shingles = _shingles(text, size=min(self._settings.shingle_words, count))
+        while chunk := list(islice(shingles, _CHUNK_SHINGLES)):
+            signature.update_batch(chunk)
         return signature
+
+
+def _stored(signature: MinHash) -> bytes:
+    return np.asarray(signature.hashvalues, dtype=_VALUES).tobytes()
+
+
+def _words(text: str) -> Iterator[str]:
+    """The words, case-folded one at a time (no case-folded copy of a large text)."""
+    return (match.group().casefold() for match in _WORD.finditer(text))
+
+
+def _digest(text: str) -> tuple[str, int]:
+    """SHA-256 of the case-folded words joined by single spaces, and how many there are."""
+    digest = hashlib.sha256()
+    count = 0
+    for word in _words(text):
+        digest.update(f" {word}".encode() if count else word.encode())
+        count += 1
+    return digest.hexdigest(), count
+
+
+def _shingles(text: str, *, size: int) -> Iterator[bytes]:
+    """Every run of ``size`` consecutive words, as UTF-8 bytes joined by single spaces."""
+    window: deque[str] = deque(maxlen=size)
+    for word in _words(text):
+        window.append(word)
+        if len(window) == size:
+            yield " ".join(window).encode("utf-8")

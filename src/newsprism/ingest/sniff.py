@@ -4,12 +4,18 @@ Formats: gzip (unwrapped first), WARC, RSS/Atom feeds, JSONL, HTML, plain text. 
 (NUL bytes, many control characters) is refused. Text is decoded by byte-order mark, then a
 declared charset (HTML ``<meta charset>``, XML declaration, HTTP header), then strict UTF-8, then
 charset-normalizer's best guess; the encoding used is recorded on the document.
+
+Text that is UTF-8 but for a few bad bytes (a truncated download, one pasted Latin-1 character)
+stays UTF-8: only the bad bytes become U+FFFD, counted and logged as a warning with the byte
+offset of the first, rather than the whole text being read in another code page. It counts as
+UTF-8 when its valid multi-byte sequences outnumber its invalid bytes: text in a single-byte
+encoding almost never forms valid UTF-8 sequences, so there the invalid bytes dominate.
 """
 
 from __future__ import annotations
 
-import contextlib
 import enum
+import logging
 import re
 import zlib
 from dataclasses import dataclass
@@ -17,6 +23,8 @@ from dataclasses import dataclass
 import charset_normalizer
 
 from newsprism.errors import InputTooLargeError, MalformedRecordError, UnreadableInputError
+
+logger = logging.getLogger(__name__)
 
 GZIP_MAGIC = b"\x1f\x8b"
 # How much of the start of a file is looked at to recognise its format.
@@ -62,10 +70,19 @@ class Format(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
-    """Text and the encoding it was decoded with."""
+    """Text and the encoding it was decoded with.
+
+    Attributes:
+        text: The decoded text.
+        encoding: The encoding used.
+        replaced: How many invalid bytes were replaced by U+FFFD (UTF-8 with a few bad bytes).
+        first_replaced: The byte offset of the first replaced byte, when any.
+    """
 
     text: str
     encoding: str
+    replaced: int = 0
+    first_replaced: int | None = None
 
 
 def gunzip(data: bytes, *, max_bytes: int, where: str) -> bytes:
@@ -150,8 +167,9 @@ def decode(data: bytes, *, where: str, declared: str | None = None) -> Decoded:
     # single-byte encoding almost never decodes as UTF-8, while pages saved as UTF-8 under a
     # stale "iso-8859-1" declaration are common.
     if not data.isascii():
-        with contextlib.suppress(UnicodeDecodeError):
-            return Decoded(data.decode("utf-8"), "utf-8")
+        mostly = _mostly_utf8(data, where=where)
+        if mostly is not None:
+            return mostly
     candidates: list[str | None] = [declared, _declared_in(data), "utf-8"]
     for candidate in candidates:
         if not candidate:
@@ -177,6 +195,28 @@ def decode(data: bytes, *, where: str, declared: str | None = None) -> Decoded:
             best = match
             break
     return Decoded(str(best), _normal(best.encoding))
+
+
+def _mostly_utf8(data: bytes, *, where: str) -> Decoded | None:
+    """UTF-8 text, with invalid bytes replaced when valid multi-byte sequences outnumber them."""
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as exc:
+        first = exc.start
+    text = data.decode("utf-8", errors="replace")
+    # U+FFFD already in the input (valid EF BF BD) is not a replacement.
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    if non_ascii - bad <= bad:
+        return None
+    logger.warning(
+        "%s: %d byte(s) that are not valid UTF-8 replaced by U+FFFD (the first at byte %d);"
+        " the rest of the text is read as UTF-8",
+        where,
+        bad,
+        first,
+    )
+    return Decoded(text, "utf-8", replaced=bad, first_replaced=first)
 
 
 def _first_line_is_object(data: bytes) -> bool:

@@ -1,11 +1,17 @@
 """The HTML report of one story comparison: one self-contained file, nothing fetched.
 
-Layout: headlines side by side, the key differences, descriptors, reporting verbs, voices chart,
-what only one outlet reports, timeline, then the articles in columns with every finding
-highlighted in the text (hover or tap a highlight for what it shows; findings link to their
-spans). All text from the articles is escaped; the page carries a Content-Security-Policy that
+Layout: a short summary (the highest-scoring findings, see ``newsprism.compare.findings``), the
+headlines side by side, the key differences (numbered in order), descriptors, reporting verbs,
+voices chart, what only one outlet reports, timeline, then the articles in columns with every
+finding highlighted in the text (hover or tap a highlight for what it shows; findings link to
+their spans). Long lists and the article texts are folded in ``<details>`` (no script needed);
+each article links to its original URL (http and https only, ``rel="noopener noreferrer"``);
+opinion and analysis pieces are labelled and counted apart from news.
+All text from the articles is escaped; the page carries a Content-Security-Policy that
 forbids every script, so a ``<script>`` in a scraped article can never run; CSS is inline and
-no font, image or script is loaded from anywhere. The columns stack on a phone.
+no font, image or script is loaded from anywhere. Unicode bidi embeddings, overrides and isolates
+(U+202A-U+202E, U+2066-U+2069) in scraped text are removed as it is escaped, so none can reverse
+the report's text around them. The columns stack on a phone.
 """
 
 from __future__ import annotations
@@ -14,9 +20,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from html import escape
+from html import escape as _escape_html
 from importlib import resources
 from string import Template
+from urllib.parse import urlsplit
 
 from newsprism import __version__
 from newsprism.model import (
@@ -29,15 +36,30 @@ from newsprism.model import (
 
 __all__ = ["render_report"]
 
+# Bidi controls that reorder the text after them up to the end of the paragraph, not just of the
+# element they are in: removed from every escaped text. The marks (LRM, RLM, ALM) stay.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def escape(text: str) -> str:
+    """``text`` for HTML: markup characters escaped, bidi overrides and isolates removed."""
+    return _BIDI.sub("", _escape_html(text))
+
+
 # Outlet and side colours, assigned in story order (no colour means anything).
 _OUTLET_COLOURS = ("#2f6db5", "#b5462f", "#2f8f5b", "#8a4fb5", "#b58a2f", "#2f9fb5", "#b52f7a")
 _SIDE_COLOURS = ("#4c78a8", "#e45756", "#54a24b", "#b279a2", "#f58518", "#72b7b2", "#9d755d")
 _UNKNOWN_SIDE = "#9aa0a6"
-_KEY_KINDS = ("headline", "descriptor", "verb", "voices", "timeline")
+_KEY_KINDS = ("contradiction", "verb", "descriptor", "omission", "headline", "voices",
+              "timeline")
 _KIND_LABELS = {
+    "contradiction": "contradiction", "omission": "left out",
     "headline": "headline", "descriptor": "descriptor", "verb": "verb", "voices": "voices",
     "timeline": "date", "only-in": "only here", "shared": "shared",
 }
+# Items shown before a list folds ("N more"), rows before a table folds.
+_VISIBLE_ITEMS = 6
+_VISIBLE_ROWS = 8
 
 
 def render_report(comparison: StoryComparison) -> str:
@@ -49,6 +71,7 @@ def render_report(comparison: StoryComparison) -> str:
     # The articles first: rendering them records which spans have an anchor to link to.
     articles = _articles(comparison, colours, anchors)
     sections = [
+        ("summary", "In short", _summary(comparison, colours)),
         ("headlines", "Headlines", _headlines(comparison, colours)),
         ("differences", "Key differences", _differences(comparison, colours, anchors)),
         ("descriptors", "How each outlet describes people", _descriptors(comparison, colours)),
@@ -64,9 +87,10 @@ def render_report(comparison: StoryComparison) -> str:
         title=escape(title),
         css=_resource("report.css"),
         outlet_count=str(len(comparison.outlets)),
-        article_count=str(len(comparison.articles)),
+        article_count=_article_count(comparison),
         outlet_chips=" ".join(_chip(o.outlet, colours) + _via(o.published_by)
                               for o in comparison.outlets),
+        sources=_sources(comparison, colours),
         nav=" ".join(f'<a href="#{key}">{escape(name)}</a>' for key, name, _ in sections),
         sections="\n".join(
             f'<section id="{key}"><h2>{escape(name)}</h2>\n{body}\n</section>'
@@ -93,8 +117,92 @@ def _chip(outlet: str, colours: dict[str, str]) -> str:
 
 
 def _via(published_by: Iterable[str]) -> str:
-    names = ", ".join(published_by)
-    return f' <span class="via">via {escape(names)}</span>' if names else ""
+    carriers = list(published_by)
+    if not carriers:
+        return ""
+    names = ", ".join(carriers)
+    if len(carriers) == 1:
+        return f' <span class="via">via {escape(names)}</span>'
+    # Copies of one original count once: one voice, several carriers.
+    return (f' <span class="via">one voice, {len(carriers)} carriers: {escape(names)}'
+            "</span>")
+
+
+def _article_count(comparison: StoryComparison) -> str:
+    genres = [a.genre for a in comparison.articles]
+    news = sum(1 for g in genres if g is None)
+    text = f"{news} news article{'' if news == 1 else 's'}"
+    for genre in sorted({g for g in genres if g}):
+        count = genres.count(genre)
+        text += f", {count} {genre} piece{'' if count == 1 else 's'}"
+    return escape(text)
+
+
+def _link(url: str | None, text: str) -> str:
+    """An escaped link to an article's original URL (http and https only)."""
+    if not url or urlsplit(url).scheme.lower() not in {"http", "https"}:
+        return escape(text)
+    return (f'<a href="{escape(url)}" rel="noopener noreferrer" '
+            f'target="_blank">{escape(text)}</a>')
+
+
+def _genre_label(article: ComparedArticle) -> str:
+    if not article.genre:
+        return ""
+    return (f' <span class="genre" title="read from {escape(article.genre_from or "")}">'
+            f"{escape(article.genre.capitalize())}</span>")
+
+
+def _sources(comparison: StoryComparison, colours: dict[str, str]) -> str:
+    items = []
+    for article in comparison.articles:
+        headline = article.headline or article.id
+        carriers = ""
+        if article.carriers:
+            carriers = (f' <span class="via">also carried by {escape(", ".join(article.carriers))}'
+                        "</span>")
+        items.append(f"<li>{_chip(article.outlet, colours)}{_genre_label(article)} "
+                     f"{_link(article.url, headline)}{carriers}</li>")
+    return f'<ul class="plain sources">{"".join(items)}</ul>'
+
+
+def _fold(items: Sequence[str], *, noun: str, tag: str = "ol", css: str = "findings",
+          visible: int = _VISIBLE_ITEMS) -> str:
+    """A list whose items after the first ``visible`` fold into a <details>."""
+    shown = f'<{tag} class="{css}">{"".join(items[:visible])}</{tag}>'
+    rest = items[visible:]
+    if not rest:
+        return shown
+    start = f' start="{visible + 1}"' if tag == "ol" else ""
+    return (shown + f'<details class="more"><summary>{len(rest)} more {escape(noun)}</summary>'
+            f'<{tag} class="{css}"{start}>{"".join(rest)}</{tag}></details>')
+
+
+def _fold_rows(head: str, rows: Sequence[str], *, noun: str) -> str:
+    """A table whose rows after the first few fold into a <details> with the same head."""
+    table = f'<div class="scroll"><table>{head}{"".join(rows[:_VISIBLE_ROWS])}</table></div>'
+    rest = rows[_VISIBLE_ROWS:]
+    if not rest:
+        return table
+    return (table + f'<details class="more"><summary>{len(rest)} more {escape(noun)}</summary>'
+            f'<div class="scroll"><table>{head}{"".join(rest)}</table></div></details>')
+
+
+def _summary(comparison: StoryComparison, colours: dict[str, str]) -> str:
+    # The few most telling findings, by the score newsprism.compare.findings documents.
+    by_id = {f.id: f for f in comparison.findings}
+    ranked = [by_id[i] for i in comparison.summary if i in by_id]
+    if not ranked:
+        return "<p>No contradiction, verb of doubt, descriptor contrast or omission found.</p>"
+    items = "".join(
+        f'<li><a href="#{escape(f.id)}">{escape(f.id)}</a> '
+        f'<span class="kind">{_KIND_LABELS.get(f.kind, "")}</span>'
+        f"{' '.join(_chip(o, colours) for o in f.outlets)} {escape(_clip(f.summary, 260))}</li>"
+        for f in ranked
+    )
+    return (f'<ol class="findings summary">{items}</ol>'
+            '<p class="key">Chosen by score: contradictions first, then verbs of doubt, main '
+            "actors left out, descriptor contrasts.</p>")
 
 
 def _anchor_id(evidence: Evidence) -> str:
@@ -181,14 +289,11 @@ def _headlines(comparison: StoryComparison, colours: dict[str, str]) -> str:
 def _differences(
     comparison: StoryComparison, colours: dict[str, str], anchors: _Anchors
 ) -> str:
-    items = []
-    for finding in comparison.findings:
-        if finding.kind not in _KEY_KINDS:
-            continue
-        items.append(_finding_item(finding, colours, anchors))
+    items = [_finding_item(f, colours, anchors) for f in comparison.findings
+             if f.kind in _KEY_KINDS]
     if not items:
         return "<p>No differences found.</p>"
-    return f'<ol class="findings">{"".join(items)}</ol>'
+    return _fold(items, noun="differences")
 
 
 def _finding_item(finding: Finding, colours: dict[str, str], anchors: _Anchors) -> str:
@@ -202,7 +307,8 @@ def _finding_item(finding: Finding, colours: dict[str, str], anchors: _Anchors) 
         evidence = (f"<details><summary>evidence ({len(finding.evidence)} spans)</summary>"
                     f"<ul>{lines}</ul></details>")
     return (
-        f'<li id="{escape(finding.id)}"><span class="kind">{_KIND_LABELS.get(finding.kind, "")}'
+        f'<li id="{escape(finding.id)}"><span class="fid">{escape(finding.id)}</span> '
+        f'<span class="kind {escape(finding.kind)}">{_KIND_LABELS.get(finding.kind, "")}'
         f"</span>{chips} {escape(finding.summary)}{evidence}</li>"
     )
 
@@ -234,7 +340,7 @@ def _descriptors(comparison: StoryComparison, colours: dict[str, str]) -> str:
     return (
         '<p class="key">Words in <span class="only-word">bold</span> are used by that outlet '
         "only.</p>"
-        f'<div class="scroll"><table><tr><th>entity</th>{head}</tr>{"".join(rows)}</table></div>'
+        + _fold_rows(f"<tr><th>entity</th>{head}</tr>", rows, noun="people and organisations")
     )
 
 
@@ -277,7 +383,7 @@ def _verbs(comparison: StoryComparison, colours: dict[str, str]) -> str:
         '<p class="key"><i class="verb marked">marked</i> verbs colour what they report '
         '(doubt: “claimed”; assertive: “insisted”; concessive: “admitted”); '
         '<i class="verb neutral">neutral</i> ones (“said”) do not.</p>'
-        f'<div class="scroll"><table><tr><th>side</th>{head}</tr>{"".join(rows)}</table></div>'
+        + _fold_rows(f"<tr><th>side</th>{head}</tr>", rows, noun="sides")
     )
 
 
@@ -317,16 +423,22 @@ def _voices(comparison: StoryComparison, colours: dict[str, str]) -> str:
 def _coverage(comparison: StoryComparison, colours: dict[str, str], anchors: _Anchors) -> str:
     if len(comparison.outlets) < 2:
         return "<p>One outlet only: nothing to compare.</p>"
+    opinion = {a.id for a in comparison.articles if a.genre}
     cards = []
     for coverage in comparison.outlets:
-        only = [f for f in comparison.facts if f.outlets == (coverage.outlet,)]
-        items = "".join(
-            f'<li class="only">{anchors.link(s)}</li>' for f in only for s in f.statements
-        )
+        only = [s for f in comparison.facts if f.outlets == (coverage.outlet,)
+                for s in f.statements]
+        news = [f'<li class="only">{anchors.link(s)}</li>' for s in only
+                if s.article not in opinion]
+        views = [f'<li class="only">{anchors.link(s)}</li>' for s in only if s.article in opinion]
+        body = _fold(news, noun="statements", tag="ul", css="plain") if news else (
+            '<ul class="plain"><li>nothing</li></ul>')
+        if views:
+            body += (f'<details class="more"><summary>{len(views)} in opinion or analysis '
+                     f'pieces</summary><ul class="plain">{"".join(views)}</ul></details>')
         cards.append(
             f'<div class="card" style="--c:{colours[coverage.outlet]}">'
-            f"<h3>Only {_chip(coverage.outlet, colours)} reports ({len(only)})</h3>"
-            f'<ul class="plain">{items or "<li>nothing</li>"}</ul></div>'
+            f"<h3>Only {_chip(coverage.outlet, colours)} reports ({len(news)})</h3>{body}</div>"
         )
     shared = [f for f in comparison.facts if len(f.outlets) >= 2]
     shared_items = []
@@ -336,17 +448,19 @@ def _coverage(comparison: StoryComparison, colours: dict[str, str], anchors: _An
         why = ", ".join(fact.pairs[0].shared) if fact.pairs else ""
         missing = (" · not in " + ", ".join(fact.missing_from)) if fact.missing_from else ""
         shared_items.append(
-            f'<li><ul class="plain">{quotes}</ul><span class="where">score '
-            f'{fact.pairs[0].score if fact.pairs else 0:.2f} · shared: {escape(why)}'
+            f'<li><ul class="plain">{quotes}</ul><span class="where">shared: {escape(why)}'
             f"{escape(missing)}</span></li>"
         )
     return (
-        '<p class="key">Statements are matched across outlets by shared words, synonyms, names '
-        'and numbers; <i class="sent only">only here</i> and <i class="sent shared">shared</i> '
-        "are highlighted in the articles below.</p>"
+        '<p class="key">Claims are matched across outlets by shared words, synonyms, names, '
+        'numbers and phrases, clause by clause; <i class="sent only">only here</i> and '
+        '<i class="sent shared">shared</i> are highlighted in the articles below. A statement '
+        "is listed as one outlet's only when no other outlet states it in any words newsprism "
+        "recognises. Statements of opinion and analysis pieces are counted apart.</p>"
         f'<div class="cols">{"".join(cards)}</div>'
         f"<h3>Reported by more than one outlet ({len(shared)})</h3>"
-        f'<ol class="findings">{"".join(shared_items) or "<li>none found</li>"}</ol>'
+        + (_fold(shared_items, noun="shared facts") if shared_items
+           else '<ol class="findings"><li>none found</li></ol>')
     )
 
 
@@ -363,7 +477,8 @@ def _timeline(comparison: StoryComparison, colours: dict[str, str], anchors: _An
                 "expressions without a publication date to anchor them (give one with "
                 "--published YYYY-MM-DD)</span></li>"
             )
-        label = event.value or ", ".join(dict.fromkeys(e.text for e in event.expressions))
+        label = (event.label or event.value
+                 or ", ".join(dict.fromkeys(e.text for e in event.expressions)))
         mentions = "".join(
             f"<li>{_chip(m.outlet, colours)} {_snippet(m, e, anchors)}</li>"
             for m, e in list(zip(event.mentions, event.expressions, strict=True))[:6]
@@ -374,7 +489,7 @@ def _timeline(comparison: StoryComparison, colours: dict[str, str], anchors: _An
             f'{" ".join(_chip(o, colours) for o in event.outlets)}</div>'
             f'<ul class="plain">{mentions}</ul></li>'
         )
-    return f'<ol class="timeline">{"".join(rows)}</ol>'
+    return _fold(rows, noun="dates", css="timeline", visible=_VISIBLE_ROWS)
 
 
 def _snippet(sentence: Evidence, expression: Evidence, anchors: _Anchors, width: int = 90) -> str:
@@ -427,22 +542,29 @@ def _articles(comparison: StoryComparison, colours: dict[str, str], anchors: _An
                                           _anchor_id(e)))
     for event in comparison.timeline:
         for e in event.expressions:
+            when = event.label or event.value or "not dated"
             marks[e.article].append(_Mark(e.start, e.end, "time",
-                                          f"{event.value or 'not dated'} ({event.granularity})",
-                                          _anchor_id(e)))
+                                          f"{when} ({event.granularity})", _anchor_id(e)))
     columns = []
     for article in comparison.articles:
         body = _body_html(article, sentences[article.id], marks[article.id], anchors)
         meta = [article.id]
         if article.published_by:
             meta.append(f"published by {article.published_by}")
+        if article.carriers:
+            meta.append(f"also carried by {', '.join(article.carriers)}")
         meta.append(f"published {article.published}" if article.published
                     else "publication date unknown")
+        source = (f' · {_link(article.url, "original article")}'
+                  if article.url and _link(article.url, "x") != "x" else "")
+        words = len(article.body.split())
         columns.append(
             f'<article class="card" style="--c:{colours.get(article.outlet, "#666")}">'
-            f"{_chip(article.outlet, colours)}<h3>{escape(article.headline or '(no headline)')}"
-            f'</h3><p class="article-meta">{escape(" · ".join(meta))}</p>'
-            f'<div class="article-body">{body}</div></article>'
+            f"{_chip(article.outlet, colours)}{_genre_label(article)}"
+            f"<h3>{escape(article.headline or '(no headline)')}"
+            f'</h3><p class="article-meta">{escape(" · ".join(meta))}{source}</p>'
+            f'<details class="article-text"><summary>Full text, {words} words, findings '
+            f'highlighted</summary><div class="article-body">{body}</div></details></article>'
         )
     key = (
         '<p class="key"><i class="sent only">only this outlet</i> <i class="sent shared">'

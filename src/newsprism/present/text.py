@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Group, RenderableType
 from rich.markup import escape
@@ -16,6 +16,7 @@ from newsprism.model import (
     Article,
     GlobalEntity,
     Outlet,
+    Publication,
     Skipped,
     Story,
     StoryComparison,
@@ -27,8 +28,16 @@ def outlet_label(outlet: Outlet | None) -> str:
     return outlet.name if outlet else "unknown"
 
 
-def article_panel(article: Article, *, body_chars: int | None = None) -> RenderableType:
-    """One article: metadata, then the body, then what was set apart."""
+def article_panel(
+    article: Article,
+    *,
+    body_chars: int | None = None,
+    publications: Sequence[Publication] = (),
+) -> RenderableType:
+    """One article: metadata, then the body, then what was set apart.
+
+    ``publications``, when the same text was published more than once, are listed too.
+    """
     meta = Table.grid(padding=(0, 2))
     meta.add_column(style="bold cyan")
     meta.add_column()
@@ -37,6 +46,14 @@ def article_panel(article: Article, *, body_chars: int | None = None) -> Rendera
     meta.add_row("outlet", escape(outlet_label(article.outlet)))
     if article.original_outlet:
         meta.add_row("original outlet", escape(article.original_outlet.name) + " (syndicated)")
+    if len(publications) > 1:
+        meta.add_row(
+            "published by",
+            "\n".join(
+                escape(f"{outlet_label(p.outlet)}  {p.url or p.source.where()}")
+                for p in publications
+            ),
+        )
     meta.add_row("headline", escape(article.headline or "—"))
     if article.standfirst:
         meta.add_row("standfirst", escape(article.standfirst))
@@ -61,15 +78,21 @@ def article_panel(article: Article, *, body_chars: int | None = None) -> Rendera
     return Panel(Group(*parts), title=escape(article.headline or article.id), expand=True)
 
 
-def articles_table(rows: Sequence[Article]) -> Table:
-    """A one-line-per-article overview."""
+def articles_table(
+    rows: Sequence[Article], *, outlets: Mapping[str, Sequence[str]] | None = None
+) -> Table:
+    """A one-line-per-article overview; ``outlets`` gives every publishing outlet by id."""
     table = Table(show_lines=False)
     for column in ("id", "outlet", "original", "published", "headline", "paras", "removed"):
         table.add_column(column, overflow="fold")
     for article in rows:
         table.add_row(
             article.id,
-            escape(outlet_label(article.outlet)),
+            escape(
+                ", ".join(outlets[article.id])
+                if outlets and outlets.get(article.id)
+                else outlet_label(article.outlet)
+            ),
             escape(article.original_outlet.name) if article.original_outlet else "",
             str(article.published or "unknown"),
             escape(article.headline or "—"),
@@ -159,8 +182,15 @@ def analysis_panel(result: AnalyzedArticle, *, content_chars: int = 160) -> Rend
     times = Table(title="time expressions", title_justify="left", expand=True)
     for column in ("text", "value", "granularity"):
         times.add_column(column)
+    # Loaded here, not at import: the compare package brings numpy and scipy, which the other
+    # views (and 'newsprism --help') do not need.
+    from newsprism.analyze.timex import load_time_rules
+    from newsprism.compare.timeline import readable_time
+
+    rules = load_time_rules()
     for time in result.times:
-        value = time.value or ("relative, no anchor" if time.relative else "—")
+        value = (readable_time(time.value, rules) if time.value
+                 else ("relative, no anchor" if time.relative else "—"))
         times.add_row(escape(time.text), value, time.granularity.value)
     title = escape(result.article.headline or result.article.id)
     return Panel(Group(entities, attributions, times), title=title, expand=True)
@@ -180,12 +210,15 @@ def comparison_view(comparison: StoryComparison, *, per_outlet: int = 6) -> Rend
         Text.from_markup(
             "[bold]Story:[/bold] "
             + ", ".join(
-                escape(o.outlet) + (f" (via {escape(', '.join(o.published_by))})"
-                                    if o.published_by else "")
+                escape(o.outlet) + (
+                    f" (via {escape(', '.join(o.published_by))})" if len(o.published_by) == 1
+                    else f" (one voice, {len(o.published_by)} carriers: "
+                    f"{escape(', '.join(o.published_by))})" if o.published_by else "")
                 + f" — {len(o.articles)} article(s), {o.words} words"
                 for o in comparison.outlets
             )
         ),
+        comparison_summary(comparison),
         comparison_headlines_table(comparison),
         comparison_findings_table(comparison),
         comparison_descriptors_table(comparison),
@@ -194,6 +227,25 @@ def comparison_view(comparison: StoryComparison, *, per_outlet: int = 6) -> Rend
         comparison_timeline_table(comparison),
     ]
     return Group(*parts)
+
+
+def comparison_summary(comparison: StoryComparison) -> RenderableType:
+    """The few most telling findings (contradictions, verbs of doubt, omissions, descriptor
+    contrasts), highest score first, and the articles with their URL and genre."""
+    by_id = {f.id: f for f in comparison.findings}
+    lines = [Text.from_markup(f"[bold]{escape(f.id)}[/bold] [cyan]{escape(f.kind)}[/cyan] "
+                              f"{escape(f.summary)}")
+             for f in (by_id[i] for i in comparison.summary if i in by_id)]
+    for article in comparison.articles:
+        label = f" [yellow]{escape(article.genre.upper())}[/yellow]" if article.genre else ""
+        carriers = (f" (also carried by {escape(', '.join(article.carriers))})"
+                    if article.carriers else "")
+        lines.append(Text.from_markup(
+            f"[dim]{escape(article.outlet)}{label} · "
+            f"{escape(article.url or article.id)}{carriers}[/dim]"))
+    if not comparison.summary:
+        lines.insert(0, Text("No contradiction, verb of doubt, omission or descriptor contrast."))
+    return Panel(Group(*lines), title="In short", expand=True)
 
 
 def comparison_headlines_table(comparison: StoryComparison) -> Table:
@@ -304,7 +356,7 @@ def comparison_timeline_table(comparison: StoryComparison) -> Table:
     for column in ("when", "outlets", "mention"):
         table.add_column(column, overflow="fold")
     for event in comparison.timeline:
-        when = event.value or "not dated: " + ", ".join(
+        when = event.label or event.value or "not dated: " + ", ".join(
             dict.fromkeys(e.text for e in event.expressions))
         sentence, expression = event.mentions[0], event.expressions[0]
         at = expression.start - sentence.start

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
 from newsprism.model import (
+    AnalyzedArticle,
     Article,
+    CopyKey,
     GlobalEntity,
+    Publication,
     RawDocument,
     Skipped,
     Story,
     StoryChange,
     StoryUpdate,
 )
-from newsprism.store.base import ArticleSummary, BatchResult, StoreCounts
+from newsprism.store.base import (
+    ArticleSummary,
+    BatchResult,
+    SearchHit,
+    SearchQuery,
+    SearchScope,
+    StoreCounts,
+)
+from newsprism.store.search import QueryTerm, TermScorer, parse_query
+from newsprism.store.tables import speaker_of
 
 
 class MemoryStore:
@@ -33,6 +47,10 @@ class MemoryStore:
         self._entities: dict[str, GlobalEntity] = {}
         self._resolved: set[str] = set()
         self._story_state: tuple[int, bytes] | None = None
+        self._analyses: dict[str, AnalyzedArticle] = {}
+        self._publications: dict[str, list[Publication]] = {}
+        self._copy_keys: dict[str, CopyKey] = {}
+        self._writer = threading.RLock()
 
     def __enter__(self) -> Self:
         return self
@@ -55,6 +73,9 @@ class MemoryStore:
         skipped: Sequence[Skipped],
         *,
         stories: StoryUpdate | None = None,
+        publications: Sequence[Publication] = (),
+        copy_keys: Sequence[CopyKey] = (),
+        analyses: Sequence[AnalyzedArticle] = (),
     ) -> BatchResult:
         """Add a batch (and its story update); documents already present are left as they are."""
         present = sum(1 for doc in documents if doc.id in self._documents)
@@ -63,10 +84,90 @@ class MemoryStore:
             self._documents.setdefault(doc.id, doc)
         for article in new_articles:
             self._articles[article.id] = article
+            self._add_publication(
+                Publication(article.id, article.source, article.url, article.outlet)
+            )
+        extra = sum(self._add_publication(publication) for publication in publications)
+        self._copy_keys.update((key.article, key) for key in copy_keys)
         self._skipped.extend(skipped)
         if stories is not None:
             self.save_stories(stories)
-        return BatchResult(added=len(new_articles), already_present=present)
+        self.save_analyses(analyses)
+        return BatchResult(added=len(new_articles), already_present=present, publications=extra)
+
+    @contextmanager
+    def writer(self) -> Iterator[None]:
+        """One writing thread at a time."""
+        with self._writer:
+            yield
+
+    def publications(self, article_id: str) -> list[Publication]:
+        """Every publication of an article, first one first."""
+        return list(self._publications.get(article_id, ()))
+
+    def _add_publication(self, publication: Publication) -> int:
+        known = self._publications.setdefault(publication.article, [])
+        key = _publication_key(publication)
+        if any(_publication_key(p) == key for p in known):
+            return 0
+        known.append(publication)
+        return 1
+
+    def save_analyses(self, analyses: Sequence[AnalyzedArticle]) -> None:
+        """Keep analyses of stored articles, replacing earlier ones."""
+        for analysis in analyses:
+            self._analyses[analysis.article.id] = analysis
+
+    def get_analysis(self, article_id: str) -> AnalyzedArticle | None:
+        """The stored analysis of an article, or ``None``."""
+        return self._analyses.get(article_id)
+
+    def iter_analyses(self) -> Iterator[AnalyzedArticle]:
+        """Every stored analysis, in the articles' insertion order."""
+        found = [self._analyses.get(article_id) for article_id in self._articles]
+        yield from (analysis for analysis in found if analysis is not None)
+
+    def pending_analysis(
+        self, *, nlp_model: str | None = None, made_by: str | None = None
+    ) -> list[str]:
+        """Ids of articles without an analysis (or with one another model/version made)."""
+        pending = []
+        for article_id in self._articles:
+            done = self._analyses.get(article_id)
+            if (
+                done is None
+                or (nlp_model is not None and done.nlp_model != nlp_model)
+                or (made_by is not None and done.made_by != made_by)
+            ):
+                pending.append(article_id)
+        return pending
+
+    def search(self, query: SearchQuery) -> list[SearchHit]:
+        """Search by a plain BM25 over the texts in memory (no index; for tests and scripts)."""
+        terms = parse_query(query.text)
+        # Scores use the statistics of the whole corpus, as an index would; filters come after.
+        everything = list(self._articles.values())
+        articles = [a for a in everything if _passes(a, query)]
+        found: list[SearchHit] = []
+        if query.scope == "articles":
+            scorer = TermScorer(terms, [f"{a.headline or ''} {a.body}" for a in everything])
+            for article in articles:
+                score = scorer.score(f"{article.headline or ''} {article.body}")
+                if score is None:
+                    continue
+                span = scorer.first_match(article.body)
+                text = article.body[span[0] : span[1]] if span else article.headline or ""
+                found.append(_hit(article, "articles", text, span, score))
+        else:
+            analysed = [(a, self._analyses[a.id]) for a in everything if a.id in self._analyses]
+            if query.scope == "quotes":
+                found = _quote_hits(terms, analysed, query)
+            else:
+                found = _entity_hits(terms, analysed)
+            kept = {a.id for a in articles}
+            found = [hit for hit in found if hit.article_id in kept]
+        found.sort(key=lambda hit: -hit.score)
+        return found[: query.limit]
 
     def has(self, document_id: str) -> bool:
         """Whether the document's article is stored."""
@@ -85,9 +186,7 @@ class MemoryStore:
     ) -> list[ArticleSummary]:
         """Stored articles in insertion order, optionally of one outlet."""
         chosen = [
-            a
-            for a in self._articles.values()
-            if outlet is None or (a.outlet and a.outlet.name == outlet)
+            a for a in self._articles.values() if outlet is None or outlet in self._outlets(a.id)
         ]
         return [
             ArticleSummary(
@@ -98,9 +197,14 @@ class MemoryStore:
                 headline=a.headline,
                 published=a.published,
                 copy_of=a.copy_of.id if a.copy_of else None,
+                outlets=self._outlets(a.id),
             )
             for a in chosen[offset : offset + limit]
         ]
+
+    def _outlets(self, article_id: str) -> tuple[str, ...]:
+        names = (p.outlet.name for p in self._publications.get(article_id, ()) if p.outlet)
+        return tuple(dict.fromkeys(names))
 
     def iter_articles(self) -> Iterator[Article]:
         """Every stored article, in insertion order."""
@@ -110,6 +214,11 @@ class MemoryStore:
         """``(id, body)`` of every stored article."""
         for article in self.iter_articles():
             yield article.id, article.body
+
+    def copy_keys(self) -> Iterator[tuple[str, CopyKey | None]]:
+        """Every stored article's id and copy key (``None`` when it has none)."""
+        for article_id in list(self._articles):
+            yield article_id, self._copy_keys.get(article_id)
 
     def count(self) -> StoreCounts:
         """How many documents, articles and skipped inputs are stored."""
@@ -179,3 +288,91 @@ class MemoryStore:
     def resolved_articles(self) -> set[str]:
         """Ids of the articles whose entities were resolved."""
         return set(self._resolved)
+
+
+def _passes(article: Article, query: SearchQuery) -> bool:
+    outlets = {o.name for o in (article.outlet, article.original_outlet) if o is not None}
+    if query.outlet is not None and query.outlet not in outlets:
+        return False
+    if query.since is None and query.until is None:
+        return True
+    day = article.published
+    return (
+        day is not None
+        and (query.since is None or day >= query.since)
+        and (query.until is None or day <= query.until)
+    )
+
+
+def _hit(
+    article: Article,
+    scope: SearchScope,
+    text: str,
+    span: tuple[int, int] | None,
+    score: float,
+    **extra: str | None,
+) -> SearchHit:
+    return SearchHit(
+        scope=scope,
+        article_id=article.id,
+        outlet=article.outlet.name if article.outlet else None,
+        headline=article.headline,
+        published=article.published,
+        text=text,
+        start_char=span[0] if span else None,
+        end_char=span[1] if span else None,
+        score=score,
+        **extra,
+    )
+
+
+def _quote_hits(
+    terms: Sequence[QueryTerm],
+    analysed: Sequence[tuple[Article, AnalyzedArticle]],
+    query: SearchQuery,
+) -> list[SearchHit]:
+    quotes = [
+        (article, analysis, item, speaker_of(analysis, item.entity, item.source))
+        for article, analysis in analysed
+        for item in analysis.attributions
+    ]
+    scorer = TermScorer(terms, [f"{q[2].content.text} {q[3]}" for q in quotes])
+    if query.speaker is not None:
+        wanted = query.speaker.casefold()
+        quotes = [quote for quote in quotes if wanted in quote[3].casefold()]
+    hits = []
+    for article, _, item, speaker in quotes:
+        score = scorer.score(f"{item.content.text} {speaker}")
+        if score is not None:
+            span = (item.content.start, item.content.end)
+            hits.append(
+                _hit(
+                    article, "quotes", item.content.text, span, score, speaker=speaker,
+                    cue=item.cue.text, cue_class=item.cue.class_, entity_id=item.entity,
+                )
+            )
+    return hits
+
+
+def _entity_hits(
+    terms: Sequence[QueryTerm], analysed: Sequence[tuple[Article, AnalyzedArticle]]
+) -> list[SearchHit]:
+    entities = [(article, entity) for article, analysis in analysed for entity in analysis.entities]
+    texts = [" ".join([e.name] + [m.text for m in e.mentions]) for _, e in entities]
+    scorer = TermScorer(terms, texts)
+    hits = []
+    for (article, entity), text in zip(entities, texts, strict=True):
+        score = scorer.score(text)
+        if score is None:
+            continue
+        mention = next((m for m in entity.mentions if scorer.first_match(m.text)), None)
+        span = (mention.start, mention.end) if mention else None
+        hits.append(
+            _hit(article, "entities", mention.text if mention else entity.name, span, score,
+                 entity_id=entity.id)
+        )
+    return hits
+
+
+def _publication_key(publication: Publication) -> tuple[str, str]:
+    return (publication.outlet.name if publication.outlet else "", publication.url or "")

@@ -3,9 +3,12 @@
     article --features--> term counts, quotes, entities, day
             --vector----> TF-IDF (document frequencies kept as articles arrive), top terms
             --index-----> candidate stories from the inverted index (term -> recent stories)
-            --score-----> cosine with each candidate's centroid, - time gap, + shared entities,
+            --score-----> mean cosine with the candidate's nearest members (or with all its
+                          members, or its centroid: ``link``), - time gap, + shared entities,
                           + shared quote
-            --decide----> join the best at or above ``join_threshold``, or start a new story;
+            --decide----> join the best at or above ``join_threshold`` (scaled by length:
+                          ``length_exponent``; raised by ``background_weight`` x the mean
+                          score of the other candidates), or start a new story;
                           merge two stories the article links when their centroids agree;
                           every ``split_every`` additions, split a story whose members fall
                           into average-link groups linked below ``split_threshold``
@@ -145,6 +148,13 @@ class StoryClusterer:
             return decision
         scored = self._score_candidates(item, vector, embedding)
         threshold = self._blend(self._threshold(vector), self.settings.embedding_threshold)
+        if len(scored) > 1 and self.settings.background_weight:
+            # The bar rises with how well the article fits the other candidate stories: in a
+            # week of stories about one person, an article scores well with all of them, and
+            # only a story that stands out from the rest is its own; an article that fits no
+            # other story is held to the plain bar.
+            others = [max(s, 0.0) for _, s in scored[1:]]
+            threshold += self.settings.background_weight * sum(others) / len(others)
         if not scored or scored[0][1] < threshold:
             decision = Decision("s" + item.id, StoryJoin.NEW, scored[0][1] if scored else 0.0)
             self._place(item, vector, decision, embedding=embedding)
@@ -359,11 +369,15 @@ class StoryClusterer:
             chosen.setdefault(sid, 0.0)
 
     def _threshold(self, vector: dict[int, float]) -> float:
-        # Cosines between short texts run higher, by chance as much as by sharing a story: the
-        # bar rises as 1/sqrt(terms) below full_terms terms.
+        # The bar for an article of full_terms terms or more is join_threshold; a shorter one's
+        # is scaled by (terms / full_terms) ** length_exponent. Two texts that share no story
+        # share more words by chance the longer they are (a long body names the same people
+        # and places as its neighbours), so a positive exponent lowers the bar for short texts;
+        # 0 holds every length to one bar.
         settings = self.settings
         terms = max(1, min(len(vector), settings.full_terms))
-        return settings.join_threshold * math.sqrt(settings.full_terms / terms)
+        scale: float = (terms / settings.full_terms) ** settings.length_exponent
+        return settings.join_threshold * scale
 
     def _entity_idf(self, key: str) -> float:
         prior = self._entity_n + 1 + self.settings.idf_prior_documents
@@ -375,8 +389,10 @@ class StoryClusterer:
             for key in item.entities:
                 self._entity_df[key] = self._entity_df.get(key, 0) + 1
         self._n += 1
-        # Smoothed IDF with a prior of documents that hold none of the words: in a small corpus
-        # a word shared by the few articles there are is not thereby common.
+        # Smoothed IDF with a prior of idf_prior_documents documents that hold none of the
+        # words: a small prior lets a name that most of the articles seen so far share weigh
+        # little (in a week of Trump stories, "Trump" tells none apart); a large one keeps every
+        # word rare until about that many articles have been seen.
         prior = self._n + 1 + self.settings.idf_prior_documents
         weights: dict[int, float] = {}
         for word, count in item.counts.items():
@@ -427,14 +443,19 @@ class StoryClusterer:
         embedding: np.ndarray | None = None,
     ) -> float | None:
         settings = self.settings
-        centroid = story.centroid
-        dot = sum(w * centroid.get(term, 0.0) for term, w in vector.items())
-        if settings.link == "average":
-            score = dot / len(story.members)
+        if settings.link == "nearest":
+            score = self._nearest_members(vector, story)
         else:
-            score = dot / math.sqrt(story.norm2) if story.norm2 > 0 else 0.0
-        if embedding is not None and story.embedding is not None:
+            centroid = story.centroid
+            dot = sum(w * centroid.get(term, 0.0) for term, w in vector.items())
             if settings.link == "average":
+                score = dot / len(story.members)
+            else:
+                score = dot / math.sqrt(story.norm2) if story.norm2 > 0 else 0.0
+        if embedding is not None and story.embedding is not None:
+            if settings.link == "nearest":
+                similarity = self._nearest_embeddings(embedding, story)
+            elif settings.link == "average":
                 similarity = float(embedding @ story.embedding) / len(story.members)
             else:
                 norm = float(np.linalg.norm(story.embedding)) or 1.0
@@ -454,6 +475,30 @@ class StoryClusterer:
         if item.quotes and not item.quotes.isdisjoint(story.quotes):
             score += settings.quote_weight
         return score
+
+    def _nearest_members(self, vector: dict[int, float], story: _Story) -> float:
+        # Mean cosine with the link_k most similar of the story's link_window latest members:
+        # a story is judged by the articles it holds, not by a centroid that drifts towards
+        # the words all its members share (a name, a place) as it grows, nor by an average
+        # that a large story of varied articles dilutes. The window bounds the cost.
+        settings = self.settings
+        get = vector.get
+        cosines = [
+            sum(w * get(t, 0.0) for t, w in zip(self._terms[seq], self._weights[seq], strict=True))
+            for seq in story.members[-settings.link_window :]
+        ]
+        k = min(settings.link_k, len(cosines))
+        return sum(heapq.nlargest(k, cosines)) / k
+
+    def _nearest_embeddings(self, embedding: np.ndarray, story: _Story) -> float:
+        settings = self.settings
+        rows = [self._embeddings[seq] for seq in story.members[-settings.link_window :]]
+        present = [row for row in rows if row is not None]
+        if not present:
+            return 0.0
+        cosines = np.stack(present) @ embedding
+        k = min(settings.link_k, len(cosines))
+        return float(np.sort(cosines)[-k:].mean())
 
     # --- placing, merging, splitting ----------------------------------------------------------
 

@@ -13,10 +13,11 @@ import datetime as dt
 import math
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import islice
 
 from newsprism.config import StoriesSettings
 from newsprism.model import AnalyzedArticle, Article, Entity, MentionKind, StoryArticle, StoryJoin
@@ -26,6 +27,9 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{10,600})[\"“”]")
 # Entity labels whose names identify a story (a date or a number does not).
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT"})
+
+
+_NON_SPACE = re.compile(r"\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +91,11 @@ def terms(text: str) -> list[str]:
     return out
 
 
-def weighted_terms(text: str, *, name_weight: float) -> list[tuple[str, float]]:
+def weighted_terms(text: str, *, name_weight: float) -> Iterator[tuple[str, float]]:
     """Content words with a weight: ``name_weight`` for a capitalised word inside a sentence
-    (a name: "Griner", "Lavrov"), 1 for others."""
+    (a name: "Griner", "Lavrov"), 1 for others; yielded one by one, so a caller taking the
+    first few never tokenises the whole of a long text."""
     stop = stopwords()
-    out = []
     for match in _WORD.finditer(text):
         raw = match.group()
         word = normalise(raw)
@@ -102,8 +106,13 @@ def weighted_terms(text: str, *, name_weight: float) -> list[tuple[str, float]]:
             before = text[max(0, match.start() - 3) : match.start()].rstrip(" \"'“‘(")
             if before and before[-1] not in ".!?:\n":
                 weight = name_weight
-        out.append((word, weight))
-    return out
+        yield word, weight
+
+
+def _first_words(text: str, count: int) -> Iterator[str]:
+    """The first ``count`` whitespace-separated words (``text.split()[:count]``, without
+    splitting the rest of a long text)."""
+    return (match.group() for match in islice(_NON_SPACE.finditer(text), count))
 
 
 def term_counts(title: str, body: str, *, settings: StoriesSettings) -> dict[str, float]:
@@ -113,7 +122,7 @@ def term_counts(title: str, body: str, *, settings: StoriesSettings) -> dict[str
     for word in terms(title):
         counts[word] = counts.get(word, 0.0) + settings.title_weight
     words = weighted_terms(body, name_weight=settings.name_weight)
-    for word, weight in words[: settings.body_words]:
+    for word, weight in islice(words, settings.body_words):
         counts[word] = counts.get(word, 0.0) + weight
     return {word: 1.0 + math.log(count) for word, count in counts.items() if count > 0}
 
@@ -191,7 +200,7 @@ def story_item(
         summary=summary_of(article, joined_by=StoryJoin.NEW, score=0.0, seq=0),
         text=" ".join(
             part
-            for part in (title, " ".join(article.body.split()[: settings.embedding_words]))
+            for part in (title, " ".join(_first_words(article.body, settings.embedding_words)))
             if part
         ),
     )

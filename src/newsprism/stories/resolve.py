@@ -3,10 +3,14 @@
 Each article-local entity (from the analyze stage, mentions already grouped inside the article)
 is matched to a global entity of the same label group:
 
-* a person by surname, when the given names agree: "Lavrov", "Sergey Lavrov" and "Russian
-  Foreign Minister Sergey Lavrov" (the role is split off by analysis) are one entity; "Joe Biden"
-  and "Hunter Biden" are not. A bare surname that fits several people goes to the one in the same
-  story, else to the one holding the same role; when that does not decide, it stays apart;
+* a person by surname, when the name can be every name the person was given
+  (:func:`newsprism.stories.names.same_person`): "Lavrov", "Sergey Lavrov" and "Russian Foreign
+  Minister Sergey Lavrov" (the role is split off by analysis) are one entity, and so are "Jim
+  Mattis" and "James N. Mattis" (nicknames, initials); "Joe Biden" and "Hunter Biden" are not,
+  nor "George W. Bush" and "George H.W. Bush", nor "Donald Trump" and "Donald Trump Jr." when
+  both are known. A name that fits several people goes to the one with its generational marker,
+  else to the one in the same story, else to the one holding the same role; when that does not
+  decide, it stays apart;
 * a person named only by a role ("the Russian Foreign Minister") to the one entity holding that
   role, preferring the same story;
 * anything else by a shared name form ("US" and "United States" when one article used both);
@@ -31,6 +35,13 @@ from newsprism.model import (
     GlobalEntity,
     MentionKind,
 )
+from newsprism.stories.names import (
+    Nicknames,
+    PersonName,
+    load_nicknames,
+    parse_person_name,
+    same_person,
+)
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*\.?", re.UNICODE)
 # Words before a name that are not part of it.
@@ -45,8 +56,7 @@ _LABEL_GROUP = {"LOC": "GPE", "FAC": "GPE"}
 class _Global:
     id: str
     label: str
-    given: set[str] = field(default_factory=set)
-    surname: str | None = None
+    names: list[PersonName] = field(default_factory=list)
     aliases: Counter[str] = field(default_factory=Counter)
     roles: Counter[str] = field(default_factory=Counter)
     articles: list[str] = field(default_factory=list)
@@ -70,20 +80,19 @@ def role_key(text: str) -> str:
     return " ".join(w for w in name_words(text) if w not in {"a", "an", "the"})
 
 
-def _given_agree(ours: set[str], theirs: set[str]) -> bool:
-    if not ours or not theirs:
-        return True
-    for a in ours:
-        for b in theirs:
-            if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
-                return True
-    return False
-
-
 class EntityResolver:
     """Keeps the global entities of a growing set of analysed articles."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, nicknames: Nicknames | None = None) -> None:
+        """Start with no entities.
+
+        Args:
+            nicknames: The nickname table; the packaged ``data/nicknames.toml`` when ``None``.
+
+        Raises:
+            ConfigError: The packaged nickname table is invalid.
+        """
+        self._nicknames = nicknames if nicknames is not None else load_nicknames()
         self._entities: dict[str, _Global] = {}
         self._by_surname: dict[tuple[str, str], list[str]] = {}
         self._by_alias: dict[tuple[str, str], list[str]] = {}
@@ -176,17 +185,24 @@ class EntityResolver:
                 found = self._choose(by_role, story, local)
                 if found is not None:
                     return found
-            given = set(words[:-1])
+            person = parse_person_name(local.name)
+            if person is None:
+                return None
             candidates = [
                 self._entities[i]
-                for i in self._by_surname.get((group, words[-1]), [])
-                if _given_agree(given, self._entities[i].given)
+                for i in self._by_surname.get((group, person.surname), [])
+                if self._fits(self._entities[i], person)
             ]
             if not candidates:
                 return None
             if len(candidates) == 1:
                 return candidates[0]
-            return self._choose([c.id for c in candidates], story, local, strict=not given)
+            marked = [c for c in candidates if all(n.suffix == person.suffix for n in c.names)]
+            if len(marked) == 1 and person.given:
+                return marked[0]
+            return self._choose(
+                [c.id for c in candidates], story, local, strict=not person.given
+            )
         names = {" ".join(name_words(m.text)) for m in local.mentions if m.kind is MentionKind.NAME}
         names.add(" ".join(words))
         found_ids: list[str] = []
@@ -197,9 +213,13 @@ class EntityResolver:
         if not found_ids:
             # A bare surname the small model tagged as an organisation ("Lavrov told reporters"):
             # the person of that surname, when the story context makes it one person.
-            people = self._by_surname.get(("PERSON", words[-1]), []) if len(words) == 1 else []
+            person = parse_person_name(local.name) if len(words) == 1 else None
+            people = self._by_surname.get(("PERSON", person.surname), []) if person else []
             return self._choose(people, story, local) if people else None
         return self._choose(found_ids, story, local) or self._entities[found_ids[0]]
+
+    def _fits(self, entity: _Global, person: PersonName) -> bool:
+        return all(same_person(person, other, self._nicknames) for other in entity.names)
 
     def _choose(
         self, ids: list[str], story: str | None, local: Entity, *, strict: bool = True
@@ -268,11 +288,12 @@ class EntityResolver:
         if not words:
             return
         if entity.label == "PERSON":
-            if len(words) > 1:
-                entity.given.add(words[0])
-            if entity.surname is None or len(words) > 1:
-                entity.surname = words[-1]
-            ids = self._by_surname.setdefault((entity.label, words[-1]), [])
+            person = parse_person_name(name)
+            if person is None:
+                return
+            if person.given and person not in entity.names:
+                entity.names.append(person)
+            ids = self._by_surname.setdefault((entity.label, person.surname), [])
         else:
             ids = self._by_alias.setdefault((entity.label, " ".join(words)), [])
         if entity.id not in ids:

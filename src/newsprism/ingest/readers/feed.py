@@ -1,7 +1,12 @@
-"""RSS and Atom feeds: one document per item, or the item's linked page when a copy is given."""
+"""RSS and Atom feeds: one document per item, or the item's linked page when a copy is given.
+
+An item's content (or, without one, its summary) is its text: markup is read as HTML, a
+description without tags or entities as plain text (common in real feeds).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 import feedparser
@@ -9,6 +14,9 @@ import feedparser
 from newsprism.errors import MalformedRecordError
 from newsprism.ingest.readers import make_document
 from newsprism.model import MediaType, Outlet, RawDocument, Skipped, Source, SourceKind
+
+# A tag or an entity: content without one is plain text, however the feed labels it.
+_MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 
 
 def read_feed(
@@ -62,7 +70,7 @@ def read_feed(
         yield make_document(
             body,
             source=source,
-            media_type=MediaType.HTML,
+            media_type=MediaType.HTML if _MARKUP.search(body) else MediaType.TEXT,
             encoding=encoding,
             url=link,
             outlet=outlet,

@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from newsprism.errors import InputError
+from newsprism.errors import FetchError, InputError
 from newsprism.ingest.readers import make_document
 from newsprism.ingest.sniff import charset_of, decode
 from newsprism.model import MediaType, RawDocument, Skipped, Source, SourceKind
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+# HTTP statuses from here on are errors: their bodies are error pages, never articles.
+_FIRST_ERROR_STATUS = 400
 
 
 def read_warc(data: bytes, *, location: str, max_bytes: int) -> Iterator[RawDocument | Skipped]:
@@ -34,6 +36,16 @@ def read_warc(data: bytes, *, location: str, max_bytes: int) -> Iterator[RawDocu
             url = record.rec_headers.get_header("WARC-Target-URI")
             record_id = record.rec_headers.get_header("WARC-Record-ID") or url
             source = Source(SourceKind.WARC, location, record=record_id)
+            status = _status(record.http_headers.get_statuscode())
+            if status is None or status >= _FIRST_ERROR_STATUS:
+                shown = record.http_headers.get_statuscode() or "none"
+                yield Skipped(
+                    source.where(),
+                    f"the archived response has HTTP status {shown}, not a page that was served"
+                    " (an error page, not an article)",
+                    FetchError.code,
+                )
+                continue
             body = record.content_stream().read(max_bytes + 1)
             if len(body) > max_bytes:
                 yield Skipped(source.where(), f"response body over {max_bytes} bytes", "E103")
@@ -74,6 +86,13 @@ def read_warc(data: bytes, *, location: str, max_bytes: int) -> Iterator[RawDocu
             " it were read, re-download the file for the rest",
             "E102",
         )
+
+
+def _status(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 def _offset(records: ArchiveIterator) -> str:

@@ -1,0 +1,343 @@
+"""Contradictions: two outlets give different values for the same thing in one matched fact.
+
+Only aligned statements are read (no contradiction without a matched fact under it). In each
+aligned pair, the numbers (counts, durations, amounts, percentages, ages) and the dated time
+expressions of one sentence are set against those of the other:
+
+* a value is a range: an exact "25 minutes" covers half a unit of its last digit (24.5-25.5),
+  "roughly 25 minutes" ``vague_tolerance`` either side, "more than 25" everything above
+  (``[quantities]`` in data/compare.toml); a date covers its day, month, season or range, and
+  "since June" the month it starts in;
+* two values are compared only when they are of one kind (durations in seconds, "$" with
+  "dollars", a count of the same thing: "40 people" and "25 people"), the claims holding
+  them share ``min_shared_context`` concepts besides the unit ("the call ... lasted"), and the
+  words next to them (NEAR_WORDS either side) share one ("lasted roughly 25 minutes");
+* a value of one outlet that meets any comparable value of the other is agreement; one that
+  meets none disagrees with its best-matching counterpart, and that is a contradiction.
+
+Dates are compared only with ``dates = true`` (off by default: on BASIL 1 of 30 sampled date
+contradictions was real).
+
+Named agents that disagree are not read yet.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from newsprism.analyze.timex import TimeRules
+from newsprism.compare.rules import CompareRules, Quantities
+from newsprism.compare.story import StoryView
+from newsprism.compare.text import content_words
+from newsprism.compare.timeline import readable_time
+from newsprism.model import Contradiction, Evidence, Fact, Granularity, TimeExpression
+
+__all__ = ["Quantity", "find_contradictions", "quantities"]
+
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100, "dozen": 12, "dozens": 24,
+}
+# Where the claim holding a value ends: strong breaks only (a value's claim keeps "after noon").
+_CLAIM_BREAK = re.compile(
+    r"[;:—–()]|\s--\s|,\s(?:which|who|whom|whose|while|but|although|whereas)\s"
+    r"|\s(?:but|while|whereas)\s"
+)
+_MOMENTS = {Granularity.DAY, Granularity.WEEK, Granularity.MONTH, Granularity.SEASON,
+            Granularity.YEAR, Granularity.RANGE}
+_FOUND_BY = "compare.contradictions.v1"
+# Words read on either side of a value for what it measures.
+NEAR_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number in a sentence, with its unit and the range it stands for.
+
+    Attributes:
+        start: Offset of the first character (hedge included) in the text read.
+        end: Offset after the unit.
+        text: The words as written ("roughly 25 minutes").
+        kind: "duration", "percent", "usd", ..., "age", or "count:<stem>" for a count of things.
+        low: The smallest value it allows, in the kind's base unit.
+        high: The largest.
+        shown: Number and unit without the hedge ("25 minutes").
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    low: float
+    high: float
+    shown: str
+
+
+def quantities(text: str, rules: Quantities) -> list[Quantity]:
+    """The numbers of ``text`` that have a unit or count something, with their ranges."""
+    found: list[Quantity] = []
+    for match in rules.pattern.finditer(text):
+        quantity = _read(match, text, rules)
+        if quantity is not None and not any(
+            q.start < quantity.end and quantity.start < q.end for q in found
+        ):
+            found.append(quantity)
+    return found
+
+
+def _read(match: re.Match[str], text: str, rules: Quantities) -> Quantity | None:
+    raw = match["num"]
+    word = raw.lower()
+    if word in _NUMBER_WORDS:
+        value, step = float(_NUMBER_WORDS[word]), 0.5
+    else:
+        digits = raw.replace(",", "")
+        value = float(digits)
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        step = 0.5 * 10 ** -decimals
+    scale = rules.scales.get((match["scale"] or "").lower(), 1.0)
+    value, step = value * scale, step * scale
+    before = text[max(0, match.start() - 12) : match.start()]
+    if match["age"]:
+        kind, factor = "age", 1.0
+    elif match["cur"] or match["unit"]:
+        unit = (match["cur"] or match["unit"]).lower()
+        unit = re.sub(r"\s+", " ", unit)
+        if unit not in rules.units:
+            return None
+        kind, factor = rules.units[unit]
+    else:
+        # A bare number in digits counts the thing named after it ("25 people"); years, days
+        # of a month and clock times are no counts, nor number words ("the two met").
+        if word in _NUMBER_WORDS or re.search(r"[A-Z][a-z]+\.?\s*$", before) or (
+            "." not in raw and "," not in raw and len(raw) == 4 and 1800 <= value <= 2199
+        ):
+            return None
+        following = re.match(r"\s+([A-Za-z][A-Za-z.\-]*)", text[match.end() :])
+        if following is None or following[1].lower().rstrip(".") in rules.not_counts:
+            return None
+        stems = content_words(following[1].rstrip("."))
+        if not stems:
+            return None
+        return _quantity(match, text, f"count:{stems[0]}", value, step, 1.0, rules,
+                         match.end() + following.end())
+    return _quantity(match, text, kind, value, step, factor, rules, match.end())
+
+
+def _quantity(
+    match: re.Match[str], text: str, kind: str, value: float, step: float, factor: float,
+    rules: Quantities, end: int,
+) -> Quantity:
+    hedge = (match["hedge"] or "").lower()
+    hedge = re.sub(r"\s+", " ", hedge)
+    low, high = (value - step) * factor, (value + step) * factor
+    if hedge in rules.vague:
+        low, high = value * (1 - rules.tolerance) * factor, value * (1 + rules.tolerance) * factor
+    elif hedge in rules.lower:
+        low, high = value * factor, math.inf
+    elif hedge in rules.upper:
+        low, high = -math.inf, value * factor
+    start = match.start("hedge") if match["hedge"] else match.start("body")
+    shown_start = match.start("body")
+    return Quantity(start, end, text[start:end], kind, low, high, text[shown_start:end])
+
+
+def find_contradictions(
+    view: StoryView, facts: Sequence[Fact], rules: CompareRules
+) -> tuple[Contradiction, ...]:
+    """Values that differ between the aligned statements of each fact.
+
+    Args:
+        view: The story (its articles' time expressions).
+        facts: The aligned facts (:func:`newsprism.compare.facts.compare_facts`).
+        rules: The quantity words, synonyms and frame words.
+
+    Returns:
+        Contradictions in fact order, at most one per pair of values.
+    """
+    times = {a.id: a.analyzed.times for a in view.articles}
+    found: list[Contradiction] = []
+    seen: set[tuple[int, int, int, int, str, str]] = set()
+    for fact in facts:
+        for pair in fact.pairs:
+            for item in _pair_contradictions(pair.left, pair.right, times, rules):
+                left, right = item[1], item[2]
+                key = (left.start, left.end, right.start, right.end, left.article, right.article)
+                if key in seen:
+                    continue
+                seen.add(key)
+                kind, left, right, differs = item
+                found.append(Contradiction(
+                    fact=fact.id, kind=kind, left=left, right=right,
+                    left_statement=pair.left, right_statement=pair.right,
+                    differs=differs, found_by=_FOUND_BY,
+                ))
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    start: int  # offsets into the body
+    end: int
+    text: str
+    kind: str
+    low: float
+    high: float
+    shown: str
+    context: frozenset[str]
+    near: frozenset[str] = frozenset()
+
+
+def _pair_contradictions(
+    left: Evidence, right: Evidence, times: dict[str, tuple[TimeExpression, ...]],
+    rules: CompareRules,
+) -> Iterator[tuple[str, Evidence, Evidence, str]]:
+    a_values = _values(left, times.get(left.article, ()), rules)
+    b_values = _values(right, times.get(right.article, ()), rules)
+    for a in a_values:
+        comparable = [b for b in b_values if _comparable(a, b)]
+        # What a value measures is named next to it ("lasted roughly 25 minutes"): the two
+        # values must share a concept there, and their claims min_shared_context concepts.
+        context = [b for b in comparable
+                   if len(a.context & b.context) >= rules.quantities.min_shared_context
+                   and a.near & b.near]
+        if not context or any(_meet(a, b) for b in comparable):
+            continue
+        b = max(context, key=lambda v: len(a.context & v.context))
+        # The same disagreement is read once, from the side seen first.
+        if any(_meet(b, other) for other in a_values if _comparable(b, other)):
+            continue
+        kind = "date" if a.kind == "date" else "number"
+        yield (
+            kind,
+            Evidence(left.outlet, left.article, left.field, a.start, a.end, a.text),
+            Evidence(right.outlet, right.article, right.field, b.start, b.end, b.text),
+            f"{a.shown} vs {b.shown}",
+        )
+
+
+def _comparable(a: _Value, b: _Value) -> bool:
+    return a.kind == b.kind
+
+
+def _meet(a: _Value, b: _Value) -> bool:
+    return a.low <= b.high and b.low <= a.high
+
+
+def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareRules
+            ) -> list[_Value]:
+    clauses = _clauses(sentence.text)
+    values = []
+    for q in quantities(sentence.text, rules.quantities):
+        unit_words = set(content_words(q.shown))
+        values.append(_Value(
+            sentence.start + q.start, sentence.start + q.end, q.text, q.kind, q.low, q.high,
+            q.shown, _context(sentence.text, clauses, q.start, rules) - unit_words,
+            _near(sentence.text, q.start, q.end, rules) - unit_words,
+        ))
+    for time in times if rules.quantities.dates else ():
+        if not (sentence.start <= time.start and time.end <= sentence.end):
+            continue
+        if time.value is None or time.granularity not in _MOMENTS:
+            continue
+        text = sentence.text[time.start - sentence.start : time.end - sentence.start]
+        since = text.lower().startswith("since")
+        span = _date_span(time.value, since=since, rules=rules.times)
+        if span is None:
+            continue
+        point = time.value.split("/")[0] if since else time.value
+        values.append(_Value(
+            time.start, time.end, text, "date", span[0], span[1],
+            readable_time(point, rules.times),
+            _context(sentence.text, clauses, time.start - sentence.start, rules)
+            - set(content_words(text)),
+            _near(sentence.text, time.start - sentence.start, time.end - sentence.start, rules)
+            - set(content_words(text)),
+        ))
+    return values
+
+
+def _near(text: str, start: int, end: int, rules: CompareRules) -> frozenset[str]:
+    # The content concepts of the NEAR_WORDS words on either side of a value, in its claim.
+    clause_start = max((m.end() for m in _CLAIM_BREAK.finditer(text, 0, start)), default=0)
+    following = _CLAIM_BREAK.search(text, end)
+    clause_end = following.start() if following else len(text)
+    before = text[clause_start:start].split()[-NEAR_WORDS:]
+    after = text[end:clause_end].split()[:NEAR_WORDS]
+    return frozenset(
+        c for c in (rules.synonyms.get(w, w) for w in content_words(" ".join(before + after)))
+        if c not in rules.frame_words
+    )
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    for match in _CLAIM_BREAK.finditer(text):
+        spans.append((at, match.start()))
+        at = match.end()
+    spans.append((at, len(text)))
+    return spans
+
+
+def _context(
+    text: str, clauses: list[tuple[int, int]], at: int, rules: CompareRules
+) -> frozenset[str]:
+    # The concepts of the claim holding the value: what the value is a value of.
+    for start, end in clauses:
+        if start <= at < end:
+            return frozenset(
+                c for c in (rules.synonyms.get(w, w) for w in content_words(text[start:end]))
+                if c not in rules.frame_words
+            )
+    return frozenset()
+
+
+def _date_span(value: str, *, since: bool, rules: TimeRules) -> tuple[float, float] | None:
+    # A time value as ordinal days [first, last]; "since June" is the month it starts in.
+    if since or "/" in value:
+        start, _, end = value.partition("/")
+        if since:
+            end = ""
+        first = _bounds(start, rules) if start not in {"", ".."} else None
+        last = _bounds(end, rules) if end not in {"", ".."} else None
+        if first is None and last is None:
+            return None
+        low = first[0] if first else -math.inf
+        high = last[1] if last else (first[1] if since and first else math.inf)
+        return low, high
+    return _bounds(value, rules)
+
+
+def _bounds(value: str, rules: TimeRules) -> tuple[float, float] | None:
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            day = dt.date.fromisoformat(value).toordinal()
+            return float(day), float(day)
+        if match := re.fullmatch(r"(\d{4})-(\d{2})", value):
+            year, number = int(match[1]), int(match[2])
+            if 1 <= number <= 12:
+                first = dt.date(year, number, 1)
+                following = dt.date(year + number // 12, number % 12 + 1, 1)
+                return float(first.toordinal()), float(following.toordinal() - 1)
+            for season in rules.seasons.values():
+                if season.code == number:
+                    first_month, last_month = season.months[0], season.months[-1]
+                    last_year = year + 1 if last_month < first_month else year
+                    last = dt.date(last_year, last_month,
+                                   calendar.monthrange(last_year, last_month)[1])
+                    return (float(dt.date(year, first_month, 1).toordinal()),
+                            float(last.toordinal()))
+            return None
+        if re.fullmatch(r"\d{4}", value):
+            year = int(value)
+            return (float(dt.date(year, 1, 1).toordinal()),
+                    float(dt.date(year, 12, 31).toordinal()))
+    except ValueError:
+        return None
+    return None

@@ -1,0 +1,105 @@
+"""Contradictions in matched facts (issue 9): the CNN sample against a second report of the same
+call, written for these tests in other words (tests/compare/cases/second_report.txt), that gives
+the call a different length; rounding and hedges are agreement; no contradiction without a
+matched fact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import newsprism
+from newsprism.analyze import analyze
+from newsprism.analyze.nlp import load_model
+from newsprism.compare import CompareRules, compare
+from newsprism.compare.contradictions import quantities
+from newsprism.config import load_settings
+from newsprism.model import AnalyzedArticle, StoryComparison
+from tests.compare.conftest import SAMPLE_DAY
+from tests.conftest import CNN_SAMPLE
+
+SECOND_REPORT = Path(__file__).parent / "cases" / "second_report.txt"
+
+
+def _story(tmp_path: Path, second: str) -> list[AnalyzedArticle]:
+    path = tmp_path / "second.txt"
+    path.write_text(second, "utf-8")
+    articles = newsprism.extract_articles(CNN_SAMPLE, published=SAMPLE_DAY)
+    articles += newsprism.extract_articles(path, outlet="Second Report", published=SAMPLE_DAY)
+    return list(analyze(articles, model=load_model(), settings=load_settings().analyze))
+
+
+def _compare(story: list[AnalyzedArticle], rules: CompareRules) -> StoryComparison:
+    return compare(story, settings=load_settings().compare, rules=rules)
+
+
+def test_issue9_call_length_contradiction(tmp_path: Path, compare_rules: CompareRules) -> None:
+    story = _story(tmp_path, SECOND_REPORT.read_text("utf-8"))
+    comparison = _compare(story, compare_rules)
+    numbers = [c for c in comparison.contradictions if c.kind == "number"]
+    assert len(numbers) == 1
+    (found,) = numbers
+    texts = {found.left.outlet: found.left.text, found.right.outlet: found.right.text}
+    assert texts == {"CNN": "roughly 25 minutes", "Second Report": "about 40 minutes"}
+    assert found.differs in {"25 minutes vs 40 minutes", "40 minutes vs 25 minutes"}
+    # Both evidence spans are exact, and the fact under it holds both sentences.
+    bodies = {a.id: a.body for a in comparison.articles}
+    for span in (found.left, found.right, found.left_statement, found.right_statement):
+        assert bodies[span.article][span.start : span.end] == span.text
+    fact = next(f for f in comparison.facts if f.id == found.fact)
+    assert {found.left_statement, found.right_statement} <= set(fact.statements)
+    # The contradiction is a finding, the first one, and leads the summary.
+    first = comparison.findings[0]
+    assert first.kind == "contradiction" and first.id == "F1"
+    assert "25 minutes" in first.summary and "40 minutes" in first.summary
+    assert comparison.summary[0] == "F1"
+
+
+@pytest.mark.parametrize("length", ["about 25 minutes", "some 25 minutes",
+                                    "more than 20 minutes", "26 minutes"])
+def test_same_length_in_other_words_is_agreement(
+    tmp_path: Path, compare_rules: CompareRules, length: str
+) -> None:
+    text = SECOND_REPORT.read_text("utf-8").replace("about 40 minutes", length)
+    comparison = _compare(_story(tmp_path, text), compare_rules)
+    assert [c for c in comparison.contradictions if c.kind == "number"] == []
+
+
+def test_no_contradiction_without_a_matched_fact(
+    tmp_path: Path, compare_rules: CompareRules
+) -> None:
+    # The same 40 minutes, but about something the CNN story does not report.
+    text = SECOND_REPORT.read_text("utf-8").replace(
+        "The call lasted about 40 minutes, a senior State Department official told reporters.",
+        "Reporters waited about 40 minutes in the rain outside the embassy gates.",
+    )
+    comparison = _compare(_story(tmp_path, text), compare_rules)
+    assert [c for c in comparison.contradictions if c.kind == "number"] == []
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "agree"),
+    [
+        ("lasted roughly 25 minutes", "lasted 25 minutes", True),
+        ("aid worth $1.2 billion", "aid worth $1,200 million", True),
+        ("aid worth $1.2 billion", "aid worth $1.5 billion", False),
+        ("more than 30 people died", "40 people died", True),
+        ("fewer than 30 people died", "40 people died", False),
+        ("sentenced to nine years", "sentenced to 9 years", True),
+        ("sentenced to 12 years", "sentenced to nine years", False),
+        ("a 68-year-old general", "a 68-year-old general", True),
+    ],
+)
+def test_quantities_meet_or_not(
+    compare_rules: CompareRules, left: str, right: str, agree: bool
+) -> None:
+    (a,) = quantities(left, compare_rules.quantities)
+    (b,) = quantities(right, compare_rules.quantities)
+    assert a.kind == b.kind
+    assert (a.low <= b.high and b.low <= a.high) is agree
+
+
+def test_years_days_and_clock_times_are_no_quantities(compare_rules: CompareRules) -> None:
+    text = "On July 29, 2022 at 3 p.m. the two met in 2012."
+    assert quantities(text, compare_rules.quantities) == []

@@ -1,0 +1,232 @@
+"""The library pipeline over a store (issue 11): analyses stored with their articles, completed
+later, read back exactly, and compared without loading spaCy; on every backend."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from newsprism.config import Settings, load_settings, replace_section
+from newsprism.ingest.outlets import load_outlets
+from newsprism.model import AnalyzedArticle
+from newsprism.pipeline import (
+    Analyzer,
+    InputSpec,
+    ProgressEvent,
+    analyze_store,
+    compare_story,
+    ingest_into,
+    run,
+)
+from newsprism.store import SQLiteStore, Store, open_store
+from newsprism.store.base import SearchQuery
+from newsprism.store.search import search
+from tests.conftest import REPO_ROOT
+
+SETTINGS = load_settings()
+OUTLETS = load_outlets()
+
+
+def _ingest(
+    store: Store, inputs: list[InputSpec], analyzer: Analyzer | None, settings: Settings = SETTINGS
+) -> list[ProgressEvent]:
+    events: list[ProgressEvent] = []
+    ingest_into(
+        inputs,
+        store=store,
+        settings=settings,
+        outlets=OUTLETS,
+        analyzer=analyzer,
+        on_progress=events.append,
+    )
+    return events
+
+
+def test_issue11_ingest_stores_each_analysis_with_its_article(
+    store: Store, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    events = _ingest(store, sample_inputs, analyzer)
+    assert [e.stage for e in events] == ["ingest", "ingest", "analyze", "analyze"]
+    assert store.pending_analysis() == []
+    stored = list(store.iter_analyses())
+    assert [a.article.outlet.name for a in stored if a.article.outlet] == ["RT", "KION 46"]
+    fresh = analyzer.analyze([a.article for a in stored])
+    # Read back whole: entities, mentions, attributions, times, sentences with their text.
+    assert stored == fresh
+    rt = stored[0]
+    assert rt.nlp_model == analyzer.nlp_model and rt.made_by == analyzer.made_by
+    assert rt.made_by.startswith("newsprism ") and "rules " in rt.made_by
+    body = rt.article.body
+    assert all(body[s.start : s.end] == s.text for s in rt.sentences)
+    assert len(rt.sentences) > 5
+    claimed = [a for a in rt.attributions if a.cue.text == "claimed"]
+    assert claimed and claimed[0].source is not None
+    assert body[claimed[0].source.start : claimed[0].source.end] == claimed[0].source.text
+
+
+def test_issue11_articles_stored_without_analysis_are_completed_resumably(
+    store: Store, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    _ingest(store, sample_inputs, None)
+    ids = [a.id for a in store.list_articles()]
+    assert store.pending_analysis() == ids
+    events: list[ProgressEvent] = []
+    first = analyze_store(
+        store, analyzer=analyzer, settings=SETTINGS, limit=1, on_progress=events.append
+    )
+    assert (first.analysed, first.pending) == (1, 2)
+    assert events == [ProgressEvent("analyze", 1, 1, events[0].where)]
+    assert store.pending_analysis() == ids[1:]
+    second = analyze_store(store, analyzer=analyzer, settings=SETTINGS)
+    assert (second.analysed, second.pending) == (1, 1)
+    assert store.pending_analysis() == []
+    assert analyze_store(store, analyzer=analyzer, settings=SETTINGS).analysed == 0
+
+
+def test_issue11_analyses_made_by_another_version_can_be_redone(
+    store: Store, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    _ingest(store, sample_inputs, analyzer)
+    old = store.get_analysis(store.list_articles()[0].id)
+    assert old is not None
+    store.save_analyses([dataclasses.replace(old, made_by="newsprism 0.0.1; rules old")])
+    assert store.pending_analysis() == []
+    stale = store.pending_analysis(nlp_model=analyzer.nlp_model, made_by=analyzer.made_by)
+    assert stale == [old.article.id]
+    report = analyze_store(
+        store, analyzer=analyzer, settings=SETTINGS, redo_other_versions=True
+    )
+    assert report.analysed == 1
+    assert store.get_analysis(old.article.id) == old
+    # Re-saving replaced the analysis's rows and search entries: nothing is found twice.
+    hits = search(store, SearchQuery("negotiate", scope="quotes"))
+    assert len(hits) == len({(h.article_id, h.start_char) for h in hits})
+
+
+def test_issue11_compare_from_stored_analyses_matches_from_scratch(
+    store: Store, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    _ingest(store, sample_inputs, analyzer)
+    story = max(store.list_stories(), key=lambda s: len(s.articles))
+    assert len(story.articles) == 2
+
+    def no_analyzer() -> Analyzer:
+        raise AssertionError("every article has a stored analysis")
+
+    stored = compare_story(store, story.id, settings=SETTINGS, analyzer=no_analyzer)
+    from newsprism.compare import compare
+
+    scratch = compare(
+        analyzer.analyze([a.article for a in store.iter_analyses()]), settings=SETTINGS.compare
+    )
+    assert stored == scratch
+    assert [o.outlet for o in stored.outlets] == ["RT", "CNN"]
+
+
+def test_issue11_compare_analyses_what_was_stored_without_analysis(
+    store: Store, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    _ingest(store, sample_inputs, None)
+    story = max(store.list_stories(), key=lambda s: len(s.articles))
+    comparison = compare_story(store, story.id, settings=SETTINGS, analyzer=analyzer)
+    assert {a.id for a in comparison.articles} == {m.id for m in story.articles}
+    assert store.pending_analysis() == []
+
+
+def test_issue11_run_is_the_whole_flow(
+    store: Store, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    events: list[ProgressEvent] = []
+    report = run(
+        sample_inputs,
+        store=store,
+        settings=SETTINGS,
+        outlets=OUTLETS,
+        analyzer=analyzer,
+        on_progress=events.append,
+    )
+    assert (report.ingest.added, report.ingest.analysed) == (2, 2)
+    assert report.entities.analysed == 2
+    assert {e.stage for e in events} == {"ingest", "analyze", "entities", "compare"}
+    (story_id, comparison), = report.comparisons
+    assert store.get_story(story_id) is not None
+    assert {f.kind for f in comparison.findings} >= {"headline"}
+    bout = [e for e in store.list_entities(label="PERSON") if e.name == "Viktor Bout"]
+    assert bout and set(bout[0].outlets) == {"RT", "CNN"}
+
+
+def test_issue11_comparing_a_stored_story_loads_no_spacy(
+    tmp_path: Path, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    db = tmp_path / "news.db"
+    with open_store(db) as store:
+        _ingest(store, sample_inputs, analyzer)
+        story = max(store.list_stories(), key=lambda s: len(s.articles)).id
+    probe = textwrap.dedent(
+        f"""
+        import sys
+        from newsprism.config import load_settings
+        from newsprism.pipeline import compare_story
+        from newsprism.store import open_store
+        with open_store({str(db)!r}) as store:
+            comparison = compare_story(store, {story!r}, settings=load_settings())
+        print(len(comparison.outlets), "spacy" in sys.modules)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO_ROOT, check=True
+    )
+    assert result.stdout.split() == ["2", "False"]
+
+
+def test_issue11_an_older_database_is_migrated_and_indexed(
+    tmp_path: Path, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    # A database as schema 4 left it: articles, no analyses, no search index.
+    db = tmp_path / "old.db"
+    with SQLiteStore(db) as store:
+        _ingest(store, sample_inputs, None)
+    with sqlite3.connect(db) as raw:
+        for table in ("articles_fts", "quotes_fts", "entities_fts", "analyses", "entities",
+                      "mentions", "descriptors", "attributions", "times"):
+            raw.execute(f"DROP TABLE {table}")
+        raw.execute("DELETE FROM schema_migrations WHERE version >= 5")
+    with SQLiteStore(db) as store:
+        assert store.schema_version >= 5
+        hits = search(store, SearchQuery("Lavrov"))
+        assert [h.outlet for h in hits] == ["KION 46"]
+        assert len(store.pending_analysis()) == 2
+        analyze_store(store, analyzer=analyzer, settings=SETTINGS)
+        quotes = search(store, SearchQuery("good faith", scope="quotes"))
+        assert quotes and all(q.outlet == "RT" for q in quotes)
+
+
+def test_issue11_a_batch_is_one_transaction_with_its_analyses(
+    tmp_path: Path, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    # An analysis that cannot be written takes its batch's articles with it.
+    settings = replace_section(SETTINGS, "ingest", batch_size=10)
+    db = tmp_path / "news.db"
+    with SQLiteStore(db) as store:
+        broken = dataclasses.replace(analyzer, settings=analyzer.settings)
+
+        class Failing:
+            nlp_model = broken.nlp_model
+            made_by = broken.made_by
+
+            def analyze(self, articles: list[object]) -> list[AnalyzedArticle]:
+                done = broken.analyze(articles)  # type: ignore[arg-type]
+                # The second analysis names an article that is not stored: a foreign key fails.
+                ghost = dataclasses.replace(done[0].article, id="0" * 16)
+                return [done[0], dataclasses.replace(done[1], article=ghost)]
+
+        with pytest.raises(Exception, match="FOREIGN KEY"):
+            _ingest(store, sample_inputs, Failing(), settings)  # type: ignore[arg-type]
+        assert store.count().articles == 0
+        assert list(store.iter_analyses()) == []
