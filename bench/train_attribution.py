@@ -282,9 +282,10 @@ def _train_encoder(args: argparse.Namespace) -> int:
 
 
 def install_encoder(folder: Path, package: Path) -> None:
-    """Copy the int8 graphs, the vocabularies and the training report into the package."""
+    """Copy the int8 encoder graph, the float32 role graph, the vocabularies and the training
+    report into the package."""
     package.mkdir(parents=True, exist_ok=True)
-    for name in ("cue.int8.onnx", "role.int8.onnx", "vocab.txt", "training.json"):
+    for name in ("cue.int8.onnx", "role.fp32.onnx", "vocab.txt", "training.json"):
         shutil.copyfile(folder / name, package / name)
     shutil.copyfile(folder / "meta.int8.json", package / "meta.json")
     size = sum(path.stat().st_size for path in package.iterdir())

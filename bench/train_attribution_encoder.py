@@ -857,19 +857,21 @@ def export(
     )
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    for name in ("cue", "role"):
-        quantize_dynamic(
-            str(out / f"{name}.fp32.onnx"),
-            str(out / f"{name}.int8.onnx"),
-            weight_type=QuantType.QInt8,
-        )
+    # The encoder graph in int8 with per-channel weight scales (per-tensor scales cost 0.018
+    # whole-attribution F1 on dev, per-channel 0.007); the small role graph stays float32.
+    quantize_dynamic(
+        str(out / "cue.fp32.onnx"),
+        str(out / "cue.int8.onnx"),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+    )
     shutil.copy(minilm_folder() / "vocab.txt", out / "vocab.txt")
     for precision in ("int8", "fp32"):
         meta = {
             "format": FORMAT_VERSION,
-            "label": f"{label} ({precision})",
+            "label": f"{label} (encoder {precision}, role head fp32)",
             "cue_graph": f"cue.{precision}.onnx",
-            "role_graph": f"role.{precision}.onnx",
+            "role_graph": "role.fp32.onnx",
             "sentences_before": before,
             "sentences_after": after,
             "batch_size": 32,
