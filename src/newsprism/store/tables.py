@@ -407,6 +407,7 @@ def analysis_from_record(article: Article, data: dict[str, Any]) -> AnalyzedArti
         attributions=tuple(from_dict(Attribution, item) for item in data["attributions"]),
         times=tuple(from_dict(TimeExpression, item) for item in data["times"]),
         nlp_model=data["nlp_model"],
+        attribution_model=data.get("attribution_model", ""),
         sentences=tuple(Span(start, end, body[start:end]) for start, end in data["sentences"]),
         made_by=data.get("made_by", ""),
         schema_version=data.get("schema_version", SCHEMA_VERSION),
