@@ -18,9 +18,19 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import islice
+from typing import Any
 
 from newsprism.config import StoriesSettings
-from newsprism.model import AnalyzedArticle, Article, Entity, MentionKind, StoryArticle, StoryJoin
+from newsprism.model import (
+    AnalyzedArticle,
+    Article,
+    Entity,
+    MentionKind,
+    StoryArticle,
+    StoryJoin,
+    from_dict,
+    to_dict,
+)
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Straight or curly double quotes around a passage; single quotes are apostrophes too often.
@@ -209,3 +219,32 @@ def story_item(
 def analyzed_item(analyzed: AnalyzedArticle, *, settings: StoriesSettings) -> StoryItem:
     """Features of an analysed article, its entities included."""
     return story_item(analyzed.article, settings=settings, entities=analyzed.entities)
+
+
+def item_record(item: StoryItem) -> dict[str, Any]:
+    """A story item as JSON-ready data (kept beside an article where it is made apart from the
+    clusterer, as the Spark job does); :func:`item_from_record` reads it back."""
+    return {
+        "id": item.id,
+        "counts": item.counts,
+        "quotes": sorted(item.quotes),
+        "entities": sorted(item.entities),
+        "day": item.day,
+        "copy_of": item.copy_of,
+        "summary": to_dict(item.summary),
+        "text": item.text,
+    }
+
+
+def item_from_record(data: dict[str, Any]) -> StoryItem:
+    """The story item :func:`item_record` wrote."""
+    return StoryItem(
+        id=data["id"],
+        counts={str(word): float(value) for word, value in data["counts"].items()},
+        quotes=frozenset(int(key) for key in data["quotes"]),
+        entities=frozenset(str(key) for key in data["entities"]),
+        day=data["day"],
+        copy_of=data["copy_of"],
+        summary=from_dict(StoryArticle, data["summary"]),
+        text=data["text"],
+    )
