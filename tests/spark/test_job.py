@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from newsprism.spark.job import JobReport
     from newsprism.store import MemoryStore
 
+# PySpark leaves sockets of its own to the garbage collector.
+pytestmark = pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
+
 # Whole BASIL events (three outlets each) and extraction-benchmark pages in the inputs: small,
 # so that the module runs in about a minute on two cores.
 EVENTS = 3
@@ -60,10 +63,10 @@ def _warc(records: list[tuple[str, str, bytes]]) -> bytes:
         headers = StatusAndHeaders(
             "200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1"
         )
-        writer.write_record(
-            writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                      http_headers=headers)
-        )
+        record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                           http_headers=headers)
+        writer.write_record(record)
+        record.raw_stream.close()
     return stream.getvalue()
 
 

@@ -102,6 +102,11 @@ def spark_cli(
         "articles": report.articles,
         "stories": report.stories,
         "seconds": report.seconds,
+        "partition_costs": [
+            {"partition": c.partition, "articles": c.articles, "seconds": c.seconds,
+             "peak_mib": c.peak_mib}
+            for c in report.partition_costs
+        ],
     }
     if output is TextOrJson.JSON:
         typer.echo(json.dumps(summary, ensure_ascii=False))

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ARTICLE_TABLES",
     "JobReport",
+    "PartitionCost",
     "expand_job_inputs",
     "run_job",
     "spark_session",
@@ -94,6 +95,8 @@ class JobReport:
         articles: Articles in the whole output folder (this run's and earlier inputs').
         stories: Stories over the whole output folder.
         seconds: Wall time of each phase (extract, copies, analyze, write, stories).
+        partition_costs: Per analysis partition: articles, seconds, and the peak resident
+            memory of the Python worker that ran it (MiB; the spaCy model included).
     """
 
     out: Path
@@ -108,6 +111,17 @@ class JobReport:
     articles: int
     stories: int
     seconds: dict[str, float]
+    partition_costs: tuple[PartitionCost, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionCost:
+    """What analysing one partition cost."""
+
+    partition: int
+    articles: int
+    seconds: float
+    peak_mib: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +161,9 @@ def expand_job_inputs(inputs: Sequence[str]) -> list[str]:
     """The input files named by paths, folders (their files, in path order) and manifests.
 
     A manifest is a file (``*.paths``, ``*.paths.gz``, ``*.manifest``, ``*.txt``) listing one
-    input a line (``#`` comments); relative paths are taken from the manifest's folder. Any
-    other URI (``s3://``, ``hdfs://``, ...) is kept as it is.
+    input a line (``#`` comments); relative paths are taken from the manifest's folder. Local
+    paths are made absolute (an input keeps its id whatever the working folder); any other URI
+    (``s3://``, ``hdfs://``, ...) is kept as it is.
 
     Raises:
         InputError: A path that does not exist, or a folder holding no file.
@@ -168,11 +183,14 @@ def expand_job_inputs(inputs: Sequence[str]) -> list[str]:
             for child in expand_inputs([str(path)]):
                 if isinstance(child, Skipped):
                     raise InputError(child.reason, where=child.where)
-                found.append(child)
+                found.append(os.path.abspath(child))
         elif path.name.endswith(_MANIFEST_SUFFIXES):
-            found.extend(_manifest(path))
+            found.extend(
+                entry if _scheme(entry) not in _SCHEMES_READ_LOCALLY else os.path.abspath(entry)
+                for entry in _manifest(path)
+            )
         else:
-            found.append(str(path))
+            found.append(os.path.abspath(path))
     return found
 
 
@@ -278,7 +296,7 @@ def run_job(
             skipped=skipped,
         )
         rows = spark.read.parquet(str(staging / "extracted")).repartition(wanted).rdd
-        rows.mapPartitionsWithIndex(analyse).count()
+        costs = sorted(rows.mapPartitionsWithIndex(analyse).collect(), key=_by_partition)
         seconds["analyze"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -305,6 +323,7 @@ def run_job(
         articles=articles,
         stories=stories,
         seconds={name: round(value, 3) for name, value in seconds.items()},
+        partition_costs=tuple(costs),
     )
 
 
@@ -727,9 +746,13 @@ def _analyse_partition(
     tables: str,
     stored: Accumulator[int],
     skipped: Accumulator[int],
-) -> Iterator[int]:
+) -> Iterator[PartitionCost]:
+    import resource
+
     from newsprism.pipeline import Analysed, analyze_records
 
+    started = time.perf_counter()
+    count = 0
     loaded = settings.value
     found_copies, again = copies.value, later.value
     writer = _PartWriter(tables, f"b{index:05d}")
@@ -744,6 +767,7 @@ def _analyse_partition(
             articles, analyzer=_analyzer(loaded), settings=loaded, contain_failures=True
         )
         for row, result in zip(chunk, results, strict=True):
+            count += 1
             if isinstance(result, Analysed):
                 stored.add(1)
                 _add_stored(writer, row, result)
@@ -754,7 +778,8 @@ def _analyse_partition(
         if writer.count >= _FLUSH_ARTICLES:
             writer.flush()
     writer.flush()
-    yield 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    yield PartitionCost(index, count, round(time.perf_counter() - started, 3), round(peak, 1))
 
 
 def _add_stored(writer: _PartWriter, row: Any, result: Any) -> None:
@@ -866,3 +891,7 @@ def _atomic(path: Path, data: bytes) -> None:
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_bytes(data)
     temporary.replace(path)
+
+
+def _by_partition(cost: PartitionCost) -> int:
+    return cost.partition
