@@ -192,10 +192,14 @@ def align_statements(
         return []
     scores, shared_counts = _similarities(statements, settings)
     threshold = settings.align_threshold
+    min_shared = settings.min_shared_words
+    mixed: FloatMatrix | None = None
     if embeddings is not None and len(embeddings) == len(statements):
         weight = settings.embedding_weight
-        scores = (1 - weight) * scores + weight * (embeddings @ embeddings.T)
+        scores = mixed = (1 - weight) * scores + weight * (embeddings @ embeddings.T)
         threshold = settings.embedding_threshold
+        # The encoder judges paraphrase, so fewer words need to be the same.
+        min_shared = settings.embedding_min_shared_words
     outlets = sorted({s.outlet for s in statements}, key=[s.outlet for s in statements].index)
     rows = {o: np.array([i for i, s in enumerate(statements) if s.outlet == o]) for o in outlets}
     kept: list[tuple[int, int, float]] = []
@@ -203,7 +207,7 @@ def align_statements(
         for b in outlets[a_index + 1 :]:
             block = scores[np.ix_(rows[a], rows[b])]
             shared = shared_counts[np.ix_(rows[a], rows[b])]
-            block = np.where(shared >= settings.min_shared_words, block, 0.0)
+            block = np.where(shared >= min_shared, block, 0.0)
             if block.size == 0:
                 continue
             best_right = block.argmax(axis=1)
@@ -215,7 +219,10 @@ def align_statements(
                     kept.append((int(rows[a][i]), int(rows[b][j]), score))
     if settings.clause_weight > 0:
         best = {(i, j): score for i, j, score in kept}
-        for i, j, score in _claim_pairs(statements, settings):
+        for i, j, score in _claim_pairs(statements, settings, min_shared):
+            # With the encoder, a claim pair also needs the sentences to read alike.
+            if mixed is not None and mixed[i, j] < threshold:
+                continue
             if score > best.get((i, j), 0.0):
                 best[(i, j)] = score
         kept = [(i, j, score) for (i, j), score in best.items()]
@@ -393,7 +400,7 @@ def _similarities(
 
 
 def _claim_pairs(
-    statements: Sequence[Statement], settings: CompareSettings
+    statements: Sequence[Statement], settings: CompareSettings, min_shared: int
 ) -> list[tuple[int, int, float]]:
     """Statement pairs whose claims match: one claim of each (a clause of at least
     ``clause_min_words`` concepts, or the whole statement), scored clause_weight x their
@@ -450,7 +457,7 @@ def _claim_pairs(
             right = np.array([k for k, o in enumerate(outlet_of) if o == b])
             if not len(left) or not len(right):
                 continue
-            block = np.where(shared[np.ix_(left, right)] >= settings.min_shared_words,
+            block = np.where(shared[np.ix_(left, right)] >= min_shared,
                              scores[np.ix_(left, right)], 0.0)
             best_right = block.argmax(axis=1)
             best_left = block.argmax(axis=0)

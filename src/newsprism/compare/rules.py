@@ -80,6 +80,9 @@ class Quantities:
         min_shared_context: Concepts the claims of two values must share to be compared.
         pattern: The compiled number pattern.
         dates: Whether dates are compared too.
+        agents: Whether named agents are compared too.
+        min_agent_words: Content concepts two attributed contents must share to be one quote.
+        min_agent_overlap: The share of their concepts (Jaccard) they must share.
     """
 
     vague: frozenset[str]
@@ -92,6 +95,9 @@ class Quantities:
     min_shared_context: int
     pattern: re.Pattern[str]
     dates: bool = False
+    agents: bool = False
+    min_agent_words: int = 3
+    min_agent_overlap: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +268,21 @@ def _quantities(file: DataFile) -> Quantities:
                                                       name="quantities.not_counts")),
         min_shared_context=minimum, pattern=pattern,
         dates=_flag(file, entries, "dates"),
+        agents=_flag(file, entries, "agents"),
+        min_agent_words=_number(file, entries, "min_agent_words", int, 3),
+        min_agent_overlap=_number(file, entries, "min_agent_overlap", float, 0.5),
     )
+
+
+def _number(file: DataFile, entries: Mapping[str, Any], key: str, kind: type[int | float],
+            default: float) -> Any:
+    value = entries.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0 or (
+        kind is int and not isinstance(value, int)
+    ):
+        raise ConfigError(f"quantities.{key} must be a positive {kind.__name__}",
+                          where=file.at(key))
+    return kind(value)
 
 
 def _genre_words(file: DataFile, key: str) -> dict[str, frozenset[str]]:
