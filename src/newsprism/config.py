@@ -148,6 +148,7 @@ class CompareSettings:
     weight_names: float
     weight_numbers: float
     min_shared_words: int
+    phrase_min_shared_words: int
     findings_per_outlet: int
 
 

@@ -22,8 +22,13 @@ Two statements of different outlets are aligned when
 
 reaches ``align_threshold`` (sentences) or ``claim_threshold`` (claims) and each is the other's
 best match in that outlet (sentence for sentence, claim for claim; or a sentence pair reaches
-``align_strong``), and they share ``min_shared_words`` concepts besides names and frames. The
-settings (data/defaults.toml) are chosen on NeuS/AllSides train (bench/compare_align.py --tune).
+``align_strong``), and they share ``min_shared_words`` concepts besides names and frames, or
+a phrase and ``phrase_min_shared_words`` of them. A claim is what is said to happen to whom:
+two sentences that share the people and a topic word or two ("Trump", "impeachment") but not
+what happened are different facts, and were most of the wrong matches judged on NeuS and
+BASIL. Stop words that still say what happened ("the call lasted": ``keep_stop_words`` in
+data/compare.toml) count as content. The settings (data/defaults.toml) are chosen on NeuS/
+AllSides train by hand-judged precision (bench/compare_align.py --tune --grid precision).
 Aligned statements are joined transitively into a :class:`Fact`; copies of one original (the
 same outlet's same sentence in two carriers) count once.
 """
@@ -127,7 +132,7 @@ def make_statement(
     surface: dict[str, str] = {}
     for _, _, word in words(text):
         stemmed = stem(word)
-        if stemmed in set(content_words(word)):
+        if stemmed in set(_content(word, rules)):
             surface.setdefault(rules.synonyms.get(stemmed, stemmed), word)
     for _, _, name in name_spans:
         surface.setdefault(f"@{name}", name)
@@ -137,12 +142,12 @@ def make_statement(
         f"@{name}" for _, _, name in name_spans if len(name.split()) > 1
     ) | frozenset(stem(name.split()[-1]) for _, _, name in name_spans if name.split())
     concepts = frozenset(
-        c for c in (rules.synonyms.get(w, w) for w in content_words(text)) if c not in frames
+        c for c in (rules.synonyms.get(w, w) for w in _content(text, rules)) if c not in frames
     ) | mentioned
     clauses: list[frozenset[str]] = []
     clause_phrases: list[frozenset[str]] = []
     for piece in CLAUSE_BREAK.split(text):
-        sequence = [c for c in (rules.synonyms.get(w, w) for w in content_words(piece or ""))
+        sequence = [c for c in (rules.synonyms.get(w, w) for w in _content(piece or "", rules))
                     if c not in frames]
         if not sequence:
             continue
@@ -152,7 +157,7 @@ def make_statement(
         # names, which the name concepts already count.
         lowered = [rules.synonyms.get(stem(w), stem(w)) if w.islower() else None
                    for _, _, w in words(piece)
-                   if stem(w) in set(content_words(w)) or w[:1].isupper()]
+                   if stem(w) in set(_content(w, rules)) or w[:1].isupper()]
         clause_phrases.append(frozenset(
             "|".join(sorted((a, b))) for a, b in pairwise(lowered)
             if a and b and a != b and a not in frames and b not in frames
@@ -380,6 +385,8 @@ def _similarities(
         phrases = _matrix(kept, phrase_vocabulary, None)
         shared_phrases = (phrases @ phrases.T).toarray()
         words = words + settings.phrase_weight * (shared_phrases > 0)
+    else:
+        shared_phrases = np.zeros((len(statements), len(statements)))
     # Shared concepts for min_shared_words, names left out: a shared name alone ("Bout
     # maintains he is innocent" / "... swap Viktor Bout") is no shared statement.
     binary = _matrix([_without_names(s) for s in statements], vocabulary, None)
@@ -396,7 +403,7 @@ def _similarities(
         + settings.weight_names * names
         + settings.weight_numbers * nums
     ) / weight
-    return score, shared
+    return score, _enough(shared, shared_phrases > 0, settings)
 
 
 def _claim_pairs(
@@ -445,9 +452,12 @@ def _claim_pairs(
     phrase_rows = [frozenset(p for p in row if phrase_df[p] <= outlet_count)
                    for row in phrase_rows]
     phrase_vocabulary = {p: i for i, p in enumerate(sorted({p for r in phrase_rows for p in r}))}
+    phrase_shared = np.zeros_like(scores, dtype=bool)
     if phrase_vocabulary and settings.phrase_weight > 0:
         phrases = _matrix(phrase_rows, phrase_vocabulary, None)
-        scores = scores + settings.phrase_weight * ((phrases @ phrases.T).toarray() > 0)
+        phrase_shared = (phrases @ phrases.T).toarray() > 0
+        scores = scores + settings.phrase_weight * phrase_shared
+    shared = _enough(shared, phrase_shared, settings)
     outlet_of = [statements[o].outlet for o in owners]
     outlets = list(dict.fromkeys(outlet_of))
     kept: list[tuple[int, int, float]] = []
@@ -465,6 +475,34 @@ def _claim_pairs(
                 if best_right[i] == j and best_left[j] == i:
                     kept.append((owners[left[i]], owners[right[j]], float(block[i, j])))
     return kept
+
+
+def _content(text: str, rules: CompareRules) -> list[str]:
+    """The stemmed content words of ``text``, with the stop words that still say what happened
+    (``claims.keep_stop_words``: "the call lasted"), in text order."""
+    if not rules.claim_words:
+        return content_words(text)
+    found: list[str] = []
+    for _, _, word in words(text):
+        kept = content_words(word)
+        if kept:
+            found.extend(kept)
+        elif word.lower() in rules.claim_words:
+            found.append(stem(word))
+    return found
+
+
+def _enough(
+    shared: npt.NDArray[np.int64] | FloatMatrix, phrase: npt.NDArray[np.bool_],
+    settings: CompareSettings,
+) -> npt.NDArray[np.int64]:
+    """Shared concept counts, raised to ``min_shared_words`` where two statements share a
+    phrase and ``phrase_min_shared_words`` concepts: two content words side by side in both
+    ("a substantial offer" / "the substantial proposal") name one claim as well as more
+    words scattered over a sentence do."""
+    counts = np.asarray(shared).astype(np.int64)
+    strong = phrase & (counts >= settings.phrase_min_shared_words)
+    return np.where(strong, np.maximum(counts, settings.min_shared_words), counts)
 
 
 def _without_names(statement: Statement) -> frozenset[str]:

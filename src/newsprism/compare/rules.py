@@ -120,6 +120,8 @@ class CompareRules:
         titles: Titles and offices (``data/titles.toml``).
         times: The time vocabulary (``data/timex.toml``), for readable dates.
         frame_words: Concepts that only frame a report ("say"), left out of claims.
+        claim_words: Lower-case words of the stop list that still say what happened ("call",
+            "move"): claims keep them.
         quantities: How numbers are read and compared for contradictions.
         findings: The scores of the finding kinds and the summary's size.
         url_sections: Genre -> URL path segments that mark it ("opinion").
@@ -145,6 +147,7 @@ class CompareRules:
     findings: FindingWeights
     url_sections: Mapping[str, frozenset[str]]
     kickers: Mapping[str, frozenset[str]]
+    claim_words: frozenset[str] = frozenset()
 
 
 def load_compare_rules(
@@ -196,6 +199,9 @@ def load_compare_rules(
         frame_words=frozenset(
             synonyms.get(stem(w), stem(w))
             for w in words(file, claims, "frame_words", name="claims.frame_words")
+        ),
+        claim_words=frozenset(
+            w.lower() for w in words(file, claims, "keep_stop_words", name="claims.keep_stop_words")
         ),
         quantities=_quantities(file),
         findings=_finding_weights(file),
@@ -332,7 +338,19 @@ def _synonyms(file: DataFile) -> dict[str, str]:
                     where=_line(file, group),
                 )
             concept[stemmed] = key
+    # Groups list base forms; their inflections are the same concept ("urge", "urged"), where
+    # the stemmer cuts them otherwise and no group claims that form.
+    for group in groups:
+        key = stem(group[0])
+        for word in group:
+            for form in _inflections(word):
+                concept.setdefault(stem(form), key)
     return concept
+
+
+def _inflections(word: str) -> tuple[str, ...]:
+    base = word.removesuffix("e")
+    return (word + "s", base + "ed", base + "ing")
 
 
 def _line(file: DataFile, group: Any) -> str:
