@@ -28,7 +28,7 @@ from newsprism.cli._common import (
 )
 from newsprism.model import to_dict
 from newsprism.present.text import comparison_view
-from newsprism.store import Store, is_postgres_url, open_store
+from newsprism.store import DB_ENV, Store, is_postgres_url, open_store
 
 
 def compare_cli(
@@ -46,8 +46,8 @@ def compare_cli(
     ] = None,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Database (SQLite file or postgresql:// URL) to read story ids"
-                     " from ('newsprism stories')."),
+        typer.Option("--db", envvar=DB_ENV, help="Database (SQLite file or postgresql:// URL)"
+                     " to read story ids from ('newsprism stories')."),
     ] = None,
     outlet: Annotated[
         list[str] | None,
