@@ -27,7 +27,6 @@ from newsprism.cli._common import (
     setup_settings,
 )
 from newsprism.model import to_dict
-from newsprism.present.text import comparison_view
 from newsprism.store import DB_ENV, Store, is_postgres_url, open_store
 
 
@@ -93,7 +92,6 @@ def compare_cli(
       newsprism compare s463718cccb5341d0 --db news.db --format json
     """
     from newsprism.pipeline import InputSpec, compare_inputs
-    from newsprism.present.html import render_report
 
     names = list(outlet or [])
     if len(names) > 1 and len(names) != len(inputs):
@@ -133,8 +131,12 @@ def compare_cli(
     if output is TextOrJson.JSON:
         typer.echo(json.dumps(to_dict(comparison), ensure_ascii=False, indent=1))
     else:
+        from newsprism.present.text import comparison_view
+
         out.print(comparison_view(comparison))
     if html is not None:
+        from newsprism.present.html import render_report
+
         _write_atomically(html, render_report(comparison))
         err.print(f"report: {html}", highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(report_skipped(skipped))

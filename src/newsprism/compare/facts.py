@@ -39,7 +39,6 @@ from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse  # type: ignore[import-untyped]
 
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.story import StoryView, named_mentions
@@ -328,7 +327,7 @@ def compare_facts(
 def _similarities(
     statements: Sequence[Statement], settings: CompareSettings
 ) -> tuple[FloatMatrix, npt.NDArray[np.int64]]:
-    # Vectorised over all statement pairs: sparse concept, name and number matrices.
+    # Vectorised over all statement pairs: concept, name and number overlaps.
     df: Counter[str] = Counter()
     for s in statements:
         df.update(s.concepts)
@@ -340,16 +339,18 @@ def _similarities(
         for c, n in df.items()
     }
     vocabulary = {c: i for i, c in enumerate(idf)}
-    concepts = _matrix([s.concepts for s in statements], vocabulary, idf)
-    norms = np.sqrt(np.asarray(concepts.multiply(concepts).sum(axis=1)).ravel())
+    rows = [s.concepts for s in statements]
+    cosine = _gram(rows, vocabulary, {c: w * w for c, w in idf.items()})
+    norms = np.sqrt(np.diag(cosine))
     norms[norms == 0] = 1.0
-    normalised = sparse.diags(1.0 / norms) @ concepts
-    cosine = (normalised @ normalised.T).toarray()
+    cosine = cosine / norms[:, None] / norms[None, :]
     # Containment: the IDF mass two sentences share over the smaller sentence's mass, so a
-    # short statement repeated inside a longer sentence still matches.
-    mass = np.asarray(concepts.sum(axis=1)).ravel()
-    shared_mass = (concepts @ _matrix([s.concepts for s in statements], vocabulary, None).T)
-    shared_mass = np.minimum(shared_mass.toarray(), shared_mass.toarray().T)
+    # short statement repeated inside a longer sentence still matches. A row's own mass is
+    # its diagonal entry, summed in the same order as what it shares: two statements with
+    # the same concepts share exactly their whole mass.
+    shared_mass = _gram(rows, vocabulary, idf)
+    mass = np.diag(shared_mass).copy()
+    shared_mass = np.minimum(shared_mass, shared_mass.T)
     smaller = np.minimum(mass[:, None], mass[None, :])
     smaller[smaller == 0] = 1.0
     if settings.overlap == "jaccard":
@@ -370,13 +371,11 @@ def _similarities(
         kept = [frozenset(p for p in s.phrases if phrase_df[p] <= outlet_count)
                 for s in statements]
         phrase_vocabulary = {p: i for i, p in enumerate(sorted({p for r in kept for p in r}))}
-        phrases = _matrix(kept, phrase_vocabulary, None)
-        shared_phrases = (phrases @ phrases.T).toarray()
+        shared_phrases = _gram(kept, phrase_vocabulary)
         words = words + settings.phrase_weight * (shared_phrases > 0)
     # Shared concepts for min_shared_words, names left out: a shared name alone ("Bout
     # maintains he is innocent" / "... swap Viktor Bout") is no shared statement.
-    binary = _matrix([_without_names(s) for s in statements], vocabulary, None)
-    shared = (binary @ binary.T).toarray().astype(np.int64)
+    shared = _gram([_without_names(s) for s in statements], vocabulary).astype(np.int64)
     names, name_any = _jaccard([s.names for s in statements])
     nums, num_any = _jaccard([s.numbers for s in statements])
     weight = (
@@ -422,15 +421,13 @@ def _claim_pairs(
     total = len(statements)
     idf = {c: 1.0 + math.log((total + 1) / (df[c] + 1)) for row in rows for c in row}
     vocabulary = {c: i for i, c in enumerate(sorted(idf))}
-    weighted = _matrix(rows, vocabulary, idf)
-    binary = _matrix(rows, vocabulary, None)
-    mass = np.asarray(weighted.sum(axis=1)).ravel()
-    inter = (weighted @ binary.T).toarray()
+    inter = _gram(rows, vocabulary, idf)
+    mass = np.diag(inter).copy()
     inter = np.minimum(inter, inter.T)
     union = mass[:, None] + mass[None, :] - inter
     union[union == 0] = 1.0
     scores = settings.clause_weight * inter / union
-    shared = (binary @ binary.T).toarray()
+    shared = _gram(rows, vocabulary)
     # A phrase names one fact when each outlet says it about once; one that recurs more often
     # ("prisoner swap" in a story about one) is the story's topic and counts for nothing.
     outlet_count = len({s.outlet for s in statements})
@@ -439,8 +436,7 @@ def _claim_pairs(
                    for row in phrase_rows]
     phrase_vocabulary = {p: i for i, p in enumerate(sorted({p for r in phrase_rows for p in r}))}
     if phrase_vocabulary and settings.phrase_weight > 0:
-        phrases = _matrix(phrase_rows, phrase_vocabulary, None)
-        scores = scores + settings.phrase_weight * ((phrases @ phrases.T).toarray() > 0)
+        scores = scores + settings.phrase_weight * (_gram(phrase_rows, phrase_vocabulary) > 0)
     outlet_of = [statements[o].outlet for o in owners]
     outlets = list(dict.fromkeys(outlet_of))
     kept: list[tuple[int, int, float]] = []
@@ -468,20 +464,46 @@ def _without_names(statement: Statement) -> frozenset[str]:
     return frozenset(c for c in statement.concepts if c not in name_words)
 
 
-def _matrix(
-    rows: Sequence[frozenset[str]], vocabulary: dict[str, int], idf: dict[str, float] | None
-) -> sparse.csr_matrix:
-    data, indices, indptr = [], [], [0]
-    for row in rows:
+def _gram(
+    rows: Sequence[frozenset[str]],
+    vocabulary: dict[str, int],
+    weights: dict[str, float] | None = None,
+) -> FloatMatrix:
+    """Rows x rows: the summed weight of the items two rows share (1 an item without
+    ``weights``); items outside ``vocabulary`` count for nothing.
+
+    The sparse product of the rows' item matrix with itself, done with an inverted index: every
+    pair of rows that share an item is one entry, summed by ``np.bincount``.
+    """
+    n = len(rows)
+    items: list[int] = []
+    owners: list[int] = []
+    for index, row in enumerate(rows):
         for item in row:
             if item in vocabulary:
-                indices.append(vocabulary[item])
-                data.append(idf[item] if idf is not None else 1.0)
-        indptr.append(len(indices))
-    return sparse.csr_matrix(
-        (np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64), np.array(indptr)),
-        shape=(len(rows), max(len(vocabulary), 1)),
-    )
+                items.append(vocabulary[item])
+                owners.append(index)
+    if not items:
+        return np.zeros((n, n))
+    item_of = np.array(items, dtype=np.int64)
+    order = np.argsort(item_of, kind="stable")
+    item_of, owner_of = item_of[order], np.array(owners, dtype=np.int64)[order]
+    # Entries are grouped by item; each entry pairs with every entry of its group.
+    _, starts, sizes = np.unique(item_of, return_index=True, return_counts=True)
+    group_size = np.repeat(sizes, sizes)
+    left = np.repeat(np.arange(len(item_of)), group_size)
+    block_start = np.repeat(np.cumsum(group_size) - group_size, group_size)
+    right = np.repeat(np.repeat(starts, sizes), group_size) + np.arange(len(left)) - block_start
+    if weights is None:
+        weight = None
+    else:
+        by_index = np.zeros(len(vocabulary))
+        for item, index in vocabulary.items():
+            by_index[index] = weights.get(item, 0.0)
+        weight = by_index[item_of[left]]
+    flat = owner_of[left] * n + owner_of[right]
+    counts = np.bincount(flat, weights=weight, minlength=n * n)
+    return counts.astype(np.float64).reshape(n, n)
 
 
 def _jaccard(rows: Sequence[frozenset[str]]) -> tuple[FloatMatrix, FloatMatrix]:
@@ -492,8 +514,7 @@ def _jaccard(rows: Sequence[frozenset[str]]) -> tuple[FloatMatrix, FloatMatrix]:
     if not vocabulary:
         zero = np.zeros((len(rows), len(rows)))
         return zero, zero
-    binary = _matrix(rows, vocabulary, None)
-    inter = (binary @ binary.T).toarray()
+    inter = _gram(rows, vocabulary)
     union = sizes[:, None] + sizes[None, :] - inter
     union[union == 0] = 1.0
     return inter / union, both
