@@ -36,16 +36,18 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
+from newsprism.analyze.tokens import is_content, is_number
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.story import StoryView, named_mentions
-from newsprism.compare.text import content_words, numbers, stem, words
+from newsprism.compare.text import numbers, numbers_in, stem, words
 from newsprism.config import CompareSettings
 from newsprism.errors import ConfigError
-from newsprism.model import AlignedPair, DescriptorKind, Evidence, Fact
+from newsprism.model import AlignedPair, DescriptorKind, Evidence, Fact, Token
 from newsprism.stories.embed import TextEncoder, unit_rows
 
 __all__ = [
@@ -99,6 +101,16 @@ class Statement:
         return self.evidence.outlet
 
 
+class _Word(NamedTuple):
+    # A word of a statement: offsets into the sentence, as written, its stem, and whether it
+    # is a content word (neither a stop word nor a number).
+    start: int
+    end: int
+    text: str
+    stem: str
+    content: bool
+
+
 def make_statement(
     evidence: Evidence,
     names: frozenset[str],
@@ -106,6 +118,7 @@ def make_statement(
     *,
     name_spans: Sequence[tuple[int, int, str]] = (),
     role_spans: Sequence[tuple[int, int]] = (),
+    tokens: Sequence[Token] | None = None,
 ) -> Statement:
     """Features of one sentence for :func:`align_statements`.
 
@@ -118,16 +131,23 @@ def make_statement(
             share a first name do not match.
         role_spans: (start, end) of titles ("Russian Foreign Minister"), left out: a title
             says who someone is, not what happened.
+        tokens: The sentence's words as the analysis stored them (offsets into the body, as
+            ``evidence``'s); the sentence is split into words here when ``None``. Either way
+            the statement is the same.
     """
     text = evidence.text
-    for start, end, _ in (*name_spans, *((a, b, "") for a, b in role_spans)):
+    blanks = [(start, end) for start, end, _ in name_spans] + list(role_spans)
+    for start, end in blanks:
         text = text[:start] + " " * (end - start) + text[end:]
+    if tokens is None:
+        sentence = _words(text, 0)
+    else:
+        sentence = _token_words(tokens, evidence.start, text, blanks)
     frames = rules.frame_words
     surface: dict[str, str] = {}
-    for _, _, word in words(text):
-        stemmed = stem(word)
-        if stemmed in set(content_words(word)):
-            surface.setdefault(rules.synonyms.get(stemmed, stemmed), word)
+    for word in sentence:
+        if word.content:
+            surface.setdefault(rules.synonyms.get(word.stem, word.stem), word.text)
     for _, _, name in name_spans:
         surface.setdefault(f"@{name}", name)
     # A name is one concept plus its last word as a plain word, so that a mention the
@@ -136,12 +156,13 @@ def make_statement(
         f"@{name}" for _, _, name in name_spans if len(name.split()) > 1
     ) | frozenset(stem(name.split()[-1]) for _, _, name in name_spans if name.split())
     concepts = frozenset(
-        c for c in (rules.synonyms.get(w, w) for w in content_words(text)) if c not in frames
+        c for c in (rules.synonyms.get(w.stem, w.stem) for w in sentence if w.content)
+        if c not in frames
     ) | mentioned
     clauses: list[frozenset[str]] = []
     clause_phrases: list[frozenset[str]] = []
-    for piece in CLAUSE_BREAK.split(text):
-        sequence = [c for c in (rules.synonyms.get(w, w) for w in content_words(piece or ""))
+    for piece in _pieces(text, sentence):
+        sequence = [c for c in (rules.synonyms.get(w.stem, w.stem) for w in piece if w.content)
                     if c not in frames]
         if not sequence:
             continue
@@ -149,24 +170,73 @@ def make_statement(
         # Neighbouring content words written in lower case, in either order: "a substantial
         # offer" and "the substantial proposal" share "big|offer". Capitalised words are
         # names, which the name concepts already count.
-        lowered = [rules.synonyms.get(stem(w), stem(w)) if w.islower() else None
-                   for _, _, w in words(piece)
-                   if stem(w) in set(content_words(w)) or w[:1].isupper()]
+        lowered = [rules.synonyms.get(w.stem, w.stem) if w.text.islower() else None
+                   for w in piece if w.content or w.text[:1].isupper()]
         clause_phrases.append(frozenset(
             "|".join(sorted((a, b))) for a, b in pairwise(lowered)
             if a and b and a != b and a not in frames and b not in frames
         ))
     phrases = frozenset(p for group in clause_phrases for p in group)
+    found_numbers = (
+        numbers(evidence.text) if tokens is None
+        else numbers_in(evidence.text[t.start - evidence.start : t.end - evidence.start]
+                        for t in tokens)
+    )
     return Statement(
         evidence=evidence,
         concepts=concepts,
         surface=surface,
         names=names,
-        numbers=frozenset(numbers(evidence.text)),
+        numbers=frozenset(found_numbers),
         clauses=tuple(clauses) if len(clauses) > 1 else (),
         phrases=phrases,
         clause_phrases=tuple(clause_phrases) if len(clauses) > 1 else (),
     )
+
+
+def _words(text: str, offset: int) -> list[_Word]:
+    # The words of ``text`` (a piece of the sentence starting at ``offset``), read here.
+    return [
+        _Word(offset + start, offset + end, word, stem(word), is_content(word))
+        for start, end, word in words(text)
+    ]
+
+
+def _token_words(
+    tokens: Sequence[Token], offset: int, text: str, blanks: Sequence[tuple[int, int]]
+) -> list[_Word]:
+    # The stored words of the sentence; a word that a blanked name or title cuts into is read
+    # again from what is left of it, as splitting the blanked sentence would.
+    found: list[_Word] = []
+    for token in tokens:
+        start, end = token.start - offset, token.end - offset
+        if any(a < end and start < b for a, b in blanks):
+            found.extend(_words(text[start:end], start))
+            continue
+        word = text[start:end]
+        content = not token.stop and not is_number(word)
+        found.append(_Word(start, end, word, token.stem, content))
+    return found
+
+
+def _pieces(text: str, sentence: Sequence[_Word]) -> list[list[_Word]]:
+    # The sentence's words cut at CLAUSE_BREAK, as CLAUSE_BREAK.split(text) cuts the text: a
+    # word inside a break is in no piece, one across a break ("1,200") is read in two parts.
+    bounds = [0]
+    for match in CLAUSE_BREAK.finditer(text):
+        bounds += (match.start(), match.end())
+    bounds.append(len(text))
+    pieces: list[list[_Word]] = []
+    for low, high in zip(bounds[::2], bounds[1::2], strict=True):
+        piece: list[_Word] = []
+        for word in sentence:
+            if low <= word.start and word.end <= high:
+                piece.append(word)
+            elif word.start < high and low < word.end:
+                part_start, part_end = max(word.start, low), min(word.end, high)
+                piece.extend(_words(text[part_start:part_end], part_start))
+        pieces.append(piece)
+    return pieces
 
 
 def align_statements(
@@ -259,6 +329,7 @@ def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:
                         for start, end in roles
                         if start >= sentence.start and end <= sentence.end
                     ],
+                    tokens=article.tokens_in(sentence.start, sentence.end),
                 )
             )
     return statements

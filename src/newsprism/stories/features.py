@@ -16,10 +16,10 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from itertools import islice
 
 from newsprism.config import StoriesSettings
+from newsprism.datafile import read_word_list, stop_words
 from newsprism.model import AnalyzedArticle, Article, Entity, MentionKind, StoryArticle, StoryJoin
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -61,11 +61,9 @@ class StoryItem:
 
 @cache
 def stopwords() -> frozenset[str]:
-    """The packaged stop-word list (``data/story_stopwords.txt``)."""
-    text = resources.files("newsprism.data").joinpath("story_stopwords.txt").read_text("utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    """The words story terms leave out: newsprism's stop-word list (``data/stop_words.txt``)
+    and the news words of ``data/story_stopwords.txt``."""
+    return stop_words() | frozenset(read_word_list("story_stopwords.txt"))
 
 
 def normalise(word: str) -> str:
