@@ -19,7 +19,7 @@ from functools import cache
 from itertools import islice
 
 from newsprism.config import StoriesSettings
-from newsprism.datafile import read_word_list, stop_words
+from newsprism.datafile import read_word_changes, stop_words
 from newsprism.model import AnalyzedArticle, Article, Entity, MentionKind, StoryArticle, StoryJoin
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -62,8 +62,9 @@ class StoryItem:
 @cache
 def stopwords() -> frozenset[str]:
     """The words story terms leave out: newsprism's stop-word list (``data/stop_words.txt``)
-    and the news words of ``data/story_stopwords.txt``."""
-    return stop_words() | frozenset(read_word_list("story_stopwords.txt"))
+    with the changes of ``data/story_stopwords.txt``."""
+    added, removed = read_word_changes("story_stopwords.txt")
+    return (stop_words() - removed) | added
 
 
 def normalise(word: str) -> str:
