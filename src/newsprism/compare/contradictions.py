@@ -26,7 +26,8 @@ Named agents: the same words (``min_agent_overlap`` of the content concepts of t
 attributed contents, at least ``min_agent_words`` of them) attributed in a matched pair to two
 different named people or organisations of the story, neither named in the other outlet's
 sentence, are a contradiction of kind "agent" ("Blinken vs Price"), with the two source spans
-as evidence.
+as evidence. Both sources must name their agent (a pronoun or a description resolved to
+someone is a guess) and neither may be a relay ("according to" a reporter).
 """
 
 from __future__ import annotations
@@ -241,6 +242,7 @@ def _pair_contradictions(
 
 
 _AGENT_LABELS = frozenset({"PERSON", "ORG"})
+_RELAY = re.compile(r"(?i)\s*according\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +265,13 @@ def _agents(statement: Evidence, article: StoryArticleView, rules: CompareRules
         if entity is None or entity.label not in _AGENT_LABELS:
             continue
         name = article.entity_names.get(entity.id, entity.name)
+        # Only a source that names the agent counts: a pronoun or a description ("he", "the
+        # governor") resolved to someone is a guess, and "according to" relays a report whose
+        # speaker may be another (a reporter relaying the speaker's words).
+        if not _named(name, body[source.start : source.end]) or _RELAY.match(
+            attribution.cue.text
+        ):
+            continue
         text = body[content.start : min(content.end, statement.end)]
         concepts = frozenset(
             c for c in (rules.synonyms.get(w, w) for w in content_words(text))
