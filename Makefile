@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # The spark extra (pyspark) is part of the development install: its tests run in `make test`.
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,spark]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,embeddings,spark]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -16,14 +16,15 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from newsprism.analyze.tokens import text_tokens
 from newsprism.compare.entities import resolve_story
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.text import SentenceSpan, sentences
-from newsprism.model import AnalyzedArticle, Entity, Evidence, MentionKind
+from newsprism.model import AnalyzedArticle, Entity, Evidence, MentionKind, Token
 
 __all__ = ["StoryArticleView", "StoryView", "actors", "build_view", "genre_of", "outlet_of"]
 
@@ -47,6 +48,8 @@ class StoryArticleView:
             headline.
         headline_names: ``(start, end, story-wide name)`` of the names in the headline.
         carriers: The publishers of the other copies of this text in the story.
+        tokens: The body's words as the analysis read them (stem, stop-word flag); read from
+            the text for an analysis stored before tokens were kept.
     """
 
     analyzed: AnalyzedArticle
@@ -57,6 +60,7 @@ class StoryArticleView:
     mentioned: frozenset[str] = frozenset()
     headline_names: tuple[tuple[int, int, str], ...] = ()
     carriers: tuple[str, ...] = ()
+    tokens: tuple[Token, ...] = ()
 
     @property
     def id(self) -> str:
@@ -81,12 +85,24 @@ class StoryArticleView:
             return self.sentences[index]
         return None
 
+    def tokens_in(self, start: int, end: int) -> tuple[Token, ...]:
+        """The body's words that lie within ``[start, end)``."""
+        first = bisect.bisect_left(self.tokens, start, key=_token_start)
+        last = bisect.bisect_left(self.tokens, end, key=_token_start)
+        while last > first and self.tokens[last - 1].end > end:
+            last -= 1
+        return self.tokens[first:last]
+
     def entity(self, entity_id: str | None) -> Entity | None:
         """The article entity with this id."""
         for entity in self.analyzed.entities:
             if entity.id == entity_id:
                 return entity
         return None
+
+
+def _token_start(token: Token) -> int:
+    return token.start
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +123,14 @@ def outlet_of(analyzed: AnalyzedArticle) -> tuple[str, str | None]:
     return published or UNKNOWN_OUTLET, None
 
 
-def build_view(articles: Sequence[AnalyzedArticle], rules: CompareRules) -> StoryView:
+def build_view(
+    articles: Sequence[AnalyzedArticle],
+    rules: CompareRules,
+    publishers: Mapping[str, Sequence[str]] | None = None,
+) -> StoryView:
     """Sentences, outlets and story-wide entity names for the articles of one story; copies
-    of an article already in the story become carriers of it."""
+    of an article already in the story become carriers of it, and so do ``publishers``: by
+    article id, the other outlets a store recorded publishing the same stored text."""
     resolved = resolve_story(
         articles, nicknames=rules.nicknames, affiliations=rules.affiliations
     )
@@ -123,11 +144,14 @@ def build_view(articles: Sequence[AnalyzedArticle], rules: CompareRules) -> Stor
         spans = tuple(sentences(analyzed.article.body, abbreviations=rules.abbreviations,
                                 paragraphs=paragraphs))
         original = _original(analyzed, spans, outlet, views, ids)
+        others = list((publishers or {}).get(analyzed.article.id, ()))
         if original is not None:
             carrier = published_by or (analyzed.article.outlet.name if analyzed.article.outlet
                                        else outlet)
-            carriers.setdefault(original, []).append(carrier)
+            carriers.setdefault(original, []).extend([carrier, *others])
             continue
+        if others:
+            carriers.setdefault(len(views), []).extend(others)
         if outlet not in outlets:
             outlets.append(outlet)
         views.append(
@@ -139,11 +163,12 @@ def build_view(articles: Sequence[AnalyzedArticle], rules: CompareRules) -> Stor
                 entity_names=resolved.local[index],
                 mentioned=resolved.mentioned[index],
                 headline_names=resolved.headline[index],
+                tokens=analyzed.tokens or text_tokens(analyzed.article.body),
             )
         )
     views = [
-        dataclasses.replace(v, carriers=tuple(dict.fromkeys(c for c in carriers[i]
-                                                            if c != v.published_by)))
+        dataclasses.replace(v, carriers=tuple(dict.fromkeys(
+            c for c in carriers[i] if c not in (v.published_by, v.outlet))))
         if i in carriers else v
         for i, v in enumerate(views)
     ]

@@ -183,14 +183,15 @@ def expand_job_inputs(inputs: Sequence[str]) -> list[str]:
             for child in expand_inputs([str(path)]):
                 if isinstance(child, Skipped):
                     raise InputError(child.reason, where=child.where)
-                found.append(os.path.abspath(child))
+                found.append(str(Path(child).absolute()))
         elif path.name.endswith(_MANIFEST_SUFFIXES):
             found.extend(
-                entry if _scheme(entry) not in _SCHEMES_READ_LOCALLY else os.path.abspath(entry)
+                entry if _scheme(entry) not in _SCHEMES_READ_LOCALLY
+                else str(Path(entry).absolute())
                 for entry in _manifest(path)
             )
         else:
-            found.append(os.path.abspath(path))
+            found.append(str(path.absolute()))
     return found
 
 

@@ -16,11 +16,11 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from itertools import islice
 from typing import Any
 
 from newsprism.config import StoriesSettings
+from newsprism.datafile import read_word_changes, stop_words
 from newsprism.model import (
     AnalyzedArticle,
     Article,
@@ -32,7 +32,9 @@ from newsprism.model import (
     to_dict,
 )
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+# A word, or a number with separators ("373,000", "3.6": such numbers tell apart the reports of
+# one recurring event, this week's jobless claims from last week's); bare digits are dropped later.
+_WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Straight or curly double quotes around a passage; single quotes are apostrophes too often.
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{10,600})[\"“”]")
 # Entity labels whose names identify a story (a date or a number does not).
@@ -71,11 +73,10 @@ class StoryItem:
 
 @cache
 def stopwords() -> frozenset[str]:
-    """The packaged stop-word list (``data/story_stopwords.txt``)."""
-    text = resources.files("newsprism.data").joinpath("story_stopwords.txt").read_text("utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    """The words story terms leave out: newsprism's stop-word list (``data/stop_words.txt``)
+    with the changes of ``data/story_stopwords.txt``."""
+    added, removed = read_word_changes("story_stopwords.txt")
+    return (stop_words() - removed) | added
 
 
 def normalise(word: str) -> str:
@@ -91,7 +92,8 @@ def normalise(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """The content words of a text, normalised, stop words and one-letter words out."""
+    """The content words of a text, normalised, stop words, one-letter words and bare digits
+    out (numbers with separators, "373,000", stay)."""
     stop = stopwords()
     out = []
     for match in _WORD.finditer(text):
