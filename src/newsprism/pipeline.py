@@ -578,12 +578,32 @@ def compare_story(
         raise InputError(
             "no story with this id; 'newsprism stories --db DB' lists them", where=story_id
         )
-    analyses = stored_analyses(
-        store, [member.id for member in story.articles], settings=settings, analyzer=analyzer
-    )
+    ids = [member.id for member in story.articles]
+    analyses = stored_analyses(store, ids, settings=settings, analyzer=analyzer)
     return compare(
-        analyses, settings=settings.compare, rules=_compare_rules(), embedder=embedder
+        analyses,
+        settings=settings.compare,
+        rules=_compare_rules(),
+        embedder=embedder,
+        publishers=other_publishers(store, analyses),
     )
+
+
+def other_publishers(store: Store, analyses: Sequence[AnalyzedArticle]) -> dict[str, list[str]]:
+    """By article id, the outlets the store recorded publishing the same text besides the
+    article's own (a later ingest of the text from another outlet adds one)."""
+    found: dict[str, list[str]] = {}
+    for analysis in analyses:
+        article = analysis.article
+        own = article.outlet.name if article.outlet else None
+        names = [
+            publication.outlet.name
+            for publication in store.publications(article.id)
+            if publication.outlet is not None and publication.outlet.name != own
+        ]
+        if names:
+            found[article.id] = list(dict.fromkeys(names))
+    return found
 
 
 def compare_inputs(
@@ -619,6 +639,7 @@ def compare_inputs(
     from newsprism.compare import compare
 
     analyses: list[AnalyzedArticle] = []
+    publishers: dict[str, list[str]] = {}
     articles: list[Article] = []
     skipped: list[Skipped] = []
     for spec in inputs:
@@ -629,7 +650,9 @@ def compare_inputs(
             story = store.get_story(location)
         if story is not None and store is not None:
             ids = [member.id for member in story.articles]
-            analyses.extend(stored_analyses(store, ids, settings=settings, analyzer=analyzer))
+            kept = stored_analyses(store, ids, settings=settings, analyzer=analyzer)
+            publishers.update(other_publishers(store, kept))
+            analyses.extend(kept)
             continue
         if outlets is None:
             from newsprism.ingest.outlets import load_outlets
@@ -656,7 +679,11 @@ def compare_inputs(
     if not analyses:
         return None, skipped
     comparison = compare(
-        analyses, settings=settings.compare, rules=_compare_rules(), embedder=embedder
+        analyses,
+        settings=settings.compare,
+        rules=_compare_rules(),
+        embedder=embedder,
+        publishers=publishers,
     )
     return comparison, skipped
 

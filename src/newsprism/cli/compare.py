@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from newsprism.cli._common import (
     reporting_errors,
     setup_settings,
 )
+from newsprism.cli._safe import echo_json
 from newsprism.model import to_dict
 from newsprism.present.text import comparison_view
 from newsprism.store import Store, is_postgres_url, open_store
@@ -131,7 +131,7 @@ def compare_cli(
         err.print("error: no article to compare", highlight=False, markup=False)
         raise typer.Exit(EXIT_BAD_INPUT)
     if output is TextOrJson.JSON:
-        typer.echo(json.dumps(to_dict(comparison), ensure_ascii=False, indent=1))
+        echo_json(to_dict(comparison), indent=1)
     else:
         out.print(comparison_view(comparison))
     if html is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +18,7 @@ from newsprism.cli._common import (
     require_db,
     setup_settings,
 )
+from newsprism.cli._safe import echo_json
 from newsprism.store import open_store
 from newsprism.store.export import export_tables
 from newsprism.store.tables import TABLES
@@ -76,17 +76,14 @@ def export_cli(
         with open_store(db) as store:
             report = export_tables(store, to, format=format.value, tables=chosen or None)
     if output is TextOrJson.JSON:
-        typer.echo(
-            json.dumps(
-                {
-                    "format": report.format,
-                    "tables": [
-                        {"name": t.name, "path": str(t.path), "rows": t.rows}
-                        for t in report.tables
-                    ],
-                },
-                ensure_ascii=False,
-            )
+        echo_json(
+            {
+                "format": report.format,
+                "tables": [
+                    {"name": t.name, "path": str(t.path), "rows": t.rows}
+                    for t in report.tables
+                ],
+            },
         )
         return
     for table in report.tables:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -25,6 +24,7 @@ from newsprism.cli._common import (
     setup,
     shown_db,
 )
+from newsprism.cli._safe import echo_json
 from newsprism.store import open_store
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def ingest_cli(
             )
     code = report_skipped(report.skipped)
     if output is TextOrJson.JSON:
-        typer.echo(json.dumps(_report_dict(report, db), ensure_ascii=False))
+        echo_json(_report_dict(report, db))
     else:
         err.print(_summary(report, db), highlight=False)
     raise typer.Exit(code if code else EXIT_OK)

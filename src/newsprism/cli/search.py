@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from enum import StrEnum
 from typing import Annotated
 
@@ -22,6 +21,7 @@ from newsprism.cli._common import (
     require_db,
     setup_settings,
 )
+from newsprism.cli._safe import echo_json
 from newsprism.model import to_dict
 from newsprism.store import open_store
 from newsprism.store.base import SearchHit, SearchQuery
@@ -106,7 +106,7 @@ def search_cli(
             hits = search(store, request)
     if output is TableOrJson.JSON:
         for hit in hits:
-            typer.echo(json.dumps(to_dict(hit), ensure_ascii=False))
+            echo_json(to_dict(hit))
         return
     out.print(hits_table(hits, scope=scope.value))
     err.print(f"{len(hits)} hits", highlight=False)

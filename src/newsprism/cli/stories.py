@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
@@ -25,7 +24,7 @@ from newsprism.cli._common import (
     setup_settings,
     shown_db,
 )
-from newsprism.cli._safe import safe_json
+from newsprism.cli._safe import echo_json
 from newsprism.model import GlobalEntity, Story, to_dict
 from newsprism.present.text import entities_table, stories_table, story_days
 from newsprism.store import Store, open_store
@@ -66,7 +65,7 @@ def stories_cli(
                 if len(s.outlets) >= min_outlets
             ]
     if output is TableOrJson.JSON:
-        typer.echo(safe_json(json.dumps([story_dict(s) for s in stories], ensure_ascii=False)))
+        echo_json([story_dict(s) for s in stories])
         return
     out.print(stories_table(stories))
     err.print(f"{len(stories)} stories", highlight=False)
@@ -97,7 +96,7 @@ def story_cli(
     if output is TextOrJson.JSON:
         data = story_dict(story)
         data["changes"] = [to_dict(c) for c in changes]
-        typer.echo(safe_json(json.dumps(data, ensure_ascii=False)))
+        echo_json(data)
         return
     # Titles, outlets and terms come from scraped text: escaped so no "[...]" in them is markup.
     out.print(f"[bold]{escape(story.title)}[/bold]  ({story.id})", highlight=False)
@@ -176,7 +175,7 @@ def entities_cli(
             ][:limit]
             entities = [_with_current_stories(e, store) for e in entities]
     if output is TableOrJson.JSON:
-        typer.echo(json.dumps([to_dict(e) for e in entities], ensure_ascii=False))
+        echo_json([to_dict(e) for e in entities])
         return
     out.print(entities_table(entities))
     err.print(f"{len(entities)} entities", highlight=False)

@@ -16,7 +16,7 @@ rules. Rule files are read once (:func:`load_compare_rules`) and passed in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from newsprism.compare.contradictions import find_contradictions
 from newsprism.compare.descriptors import compare_descriptors
@@ -46,6 +46,7 @@ def compare(
     settings: CompareSettings | None = None,
     rules: CompareRules | None = None,
     embedder: TextEncoder | None = None,
+    publishers: Mapping[str, Sequence[str]] | None = None,
 ) -> StoryComparison:
     """Compare the articles of one story across their outlets.
 
@@ -56,6 +57,8 @@ def compare(
         rules: Rule files from :func:`load_compare_rules`; read here when ``None``.
         embedder: Optional sentence embeddings for alignment (:func:`load_embedder`, needs
             the ``embeddings`` extra); words, synonyms and names alone when ``None``.
+        publishers: By article id, the other outlets that published the same stored text
+            (a store's publications beyond the article's own): shown as carriers, one voice.
 
     Returns:
         The comparison: coverage per outlet, aligned facts, voices, descriptor portraits,
@@ -66,7 +69,7 @@ def compare(
     """
     settings = settings or load_settings().compare
     rules = rules or load_compare_rules()
-    view = build_view(articles, rules)
+    view = build_view(articles, rules, publishers)
     facts = compare_facts(view, settings=settings, rules=rules, embedder=embedder)
     contradictions = find_contradictions(view, facts, rules)
     voices = compare_voices(view, rules=rules)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -107,9 +107,14 @@ def outlet_of(analyzed: AnalyzedArticle) -> tuple[str, str | None]:
     return published or UNKNOWN_OUTLET, None
 
 
-def build_view(articles: Sequence[AnalyzedArticle], rules: CompareRules) -> StoryView:
+def build_view(
+    articles: Sequence[AnalyzedArticle],
+    rules: CompareRules,
+    publishers: Mapping[str, Sequence[str]] | None = None,
+) -> StoryView:
     """Sentences, outlets and story-wide entity names for the articles of one story; copies
-    of an article already in the story become carriers of it."""
+    of an article already in the story become carriers of it, and so do ``publishers``: by
+    article id, the other outlets a store recorded publishing the same stored text."""
     resolved = resolve_story(
         articles, nicknames=rules.nicknames, affiliations=rules.affiliations
     )
@@ -123,11 +128,14 @@ def build_view(articles: Sequence[AnalyzedArticle], rules: CompareRules) -> Stor
         spans = tuple(sentences(analyzed.article.body, abbreviations=rules.abbreviations,
                                 paragraphs=paragraphs))
         original = _original(analyzed, spans, outlet, views, ids)
+        others = list((publishers or {}).get(analyzed.article.id, ()))
         if original is not None:
             carrier = published_by or (analyzed.article.outlet.name if analyzed.article.outlet
                                        else outlet)
-            carriers.setdefault(original, []).append(carrier)
+            carriers.setdefault(original, []).extend([carrier, *others])
             continue
+        if others:
+            carriers.setdefault(len(views), []).extend(others)
         if outlet not in outlets:
             outlets.append(outlet)
         views.append(
@@ -142,8 +150,8 @@ def build_view(articles: Sequence[AnalyzedArticle], rules: CompareRules) -> Stor
             )
         )
     views = [
-        dataclasses.replace(v, carriers=tuple(dict.fromkeys(c for c in carriers[i]
-                                                            if c != v.published_by)))
+        dataclasses.replace(v, carriers=tuple(dict.fromkeys(
+            c for c in carriers[i] if c not in (v.published_by, v.outlet))))
         if i in carriers else v
         for i, v in enumerate(views)
     ]

@@ -361,7 +361,8 @@ class Store(Protocol):
     def list_stories(
         self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
     ) -> list[Story]:
-        """Stories, oldest first, optionally only those with an article credited to ``outlet``."""
+        """Stories, oldest first, optionally only those with an article credited to ``outlet``
+        or a text it published (any publication of a member)."""
         ...
 
     def get_story(self, story_id: str) -> Story | None:

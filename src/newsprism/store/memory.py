@@ -249,9 +249,16 @@ class MemoryStore:
     def list_stories(
         self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
     ) -> list[Story]:
-        """Stories, oldest first, optionally only those with an article credited to ``outlet``."""
+        """Stories, oldest first, optionally only those with an article credited to ``outlet``
+        or a text it published (any publication of a member)."""
         ordered = sorted(self._stories.values(), key=lambda s: s.articles[0].seq)
-        chosen = [s for s in ordered if outlet is None or outlet in s.outlets]
+        chosen = [
+            s
+            for s in ordered
+            if outlet is None
+            or outlet in s.outlets
+            or any(outlet in self._outlets(member.id) for member in s.articles)
+        ]
         return chosen[offset : offset + limit]
 
     def get_story(self, story_id: str) -> Story | None:

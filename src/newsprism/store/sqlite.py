@@ -556,17 +556,26 @@ class SQLiteStore:
     def list_stories(
         self, *, limit: int = 100, offset: int = 0, outlet: str | None = None
     ) -> list[Story]:
-        """Stories, oldest first, optionally only those with an article credited to ``outlet``."""
+        """Stories, oldest first, optionally only those with an article credited to ``outlet``
+        or a text it published (any publication of a member)."""
         if outlet is None:
             rows = self._db.execute(
                 "SELECT record FROM stories ORDER BY founded LIMIT ? OFFSET ?", (limit, offset)
             ).fetchall()
             return [from_dict(Story, json.loads(row[0])) for row in rows]
+        published = {
+            str(row[0])
+            for row in self._db.execute(
+                "SELECT DISTINCT article_id FROM publications WHERE outlet = ?", (outlet,)
+            )
+        }
         chosen: list[Story] = []
         skipped = 0
         for (record,) in self._db.execute("SELECT record FROM stories ORDER BY founded"):
             story = from_dict(Story, json.loads(record))
-            if outlet not in story.outlets:
+            if outlet not in story.outlets and not any(
+                member.id in published for member in story.articles
+            ):
                 continue
             if skipped < offset:
                 skipped += 1
