@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -31,6 +31,9 @@ from newsprism.errors import InputError, NewsprismError, StoreError
 from newsprism.model import Story
 from newsprism.store import is_postgres_url, open_store
 from newsprism.store.base import Store
+
+if TYPE_CHECKING:
+    from newsprism.pipeline import Analyzer
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -148,8 +151,10 @@ class Caches:
 class Corpus:
     """The app's view of the corpus: the store, the settings, and cached reads."""
 
-    def __init__(self, config: ServeConfig) -> None:
+    def __init__(self, config: ServeConfig, *, analyzer: Analyzer | None = None) -> None:
         self.config = config
+        # The analysis stage for ingests, loaded on the first one.
+        self.analyzer = analyzer
         settings = config.settings or load_settings()
         if not config.allow_private_urls:
             fetch = dataclasses.replace(settings.fetch, private_addresses=False)
@@ -268,8 +273,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.corpus.close()
 
 
-def create_app(config: ServeConfig) -> FastAPI:
+def create_app(config: ServeConfig, *, analyzer: Analyzer | None = None) -> FastAPI:
     """The ``newsprism serve`` application over one database.
+
+    Args:
+        config: The database and what the app allows.
+        analyzer: The analysis stage for ingests; loaded on the first ingest when ``None``.
 
     Raises:
         StoreError: The database cannot be opened.
@@ -277,7 +286,7 @@ def create_app(config: ServeConfig) -> FastAPI:
     from newsprism.serve import api, pages
     from newsprism.serve.render import environment
 
-    corpus = Corpus(config)
+    corpus = Corpus(config, analyzer=analyzer)
     app = FastAPI(
         title="newsprism",
         version=__version__,

@@ -15,10 +15,7 @@ from typing import TYPE_CHECKING, Any
 from newsprism.model import to_dict
 
 if TYPE_CHECKING:
-    from newsprism.pipeline import Analyzer
     from newsprism.serve.app import Corpus
-
-_ANALYZERS: dict[int, Analyzer] = {}
 
 
 def ingest_urls(
@@ -29,15 +26,14 @@ def ingest_urls(
     from newsprism.pipeline import InputSpec, ingest_into, load_analyzer
 
     with corpus.ingest_lock:
-        analyzer = _ANALYZERS.get(id(corpus))
-        if analyzer is None:
-            analyzer = _ANALYZERS[id(corpus)] = load_analyzer(corpus.settings)
+        if corpus.analyzer is None:
+            corpus.analyzer = load_analyzer(corpus.settings)
         report = ingest_into(
             [InputSpec(url, outlet=outlet, published=published) for url in urls],
             store=corpus.store(),
             settings=corpus.settings,
             outlets=load_outlets(),
-            analyzer=analyzer,
+            analyzer=corpus.analyzer,
         )
     corpus.invalidate()
     return {
