@@ -176,10 +176,15 @@ def entity_json(view: EntityView) -> dict[str, Any]:
 def api_entity(corpus: CorpusDep, entity_id: Annotated[str, ID]) -> dict[str, Any]:
     """How each outlet names and describes a person or organisation, who quotes them with
     which verbs, and the stories they are in."""
-    view = entity_view(corpus.store(), entity_id)
+    view = entity_of(corpus, entity_id)
     if view is None:
         raise HTTPException(404, f"no entity {entity_id!r}")
     return entity_json(view)
+
+
+def entity_of(corpus: Corpus, entity_id: str) -> EntityView | None:
+    """An entity across the corpus (kept until the store changes), or ``None``."""
+    return corpus.cached(f"entity:{entity_id}", lambda: entity_view(corpus.store(), entity_id))
 
 
 def profile_json(profile: OutletProfile) -> dict[str, Any]:

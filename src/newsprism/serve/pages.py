@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from newsprism.corpus import StoryQuery, article_view, entity_view
+from newsprism.corpus import StoryQuery, article_view
 from newsprism.present.html import ReportParts, report_parts
 from newsprism.serve.api import (
     ID,
     MAX_LIMIT,
     comparison_of,
+    entity_of,
     stories_page,
     story_query,
 )
@@ -83,7 +84,7 @@ def article(
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 def entity(request: Request, corpus: CorpusDep, entity_id: Annotated[str, ID]) -> HTMLResponse:
     """One person or organisation across the corpus."""
-    view = entity_view(corpus.store(), entity_id)
+    view = entity_of(corpus, entity_id)
     if view is None:
         raise HTTPException(404, f"no entity {entity_id!r}")
     return _page(request, "entity.html", view=view)
