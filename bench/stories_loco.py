@@ -24,6 +24,11 @@ the years of its eval part). Beside them, marked **tuned**: newsprism at the gri
 the held-out corpus's own train part, and the baseline at the threshold best on the eval part
 itself (an oracle, as the issue measured it).
 
+The grid holds the bar, the IDF prior and the length exponent; the background weight (how much
+the bar rises with the article's mean score with the other candidate stories) is fixed by the
+design at 1 (see ``DESIGN_BACKGROUND``). The row "ablation: background chosen too" is what each
+fold gives when it also chooses that weight (0, 0.5 or 1) on the other corpora's train parts.
+
 The packaged defaults are one grid point: the best mean B-cubed F1 over the train parts of all
 four corpora (no eval part is looked at). They are reported on every eval part ("defaults";
 untuned for the eval part, though the corpus's train part was among those they were chosen on)
@@ -71,16 +76,23 @@ SEED = 13
 NEUS_TRAIN_STORIES = 500
 GOOGLENEWS_TRAIN_TITLES = 3000
 BASIL_FLOOR = 0.98
-# The design choices compared (story scored by its nearest members): the bar; IDF's prior of
-# documents holding none of the words (10: a name in most of the articles seen weighs little;
-# 1000: every word is rare while fewer than about a thousand articles have been seen); and how
-# the bar scales with length (0: one bar for every length; 0.25: lower for short texts).
-# The bar also rises by background_weight x the mean score of the other candidate stories.
+# The settings chosen per fold (story scored by its nearest members, the bar raised by the
+# article's mean score with the other candidate stories): the bar; IDF's prior of documents
+# holding none of the words (10: a name in most of the articles seen weighs little; 1000: every
+# word is rare while fewer than about a thousand articles have been seen); and how the bar scales
+# with length (0: one bar for every length; 0.25: lower for short texts).
+# The background (the bar raised by background_weight x the mean score with the other candidate
+# stories) is part of the design, not a tuned value: it is what keeps different events about
+# the same people apart (tests/stories/test_stories.py), which the issue requires of a story.
+# Left to the grid (ABLATION_GRID: weights 0, 0.5 and 1), the folds that train on GoogleNews-T,
+# whose gold stories are topics ("black friday": turkey sales, Xbox deals and scams are one
+# story), choose to turn it off; that choice is reported beside the design's as an ablation.
 # Earlier runs also tried exponent -0.5 (the bar of before, rising for short texts), never best
 # on the mean, and a cost for a missing date (scored as 3.5 days apart): chosen by the grid, but
 # it kept the RT and CNN samples (one story, undated, cosine 0.17) apart, so it was dropped.
 # Average link is measured in the "before" row.
-TUNE_GRID: list[dict[str, object]] = [
+DESIGN_BACKGROUND = 1.0
+ABLATION_GRID: list[dict[str, object]] = [
     {
         "link": "nearest",
         "join_threshold": threshold,
@@ -93,6 +105,7 @@ TUNE_GRID: list[dict[str, object]] = [
     for exponent in (0.0, 0.25)
     for background in (0.0, 0.5, 1.0)
 ]
+TUNE_GRID = [p for p in ABLATION_GRID if p["background_weight"] == DESIGN_BACKGROUND]
 # The settings before issue 8, run beside the chosen ones on every eval part.
 BEFORE: dict[str, object] = {
     "background_weight": 0.0,
@@ -143,8 +156,9 @@ def evaluate_part(
     choice: dict[str, Any],
     default_point: dict[str, object],
 ) -> list[dict[str, object]]:
-    """Rows for one held-out eval part: newsprism LOCO, defaults, before issue 8, own-train;
-    the baseline LOCO and oracle (in this order)."""
+    """Rows for one held-out eval part: newsprism LOCO, the ablation (background weight chosen
+    by the fold too), defaults, before issue 8, own-train; the baseline LOCO and oracle (in
+    this order)."""
     gold = [i.story for i in items]
 
     def newsprism(system: str, tuning: str, point: dict[str, object]) -> dict[str, object]:
@@ -159,6 +173,7 @@ def evaluate_part(
 
     rows = [
         newsprism("newsprism LOCO", "untuned", choice["newsprism"]),
+        newsprism("ablation: background chosen too", "untuned", choice["ablation"]),
         newsprism("newsprism defaults", "untuned (eval part)", default_point),
         newsprism("newsprism before issue 8", "BASIL-tuned", BEFORE),
         newsprism("newsprism own-train", "tuned (own train)", choice["own_train_point"]),
@@ -188,10 +203,14 @@ def evaluate_part(
     return rows
 
 
-def best(rows: Sequence[dict[str, float]], names: Sequence[str]) -> int:
-    """The index of the row with the best mean B-cubed F1 over ``names`` (first on ties)."""
-    means = [float(np.mean([row[name] for name in names])) for row in rows]
-    return int(np.argmax(means))
+def best(
+    rows: Sequence[dict[str, float]], names: Sequence[str], among: Sequence[int] | None = None
+) -> int:
+    """The index of the row with the best mean B-cubed F1 over ``names`` (first on ties),
+    among the rows numbered ``among`` (all when ``None``)."""
+    numbers = list(range(len(rows))) if among is None else list(among)
+    means = [float(np.mean([rows[n][name] for name in names])) for n in numbers]
+    return numbers[int(np.argmax(means))]
 
 
 def main() -> int:
@@ -205,7 +224,7 @@ def main() -> int:
     versions = {name: [data[name][0]] for name in names}
     versions["same_week"].append(undated(data["same_week"][0]))
     grid_f1: list[dict[str, float]] = []
-    for point in TUNE_GRID:
+    for point in ABLATION_GRID:
         settings = settings_with(base, point)
         row: dict[str, float] = {}
         for name in names:
@@ -224,7 +243,8 @@ def main() -> int:
         for number, threshold in enumerate(GRID):
             baseline_f1[number][name] = scores(gold, baseline_labels(tree, threshold))["bcubed_f1"]
         del tree
-    default_point = TUNE_GRID[best(grid_f1, names)]
+    design = [n for n, p in enumerate(ABLATION_GRID) if p in TUNE_GRID]
+    default_point = ABLATION_GRID[best(grid_f1, names, design)]
     rows: list[dict[str, object]] = []
     folds: dict[str, dict[str, object]] = {}
     failures: list[str] = []
@@ -236,14 +256,15 @@ def main() -> int:
         others = [other for other in names if other != fold]
         choice = {
             "trained_on": others,
-            "newsprism": TUNE_GRID[best(grid_f1, others)],
+            "newsprism": ABLATION_GRID[best(grid_f1, others, design)],
+            "ablation": ABLATION_GRID[best(grid_f1, others)],
             "baseline_threshold": GRID[best(baseline_f1, others)],
-            "own_train_point": TUNE_GRID[best(grid_f1, [fold])],
+            "own_train_point": ABLATION_GRID[best(grid_f1, [fold], design)],
         }
         folds.setdefault(fold, choice)
         part_rows = evaluate_part(label, items, base, choice, default_point)
         rows.extend(part_rows)
-        loco, baseline = part_rows[0], part_rows[4]
+        loco, baseline = part_rows[0], part_rows[5]
         if float(loco["bcubed_f1"]) <= float(baseline["bcubed_f1"]):  # type: ignore[arg-type]
             failures.append(
                 f"{label}: newsprism LOCO F1 {loco['bcubed_f1']} not ahead of the baseline's "
@@ -282,7 +303,7 @@ def main() -> int:
         print(f"fold {name}: {fold}")
     payload = {
         "benchmark": "stories_loco",
-        "grid": [{**p, **r} for p, r in zip(TUNE_GRID, grid_f1, strict=True)],
+        "grid": [{**p, **r} for p, r in zip(ABLATION_GRID, grid_f1, strict=True)],
         "baseline_grid": [{"threshold": t, **r} for t, r in zip(GRID, baseline_f1, strict=True)],
         "defaults": default_point,
         "packaged": packaged,

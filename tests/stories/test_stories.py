@@ -241,6 +241,12 @@ def test_terms_drop_stop_words_and_numbers() -> None:
     ]
 
 
+def test_issue8_numbers_with_separators_are_terms() -> None:
+    # "373,000" and "3.6" tell one week's jobless claims from the next; a bare 2018 or 25 does not.
+    text = "Jobless claims fell to 373,000 in 2018, and the rate was 3.6% for 25 weeks"
+    assert terms(text) == ["jobless", "claim", "fell", "373,000", "rate", "3.6", "week"]
+
+
 def _shared_person_week(benchdata: Path, person: str) -> list[tuple[Article, str, int]]:
     """Every BASIL event whose main entities name ``person``, moved into one week: event k
     starts on day k % 7 of the week, its articles keeping their day offsets from its first
@@ -317,3 +323,54 @@ def test_issue8_follow_ups_still_join(benchdata: Path) -> None:
                 joined += clusterer.story_of(article.id) == clusterer.story_of(first[event])
     assert later >= 30
     assert joined / later >= 0.8
+
+
+def _excerpt(article: Article, words: int) -> Article:
+    """The headline and the first ``words`` words of the body (an AllSides-style excerpt)."""
+    body = " ".join(article.body.split()[:words])
+    return dataclasses.replace(article, id=article.id + "-excerpt", body=body)
+
+
+def test_issue8_an_excerpt_joins_its_full_article() -> None:
+    # The CNN report (full text) and an excerpt of the RT report on the same prisoner talks:
+    # headline and first 60 words, about a tenth of the article.
+    settings = _settings()
+    cnn, rt = (
+        next(
+            a
+            for a in extract_inputs([str(path)], settings=load_settings(), outlets=load_outlets())
+            if isinstance(a, Article)
+        )
+        for path in (CNN_SAMPLE, RT_SAMPLE)
+    )
+    clusterer = StoryClusterer(settings=settings)
+    full = clusterer.add(story_item(cnn, settings=settings))
+    short = clusterer.add(story_item(_excerpt(rt, 60), settings=settings))
+    assert short.joined_by == StoryJoin.SIMILAR
+    assert short.story == full.story
+
+
+def test_issue8_excerpts_join_their_events_in_a_shared_person_week(benchdata: Path) -> None:
+    # The Trump week of the test above, every follow-up (an article published a day or more
+    # after its event's first report) cut to an excerpt of 60 words: the excerpt joins the
+    # report's story, and the events stay apart.
+    settings = _settings()
+    rows = _shared_person_week(benchdata, "Trump")
+    clusterer = StoryClusterer(settings=settings)
+    first: dict[str, str] = {}
+    excerpts: list[tuple[str, str]] = []
+    for article, event, offset in rows:
+        if offset >= 1 and event in first:
+            article = _excerpt(article, 60)
+            excerpts.append((article.id, event))
+        clusterer.add(story_item(article, settings=settings))
+        first.setdefault(event, article.id)
+    assert len(excerpts) >= 10
+    joined = sum(clusterer.story_of(a) == clusterer.story_of(first[e]) for a, e in excerpts)
+    assert joined / len(excerpts) >= 0.7
+    labels = clusterer.labels()
+    events_of: dict[str, set[str]] = {}
+    for article, event, _ in rows:
+        article_id = article.id if article.id in labels else article.id + "-excerpt"
+        events_of.setdefault(labels[article_id], set()).add(event)
+    assert max(len(events) for events in events_of.values()) <= 2

@@ -22,7 +22,9 @@ from itertools import islice
 from newsprism.config import StoriesSettings
 from newsprism.model import AnalyzedArticle, Article, Entity, MentionKind, StoryArticle, StoryJoin
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+# A word, or a number with separators ("373,000", "3.6": such numbers tell apart the reports of
+# one recurring event, this week's jobless claims from last week's); bare digits are dropped later.
+_WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Straight or curly double quotes around a passage; single quotes are apostrophes too often.
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{10,600})[\"“”]")
 # Entity labels whose names identify a story (a date or a number does not).
@@ -81,7 +83,8 @@ def normalise(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """The content words of a text, normalised, stop words and one-letter words out."""
+    """The content words of a text, normalised, stop words, one-letter words and bare digits
+    out (numbers with separators, "373,000", stay)."""
     stop = stopwords()
     out = []
     for match in _WORD.finditer(text):
