@@ -14,7 +14,8 @@ KION 46 copy of a CNN story), over the analysed articles:
   ``newsprism.compare.sides`` reads: the first affiliation the analysis tied the speaker to
   ("US government", "Russia"), else the speaker itself when it is an organisation, a country
   or a group, else "side unknown";
-- descriptor words that set the outlet apart: log-odds ratio of a word's share of the outlet's
+- descriptor content words (the stop words of ``data/stop_words.txt`` left out) that set the
+  outlet apart: log-odds ratio of a word's share of the outlet's
   descriptor words against all other outlets', with an informative Dirichlet prior (the
   corpus's counts), as a z-score (Monroe, Colaresi and Quinn 2008, "Fightin' Words");
 - articles, body words and stories covered.
@@ -29,6 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from newsprism.datafile import stop_words
 from newsprism.errors import InputError
 from newsprism.model import AnalyzedArticle, Article, GlobalEntity, Publication, Story
 from newsprism.store.base import EntityDescriptorRow, EntityQuoteRow, SearchQuery, Store
@@ -397,9 +399,10 @@ def outlet_profiles(store: Store, *, stories: Sequence[Story] | None = None) -> 
     """
     tallies: dict[str, _Tally] = defaultdict(_Tally)
     count = 0
+    stops = stop_words()
     for analysis in store.iter_analyses():
         count += 1
-        _tally(analysis, tallies)
+        _tally(analysis, tallies, stops)
     covered: Counter[str] = Counter()
     for story in stories if stories is not None else store.list_stories(limit=_ALL):
         covered.update(set(story.outlets))
@@ -430,7 +433,7 @@ def outlet_profiles(store: Store, *, stories: Sequence[Story] | None = None) -> 
     return CorpusProfile(tuple(profiles), count)
 
 
-def _tally(analysis: AnalyzedArticle, tallies: dict[str, _Tally]) -> None:
+def _tally(analysis: AnalyzedArticle, tallies: dict[str, _Tally], stops: frozenset[str]) -> None:
     article = analysis.article
     credited = article.original_outlet or article.outlet
     tally = tallies[credited.name if credited else "unnamed"]
@@ -456,11 +459,13 @@ def _tally(analysis: AnalyzedArticle, tallies: dict[str, _Tally]) -> None:
         counts[3] += cue.class_ == "marked" and cue.subclass == "doubt"
     for entity in analysis.entities:
         for descriptor in entity.descriptors:
-            tally.descriptor_words.update(_words(descriptor.text))
+            tally.descriptor_words.update(_words(descriptor.text, stops))
 
 
-def _words(text: str) -> Iterable[str]:
-    return (w.casefold() for w in _WORD.findall(text) if len(w) > 2)
+def _words(text: str, stops: frozenset[str]) -> Iterable[str]:
+    # Content words of a descriptor: the stop words ("had", "was") say nothing of an outlet.
+    folded = (w.casefold() for w in _WORD.findall(text))
+    return (w for w in folded if len(w) > 2 and w not in stops)
 
 
 def _distinctive(mine: Counter[str], everyone: Counter[str]) -> tuple[WordScore, ...]:

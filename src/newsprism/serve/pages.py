@@ -36,9 +36,51 @@ def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
     return HTMLResponse(template.render(request_path=request.url.path, **context))
 
 
+def page_story_query(
+    outlet: Annotated[str, Query(max_length=200)] = "",
+    since: Annotated[str, Query(max_length=40)] = "",
+    until: Annotated[str, Query(max_length=40)] = "",
+    min_outlets: Annotated[str, Query(max_length=10)] = "",
+    q: Annotated[str, Query(max_length=500)] = "",
+    limit: Annotated[str, Query(max_length=10)] = "",
+    offset: Annotated[str, Query(max_length=10)] = "",
+) -> StoryQuery:
+    """The stories filters as a form sends them: an empty field means no filter."""
+    return story_query(
+        outlet=outlet or None,
+        since=_day(since, "since"),
+        until=_day(until, "until"),
+        min_outlets=_number(min_outlets, "min_outlets", 1, 1, 1000),
+        q=q or None,
+        limit=_number(limit, "limit", 20, 1, MAX_LIMIT),
+        offset=_number(offset, "offset", 0, 0, 1_000_000),
+    )
+
+
+def _day(value: str, name: str) -> dt.date | None:
+    if not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise HTTPException(400, f"{name}: give a day as YYYY-MM-DD, not {value!r}") from None
+
+
+def _number(value: str, name: str, default: int, low: int, high: int) -> int:
+    if not value.strip():
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise HTTPException(400, f"{name}: give a whole number, not {value!r}") from None
+    if not low <= number <= high:
+        raise HTTPException(400, f"{name}: give a number from {low} to {high}")
+    return number
+
+
 @router.get("/", response_class=HTMLResponse)
 def stories(
-    request: Request, corpus: CorpusDep, query: Annotated[StoryQuery, Depends(story_query)]
+    request: Request, corpus: CorpusDep, query: Annotated[StoryQuery, Depends(page_story_query)]
 ) -> HTMLResponse:
     """The stories, newest first, with filters and pages."""
     page = stories_page(corpus, query)
@@ -124,18 +166,20 @@ def search_page(
     scope: Annotated[str, Query(alias="in", max_length=20)] = "articles",
     outlet: Annotated[str, Query(max_length=200)] = "",
     speaker: Annotated[str, Query(max_length=200)] = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+    since: Annotated[str, Query(max_length=40)] = "",
+    until: Annotated[str, Query(max_length=40)] = "",
+    limit: Annotated[str, Query(max_length=10)] = "",
 ) -> HTMLResponse:
     """Full-text search over articles, quotes or entities, filters as on the command line."""
     hits = None
+    count = _number(limit, "limit", 20, 1, MAX_LIMIT)
     if q.strip():
         query = SearchQuery(q, scope=scope, outlet=outlet or None,  # type: ignore[arg-type]
-                            speaker=speaker or None, since=since, until=until, limit=limit)
+                            speaker=speaker or None, since=_day(since, "since"),
+                            until=_day(until, "until"), limit=count)
         hits = search(corpus.store(), query)
     form = {"q": q, "in": scope, "outlet": outlet, "speaker": speaker,
-            "since": since or "", "until": until or "", "limit": limit}
+            "since": since, "until": until, "limit": count}
     return _page(request, "search.html", hits=hits, form=form)
 
 
