@@ -13,6 +13,7 @@ from newsprism.cli.export import export_cli
 from newsprism.cli.extract import extract_cli
 from newsprism.cli.ingest import ingest_cli
 from newsprism.cli.search import search_cli
+from newsprism.cli.serve import serve_cli
 from newsprism.cli.spark import load_cli, spark_cli
 from newsprism.cli.stories import entities_cli, stories_cli, story_cli
 
@@ -41,6 +42,7 @@ app.command("story")(story_cli)
 app.command("entities")(entities_cli)
 app.command("search")(search_cli)
 app.command("export")(export_cli)
+app.command("serve")(serve_cli)
 app.command("spark")(spark_cli)
 app.command("load")(load_cli)
 
