@@ -262,3 +262,31 @@ def test_issue13_rerunning_an_input_replaces_its_output(
     assert pq.read_table(out / "articles").num_rows == before
     assert again.articles == first.articles and again.stories == first.stories
     assert any((out / "records").iterdir())
+
+
+def test_issue13_load_into_sqlite_or_postgresql_then_serve(
+    job: tuple[Path, JobReport], db_url: str, single: MemoryStore
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from newsprism.config import load_settings
+    from newsprism.serve.app import ServeConfig, create_app
+    from newsprism.spark.load import load_output
+    from newsprism.store import open_store
+
+    with open_store(db_url) as store:
+        report = load_output(job[0], store=store, settings=load_settings())
+        assert report.added == single.count().articles and report.state_saved
+        assert store.count().skipped == 3
+        assert {s.id for s in store.list_stories(limit=1000)} == {
+            s.id for s in single.list_stories(limit=1000)
+        }
+    with open_store(db_url) as store:  # loading again adds nothing
+        assert load_output(job[0], store=store, settings=load_settings()).added == 0
+    story = max(single.list_stories(limit=1000), key=lambda s: len(s.outlets))
+    with TestClient(create_app(ServeConfig(db=db_url))) as client:
+        listed = client.get("/api/stories", params={"limit": 100})
+        assert listed.status_code == 200
+        assert story.id in listed.text
+        page = client.get(f"/stories/{story.id}")
+        assert page.status_code == 200 and story.outlets[0] in page.text
