@@ -971,7 +971,8 @@ class Contradiction:
 
     Attributes:
         fact: The id of the fact both statements belong to ("S3").
-        kind: "number" (a count, duration, amount, age, percentage) or "date".
+        kind: "number" (a count, duration, amount, age, percentage), "date", or "agent"
+            (one quote or act given to two different named people or organisations).
         left: The value as one outlet writes it ("roughly 25 minutes").
         right: The value as the other writes it ("about 40 minutes").
         left_statement: The sentence holding ``left``.

@@ -22,8 +22,13 @@ Two statements of different outlets are aligned when
 
 reaches ``align_threshold`` (sentences) or ``claim_threshold`` (claims) and each is the other's
 best match in that outlet (sentence for sentence, claim for claim; or a sentence pair reaches
-``align_strong``), and they share ``min_shared_words`` concepts besides names and frames. The
-settings (data/defaults.toml) are chosen on NeuS/AllSides train (bench/compare_align.py --tune).
+``align_strong``), and they share ``min_shared_words`` concepts besides names and frames, or
+a phrase and ``phrase_min_shared_words`` of them. A claim is what is said to happen to whom:
+two sentences that share the people and a topic word or two ("Trump", "impeachment") but not
+what happened are different facts, and were most of the wrong matches judged on NeuS and
+BASIL. Stop words that still say what happened ("the call lasted": ``keep_stop_words`` in
+data/compare.toml) count as content. The settings (data/defaults.toml) are chosen on NeuS/
+AllSides train by hand-judged precision (bench/compare_align.py --tune --grid precision).
 Aligned statements are joined transitively into a :class:`Fact`; copies of one original (the
 same outlet's same sentence in two carriers) count once.
 """
@@ -143,6 +148,9 @@ def make_statement(
         sentence = _words(text, 0)
     else:
         sentence = _token_words(tokens, evidence.start, text, blanks)
+    # Stop words that still say what happened ("the call lasted") count as content.
+    sentence = [w._replace(content=True) if not w.content and w.text.lower() in rules.claim_words
+                else w for w in sentence]
     frames = rules.frame_words
     surface: dict[str, str] = {}
     for word in sentence:
@@ -261,10 +269,14 @@ def align_statements(
         return []
     scores, shared_counts = _similarities(statements, settings)
     threshold = settings.align_threshold
+    min_shared = settings.min_shared_words
+    mixed: FloatMatrix | None = None
     if embeddings is not None and len(embeddings) == len(statements):
         weight = settings.embedding_weight
-        scores = (1 - weight) * scores + weight * (embeddings @ embeddings.T)
+        scores = mixed = (1 - weight) * scores + weight * (embeddings @ embeddings.T)
         threshold = settings.embedding_threshold
+        # The encoder judges paraphrase, so fewer words need to be the same.
+        min_shared = settings.embedding_min_shared_words
     outlets = sorted({s.outlet for s in statements}, key=[s.outlet for s in statements].index)
     rows = {o: np.array([i for i, s in enumerate(statements) if s.outlet == o]) for o in outlets}
     kept: list[tuple[int, int, float]] = []
@@ -272,7 +284,7 @@ def align_statements(
         for b in outlets[a_index + 1 :]:
             block = scores[np.ix_(rows[a], rows[b])]
             shared = shared_counts[np.ix_(rows[a], rows[b])]
-            block = np.where(shared >= settings.min_shared_words, block, 0.0)
+            block = np.where(shared >= min_shared, block, 0.0)
             if block.size == 0:
                 continue
             best_right = block.argmax(axis=1)
@@ -284,7 +296,10 @@ def align_statements(
                     kept.append((int(rows[a][i]), int(rows[b][j]), score))
     if settings.clause_weight > 0:
         best = {(i, j): score for i, j, score in kept}
-        for i, j, score in _claim_pairs(statements, settings):
+        for i, j, score in _claim_pairs(statements, settings, min_shared):
+            # With the encoder, a claim pair also needs the sentences to read alike.
+            if mixed is not None and mixed[i, j] < threshold:
+                continue
             if score > best.get((i, j), 0.0):
                 best[(i, j)] = score
         kept = [(i, j, score) for (i, j), score in best.items()]
@@ -444,6 +459,8 @@ def _similarities(
         phrase_vocabulary = {p: i for i, p in enumerate(sorted({p for r in kept for p in r}))}
         shared_phrases = _gram(kept, phrase_vocabulary)
         words = words + settings.phrase_weight * (shared_phrases > 0)
+    else:
+        shared_phrases = np.zeros((len(statements), len(statements)))
     # Shared concepts for min_shared_words, names left out: a shared name alone ("Bout
     # maintains he is innocent" / "... swap Viktor Bout") is no shared statement.
     shared = _gram([_without_names(s) for s in statements], vocabulary).astype(np.int64)
@@ -459,11 +476,11 @@ def _similarities(
         + settings.weight_names * names
         + settings.weight_numbers * nums
     ) / weight
-    return score, shared
+    return score, _enough(shared, shared_phrases > 0, settings)
 
 
 def _claim_pairs(
-    statements: Sequence[Statement], settings: CompareSettings
+    statements: Sequence[Statement], settings: CompareSettings, min_shared: int
 ) -> list[tuple[int, int, float]]:
     """Statement pairs whose claims match: one claim of each (a clause of at least
     ``clause_min_words`` concepts, or the whole statement), scored clause_weight x their
@@ -506,8 +523,11 @@ def _claim_pairs(
     phrase_rows = [frozenset(p for p in row if phrase_df[p] <= outlet_count)
                    for row in phrase_rows]
     phrase_vocabulary = {p: i for i, p in enumerate(sorted({p for r in phrase_rows for p in r}))}
+    phrase_shared = np.zeros_like(scores, dtype=bool)
     if phrase_vocabulary and settings.phrase_weight > 0:
-        scores = scores + settings.phrase_weight * (_gram(phrase_rows, phrase_vocabulary) > 0)
+        phrase_shared = _gram(phrase_rows, phrase_vocabulary) > 0
+        scores = scores + settings.phrase_weight * phrase_shared
+    enough = _enough(shared, phrase_shared, settings)
     outlet_of = [statements[o].outlet for o in owners]
     outlets = list(dict.fromkeys(outlet_of))
     kept: list[tuple[int, int, float]] = []
@@ -517,7 +537,7 @@ def _claim_pairs(
             right = np.array([k for k, o in enumerate(outlet_of) if o == b])
             if not len(left) or not len(right):
                 continue
-            block = np.where(shared[np.ix_(left, right)] >= settings.min_shared_words,
+            block = np.where(enough[np.ix_(left, right)] >= min_shared,
                              scores[np.ix_(left, right)], 0.0)
             best_right = block.argmax(axis=1)
             best_left = block.argmax(axis=0)
@@ -525,6 +545,19 @@ def _claim_pairs(
                 if best_right[i] == j and best_left[j] == i:
                     kept.append((owners[left[i]], owners[right[j]], float(block[i, j])))
     return kept
+
+
+def _enough(
+    shared: npt.NDArray[np.int64] | FloatMatrix, phrase: npt.NDArray[np.bool_],
+    settings: CompareSettings,
+) -> npt.NDArray[np.int64]:
+    """Shared concept counts, raised to ``min_shared_words`` where two statements share a
+    phrase and ``phrase_min_shared_words`` concepts: two content words side by side in both
+    ("a substantial offer" / "the substantial proposal") name one claim as well as more
+    words scattered over a sentence do."""
+    counts = np.asarray(shared).astype(np.int64)
+    strong = phrase & (counts >= settings.phrase_min_shared_words)
+    return np.where(strong, np.maximum(counts, settings.min_shared_words), counts)
 
 
 def _without_names(statement: Statement) -> frozenset[str]:
