@@ -24,10 +24,11 @@ the years of its eval part). Beside them, marked **tuned**: newsprism at the gri
 the held-out corpus's own train part, and the baseline at the threshold best on the eval part
 itself (an oracle, as the issue measured it).
 
-The grid holds the bar, the IDF prior, the length exponent and full_terms; the background weight (how much
-the bar rises with the article's mean score with the other candidate stories) is fixed by the
-design at 1 (see ``DESIGN_BACKGROUND``). The row "ablation: background chosen too" is what each
-fold gives when it also chooses that weight (0 or 1) on the other corpora's train parts.
+The grid holds the bar, the IDF prior, the length exponent and full_terms; the background
+weight (how much the bar rises with the article's mean score with the other candidate stories)
+is fixed by the design at 1 (see ``DESIGN_BACKGROUND``). The row "ablation: background chosen
+too" is what each fold gives when it also chooses that weight (0 or 1) on the other corpora's
+train parts.
 
 The packaged defaults are one grid point: the best mean B-cubed F1 over the train parts of all
 four corpora (no eval part is looked at). They are reported on every eval part ("defaults";
