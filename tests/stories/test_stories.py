@@ -378,8 +378,8 @@ def test_issue8_excerpts_join_their_events_in_a_shared_person_week(benchdata: Pa
 
 def test_issue8_a_statement_quoted_in_different_cuts_is_a_shared_quote(benchdata: Path) -> None:
     # Two outlets seldom cut a quotation at the same words. Over the 300 BASIL pairs of
-    # articles about one event, 118 share a run of quoted words (55 shared a whole quoted
-    # passage, the key before issue 8); of the 44,550 pairs about different events, 5 do.
+    # articles about one event, 90 share a sampled run of quoted words (55 shared a whole quoted
+    # passage, the key before issue 8); of the 44,550 pairs about different events, 4 do.
     settings = _settings()
     rows = _basil(benchdata, 300)
     keys = [(event, quote_keys(article.body, settings=settings)) for article, event in rows]
@@ -389,5 +389,5 @@ def test_issue8_a_statement_quoted_in_different_cuts_is_a_shared_quote(benchdata
             if mine & theirs:
                 same += event == other
                 cross += event != other
-    assert same >= 100
+    assert same >= 80
     assert cross <= 10
