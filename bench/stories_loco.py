@@ -120,6 +120,7 @@ BEFORE: dict[str, object] = {
     "join_threshold": 0.15,
     "idf_prior_documents": 1000,
     "length_exponent": -0.5,
+    "full_terms": 80,
 }
 KEYS = tuple(TUNE_GRID[0])
 
