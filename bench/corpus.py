@@ -1,10 +1,12 @@
 """Benchmark: the stored, analysed corpus (issue 11) -- ingest with analysis, compare from stored
 analyses, search latency, database size.
 
-Rows (SQLite; the PostgreSQL store adds its rows through --db-kind postgresql):
+Rows, for SQLite and for PostgreSQL in the same run (a scratch server started here by
+store/pgserver.py with its durable defaults, fsync on, over a Unix socket):
 
-Every time is CPU time of one process (``time.process_time``; a child's user + system time for
-the command-line rows): the machine these ran on is shared, and CPU time is what one core spends.
+Every time but search latency is CPU time (``time.process_time``; a child's user + system time
+for the command-line rows; for PostgreSQL, the server's processes' CPU time is added, read from
+/proc): the machine these ran on is shared, and CPU time is what one core spends.
 
 - ingest: ``ingest_into`` of --articles BASIL articles (full news articles, events of three
   outlets each, ../shared/benchdata/basil) as JSONL, articles per second on one core: with
@@ -16,18 +18,21 @@ the command-line rows): the machine these ran on is shared, and CPU time is what
   process with the model loaded (median ms per story); and end to end as a user runs it,
   ``newsprism compare STORY --db DB`` in a new process, stored against a copy of the database
   stored without analyses (spaCy load and parse included). Target: stored under a tenth.
-- search: latency of ``Store.search`` (p50, p95 ms) for --queries one- and two-word queries
-  drawn (seed 11) from the headlines: over articles of a --search-articles corpus (synthetic
-  stories of bench/stories_scale.py, perturbed BASIL and NeuS/AllSides items, stored without
-  analysis), and over quotes and entities of the analysed BASIL store.
-- size: bytes on disk per 1,000 articles (after a WAL checkpoint): the analysed BASIL store,
-  and the unanalysed search corpus.
+- search: latency of ``Store.search`` (p50, p95 ms of wall time: a PostgreSQL query runs in
+  the server) for --queries one- and two-word queries drawn (seed 11) from the headlines: over
+  articles of a --search-articles corpus (synthetic stories of bench/stories_scale.py,
+  perturbed BASIL and NeuS/AllSides items, stored without analysis), and over quotes and
+  entities of the analysed BASIL store.
+- size: bytes on disk per 1,000 articles (SQLite: file and WAL after a checkpoint; PostgreSQL:
+  pg_database_size after VACUUM less that of an empty migrated database): the analysed BASIL
+  store, the same articles without analysis, and the unanalysed search corpus.
 
     .venv/bin/python bench/corpus.py [--articles 90] [--stories 5] [--search-articles 10000]
+        [--backends sqlite,postgresql]
 
 Writes bench/results/corpus.json. Floors (set before the first full run from the issue's target,
-not tuned): stored compare at most a tenth of from-scratch, end to end; search p95 under
-SEARCH_P95_FLOOR_MS on the 10k corpus.
+not tuned): stored compare at most a tenth of from-scratch, end to end, on each backend;
+search p95 under SEARCH_P95_FLOOR_MS on the 10k corpus, on each backend.
 """
 
 from __future__ import annotations
@@ -41,15 +46,17 @@ import argparse
 import json
 import random
 import resource
-import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+
+import psycopg
 
 from basil import load_items
 from newsprism.compare import compare, load_compare_rules
@@ -57,8 +64,9 @@ from newsprism.config import load_settings
 from newsprism.ingest.outlets import load_outlets
 from newsprism.model import MediaType, RawDocument
 from newsprism.pipeline import Analyzer, analyze_store, compare_story, ingest_into, load_analyzer
-from newsprism.store import SQLiteStore, Store
+from newsprism.store import Store, open_store
 from newsprism.store.base import SearchQuery
+from newsprism.store.pgserver import TemporaryServer
 from newsprism.store.search import search
 from stories_common import Item, finish, table
 from stories_scale import build_corpus
@@ -67,6 +75,80 @@ COMPARE_RATIO_FLOOR = 0.1
 SEARCH_P95_FLOOR_MS = 50.0
 SEED = 11
 NEWSPRISM = Path(sys.executable).parent / "newsprism"
+BACKENDS = ("sqlite", "postgresql")
+
+
+class Databases:
+    """New databases of one backend: SQLite files in a folder, or databases of one server."""
+
+    def __init__(self, backend: str, folder: Path, server: TemporaryServer | None) -> None:
+        self.backend, self.folder, self.server = backend, folder, server
+        self._empty = 0
+        if server is not None:
+            # What an empty migrated database weighs, taken off every size.
+            url = server.create_database("empty")
+            with open_store(url):
+                pass
+            self._empty = _pg_bytes(url)
+
+    def new(self, name: str) -> str:
+        """The ``--db`` value of a new, empty database."""
+        if self.server is None:
+            return str(self.folder / f"{name}.db")
+        url = self.server.create_database(name)
+        with open_store(url):  # migrated outside any timed row
+            pass
+        return url
+
+    def size(self, db: str) -> int:
+        """Bytes on disk (see the module docstring)."""
+        if self.server is None:
+            return _sqlite_bytes(Path(db))
+        return _pg_bytes(db) - self._empty
+
+    def server_cpu(self) -> float:
+        """CPU seconds the server's processes have spent so far (0 for SQLite)."""
+        return _server_cpu(self.server) if self.server is not None else 0.0
+
+
+def _server_cpu(server: TemporaryServer) -> float:
+    # The postmaster and its children (backends, writers), exited children included (cutime).
+    postmaster = int((server.data / "postmaster.pid").read_text().split()[0])
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(entry.name), int(fields[1])
+        if pid == postmaster or parent == postmaster:
+            # utime, stime, cutime, cstime: fields 14-17 of /proc/PID/stat.
+            ticks += sum(int(value) for value in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def _cpu(databases: Databases) -> Iterator[list[float]]:
+    # CPU seconds of this process and, for PostgreSQL, of the server, spent in the block.
+    spent: list[float] = []
+    start, server = time.process_time(), databases.server_cpu()
+    yield spent
+    spent.append(time.process_time() - start + databases.server_cpu() - server)
+
+
+def _sqlite_bytes(db: Path) -> int:
+    with sqlite3.connect(db) as raw:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return sum(p.stat().st_size for p in db.parent.glob(db.name + "*") if p.is_file())
+
+
+def _pg_bytes(url: str) -> int:
+    with psycopg.connect(url, autocommit=True) as raw:
+        raw.execute("VACUUM")
+        row = raw.execute("SELECT pg_database_size(current_database())").fetchone()
+    return int(row[0]) if row else 0
 
 
 def _basil_jsonl(count: int, path: Path) -> list[str]:
@@ -91,20 +173,15 @@ def _basil_jsonl(count: int, path: Path) -> list[str]:
     return events
 
 
-def _ingest(db: Path, corpus: Path, analyzer: Analyzer | None) -> tuple[float, int]:
+def _ingest(
+    databases: Databases, db: str, corpus: Path, analyzer: Analyzer | None
+) -> tuple[float, int]:
     settings, outlets = load_settings(), load_outlets()
-    start = time.process_time()
-    with SQLiteStore(db) as store:
+    with _cpu(databases) as spent, open_store(db) as store:
         report = ingest_into(
             [str(corpus)], store=store, settings=settings, outlets=outlets, analyzer=analyzer
         )
-    return time.process_time() - start, report.added
-
-
-def _size(db: Path) -> int:
-    with sqlite3.connect(db) as raw:
-        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return sum(p.stat().st_size for p in db.parent.glob(db.name + "*") if p.is_file())
+    return spent[0], report.added
 
 
 def _ms(samples: Sequence[float]) -> tuple[float, float]:
@@ -118,26 +195,26 @@ def _three_outlet_stories(store: Store, limit: int) -> list[str]:
     return [s.id for s in stories[:limit]]
 
 
-def _cli_compare(story: str, db: Path) -> float:
-    # CPU seconds of the child process (user + system): the machine is shared, wall time is not
-    # what one core spends.
+def _cli_compare(databases: Databases, story: str, db: str) -> float:
+    # CPU seconds of the child process (user + system), and of the server for PostgreSQL: the
+    # machine is shared, wall time is not what one core spends.
+    server = databases.server_cpu()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
-        [str(NEWSPRISM), "compare", story, "--db", str(db), "--format", "json"],
+        [str(NEWSPRISM), "compare", story, "--db", db, "--format", "json"],
         check=True,
         capture_output=True,
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    child = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return child + databases.server_cpu() - server
 
 
-def _search_corpus(db: Path, size: int) -> tuple[float, list[str]]:
-    """``size`` synthetic articles stored with add_batch (no analysis); their headlines."""
-    items: list[Item] = build_corpus(size)
+def _search_corpus(databases: Databases, db: str, items: Sequence[Item]) -> float:
+    """The synthetic articles stored with add_batch (no analysis); CPU seconds it took."""
     from newsprism.model import Article, Outlet, Source, SourceKind
 
-    start = time.process_time()
-    with SQLiteStore(db) as store:
+    with _cpu(databases) as spent, open_store(db) as store:
         for first in range(0, len(items), 500):
             chunk = items[first : first + 500]
             documents, articles = [], []
@@ -154,7 +231,7 @@ def _search_corpus(db: Path, size: int) -> tuple[float, list[str]]:
                     )
                 )
             store.add_batch(documents, articles, [])
-    return time.process_time() - start, [item.title for item in items]
+    return spent[0]
 
 
 def _queries(titles: Sequence[str], count: int) -> list[str]:
@@ -177,9 +254,9 @@ def _latency(store: Store, queries: Sequence[str], scope: str) -> tuple[float, f
         search(store, SearchQuery(query, scope=scope))  # type: ignore[arg-type]
     samples, hits = [], 0
     for query in queries:
-        start = time.process_time()
+        start = time.perf_counter()
         found = search(store, SearchQuery(query, scope=scope, limit=20))  # type: ignore[arg-type]
-        samples.append(time.process_time() - start)
+        samples.append(time.perf_counter() - start)
         hits += len(found)
     p50, p95 = _ms(samples)
     return p50, p95, round(hits / len(queries), 1)
@@ -191,13 +268,111 @@ def _timed(function: Callable[[], object]) -> float:
     return time.process_time() - start
 
 
+def _rate(row: str, added: int, seconds: float) -> dict[str, object]:
+    return {"row": row, "articles": added, "seconds": round(seconds, 2),
+            "articles/s": round(added / seconds, 2)}
+
+
+def _backend_rows(
+    databases: Databases,
+    args: argparse.Namespace,
+    corpus: Path,
+    analyzer: Analyzer,
+    search_items: Sequence[Item],
+    failures: list[str],
+) -> list[dict[str, object]]:
+    """Every row of one backend (its name appended to each row's label)."""
+    settings = load_settings()
+    tag = databases.backend
+    rows: list[dict[str, object]] = []
+
+    # --- ingest -------------------------------------------------------------------------
+    analysed_db, bare_db = databases.new("analysed"), databases.new("bare")
+    seconds, added = _ingest(databases, analysed_db, corpus, analyzer)
+    rows.append(_rate(f"ingest (with analysis), {tag}", added, seconds))
+    seconds, added = _ingest(databases, bare_db, corpus, None)
+    rows.append(_rate(f"ingest --no-analyze, {tag}", added, seconds))
+    bare_size = databases.size(bare_db)
+    # A second unanalysed store, for the from-scratch compare through the command line.
+    unanalysed_db = databases.new("unanalysed")
+    _ingest(databases, unanalysed_db, corpus, None)
+    with open_store(bare_db) as store, _cpu(databases) as spent:
+        done = analyze_store(store, analyzer=analyzer, settings=settings).analysed
+    rows.append(_rate(f"analyze --db (complete), {tag}", done, spent[0]))
+
+    # --- compare ------------------------------------------------------------------------
+    with open_store(analysed_db) as store:
+        stories = _three_outlet_stories(store, args.stories)
+        rules = load_compare_rules()
+        stored, scratch = [], []
+        for story in stories:
+            stored.append(_timed(lambda s=story: compare_story(store, s, settings=settings)))
+            members = [m.id for m in store.get_story(story).articles]  # type: ignore[union-attr]
+            articles = [store.get_article(i) for i in members]
+
+            def fresh(articles: list = articles) -> object:  # type: ignore[type-arg]
+                return compare(analyzer.analyze(articles), settings=settings.compare,
+                               rules=rules)
+
+            scratch.append(_timed(fresh))
+    stored_ms, _ = _ms(stored)
+    scratch_ms, _ = _ms(scratch)
+    cli_stored = _cli_compare(databases, stories[0], analysed_db)
+    cli_scratch = _cli_compare(databases, stories[0], unanalysed_db)
+    cli_stored = min(cli_stored, _cli_compare(databases, stories[0], analysed_db))
+    rows.append({"row": f"compare in process, stored ({len(stories)} stories, median ms), {tag}",
+                 "ms": stored_ms, "ratio": round(stored_ms / scratch_ms, 3)})
+    rows.append({"row": f"compare in process, from scratch (model loaded), {tag}",
+                 "ms": scratch_ms})
+    rows.append({"row": f"newsprism compare STORY --db, stored, {tag}",
+                 "ms": round(cli_stored * 1000), "ratio": round(cli_stored / cli_scratch, 3)})
+    rows.append({"row": f"newsprism compare STORY --db, from scratch, {tag}",
+                 "ms": round(cli_scratch * 1000)})
+    if cli_stored > COMPARE_RATIO_FLOOR * cli_scratch:
+        failures.append(
+            f"{tag}: stored compare {cli_stored:.2f} s is over a tenth of {cli_scratch:.2f} s"
+        )
+
+    # --- search -------------------------------------------------------------------------
+    search_db = databases.new("search")
+    build = _search_corpus(databases, search_db, search_items)
+    queries = _queries([item.title for item in search_items], args.queries)
+    with open_store(search_db) as store:
+        p50, p95, hits = _latency(store, queries, "articles")
+    rows.append({"row": f"search articles, {len(search_items)} articles, {tag}",
+                 "seconds": round(build, 1), "p50 ms": p50, "p95 ms": p95, "hits/query": hits})
+    if p95 > SEARCH_P95_FLOOR_MS:
+        failures.append(f"{tag}: search p95 {p95} ms over {SEARCH_P95_FLOOR_MS} ms")
+    with open_store(analysed_db) as store:
+        basil_titles = [a.headline or "" for a in store.iter_articles()]
+        for scope in ("quotes", "entities"):
+            p50, p95, hits = _latency(store, _queries(basil_titles, args.queries), scope)
+            rows.append({"row": f"search {scope}, {args.articles} analysed articles, {tag}",
+                         "p50 ms": p50, "p95 ms": p95, "hits/query": hits})
+
+    # --- size ---------------------------------------------------------------------------
+    per_thousand = 1000 / 1e6
+    rows.append({"row": f"size, analysed (MB per 1,000 articles), {tag}",
+                 "MB": round(databases.size(analysed_db) / args.articles * per_thousand, 2)})
+    rows.append({"row": f"size, same articles without analysis, {tag}",
+                 "MB": round(bare_size / args.articles * per_thousand, 2)})
+    rows.append({"row": f"size, search corpus ({len(search_items)}, no analysis), {tag}",
+                 "MB": round(databases.size(search_db) / len(search_items) * per_thousand, 2)})
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=90)
     parser.add_argument("--stories", type=int, default=5)
     parser.add_argument("--search-articles", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--backends", default=",".join(BACKENDS),
+                        help="sqlite, postgresql or both, comma-separated")
     args = parser.parse_args()
+    backends = [b for b in args.backends.split(",") if b]
+    if not set(backends) <= set(BACKENDS):
+        parser.error(f"--backends: choose from {', '.join(BACKENDS)}")
     settings = load_settings()
     rows: list[dict[str, object]] = []
     failures: list[str] = []
@@ -205,103 +380,35 @@ def main() -> int:
         work = Path(folder)
         corpus = work / "basil.jsonl"
         _basil_jsonl(args.articles, corpus)
+        search_items: list[Item] = build_corpus(args.search_articles)
         load_start = time.process_time()
         analyzer = load_analyzer(settings)
         model_load = time.process_time() - load_start
-
-        # --- ingest ---------------------------------------------------------------------
-        analysed_db, bare_db = work / "analysed.db", work / "bare.db"
-        seconds, added = _ingest(analysed_db, corpus, analyzer)
-        rows.append({"row": "ingest (with analysis)", "articles": added,
-                     "seconds": round(seconds, 2), "articles/s": round(added / seconds, 2)})
-        seconds, added = _ingest(bare_db, corpus, None)
-        rows.append({"row": "ingest --no-analyze", "articles": added,
-                     "seconds": round(seconds, 2), "articles/s": round(added / seconds, 2)})
-        shutil.copy(bare_db, work / "unanalysed.db")
-        with SQLiteStore(bare_db) as store:
-            start = time.process_time()
-            done = analyze_store(store, analyzer=analyzer, settings=settings).analysed
-            seconds = time.process_time() - start
-        rows.append({"row": "analyze --db (complete)", "articles": done,
-                     "seconds": round(seconds, 2), "articles/s": round(done / seconds, 2)})
-        with SQLiteStore(analysed_db) as store:
+        # What any spaCy user pays: the bare pipeline over the same bodies.
+        with open_store(work / "bodies.db") as store:
+            ingest_into([str(corpus)], store=store, settings=settings, outlets=load_outlets())
             bodies = [a.body for a in store.iter_articles()]
         start = time.process_time()
         for _ in analyzer.model.nlp.pipe(bodies, batch_size=settings.analyze.batch_size):
             pass
-        seconds = time.process_time() - start
-        rows.append({"row": "bare nlp.pipe (baseline)", "articles": len(bodies),
-                     "seconds": round(seconds, 2), "articles/s": round(len(bodies) / seconds, 2)})
-
-        # --- compare --------------------------------------------------------------------
-        with SQLiteStore(analysed_db) as store:
-            stories = _three_outlet_stories(store, args.stories)
-            rules = load_compare_rules()
-            stored, scratch = [], []
-            for story in stories:
-                stored.append(_timed(lambda s=story: compare_story(store, s, settings=settings)))
-                members = [m.id for m in store.get_story(story).articles]  # type: ignore[union-attr]
-                articles = [store.get_article(i) for i in members]
-
-                def fresh(articles: list = articles) -> object:  # type: ignore[type-arg]
-                    return compare(analyzer.analyze(articles), settings=settings.compare,
-                                   rules=rules)
-
-                scratch.append(_timed(fresh))
-        stored_ms, _ = _ms(stored)
-        scratch_ms, _ = _ms(scratch)
-        cli_stored = _cli_compare(stories[0], analysed_db)
-        unanalysed = work / "unanalysed-run.db"
-        shutil.copy(work / "unanalysed.db", unanalysed)
-        cli_scratch = _cli_compare(stories[0], unanalysed)
-        cli_stored = min(cli_stored, _cli_compare(stories[0], analysed_db))
-        rows.append({"row": f"compare in process, stored ({len(stories)} stories, median ms)",
-                     "ms": stored_ms, "ratio": round(stored_ms / scratch_ms, 3)})
-        rows.append({"row": "compare in process, from scratch (model loaded)", "ms": scratch_ms})
-        rows.append({"row": "newsprism compare STORY --db, stored", "ms":
-                     round(cli_stored * 1000), "ratio": round(cli_stored / cli_scratch, 3)})
-        rows.append({"row": "newsprism compare STORY --db, from scratch", "ms":
-                     round(cli_scratch * 1000)})
-        if cli_stored > COMPARE_RATIO_FLOOR * cli_scratch:
-            failures.append(
-                f"stored compare {cli_stored:.2f} s is over a tenth of {cli_scratch:.2f} s"
-            )
-
-        # --- search ---------------------------------------------------------------------
-        search_db = work / "search.db"
-        build, titles = _search_corpus(search_db, args.search_articles)
-        queries = _queries(titles, args.queries)
-        with SQLiteStore(search_db) as store:
-            p50, p95, hits = _latency(store, queries, "articles")
-        rows.append({"row": f"search articles, {args.search_articles} articles", "p50 ms": p50,
-                     "p95 ms": p95, "hits/query": hits})
-        if p95 > SEARCH_P95_FLOOR_MS:
-            failures.append(f"search p95 {p95} ms over {SEARCH_P95_FLOOR_MS} ms")
-        with SQLiteStore(analysed_db) as store:
-            basil_titles = [a.headline or "" for a in store.iter_articles()]
-            for scope in ("quotes", "entities"):
-                p50, p95, hits = _latency(store, _queries(basil_titles, args.queries), scope)
-                rows.append({"row": f"search {scope}, {args.articles} analysed articles",
-                             "p50 ms": p50, "p95 ms": p95, "hits/query": hits})
-
-        # --- size -----------------------------------------------------------------------
-        analysed_size = _size(analysed_db)
-        bare_size = _size(work / "unanalysed.db")
-        search_size = _size(search_db)
-        rows.append({"row": "size, analysed (MB per 1,000 articles)",
-                     "MB": round(analysed_size / args.articles * 1000 / 1e6, 2)})
-        rows.append({"row": "size, same articles without analysis",
-                     "MB": round(bare_size / args.articles * 1000 / 1e6, 2)})
-        rows.append({"row": f"size, search corpus ({args.search_articles}, no analysis)",
-                     "MB": round(search_size / args.search_articles * 1000 / 1e6, 2)})
+        rows.append(_rate("bare nlp.pipe (baseline)", len(bodies), time.process_time() - start))
+        for backend in backends:
+            if backend == "postgresql":
+                with TemporaryServer.start(scratch=False) as server:
+                    databases = Databases(backend, work, server)
+                    rows += _backend_rows(databases, args, corpus, analyzer, search_items,
+                                          failures)
+            else:
+                (work / backend).mkdir()
+                databases = Databases(backend, work / backend, None)
+                rows += _backend_rows(databases, args, corpus, analyzer, search_items, failures)
 
     columns = ["row", "articles", "seconds", "articles/s", "ms", "ratio", "p50 ms", "p95 ms",
                "hits/query", "MB"]
     print(table(rows, columns))
-    print(f"model load {model_load:.2f} s (outside every row); search corpus built in"
-          f" {build:.1f} s")
+    print(f"model load {model_load:.2f} s (outside every row)")
     payload = {
-        "backend": "sqlite",
+        "backends": backends,
         "articles": args.articles,
         "stories": args.stories,
         "search_articles": args.search_articles,

@@ -230,3 +230,33 @@ def test_issue11_a_batch_is_one_transaction_with_its_analyses(
             _ingest(store, sample_inputs, Failing(), settings)  # type: ignore[arg-type]
         assert store.count().articles == 0
         assert list(store.iter_analyses()) == []
+
+
+def test_issue11_analyses_stored_before_tokens_are_read_and_marked_for_redoing(
+    tmp_path: Path, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    # A database written before analyses kept their tokens: no "tokens" in the stored record,
+    # a made_by without a tokens version.
+    import json
+
+    db = tmp_path / "news.db"
+    with open_store(db) as store:
+        _ingest(store, sample_inputs, analyzer)
+        story = max(store.list_stories(), key=lambda s: len(s.articles)).id
+        with_tokens = compare_story(store, story, settings=SETTINGS)
+    with sqlite3.connect(db) as raw:
+        for article_id, record in raw.execute("SELECT article_id, record FROM analyses").fetchall():
+            data = json.loads(record)
+            del data["tokens"]
+            data["made_by"] = data["made_by"].removesuffix("; tokens 1")
+            raw.execute("UPDATE analyses SET record = ?, made_by = ? WHERE article_id = ?",
+                        (json.dumps(data), data["made_by"], article_id))
+    with open_store(db) as store:
+        old = list(store.iter_analyses())
+        assert len(old) == 2 and all(a.tokens == () and a.entities for a in old)
+        # compare reads the words from the text instead, to the same comparison.
+        assert compare_story(store, story, settings=SETTINGS) == with_tokens
+        assert len(store.pending_analysis(nlp_model=analyzer.nlp_model,
+                                          made_by=analyzer.made_by)) == 2
+        analyze_store(store, analyzer=analyzer, settings=SETTINGS, redo_other_versions=True)
+        assert all(a.tokens for a in store.iter_analyses())

@@ -144,10 +144,12 @@ class CompareSettings:
     claim_threshold: float
     embedding_weight: float
     embedding_threshold: float
+    embedding_min_shared_words: int
     weight_words: float
     weight_names: float
     weight_numbers: float
     min_shared_words: int
+    phrase_min_shared_words: int
     findings_per_outlet: int
 
 

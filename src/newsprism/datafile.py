@@ -26,6 +26,7 @@ __all__ = [
     "integer",
     "number",
     "read_data_file",
+    "read_word_changes",
     "read_word_list",
     "regex",
     "stop_words",
@@ -322,6 +323,30 @@ def read_word_list(name: str, path: Path | None = None) -> tuple[str, ...]:
     if not entries:
         raise ConfigError("the word list holds no entry; one word a line", where=where)
     return entries
+
+
+def read_word_changes(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A packaged list of changes to another word list: ``+word`` adds, ``-word`` removes.
+
+    Returns:
+        (the words added, the words removed).
+
+    Raises:
+        ConfigError: A line is neither ``+word`` nor ``-word`` (``file:line`` in the message).
+    """
+    text = resources.files("newsprism.data").joinpath(name).read_text("utf-8")
+    added: set[str] = set()
+    removed: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        entry = line.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        if entry[0] not in "+-" or not entry[1:].strip():
+            raise ConfigError(
+                f"expected '+word' or '-word', got {entry!r}", where=f"{name}:{number}"
+            )
+        (added if entry[0] == "+" else removed).add(entry[1:].strip())
+    return frozenset(added), frozenset(removed)
 
 
 @functools.cache

@@ -446,6 +446,26 @@ class TimeExpression:
 
 
 @dataclass(frozen=True, slots=True)
+class Token:
+    """A word of an article body as the analysis read it (:mod:`newsprism.analyze.tokens`).
+
+    Attributes:
+        start: Offset of the word's first character in ``Article.body``.
+        end: Offset just after its last character.
+        lemma: spaCy's lemma, lower case ("say" for "said"); the lower-cased word where spaCy
+            cut the text differently or no model read it.
+        stem: The comparable form compare aligns by ("negotiat" for "negotiating").
+        stop: Whether the word is on the stop-word list (``data/stop_words.txt``).
+    """
+
+    start: int
+    end: int
+    lemma: str
+    stem: str
+    stop: bool
+
+
+@dataclass(frozen=True, slots=True)
 class AnalyzedArticle:
     """An article with what analysis found in its body.
 
@@ -460,9 +480,13 @@ class AnalyzedArticle:
         sentences: The body's sentences as the parser split them, in order, so later stages
             need not split again.
         made_by: What else made the analysis besides the model: newsprism's version and digests
-            of the rule files and the attribution tagger ("newsprism 0.1.0; rules 1a2b3c4d;
-            tagger 5e6f7a8b" or "...; tagger none"). Analyses made by another ``nlp_model`` or
+            of the rule files and the attribution tagger, and the version of the stored tokens
+            ("newsprism 0.1.0; rules 1a2b3c4d; tagger 5e6f7a8b; tokens 1", or "tagger none").
+            Analyses made by another ``nlp_model`` or
             ``made_by`` can be found in a store and made again.
+        tokens: The body's words in order, each with its lemma, stem and stop-word flag, so
+            later stages need not split and normalise the text again; empty in an analysis
+            made before tokens were kept (``made_by`` then names no ``tokens`` version).
     """
 
     article: Article
@@ -473,6 +497,7 @@ class AnalyzedArticle:
     attribution_model: str = ""
     sentences: tuple[Span, ...] = ()
     made_by: str = ""
+    tokens: tuple[Token, ...] = ()
     schema_version: int = SCHEMA_VERSION
 
 
@@ -946,7 +971,8 @@ class Contradiction:
 
     Attributes:
         fact: The id of the fact both statements belong to ("S3").
-        kind: "number" (a count, duration, amount, age, percentage) or "date".
+        kind: "number" (a count, duration, amount, age, percentage), "date", or "agent"
+            (one quote or act given to two different named people or organisations).
         left: The value as one outlet writes it ("roughly 25 minutes").
         right: The value as the other writes it ("about 40 minutes").
         left_statement: The sentence holding ``left``.

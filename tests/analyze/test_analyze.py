@@ -105,3 +105,23 @@ def test_found_attributions_name_their_speakers(analyzed: dict[str, AnalyzedArti
     assert by_cue["maintains"] == "Viktor Bout"
     speakers = {names.get(a.entity or "") for a in result.attributions}
     assert {"Karine Jean-Pierre", "Sergey Ryabkov"} <= speakers
+
+
+def test_issue11_tokens_carry_lemma_stem_and_stop_word(
+    analyzed: dict[str, AnalyzedArticle],
+) -> None:
+    # Every word of the body, in order, with spaCy's lemma, compare's stem and the stop flag
+    # from data/stop_words.txt: later stages read these instead of splitting the text again.
+    from newsprism.analyze.tokens import text_tokens
+    from newsprism.datafile import stop_words
+
+    rt = analyzed["rt"]
+    body = rt.article.body
+    assert [(t.start, t.end) for t in rt.tokens] == [(t.start, t.end) for t in text_tokens(body)]
+    by_word = {body[t.start : t.end]: t for t in rt.tokens}
+    assert by_word["claimed"].lemma == "claim" and by_word["claimed"].stem == "claim"
+    assert by_word["failed"].lemma == "fail" and not by_word["failed"].stop
+    assert by_word["the"].stop and by_word["has"].stop
+    assert all(t.stop == (body[t.start : t.end].lower() in stop_words()) for t in rt.tokens
+               if "'" not in body[t.start : t.end] and "’" not in body[t.start : t.end])
+    assert rt.made_by.endswith("; tokens 1")

@@ -187,3 +187,32 @@ def test_extract_names_each_unusable_page_and_prints_the_rest(tmp_path: Path) ->
     assert len(errors) == 2 and "Traceback" not in result.stderr
     assert any(str(tmp_path / "menu.html") in e and "[E105]" in e for e in errors)
     assert any(str(tmp_path / "cut.warc") in e and "[E102]" in e for e in errors)
+
+
+def test_issue11_every_db_command_reads_newsprism_db(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # ingest, analyze, search, export, stories and compare without --db, on both backends.
+    monkeypatch.chdir(tmp_path)  # a stray newsprism.db here would be the wrong database
+    monkeypatch.setenv("NEWSPRISM_DB", db_url)
+    for path, outlet in ((RT_SAMPLE, ["--outlet", "RT"]), (CNN_SAMPLE, [])):
+        ingest = ["ingest", str(path), *outlet, "--no-analyze", "--published", "2022-07-29"]
+        assert runner.invoke(app, ingest).exit_code == 0
+    analysed = runner.invoke(app, ["analyze", "--format", "json"])
+    assert analysed.exit_code == 0, analysed.stderr
+    assert json.loads(analysed.stdout)["analysed"] == 2
+    quotes = runner.invoke(app, ["search", "negotiate", "--in", "quotes", "--format", "json"])
+    assert {json.loads(line)["outlet"] for line in quotes.stdout.splitlines()} == {"RT"}
+    exported = runner.invoke(app, ["export", "--to", str(tmp_path / "out"), "--format", "csv"])
+    assert exported.exit_code == 0, exported.stderr
+    attributions = (tmp_path / "out" / "attributions.csv").read_text("utf-8")
+    assert "Jean-Pierre" in attributions
+    stories = json.loads(runner.invoke(app, ["stories", "--format", "json"]).stdout)
+    story = max(stories, key=lambda s: len(s["articles"]))
+    compared = runner.invoke(app, ["compare", story["id"], "--format", "json"])
+    assert compared.exit_code == 0, compared.stderr
+    assert [o["outlet"] for o in json.loads(compared.stdout)["outlets"]] == ["RT", "CNN"]
+    assert not (tmp_path / "newsprism.db").exists()
+    # A file given to analyze is analysed as a file, the variable notwithstanding.
+    single = runner.invoke(app, ["analyze", str(CNN_SAMPLE), "--format", "json"])
+    assert single.exit_code == 0 and json.loads(single.stdout)["outlet"]["name"] == "KION 46"

@@ -5,6 +5,7 @@ matched fact."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,55 @@ def test_quantities_meet_or_not(
 def test_years_days_and_clock_times_are_no_quantities(compare_rules: CompareRules) -> None:
     text = "On July 29, 2022 at 3 p.m. the two met in 2012."
     assert quantities(text, compare_rules.quantities) == []
+
+
+def _all_kinds(rules: CompareRules) -> CompareRules:
+    return dataclasses.replace(rules, quantities=dataclasses.replace(
+        rules.quantities, dates=True, agents=True))
+
+
+def test_issue9_date_contradiction_in_one_fact(
+    tmp_path: Path, compare_rules: CompareRules
+) -> None:
+    # CNN: the proposal "has been on the table since June"; here since May.
+    text = SECOND_REPORT.read_text("utf-8").replace(
+        "Grain exports through the Black Sea were also on the agenda, the two sides said.",
+        "The proposal, on the table since May, includes an offer to swap the convicted Russian "
+        "arms dealer Viktor Bout.",
+    )
+    comparison = _compare(_story(tmp_path, text), _all_kinds(compare_rules))
+    dates = [c for c in comparison.contradictions if c.kind == "date"]
+    assert [sorted((c.left.text, c.right.text)) for c in dates] == [
+        ["since June", "since May"]]
+    (found,) = dates
+    bodies = {a.id: a.body for a in comparison.articles}
+    for span in (found.left, found.right, found.left_statement, found.right_statement):
+        assert bodies[span.article][span.start : span.end] == span.text
+    # The same month in other words agrees.
+    same = _compare(_story(tmp_path, text.replace("since May", "since early June")),
+                    _all_kinds(compare_rules))
+    assert [c for c in same.contradictions if c.kind == "date"] == []
+
+
+def test_issue9_named_agent_contradiction_in_one_fact(
+    tmp_path: Path, compare_rules: CompareRules
+) -> None:
+    # CNN gives these words to the spokesman Ned Price; here to Blinken.
+    text = SECOND_REPORT.read_text("utf-8").replace(
+        "Grain exports through the Black Sea were also on the agenda, the two sides said.",
+        "Before the call, Blinken acknowledged that the offer “has not moved to the extent we "
+        "would like.”",
+    )
+    comparison = _compare(_story(tmp_path, text), _all_kinds(compare_rules))
+    agents = [c for c in comparison.contradictions if c.kind == "agent"]
+    assert len(agents) == 1
+    (found,) = agents
+    sources = sorted((found.left.text, found.right.text), key=len)
+    assert sources[0] == "Blinken" and sources[1].endswith("Ned Price")
+    assert found.differs in {"Ned Price vs Antony Blinken", "Antony Blinken vs Ned Price"}
+    fact = next(f for f in comparison.facts if f.id == found.fact)
+    assert {found.left_statement, found.right_statement} <= set(fact.statements)
+    # Off unless the rules turn it on.
+    plain = _compare(_story(tmp_path, text), dataclasses.replace(
+        compare_rules, quantities=dataclasses.replace(compare_rules.quantities, agents=False)))
+    assert [c for c in plain.contradictions if c.kind == "agent"] == []

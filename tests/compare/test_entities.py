@@ -37,6 +37,7 @@ from newsprism.model import (
 # BASIL events (triplet ids) named by the issue.
 CLINTON_EVENT = "2015/6e502405-bc90-4416-a787-3122918aa648"
 MATTIS_EVENT = "2018/01c59743-7082-44fc-8414-3c04126f470f"
+OBAMA_ERA_EVENT = "2017/542cd22c-ea80-4669-995b-6ac6a33823f7"
 
 
 @pytest.fixture(scope="module")
@@ -161,6 +162,20 @@ def test_issue9_a_name_only_in_the_headline_is_a_mention(
     assert not _names_of(resolved, story[1:], "Mattis")
     assert name in resolved.mentioned[1]
     assert [(s, e) for s, e, n in resolved.headline[1] if n == name] == [(0, 12)]
+
+
+def test_issue9_a_name_opening_a_hyphenated_word_is_a_mention(
+    benchdata: Path, model: LoadedModel, compare_rules: CompareRules
+) -> None:
+    # HuffPost names Obama only in "an Obama-era ban", which the analysis tags as no entity.
+    articles = _basil(benchdata, OBAMA_ERA_EVENT)
+    story = _analysed(model, articles)
+    resolved = _resolve(story, compare_rules)
+    hpo = next(i for i, a in enumerate(articles) if a.outlet and a.outlet.name == "hpo")
+    assert "Obama-era" in articles[hpo].body
+    assert not [e for e in story[hpo].entities if "Obama" in e.name]
+    (name,) = _names_of(resolved, story, "Obama")
+    assert name in resolved.mentioned[hpo]
 
 
 def test_issue9_george_w_and_george_hw_bush_stay_apart(

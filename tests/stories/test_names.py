@@ -37,6 +37,14 @@ def nicknames() -> Nicknames:
         ("J. Christopher Stevens", "Chris Stevens", True),
         ("Chris Van Hollen", "Van Hollen", True),
         ("Ben Jealous", "Benjamin Todd Jealous", True),
+        # A two-word surname without a hyphen (NYT's "Ms. Wasserman Schultz").
+        ("Ms. Wasserman Schultz", "Debbie Wasserman Schultz", True),
+        ("W. Bush", "George H.W. Bush", False),
+        # One letter inserted inside a given name (Fox's "Vincente Fox"), not a changed one or
+        # one at an end.
+        ("Vincente Fox", "Vicente Fox", True),
+        ("Mark Kelly", "Marc Kelly", False),
+        ("Michaela Smith", "Michael Smith", False),
     ],
 )
 def test_issue9_same_person(nicknames: Nicknames, first: str, second: str, same: bool) -> None:

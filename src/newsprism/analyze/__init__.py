@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from newsprism.analyze.tokens import TOKENS_VERSION, doc_tokens
 from newsprism.config import AnalyzeSettings
 from newsprism.model import AnalyzedArticle, Article, Attribution, Entity, Span
 
@@ -123,7 +124,10 @@ def load_analyze_rules(
         times=load_time_rules(),
         reporting_verbs=load_reporting_verbs(),
         attribution_model=None if rules_only else attribution_model,
-        made_by=f"newsprism {_version()}; rules {_digest(_rule_files())}; tagger {tagger}",
+        made_by=(
+            f"newsprism {_version()}; rules {_digest(_rule_files())}; tagger {tagger};"
+            f" tokens {TOKENS_VERSION}"
+        ),
     )
 
 
@@ -286,4 +290,5 @@ def _analyze_doc(
             Span(sentence.start_char, sentence.end_char, sentence.text) for sentence in doc.sents
         ),
         made_by=rules.made_by,
+        tokens=doc_tokens(doc),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from typing import Annotated
 
@@ -31,7 +32,7 @@ from newsprism.cli._safe import echo_json
 from newsprism.model import AnalyzedArticle, Article, Skipped
 from newsprism.present.json import analysis_json_line
 from newsprism.present.text import analysis_panel
-from newsprism.store import open_store
+from newsprism.store import DB_ENV, open_store
 
 
 def analyze_cli(
@@ -44,7 +45,8 @@ def analyze_cli(
         typer.Option(
             "--db",
             help="Analyse the articles stored in this database (SQLite file or postgresql://"
-            " URL) that have no analysis yet, and store the analyses.",
+            f" URL) that have no analysis yet, and store the analyses; ${DB_ENV} when no"
+            " input is given.",
         ),
     ] = None,
     redo: Annotated[
@@ -105,6 +107,9 @@ def analyze_cli(
     """
     from newsprism.pipeline import analyze_store, extract_inputs, load_analyzer
 
+    if db is None and not inputs:
+        # Not an option default: with inputs given, $NEWSPRISM_DB must not make it "both".
+        db = os.environ.get(DB_ENV) or None
     if (db is None) == (not inputs):
         err.print(
             "error: give files or URLs to analyse, or --db DB to complete a database (not both)",

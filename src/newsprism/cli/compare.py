@@ -27,8 +27,7 @@ from newsprism.cli._common import (
 )
 from newsprism.cli._safe import echo_json
 from newsprism.model import to_dict
-from newsprism.present.text import comparison_view
-from newsprism.store import Store, is_postgres_url, open_store
+from newsprism.store import DB_ENV, Store, is_postgres_url, open_store
 
 
 def compare_cli(
@@ -46,8 +45,8 @@ def compare_cli(
     ] = None,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Database (SQLite file or postgresql:// URL) to read story ids"
-                     " from ('newsprism stories')."),
+        typer.Option("--db", envvar=DB_ENV, help="Database (SQLite file or postgresql:// URL)"
+                     " to read story ids from ('newsprism stories')."),
     ] = None,
     outlet: Annotated[
         list[str] | None,
@@ -93,7 +92,6 @@ def compare_cli(
       newsprism compare s463718cccb5341d0 --db news.db --format json
     """
     from newsprism.pipeline import InputSpec, compare_inputs
-    from newsprism.present.html import render_report
 
     names = list(outlet or [])
     if len(names) > 1 and len(names) != len(inputs):
@@ -133,8 +131,12 @@ def compare_cli(
     if output is TextOrJson.JSON:
         echo_json(to_dict(comparison), indent=1)
     else:
+        from newsprism.present.text import comparison_view
+
         out.print(comparison_view(comparison))
     if html is not None:
+        from newsprism.present.html import render_report
+
         _write_atomically(html, render_report(comparison))
         err.print(f"report: {html}", highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(report_skipped(skipped))

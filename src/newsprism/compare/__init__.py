@@ -25,7 +25,6 @@ from newsprism.compare.findings import make_findings, summary
 from newsprism.compare.headlines import compare_headlines
 from newsprism.compare.rules import CompareRules, load_compare_rules
 from newsprism.compare.story import actors, build_view, genre_of
-from newsprism.compare.text import word_count
 from newsprism.compare.timeline import compare_timeline
 from newsprism.compare.voices import compare_voices
 from newsprism.config import CompareSettings, load_settings
@@ -100,7 +99,7 @@ def compare(
                     p for a in mine for p in (a.published_by, *a.carriers) if p)),
                 articles=tuple(a.id for a in mine),
                 sentences=sum(len(a.sentences) for a in mine),
-                words=sum(word_count(a.body) for a in mine),
+                words=sum(len(a.tokens) for a in mine),
             )
         )
     compared = []

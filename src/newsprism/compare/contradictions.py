@@ -18,7 +18,16 @@ expressions of one sentence are set against those of the other:
 Dates are compared only with ``dates = true`` (off by default: on BASIL 1 of 30 sampled date
 contradictions was real).
 
-Named agents that disagree are not read yet.
+Dates are compared only when they date one event: the events the parse attaches them to
+share a lower-case content concept, and a relative date ("on Tuesday") only with one read
+against the same publication day.
+
+Named agents: the same words (``min_agent_overlap`` of the content concepts of the two
+attributed contents, at least ``min_agent_words`` of them) attributed in a matched pair to two
+different named people or organisations of the story, neither named in the other outlet's
+sentence, are a contradiction of kind "agent" ("Blinken vs Price"), with the two source spans
+as evidence. Both sources must name their agent (a pronoun or a description resolved to
+someone is a guess) and neither may be a relay ("according to" a reporter).
 """
 
 from __future__ import annotations
@@ -32,7 +41,7 @@ from dataclasses import dataclass
 
 from newsprism.analyze.timex import TimeRules
 from newsprism.compare.rules import CompareRules, Quantities
-from newsprism.compare.story import StoryView
+from newsprism.compare.story import StoryArticleView, StoryView
 from newsprism.compare.text import content_words
 from newsprism.compare.timeline import readable_time
 from newsprism.model import Contradiction, Evidence, Fact, Granularity, TimeExpression
@@ -162,11 +171,15 @@ def find_contradictions(
         Contradictions in fact order, at most one per pair of values.
     """
     times = {a.id: a.analyzed.times for a in view.articles}
+    articles = {a.id: a for a in view.articles}
     found: list[Contradiction] = []
     seen: set[tuple[int, int, int, int, str, str]] = set()
     for fact in facts:
         for pair in fact.pairs:
-            for item in _pair_contradictions(pair.left, pair.right, times, rules):
+            items = [*_pair_contradictions(pair.left, pair.right, times, rules)]
+            if rules.quantities.agents:
+                items += _agent_contradictions(pair.left, pair.right, articles, rules)
+            for item in items:
                 left, right = item[1], item[2]
                 key = (left.start, left.end, right.start, right.end, left.article, right.article)
                 if key in seen:
@@ -192,6 +205,10 @@ class _Value:
     shown: str
     context: frozenset[str]
     near: frozenset[str] = frozenset()
+    # Dates only: the lower-case content concepts of the event the parse says it dates, and
+    # the day a relative expression was resolved against.
+    event: frozenset[str] = frozenset()
+    anchor: dt.date | None = None
 
 
 def _pair_contradictions(
@@ -207,6 +224,8 @@ def _pair_contradictions(
         context = [b for b in comparable
                    if len(a.context & b.context) >= rules.quantities.min_shared_context
                    and a.near & b.near]
+        if a.kind == "date":
+            context = [b for b in context if _same_event(a, b)]
         if not context or any(_meet(a, b) for b in comparable):
             continue
         b = max(context, key=lambda v: len(a.context & v.context))
@@ -222,8 +241,82 @@ def _pair_contradictions(
         )
 
 
+_AGENT_LABELS = frozenset({"PERSON", "ORG"})
+_RELAY = re.compile(r"(?i)\s*according\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _Agent:
+    source: Evidence  # the source span
+    name: str  # story-wide name
+    content: frozenset[str]  # content concepts of what is attributed, within the sentence
+
+
+def _agents(statement: Evidence, article: StoryArticleView, rules: CompareRules
+            ) -> list[_Agent]:
+    """The attributions in a sentence whose source is a named person or organisation."""
+    found = []
+    body = article.body
+    for attribution in article.analyzed.attributions:
+        content, source = attribution.content, attribution.source
+        if source is None or not statement.start <= content.start < statement.end:
+            continue
+        entity = article.entity(attribution.entity)
+        if entity is None or entity.label not in _AGENT_LABELS:
+            continue
+        name = article.entity_names.get(entity.id, entity.name)
+        # Only a source that names the agent counts: a pronoun or a description ("he", "the
+        # governor") resolved to someone is a guess, and "according to" relays a report whose
+        # speaker may be another (a reporter relaying the speaker's words).
+        if not _named(name, body[source.start : source.end]) or _RELAY.match(
+            attribution.cue.text
+        ):
+            continue
+        text = body[content.start : min(content.end, statement.end)]
+        concepts = frozenset(
+            c for c in (rules.synonyms.get(w, w) for w in content_words(text))
+            if c not in rules.frame_words
+        )
+        found.append(_Agent(article.evidence(source.start, source.end), name, concepts))
+    return found
+
+
+def _agent_contradictions(
+    left: Evidence, right: Evidence, articles: dict[str, StoryArticleView], rules: CompareRules
+) -> Iterator[tuple[str, Evidence, Evidence, str]]:
+    if left.article not in articles or right.article not in articles:
+        return
+    settings = rules.quantities
+    for a in _agents(left, articles[left.article], rules):
+        for b in _agents(right, articles[right.article], rules):
+            shared = a.content & b.content
+            union = a.content | b.content
+            if (a.name == b.name or len(shared) < settings.min_agent_words
+                    or len(shared) < settings.min_agent_overlap * len(union)):
+                continue
+            # An outlet that names both ("Price, quoting Blinken") gives no other agent.
+            if _named(b.name, left.text) or _named(a.name, right.text):
+                continue
+            yield "agent", a.source, b.source, f"{a.name} vs {b.name}"
+
+
+def _named(name: str, text: str) -> bool:
+    last = name.split()[-1] if name.split() else name
+    return re.search(rf"(?<!\w){re.escape(last)}(?!\w)", text) is not None
+
+
 def _comparable(a: _Value, b: _Value) -> bool:
+    # A relative date ("on Tuesday") read against two different publication days is no
+    # evidence of a disagreement: the outlets may mean the same day.
+    if a.kind == "date" and (a.anchor or b.anchor) and a.anchor != b.anchor:
+        return False
     return a.kind == b.kind
+
+
+def _same_event(a: _Value, b: _Value) -> bool:
+    """Whether two dates date one event: the events the parse attaches them to share a
+    lower-case content concept ("made [the offer]" / "[the proposal] on the table")."""
+    return bool(a.event & b.event)
 
 
 def _meet(a: _Value, b: _Value) -> bool:
@@ -259,8 +352,26 @@ def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareR
             - set(content_words(text)),
             _near(sentence.text, time.start - sentence.start, time.end - sentence.start, rules)
             - set(content_words(text)),
+            event=_event(time, sentence, rules) - set(content_words(text)),
+            anchor=time.anchor if time.relative else None,
         ))
     return values
+
+
+def _event(time: TimeExpression, sentence: Evidence, rules: CompareRules) -> frozenset[str]:
+    # The lower-case content concepts of the event a date belongs to, within its sentence
+    # (names left out: a shared name does not make two events one).
+    if time.event is None:
+        return frozenset()
+    start = max(time.event.start, sentence.start) - sentence.start
+    end = min(time.event.end, sentence.end) - sentence.start
+    if end <= start:
+        return frozenset()
+    lowered = " ".join(w for w in sentence.text[start:end].split() if w[:1].islower())
+    return frozenset(
+        c for c in (rules.synonyms.get(w, w) for w in content_words(lowered))
+        if c not in rules.frame_words
+    )
 
 
 def _near(text: str, start: int, end: int, rules: CompareRules) -> frozenset[str]:

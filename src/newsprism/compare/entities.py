@@ -18,7 +18,8 @@ story's articles are joined, so that every comparison step shows one row per per
 
 An outlet mentions an entity when one of its article's entities resolves to it, or when its
 headline or body names it in a form that resolves to it and to no other (the analysis reads
-the body only, and may miss a name): "Fox's headline says James Mattis" counts.
+the body only, and may miss a name): "Fox's headline says James Mattis" counts, and so does a
+name that opens a hyphenated modifier ("an Obama-era ban").
 """
 
 from __future__ import annotations
@@ -389,7 +390,8 @@ class _Scanner:
             surnames=re.compile(
                 r"(?<![\w-])(?:"
                 + "|".join(r"\s+".join(re.escape(w) for w in s.split()) for s in surnames)
-                + r")(?![\w-])",
+                # A name may open a hyphenated modifier ("an Obama-era ban").
+                + r")(?!\w)(?!-(?-i:[^a-z]))",
                 re.IGNORECASE,
             ) if surnames else None,
             # Each name on its own: "Central Command" is named inside "U.S. Central Command".

@@ -22,8 +22,13 @@ Two statements of different outlets are aligned when
 
 reaches ``align_threshold`` (sentences) or ``claim_threshold`` (claims) and each is the other's
 best match in that outlet (sentence for sentence, claim for claim; or a sentence pair reaches
-``align_strong``), and they share ``min_shared_words`` concepts besides names and frames. The
-settings (data/defaults.toml) are chosen on NeuS/AllSides train (bench/compare_align.py --tune).
+``align_strong``), and they share ``min_shared_words`` concepts besides names and frames, or
+a phrase and ``phrase_min_shared_words`` of them. A claim is what is said to happen to whom:
+two sentences that share the people and a topic word or two ("Trump", "impeachment") but not
+what happened are different facts, and were most of the wrong matches judged on NeuS and
+BASIL. Stop words that still say what happened ("the call lasted": ``keep_stop_words`` in
+data/compare.toml) count as content. The settings (data/defaults.toml) are chosen on NeuS/
+AllSides train by hand-judged precision (bench/compare_align.py --tune --grid precision).
 Aligned statements are joined transitively into a :class:`Fact`; copies of one original (the
 same outlet's same sentence in two carriers) count once.
 """
@@ -36,17 +41,18 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse  # type: ignore[import-untyped]
 
+from newsprism.analyze.tokens import is_content, is_number
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.story import StoryView, named_mentions
-from newsprism.compare.text import content_words, numbers, stem, words
+from newsprism.compare.text import numbers, numbers_in, stem, words
 from newsprism.config import CompareSettings
 from newsprism.errors import ConfigError
-from newsprism.model import AlignedPair, DescriptorKind, Evidence, Fact
+from newsprism.model import AlignedPair, DescriptorKind, Evidence, Fact, Token
 from newsprism.stories.embed import TextEncoder, unit_rows
 
 __all__ = [
@@ -100,6 +106,16 @@ class Statement:
         return self.evidence.outlet
 
 
+class _Word(NamedTuple):
+    # A word of a statement: offsets into the sentence, as written, its stem, and whether it
+    # is a content word (neither a stop word nor a number).
+    start: int
+    end: int
+    text: str
+    stem: str
+    content: bool
+
+
 def make_statement(
     evidence: Evidence,
     names: frozenset[str],
@@ -107,6 +123,7 @@ def make_statement(
     *,
     name_spans: Sequence[tuple[int, int, str]] = (),
     role_spans: Sequence[tuple[int, int]] = (),
+    tokens: Sequence[Token] | None = None,
 ) -> Statement:
     """Features of one sentence for :func:`align_statements`.
 
@@ -119,16 +136,26 @@ def make_statement(
             share a first name do not match.
         role_spans: (start, end) of titles ("Russian Foreign Minister"), left out: a title
             says who someone is, not what happened.
+        tokens: The sentence's words as the analysis stored them (offsets into the body, as
+            ``evidence``'s); the sentence is split into words here when ``None``. Either way
+            the statement is the same.
     """
     text = evidence.text
-    for start, end, _ in (*name_spans, *((a, b, "") for a, b in role_spans)):
+    blanks = [(start, end) for start, end, _ in name_spans] + list(role_spans)
+    for start, end in blanks:
         text = text[:start] + " " * (end - start) + text[end:]
+    if tokens is None:
+        sentence = _words(text, 0)
+    else:
+        sentence = _token_words(tokens, evidence.start, text, blanks)
+    # Stop words that still say what happened ("the call lasted") count as content.
+    sentence = [w._replace(content=True) if not w.content and w.text.lower() in rules.claim_words
+                else w for w in sentence]
     frames = rules.frame_words
     surface: dict[str, str] = {}
-    for _, _, word in words(text):
-        stemmed = stem(word)
-        if stemmed in set(content_words(word)):
-            surface.setdefault(rules.synonyms.get(stemmed, stemmed), word)
+    for word in sentence:
+        if word.content:
+            surface.setdefault(rules.synonyms.get(word.stem, word.stem), word.text)
     for _, _, name in name_spans:
         surface.setdefault(f"@{name}", name)
     # A name is one concept plus its last word as a plain word, so that a mention the
@@ -137,12 +164,13 @@ def make_statement(
         f"@{name}" for _, _, name in name_spans if len(name.split()) > 1
     ) | frozenset(stem(name.split()[-1]) for _, _, name in name_spans if name.split())
     concepts = frozenset(
-        c for c in (rules.synonyms.get(w, w) for w in content_words(text)) if c not in frames
+        c for c in (rules.synonyms.get(w.stem, w.stem) for w in sentence if w.content)
+        if c not in frames
     ) | mentioned
     clauses: list[frozenset[str]] = []
     clause_phrases: list[frozenset[str]] = []
-    for piece in CLAUSE_BREAK.split(text):
-        sequence = [c for c in (rules.synonyms.get(w, w) for w in content_words(piece or ""))
+    for piece in _pieces(text, sentence):
+        sequence = [c for c in (rules.synonyms.get(w.stem, w.stem) for w in piece if w.content)
                     if c not in frames]
         if not sequence:
             continue
@@ -150,24 +178,73 @@ def make_statement(
         # Neighbouring content words written in lower case, in either order: "a substantial
         # offer" and "the substantial proposal" share "big|offer". Capitalised words are
         # names, which the name concepts already count.
-        lowered = [rules.synonyms.get(stem(w), stem(w)) if w.islower() else None
-                   for _, _, w in words(piece)
-                   if stem(w) in set(content_words(w)) or w[:1].isupper()]
+        lowered = [rules.synonyms.get(w.stem, w.stem) if w.text.islower() else None
+                   for w in piece if w.content or w.text[:1].isupper()]
         clause_phrases.append(frozenset(
             "|".join(sorted((a, b))) for a, b in pairwise(lowered)
             if a and b and a != b and a not in frames and b not in frames
         ))
     phrases = frozenset(p for group in clause_phrases for p in group)
+    found_numbers = (
+        numbers(evidence.text) if tokens is None
+        else numbers_in(evidence.text[t.start - evidence.start : t.end - evidence.start]
+                        for t in tokens)
+    )
     return Statement(
         evidence=evidence,
         concepts=concepts,
         surface=surface,
         names=names,
-        numbers=frozenset(numbers(evidence.text)),
+        numbers=frozenset(found_numbers),
         clauses=tuple(clauses) if len(clauses) > 1 else (),
         phrases=phrases,
         clause_phrases=tuple(clause_phrases) if len(clauses) > 1 else (),
     )
+
+
+def _words(text: str, offset: int) -> list[_Word]:
+    # The words of ``text`` (a piece of the sentence starting at ``offset``), read here.
+    return [
+        _Word(offset + start, offset + end, word, stem(word), is_content(word))
+        for start, end, word in words(text)
+    ]
+
+
+def _token_words(
+    tokens: Sequence[Token], offset: int, text: str, blanks: Sequence[tuple[int, int]]
+) -> list[_Word]:
+    # The stored words of the sentence; a word that a blanked name or title cuts into is read
+    # again from what is left of it, as splitting the blanked sentence would.
+    found: list[_Word] = []
+    for token in tokens:
+        start, end = token.start - offset, token.end - offset
+        if any(a < end and start < b for a, b in blanks):
+            found.extend(_words(text[start:end], start))
+            continue
+        word = text[start:end]
+        content = not token.stop and not is_number(word)
+        found.append(_Word(start, end, word, token.stem, content))
+    return found
+
+
+def _pieces(text: str, sentence: Sequence[_Word]) -> list[list[_Word]]:
+    # The sentence's words cut at CLAUSE_BREAK, as CLAUSE_BREAK.split(text) cuts the text: a
+    # word inside a break is in no piece, one across a break ("1,200") is read in two parts.
+    bounds = [0]
+    for match in CLAUSE_BREAK.finditer(text):
+        bounds += (match.start(), match.end())
+    bounds.append(len(text))
+    pieces: list[list[_Word]] = []
+    for low, high in zip(bounds[::2], bounds[1::2], strict=True):
+        piece: list[_Word] = []
+        for word in sentence:
+            if low <= word.start and word.end <= high:
+                piece.append(word)
+            elif word.start < high and low < word.end:
+                part_start, part_end = max(word.start, low), min(word.end, high)
+                piece.extend(_words(text[part_start:part_end], part_start))
+        pieces.append(piece)
+    return pieces
 
 
 def align_statements(
@@ -192,10 +269,14 @@ def align_statements(
         return []
     scores, shared_counts = _similarities(statements, settings)
     threshold = settings.align_threshold
+    min_shared = settings.min_shared_words
+    mixed: FloatMatrix | None = None
     if embeddings is not None and len(embeddings) == len(statements):
         weight = settings.embedding_weight
-        scores = (1 - weight) * scores + weight * (embeddings @ embeddings.T)
+        scores = mixed = (1 - weight) * scores + weight * (embeddings @ embeddings.T)
         threshold = settings.embedding_threshold
+        # The encoder judges paraphrase, so fewer words need to be the same.
+        min_shared = settings.embedding_min_shared_words
     outlets = sorted({s.outlet for s in statements}, key=[s.outlet for s in statements].index)
     rows = {o: np.array([i for i, s in enumerate(statements) if s.outlet == o]) for o in outlets}
     kept: list[tuple[int, int, float]] = []
@@ -203,7 +284,7 @@ def align_statements(
         for b in outlets[a_index + 1 :]:
             block = scores[np.ix_(rows[a], rows[b])]
             shared = shared_counts[np.ix_(rows[a], rows[b])]
-            block = np.where(shared >= settings.min_shared_words, block, 0.0)
+            block = np.where(shared >= min_shared, block, 0.0)
             if block.size == 0:
                 continue
             best_right = block.argmax(axis=1)
@@ -215,7 +296,10 @@ def align_statements(
                     kept.append((int(rows[a][i]), int(rows[b][j]), score))
     if settings.clause_weight > 0:
         best = {(i, j): score for i, j, score in kept}
-        for i, j, score in _claim_pairs(statements, settings):
+        for i, j, score in _claim_pairs(statements, settings, min_shared):
+            # With the encoder, a claim pair also needs the sentences to read alike.
+            if mixed is not None and mixed[i, j] < threshold:
+                continue
             if score > best.get((i, j), 0.0):
                 best[(i, j)] = score
         kept = [(i, j, score) for (i, j), score in best.items()]
@@ -260,6 +344,7 @@ def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:
                         for start, end in roles
                         if start >= sentence.start and end <= sentence.end
                     ],
+                    tokens=article.tokens_in(sentence.start, sentence.end),
                 )
             )
     return statements
@@ -328,7 +413,7 @@ def compare_facts(
 def _similarities(
     statements: Sequence[Statement], settings: CompareSettings
 ) -> tuple[FloatMatrix, npt.NDArray[np.int64]]:
-    # Vectorised over all statement pairs: sparse concept, name and number matrices.
+    # Vectorised over all statement pairs: concept, name and number overlaps.
     df: Counter[str] = Counter()
     for s in statements:
         df.update(s.concepts)
@@ -340,16 +425,18 @@ def _similarities(
         for c, n in df.items()
     }
     vocabulary = {c: i for i, c in enumerate(idf)}
-    concepts = _matrix([s.concepts for s in statements], vocabulary, idf)
-    norms = np.sqrt(np.asarray(concepts.multiply(concepts).sum(axis=1)).ravel())
+    rows = [s.concepts for s in statements]
+    cosine = _gram(rows, vocabulary, {c: w * w for c, w in idf.items()})
+    norms = np.sqrt(np.diag(cosine))
     norms[norms == 0] = 1.0
-    normalised = sparse.diags(1.0 / norms) @ concepts
-    cosine = (normalised @ normalised.T).toarray()
+    cosine = cosine / norms[:, None] / norms[None, :]
     # Containment: the IDF mass two sentences share over the smaller sentence's mass, so a
-    # short statement repeated inside a longer sentence still matches.
-    mass = np.asarray(concepts.sum(axis=1)).ravel()
-    shared_mass = (concepts @ _matrix([s.concepts for s in statements], vocabulary, None).T)
-    shared_mass = np.minimum(shared_mass.toarray(), shared_mass.toarray().T)
+    # short statement repeated inside a longer sentence still matches. A row's own mass is
+    # its diagonal entry, summed in the same order as what it shares: two statements with
+    # the same concepts share exactly their whole mass.
+    shared_mass = _gram(rows, vocabulary, idf)
+    mass = np.diag(shared_mass).copy()
+    shared_mass = np.minimum(shared_mass, shared_mass.T)
     smaller = np.minimum(mass[:, None], mass[None, :])
     smaller[smaller == 0] = 1.0
     if settings.overlap == "jaccard":
@@ -370,13 +457,13 @@ def _similarities(
         kept = [frozenset(p for p in s.phrases if phrase_df[p] <= outlet_count)
                 for s in statements]
         phrase_vocabulary = {p: i for i, p in enumerate(sorted({p for r in kept for p in r}))}
-        phrases = _matrix(kept, phrase_vocabulary, None)
-        shared_phrases = (phrases @ phrases.T).toarray()
+        shared_phrases = _gram(kept, phrase_vocabulary)
         words = words + settings.phrase_weight * (shared_phrases > 0)
+    else:
+        shared_phrases = np.zeros((len(statements), len(statements)))
     # Shared concepts for min_shared_words, names left out: a shared name alone ("Bout
     # maintains he is innocent" / "... swap Viktor Bout") is no shared statement.
-    binary = _matrix([_without_names(s) for s in statements], vocabulary, None)
-    shared = (binary @ binary.T).toarray().astype(np.int64)
+    shared = _gram([_without_names(s) for s in statements], vocabulary).astype(np.int64)
     names, name_any = _jaccard([s.names for s in statements])
     nums, num_any = _jaccard([s.numbers for s in statements])
     weight = (
@@ -389,11 +476,11 @@ def _similarities(
         + settings.weight_names * names
         + settings.weight_numbers * nums
     ) / weight
-    return score, shared
+    return score, _enough(shared, shared_phrases > 0, settings)
 
 
 def _claim_pairs(
-    statements: Sequence[Statement], settings: CompareSettings
+    statements: Sequence[Statement], settings: CompareSettings, min_shared: int
 ) -> list[tuple[int, int, float]]:
     """Statement pairs whose claims match: one claim of each (a clause of at least
     ``clause_min_words`` concepts, or the whole statement), scored clause_weight x their
@@ -422,15 +509,13 @@ def _claim_pairs(
     total = len(statements)
     idf = {c: 1.0 + math.log((total + 1) / (df[c] + 1)) for row in rows for c in row}
     vocabulary = {c: i for i, c in enumerate(sorted(idf))}
-    weighted = _matrix(rows, vocabulary, idf)
-    binary = _matrix(rows, vocabulary, None)
-    mass = np.asarray(weighted.sum(axis=1)).ravel()
-    inter = (weighted @ binary.T).toarray()
+    inter = _gram(rows, vocabulary, idf)
+    mass = np.diag(inter).copy()
     inter = np.minimum(inter, inter.T)
     union = mass[:, None] + mass[None, :] - inter
     union[union == 0] = 1.0
     scores = settings.clause_weight * inter / union
-    shared = (binary @ binary.T).toarray()
+    shared = _gram(rows, vocabulary)
     # A phrase names one fact when each outlet says it about once; one that recurs more often
     # ("prisoner swap" in a story about one) is the story's topic and counts for nothing.
     outlet_count = len({s.outlet for s in statements})
@@ -438,9 +523,11 @@ def _claim_pairs(
     phrase_rows = [frozenset(p for p in row if phrase_df[p] <= outlet_count)
                    for row in phrase_rows]
     phrase_vocabulary = {p: i for i, p in enumerate(sorted({p for r in phrase_rows for p in r}))}
+    phrase_shared = np.zeros_like(scores, dtype=bool)
     if phrase_vocabulary and settings.phrase_weight > 0:
-        phrases = _matrix(phrase_rows, phrase_vocabulary, None)
-        scores = scores + settings.phrase_weight * ((phrases @ phrases.T).toarray() > 0)
+        phrase_shared = _gram(phrase_rows, phrase_vocabulary) > 0
+        scores = scores + settings.phrase_weight * phrase_shared
+    enough = _enough(shared, phrase_shared, settings)
     outlet_of = [statements[o].outlet for o in owners]
     outlets = list(dict.fromkeys(outlet_of))
     kept: list[tuple[int, int, float]] = []
@@ -450,7 +537,7 @@ def _claim_pairs(
             right = np.array([k for k, o in enumerate(outlet_of) if o == b])
             if not len(left) or not len(right):
                 continue
-            block = np.where(shared[np.ix_(left, right)] >= settings.min_shared_words,
+            block = np.where(enough[np.ix_(left, right)] >= min_shared,
                              scores[np.ix_(left, right)], 0.0)
             best_right = block.argmax(axis=1)
             best_left = block.argmax(axis=0)
@@ -458,6 +545,19 @@ def _claim_pairs(
                 if best_right[i] == j and best_left[j] == i:
                     kept.append((owners[left[i]], owners[right[j]], float(block[i, j])))
     return kept
+
+
+def _enough(
+    shared: npt.NDArray[np.int64] | FloatMatrix, phrase: npt.NDArray[np.bool_],
+    settings: CompareSettings,
+) -> npt.NDArray[np.int64]:
+    """Shared concept counts, raised to ``min_shared_words`` where two statements share a
+    phrase and ``phrase_min_shared_words`` concepts: two content words side by side in both
+    ("a substantial offer" / "the substantial proposal") name one claim as well as more
+    words scattered over a sentence do."""
+    counts = np.asarray(shared).astype(np.int64)
+    strong = phrase & (counts >= settings.phrase_min_shared_words)
+    return np.where(strong, np.maximum(counts, settings.min_shared_words), counts)
 
 
 def _without_names(statement: Statement) -> frozenset[str]:
@@ -468,20 +568,46 @@ def _without_names(statement: Statement) -> frozenset[str]:
     return frozenset(c for c in statement.concepts if c not in name_words)
 
 
-def _matrix(
-    rows: Sequence[frozenset[str]], vocabulary: dict[str, int], idf: dict[str, float] | None
-) -> sparse.csr_matrix:
-    data, indices, indptr = [], [], [0]
-    for row in rows:
+def _gram(
+    rows: Sequence[frozenset[str]],
+    vocabulary: dict[str, int],
+    weights: dict[str, float] | None = None,
+) -> FloatMatrix:
+    """Rows x rows: the summed weight of the items two rows share (1 an item without
+    ``weights``); items outside ``vocabulary`` count for nothing.
+
+    The sparse product of the rows' item matrix with itself, done with an inverted index: every
+    pair of rows that share an item is one entry, summed by ``np.bincount``.
+    """
+    n = len(rows)
+    items: list[int] = []
+    owners: list[int] = []
+    for index, row in enumerate(rows):
         for item in row:
             if item in vocabulary:
-                indices.append(vocabulary[item])
-                data.append(idf[item] if idf is not None else 1.0)
-        indptr.append(len(indices))
-    return sparse.csr_matrix(
-        (np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64), np.array(indptr)),
-        shape=(len(rows), max(len(vocabulary), 1)),
-    )
+                items.append(vocabulary[item])
+                owners.append(index)
+    if not items:
+        return np.zeros((n, n))
+    item_of = np.array(items, dtype=np.int64)
+    order = np.argsort(item_of, kind="stable")
+    item_of, owner_of = item_of[order], np.array(owners, dtype=np.int64)[order]
+    # Entries are grouped by item; each entry pairs with every entry of its group.
+    _, starts, sizes = np.unique(item_of, return_index=True, return_counts=True)
+    group_size = np.repeat(sizes, sizes)
+    left = np.repeat(np.arange(len(item_of)), group_size)
+    block_start = np.repeat(np.cumsum(group_size) - group_size, group_size)
+    right = np.repeat(np.repeat(starts, sizes), group_size) + np.arange(len(left)) - block_start
+    if weights is None:
+        weight = None
+    else:
+        by_index = np.zeros(len(vocabulary))
+        for item, index in vocabulary.items():
+            by_index[index] = weights.get(item, 0.0)
+        weight = by_index[item_of[left]]
+    flat = owner_of[left] * n + owner_of[right]
+    counts = np.bincount(flat, weights=weight, minlength=n * n)
+    return counts.astype(np.float64).reshape(n, n)
 
 
 def _jaccard(rows: Sequence[frozenset[str]]) -> tuple[FloatMatrix, FloatMatrix]:
@@ -492,8 +618,7 @@ def _jaccard(rows: Sequence[frozenset[str]]) -> tuple[FloatMatrix, FloatMatrix]:
     if not vocabulary:
         zero = np.zeros((len(rows), len(rows)))
         return zero, zero
-    binary = _matrix(rows, vocabulary, None)
-    inter = (binary @ binary.T).toarray()
+    inter = _gram(rows, vocabulary)
     union = sizes[:, None] + sizes[None, :] - inter
     union[union == 0] = 1.0
     return inter / union, both

@@ -123,7 +123,7 @@ def _contradictions(
 ) -> list[_Draft]:
     found: list[_Draft] = []
     for item in contradictions:
-        what = "a date" if item.kind == "date" else "a number"
+        what = {"date": "a date", "agent": "who did or said it"}.get(item.kind, "a number")
         summary = (f"{item.left.outlet} and {item.right.outlet} differ on {what} in one fact: "
                    f"{item.left.outlet} “{item.left.text}”, {item.right.outlet} "
                    f"“{item.right.text}” ({item.differs})")

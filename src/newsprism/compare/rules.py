@@ -80,6 +80,9 @@ class Quantities:
         min_shared_context: Concepts the claims of two values must share to be compared.
         pattern: The compiled number pattern.
         dates: Whether dates are compared too.
+        agents: Whether named agents are compared too.
+        min_agent_words: Content concepts two attributed contents must share to be one quote.
+        min_agent_overlap: The share of their concepts (Jaccard) they must share.
     """
 
     vague: frozenset[str]
@@ -92,6 +95,9 @@ class Quantities:
     min_shared_context: int
     pattern: re.Pattern[str]
     dates: bool = False
+    agents: bool = False
+    min_agent_words: int = 3
+    min_agent_overlap: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +120,8 @@ class CompareRules:
         titles: Titles and offices (``data/titles.toml``).
         times: The time vocabulary (``data/timex.toml``), for readable dates.
         frame_words: Concepts that only frame a report ("say"), left out of claims.
+        claim_words: Lower-case words of the stop list that still say what happened ("call",
+            "move"): claims keep them.
         quantities: How numbers are read and compared for contradictions.
         findings: The scores of the finding kinds and the summary's size.
         url_sections: Genre -> URL path segments that mark it ("opinion").
@@ -139,6 +147,7 @@ class CompareRules:
     findings: FindingWeights
     url_sections: Mapping[str, frozenset[str]]
     kickers: Mapping[str, frozenset[str]]
+    claim_words: frozenset[str] = frozenset()
 
 
 def load_compare_rules(
@@ -190,6 +199,9 @@ def load_compare_rules(
         frame_words=frozenset(
             synonyms.get(stem(w), stem(w))
             for w in words(file, claims, "frame_words", name="claims.frame_words")
+        ),
+        claim_words=frozenset(
+            w.lower() for w in words(file, claims, "keep_stop_words", name="claims.keep_stop_words")
         ),
         quantities=_quantities(file),
         findings=_finding_weights(file),
@@ -262,7 +274,21 @@ def _quantities(file: DataFile) -> Quantities:
                                                       name="quantities.not_counts")),
         min_shared_context=minimum, pattern=pattern,
         dates=_flag(file, entries, "dates"),
+        agents=_flag(file, entries, "agents"),
+        min_agent_words=_number(file, entries, "min_agent_words", int, 3),
+        min_agent_overlap=_number(file, entries, "min_agent_overlap", float, 0.5),
     )
+
+
+def _number(file: DataFile, entries: Mapping[str, Any], key: str, kind: type[int | float],
+            default: float) -> Any:
+    value = entries.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0 or (
+        kind is int and not isinstance(value, int)
+    ):
+        raise ConfigError(f"quantities.{key} must be a positive {kind.__name__}",
+                          where=file.at(key))
+    return kind(value)
 
 
 def _genre_words(file: DataFile, key: str) -> dict[str, frozenset[str]]:
@@ -312,7 +338,19 @@ def _synonyms(file: DataFile) -> dict[str, str]:
                     where=_line(file, group),
                 )
             concept[stemmed] = key
+    # Groups list base forms; their inflections are the same concept ("urge", "urged"), where
+    # the stemmer cuts them otherwise and no group claims that form.
+    for group in groups:
+        key = stem(group[0])
+        for word in group:
+            for form in _inflections(word):
+                concept.setdefault(stem(form), key)
     return concept
+
+
+def _inflections(word: str) -> tuple[str, ...]:
+    base = word.removesuffix("e")
+    return (word + "s", base + "ed", base + "ing")
 
 
 def _line(file: DataFile, group: Any) -> str:

@@ -20,10 +20,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from newsprism.analyze.tokens import text_tokens
 from newsprism.compare.entities import resolve_story
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.text import SentenceSpan, sentences
-from newsprism.model import AnalyzedArticle, Entity, Evidence, MentionKind
+from newsprism.model import AnalyzedArticle, Entity, Evidence, MentionKind, Token
 
 __all__ = ["StoryArticleView", "StoryView", "actors", "build_view", "genre_of", "outlet_of"]
 
@@ -47,6 +48,8 @@ class StoryArticleView:
             headline.
         headline_names: ``(start, end, story-wide name)`` of the names in the headline.
         carriers: The publishers of the other copies of this text in the story.
+        tokens: The body's words as the analysis read them (stem, stop-word flag); read from
+            the text for an analysis stored before tokens were kept.
     """
 
     analyzed: AnalyzedArticle
@@ -57,6 +60,7 @@ class StoryArticleView:
     mentioned: frozenset[str] = frozenset()
     headline_names: tuple[tuple[int, int, str], ...] = ()
     carriers: tuple[str, ...] = ()
+    tokens: tuple[Token, ...] = ()
 
     @property
     def id(self) -> str:
@@ -81,12 +85,24 @@ class StoryArticleView:
             return self.sentences[index]
         return None
 
+    def tokens_in(self, start: int, end: int) -> tuple[Token, ...]:
+        """The body's words that lie within ``[start, end)``."""
+        first = bisect.bisect_left(self.tokens, start, key=_token_start)
+        last = bisect.bisect_left(self.tokens, end, key=_token_start)
+        while last > first and self.tokens[last - 1].end > end:
+            last -= 1
+        return self.tokens[first:last]
+
     def entity(self, entity_id: str | None) -> Entity | None:
         """The article entity with this id."""
         for entity in self.analyzed.entities:
             if entity.id == entity_id:
                 return entity
         return None
+
+
+def _token_start(token: Token) -> int:
+    return token.start
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +163,7 @@ def build_view(
                 entity_names=resolved.local[index],
                 mentioned=resolved.mentioned[index],
                 headline_names=resolved.headline[index],
+                tokens=analyzed.tokens or text_tokens(analyzed.article.body),
             )
         )
     views = [

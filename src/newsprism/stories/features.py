@@ -16,10 +16,10 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from itertools import islice
 
 from newsprism.config import StoriesSettings
+from newsprism.datafile import read_word_changes, stop_words
 from newsprism.model import AnalyzedArticle, Article, Entity, MentionKind, StoryArticle, StoryJoin
 
 # A word, or a number with separators ("373,000", "3.6": such numbers tell apart the reports of
@@ -63,11 +63,10 @@ class StoryItem:
 
 @cache
 def stopwords() -> frozenset[str]:
-    """The packaged stop-word list (``data/story_stopwords.txt``)."""
-    text = resources.files("newsprism.data").joinpath("story_stopwords.txt").read_text("utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    """The words story terms leave out: newsprism's stop-word list (``data/stop_words.txt``)
+    with the changes of ``data/story_stopwords.txt``."""
+    added, removed = read_word_changes("story_stopwords.txt")
+    return (stop_words() - removed) | added
 
 
 def normalise(word: str) -> str:

@@ -13,7 +13,14 @@ surname (with its particles: "Van Hollen", "de la Cruz") and a generational mark
   form that starts with an initial is also known by its middle name ("J. Christopher Stevens"
   and "Chris Stevens"),
 * the middle names agree as initials when both forms give some ("George W." and "George H.W."
-  differ; "Donald J." and "Donald John" agree); a form without middle names fits either.
+  differ; "Donald J." and "Donald John" agree); a form without middle names fits either;
+* or, for a surname of two words written without a hyphen, one form is the other's last words
+  ("Ms. Wasserman Schultz" and "Debbie Wasserman Schultz"), starting with a full word (not an
+  initial: "W. Bush" is no part of "George H.W. Bush").
+
+Given names agree despite one letter added or dropped inside a name of five letters or more
+("Vicente" and "Vincente": a misspelling in one outlet); a change at either end is a different
+name ("Michael", "Michaela"), as is any changed letter ("Marc", "Mark" apart).
 
 Whether a form that fits several people is one of them is for the caller to decide (a story
 joins a bare surname only to its one candidate). Organisation names are compared by a key:
@@ -162,12 +169,37 @@ def parse_person_name(name: str) -> PersonName | None:
     return PersonName(given=tuple(words), surname=" ".join(surname), suffix=suffix)
 
 
+_MIN_MISSPELT = 5
+
+
 def _given_agree(first: str, second: str, nicknames: Nicknames) -> bool:
     if first == second:
         return True
     if len(first) == 1 or len(second) == 1:
         return first[0] == second[0]
-    return nicknames.same(first, second)
+    return nicknames.same(first, second) or _one_inner_letter(first, second)
+
+
+def _one_inner_letter(first: str, second: str) -> bool:
+    """Whether the longer name is the shorter with one letter inserted, neither the first nor
+    the last ("vincente" / "vicente")."""
+    short, long = sorted((first, second), key=len)
+    if len(long) != len(short) + 1 or len(short) < _MIN_MISSPELT:
+        return False
+    return any(
+        long[:i] + long[i + 1 :] == short for i in range(1, len(long) - 1)
+    ) and long[0] == short[0] and long[-1] == short[-1]
+
+
+def _trailing_words(short: PersonName, long: PersonName) -> bool:
+    """Whether ``short`` (two words or more, the first no initial) is ``long``'s last words."""
+    short_words = [*short.given, *short.surname.split()]
+    long_words = [*long.given, *long.surname.split()]
+    return (
+        len(short_words) >= 2 and len(short_words[0]) > 1
+        and len(long_words) > len(short_words)
+        and long_words[-len(short_words):] == short_words
+    )
 
 
 def same_person(
@@ -183,9 +215,11 @@ def same_person(
             a marker ("Donald Trump" and "Donald Trump Jr."); the caller says so when the same
             text names both as two people. Two different markers are always kept apart.
     """
-    if first.surname != second.surname:
-        return False
     if first.suffix != second.suffix and (strict_suffix or (first.suffix and second.suffix)):
+        return False
+    if _trailing_words(first, second) or _trailing_words(second, first):
+        return True
+    if first.surname != second.surname:
         return False
     if not first.given or not second.given:
         return True
