@@ -41,6 +41,7 @@ class FetchSettings:
     backoff_seconds: float
     user_agent: str
     deadline_seconds: float
+    private_addresses: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,6 +156,9 @@ def test_demo_writes_database_and_jsonl(tmp_path: Path, corpus_dir: Path) -> Non
     assert [o["outlet"] for o in data["outlets"]] == ["RT", "CNN"]
     html = report.read_text(encoding="utf-8")
     assert "jailed Russian businessman" in html and "convicted Russian arms dealer" in html
+    # It ends with the command that serves its database (issue 12).
+    last = result.stdout.strip().splitlines()[-1]
+    assert f"newsprism serve --db {out_dir / 'newsprism.db'}" in last
 
 
 def test_extract_names_each_unusable_page_and_prints_the_rest(tmp_path: Path) -> None:

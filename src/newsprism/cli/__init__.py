@@ -13,6 +13,7 @@ from newsprism.cli.export import export_cli
 from newsprism.cli.extract import extract_cli
 from newsprism.cli.ingest import ingest_cli
 from newsprism.cli.search import search_cli
+from newsprism.cli.serve import serve_cli
 from newsprism.cli.stories import entities_cli, stories_cli, story_cli
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ app.command("story")(story_cli)
 app.command("entities")(entities_cli)
 app.command("search")(search_cli)
 app.command("export")(export_cli)
+app.command("serve")(serve_cli)
 
 
 def _version(value: bool) -> None:

@@ -120,6 +120,8 @@ def demo_cli(
     lines = [f"database: {db}"] + [f"written: {path}" for path in written]
     if not comparisons:
         lines.append("no story has more than one outlet, so nothing was compared")
+    # The last line: the command that opens the demo database in a browser.
+    lines.append(f"browse it: newsprism serve --db {db}   (then open http://127.0.0.1:8000/)")
     out.print("\n".join(lines), highlight=False, soft_wrap=True)
     raise typer.Exit(code if code else EXIT_OK)
 

@@ -34,7 +34,7 @@ from newsprism.model import (
     Voice,
 )
 
-__all__ = ["render_report"]
+__all__ = ["ReportParts", "outlet_classes", "render_report", "report_parts"]
 
 # Bidi controls that reorder the text after them up to the end of the paragraph, not just of the
 # element they are in: removed from every escaped text. The marks (LRM, RLM, ALM) stay.
@@ -46,10 +46,9 @@ def escape(text: str) -> str:
     return _BIDI.sub("", _escape_html(text))
 
 
-# Outlet and side colours, assigned in story order (no colour means anything).
-_OUTLET_COLOURS = ("#2f6db5", "#b5462f", "#2f8f5b", "#8a4fb5", "#b58a2f", "#2f9fb5", "#b52f7a")
-_SIDE_COLOURS = ("#4c78a8", "#e45756", "#54a24b", "#b279a2", "#f58518", "#72b7b2", "#9d755d")
-_UNKNOWN_SIDE = "#9aa0a6"
+# Outlet and side colours are classes o0..o6 and s0..s6 of report.css, assigned in story order
+# (no colour means anything); no inline style, so a page may forbid inline styles by its CSP.
+_COLOURS = 7
 _KEY_KINDS = ("contradiction", "verb", "descriptor", "omission", "headline", "voices",
               "timeline")
 _KIND_LABELS = {
@@ -62,12 +61,27 @@ _VISIBLE_ITEMS = 6
 _VISIBLE_ROWS = 8
 
 
-def render_report(comparison: StoryComparison) -> str:
-    """The whole report as one HTML document (UTF-8 text)."""
-    colours = {o.outlet: _OUTLET_COLOURS[i % len(_OUTLET_COLOURS)]
-               for i, o in enumerate(comparison.outlets)}
+@dataclass(frozen=True, slots=True)
+class ReportParts:
+    """The pieces of a report page, each HTML with every article text escaped.
+
+    The self-contained report (:func:`render_report`) and the web app's story page
+    (``newsprism serve``) put them in their own page frames.
+    """
+
+    title: str
+    outlet_count: int
+    article_count: str
+    outlet_chips: str
+    sources: str
+    nav: str
+    sections: str
+
+
+def report_parts(comparison: StoryComparison) -> ReportParts:
+    """The report's title, header pieces and sections for one comparison."""
+    colours = outlet_classes(comparison)
     anchors = _Anchors(comparison)
-    title = _title(comparison)
     # The articles first: rendering them records which spans have an anchor to link to.
     articles = _articles(comparison, colours, anchors)
     sections = [
@@ -81,12 +95,9 @@ def render_report(comparison: StoryComparison) -> str:
         ("timeline", "Timeline", _timeline(comparison, colours, anchors)),
         ("articles", "The articles side by side", articles),
     ]
-    template = Template(_resource("report.html"))
-    return template.substitute(
-        version=escape(__version__),
-        title=escape(title),
-        css=_resource("report.css"),
-        outlet_count=str(len(comparison.outlets)),
+    return ReportParts(
+        title=_title(comparison),
+        outlet_count=len(comparison.outlets),
         article_count=_article_count(comparison),
         outlet_chips=" ".join(_chip(o.outlet, colours) + _via(o.published_by)
                               for o in comparison.outlets),
@@ -96,6 +107,23 @@ def render_report(comparison: StoryComparison) -> str:
             f'<section id="{key}"><h2>{escape(name)}</h2>\n{body}\n</section>'
             for key, name, body in sections
         ),
+    )
+
+
+def render_report(comparison: StoryComparison) -> str:
+    """The whole report as one HTML document (UTF-8 text)."""
+    parts = report_parts(comparison)
+    template = Template(_resource("report.html"))
+    return template.substitute(
+        version=escape(__version__),
+        title=escape(parts.title),
+        css=_resource("report.css"),
+        outlet_count=str(parts.outlet_count),
+        article_count=parts.article_count,
+        outlet_chips=parts.outlet_chips,
+        sources=parts.sources,
+        nav=parts.nav,
+        sections=parts.sections,
     )
 
 
@@ -112,8 +140,13 @@ def _title(comparison: StoryComparison) -> str:
     return f"How {joined} cover one story"
 
 
+def outlet_classes(comparison: StoryComparison) -> dict[str, str]:
+    """Outlet -> its colour class (``o0`` .. ``o6`` in report.css), in story order."""
+    return {o.outlet: f"o{i % _COLOURS}" for i, o in enumerate(comparison.outlets)}
+
+
 def _chip(outlet: str, colours: dict[str, str]) -> str:
-    return f'<span class="chip" style="--c:{colours.get(outlet, "#666")}">{escape(outlet)}</span>'
+    return f'<span class="chip {colours.get(outlet, "")}">{escape(outlet)}</span>'
 
 
 def _via(published_by: Iterable[str]) -> str:
@@ -279,7 +312,7 @@ def _headlines(comparison: StoryComparison, colours: dict[str, str]) -> str:
             rows.append(("in quotes", escape(", ".join(f"‘{q}’" for q in reading.quoted))))
         dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
         cards.append(
-            f'<div class="card" style="--c:{colours.get(reading.outlet, "#666")}">'
+            f'<div class="card {colours.get(reading.outlet, "")}">'
             f'{_chip(reading.outlet, colours)}<p class="headline">{shown}</p>'
             f'<dl class="reading">{dl}</dl></div>'
         )
@@ -391,32 +424,34 @@ def _voices(comparison: StoryComparison, colours: dict[str, str]) -> str:
     if not comparison.voices:
         return "<p>No attributed statements.</p>"
     sides = sorted({v.side for v in comparison.voices if v.side})
-    side_colour = {s: _SIDE_COLOURS[i % len(_SIDE_COLOURS)] for i, s in enumerate(sides)}
+    side_colour = {s: f"s{i % _COLOURS}" for i, s in enumerate(sides)}
     most = max(v.words for v in comparison.voices) or 1
     cards = []
     for coverage in comparison.outlets:
         mine = [v for v in comparison.voices if v.outlet == coverage.outlet]
         rows = []
         for voice in mine:
-            colour = side_colour.get(voice.side or "", _UNKNOWN_SIDE)
+            colour = side_colour.get(voice.side or "", "s-unknown")
             width = max(1.0, 100.0 * voice.words / most)
             label = (f"{voice.words} words · {voice.statements} statements "
                      f"({voice.direct} direct, {voice.indirect} indirect, {voice.mixed} mixed)")
             rows.append(
                 f'<div class="bar-row"><div>{escape(voice.speaker)}<br>'
                 f'<span class="bar-label">{escape(voice.side or "side unknown")}</span></div>'
-                f'<div><div class="bar" style="--s:{colour};width:{width:.1f}%"></div>'
+                f'<div><svg class="bar {colour}" viewBox="0 0 100 10" preserveAspectRatio="none"'
+                f' role="img" aria-label="{voice.words} words"><rect width="{width:.1f}"'
+                f' height="10" rx="1"/></svg>'
                 f'<span class="bar-label">{escape(label)}</span></div></div>'
             )
         total = sum(v.words for v in mine)
         cards.append(
-            f'<div class="card" style="--c:{colours[coverage.outlet]}">'
+            f'<div class="card {colours[coverage.outlet]}">'
             f"{_chip(coverage.outlet, colours)} <span class=\"where\">{len(mine)} sources, "
             f"{total} words attributed</span>"
             f'<div class="bars">{"".join(rows) or "<p>none</p>"}</div></div>'
         )
-    legend = "".join(f'<span style="--s:{c}"></span>{escape(s)}' for s, c in side_colour.items())
-    legend += f'<span style="--s:{_UNKNOWN_SIDE}"></span>side unknown'
+    legend = "".join(f'<span class="{c}"></span>{escape(s)}' for s, c in side_colour.items())
+    legend += '<span class="s-unknown"></span>side unknown'
     return f'<div class="cols">{"".join(cards)}</div><p class="legend">{legend}</p>'
 
 
@@ -437,7 +472,7 @@ def _coverage(comparison: StoryComparison, colours: dict[str, str], anchors: _An
             body += (f'<details class="more"><summary>{len(views)} in opinion or analysis '
                      f'pieces</summary><ul class="plain">{"".join(views)}</ul></details>')
         cards.append(
-            f'<div class="card" style="--c:{colours[coverage.outlet]}">'
+            f'<div class="card {colours[coverage.outlet]}">'
             f"<h3>Only {_chip(coverage.outlet, colours)} reports ({len(news)})</h3>{body}</div>"
         )
     shared = [f for f in comparison.facts if len(f.outlets) >= 2]
@@ -559,7 +594,7 @@ def _articles(comparison: StoryComparison, colours: dict[str, str], anchors: _An
                   if article.url and _link(article.url, "x") != "x" else "")
         words = len(article.body.split())
         columns.append(
-            f'<article class="card" style="--c:{colours.get(article.outlet, "#666")}">'
+            f'<article class="card {colours.get(article.outlet, "")}">'
             f"{_chip(article.outlet, colours)}{_genre_label(article)}"
             f"<h3>{escape(article.headline or '(no headline)')}"
             f'</h3><p class="article-meta">{escape(" · ".join(meta))}{source}</p>'

@@ -171,6 +171,60 @@ class SearchHit:
     entity_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class EntityDescriptorRow:
+    """A descriptor of one global entity in one article (``Store.entity_descriptors``).
+
+    Attributes:
+        article_id: The article; ``start_char``/``end_char`` index into its body.
+        entity_id: The article-local entity the descriptor belongs to.
+        outlet: The article's credited outlet (``original_outlet``, else ``outlet``).
+        published: The article's publication day.
+        text: The descriptor as written.
+        kind: premodifier, appositive, relative-clause, predicate or role.
+    """
+
+    article_id: str
+    entity_id: str
+    outlet: str | None
+    published: dt.date | None
+    text: str
+    kind: str
+    start_char: int
+    end_char: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntityQuoteRow:
+    """A statement attributed to one global entity in one article (``Store.entity_quotes``).
+
+    Attributes:
+        article_id: The article; every offset indexes into its body.
+        outlet: The article's credited outlet.
+        published: The article's publication day.
+        speaker: The speaker as the attribution names it.
+        cue_text: The reporting verb as written; ``cue_lemma``, ``cue_class`` and
+            ``cue_subclass`` as in the ``attributions`` table.
+        content_text: What was said (or reported).
+        kind: direct, indirect or mixed.
+    """
+
+    article_id: str
+    outlet: str | None
+    published: dt.date | None
+    speaker: str
+    cue_text: str
+    cue_lemma: str
+    cue_class: str
+    cue_subclass: str | None
+    cue_start: int
+    cue_end: int
+    content_text: str
+    content_start: int
+    content_end: int
+    kind: str
+
+
 class Store(Protocol):
     """Where documents and articles are kept. Implementations: SQLite, memory."""
 
@@ -339,6 +393,25 @@ class Store(Protocol):
 
     def resolved_articles(self) -> set[str]:
         """Ids of the articles whose entities were resolved."""
+        ...
+
+    def get_entity(self, entity_id: str) -> GlobalEntity | None:
+        """The global entity with this id, or ``None``."""
+        ...
+
+    def entity_descriptors(
+        self, entity_id: str, *, limit: int = 1000
+    ) -> list[EntityDescriptorRow]:
+        """Descriptors of a global entity in every stored analysis, earliest article first
+        (publication day, then ingest order), at most ``limit``."""
+        ...
+
+    def entity_quotes(self, entity_id: str, *, limit: int = 1000) -> list[EntityQuoteRow]:
+        """Statements attributed to a global entity, earliest article first, at most ``limit``."""
+        ...
+
+    def global_ids(self, article_id: str) -> dict[str, str]:
+        """Article-local entity id -> global entity id, for the resolved entities of an article."""
         ...
 
 

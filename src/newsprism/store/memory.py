@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from newsprism.model import (
     AnalyzedArticle,
@@ -23,13 +24,15 @@ from newsprism.model import (
 from newsprism.store.base import (
     ArticleSummary,
     BatchResult,
+    EntityDescriptorRow,
+    EntityQuoteRow,
     SearchHit,
     SearchQuery,
     SearchScope,
     StoreCounts,
 )
 from newsprism.store.search import QueryTerm, TermScorer, parse_query
-from newsprism.store.tables import speaker_of
+from newsprism.store.tables import TABLES, analysis_rows, global_entity_ids, speaker_of
 
 
 class MemoryStore:
@@ -296,6 +299,68 @@ class MemoryStore:
         """Ids of the articles whose entities were resolved."""
         return set(self._resolved)
 
+    def get_entity(self, entity_id: str) -> GlobalEntity | None:
+        """The global entity with this id, or ``None``."""
+        return self._entities.get(entity_id)
+
+    def entity_descriptors(
+        self, entity_id: str, *, limit: int = 1000
+    ) -> list[EntityDescriptorRow]:
+        """Descriptors of a global entity, earliest article first, at most ``limit``."""
+        names = TABLES["descriptors"].names
+        found = []
+        for article, local in self._entity_articles(entity_id):
+            analysis = self._analyses[article.id]
+            for row in analysis_rows(analysis)["descriptors"]:
+                cell = dict(zip(names, row, strict=True))
+                if cell["entity_id"] in local:
+                    found.append(EntityDescriptorRow(
+                        article.id, str(cell["entity_id"]), _credited(article),
+                        article.published, str(cell["text"]), str(cell["kind"]),
+                        int(cell["start_char"]), int(cell["end_char"]),
+                    ))
+        return found[:limit]
+
+    def entity_quotes(self, entity_id: str, *, limit: int = 1000) -> list[EntityQuoteRow]:
+        """Statements attributed to a global entity, earliest article first."""
+        names = TABLES["attributions"].names
+        found = []
+        for article, local in self._entity_articles(entity_id):
+            for row in analysis_rows(self._analyses[article.id])["attributions"]:
+                cell: dict[str, Any] = dict(zip(names, row, strict=True))
+                if cell["entity_id"] in local:
+                    found.append(EntityQuoteRow(
+                        article.id, _credited(article), article.published, cell["speaker"],
+                        cell["cue_text"], cell["cue_lemma"], cell["cue_class"],
+                        cell["cue_subclass"], cell["cue_start"], cell["cue_end"],
+                        cell["content_text"], cell["content_start"], cell["content_end"],
+                        cell["kind"],
+                    ))
+        return found[:limit]
+
+    def global_ids(self, article_id: str) -> dict[str, str]:
+        """Article-local entity id -> global entity id, for an article's resolved entities."""
+        return {
+            local: global_id
+            for (article, local), global_id in global_entity_ids(self._entities.values()).items()
+            if article == article_id
+        }
+
+    def _entity_articles(self, entity_id: str) -> list[tuple[Article, set[str]]]:
+        # The analysed articles an entity occurs in, earliest first, with its local ids there.
+        entity = self._entities.get(entity_id)
+        if entity is None:
+            return []
+        local: dict[str, set[str]] = {}
+        for occurrence in entity.occurrences:
+            local.setdefault(occurrence.article, set()).add(occurrence.entity)
+        order = {article_id: seq for seq, article_id in enumerate(self._articles)}
+        chosen = [
+            self._articles[a] for a in local if a in self._analyses and a in self._articles
+        ]
+        chosen.sort(key=lambda a: (a.published is None, a.published or dt.date.min, order[a.id]))
+        return [(article, local[article.id]) for article in chosen]
+
 
 def _passes(article: Article, query: SearchQuery) -> bool:
     outlets = {o.name for o in (article.outlet, article.original_outlet) if o is not None}
@@ -383,3 +448,8 @@ def _entity_hits(
 
 def _publication_key(publication: Publication) -> tuple[str, str]:
     return (publication.outlet.name if publication.outlet else "", publication.url or "")
+
+
+def _credited(article: Article) -> str | None:
+    credited = article.original_outlet or article.outlet
+    return credited.name if credited else None

@@ -46,6 +46,8 @@ from newsprism.model import (
 from newsprism.store.base import (
     ArticleSummary,
     BatchResult,
+    EntityDescriptorRow,
+    EntityQuoteRow,
     SearchHit,
     SearchQuery,
     StoreCounts,
@@ -627,6 +629,55 @@ class PostgresStore:
         """Ids of the articles whose entities were resolved."""
         return {row[0] for row in self._all("SELECT article_id FROM entity_articles", ())}
 
+    def get_entity(self, entity_id: str) -> GlobalEntity | None:
+        """The global entity with this id, or ``None``."""
+        row = self._one("SELECT record FROM global_entities WHERE id = %s", (entity_id,))
+        return from_dict(GlobalEntity, json.loads(row[0])) if row else None
+
+    def entity_descriptors(
+        self, entity_id: str, *, limit: int = 1000
+    ) -> list[EntityDescriptorRow]:
+        """Descriptors of a global entity, earliest article first, at most ``limit``."""
+        rows = self._all(
+            "SELECT d.article_id, d.entity_id, coalesce(a.original_outlet, a.outlet), a.published,"
+            " d.text, d.kind, d.start_char, d.end_char"
+            " FROM entities e JOIN descriptors d"
+            " ON d.article_id = e.article_id AND d.entity_id = e.entity_id"
+            " JOIN articles a ON a.id = e.article_id"
+            " WHERE e.global_id = %s"
+            " ORDER BY a.published IS NULL, a.published, a.seq, d.entity_id, d.descriptor_no"
+            " LIMIT %s",
+            (entity_id, limit),
+        )
+        return [
+            EntityDescriptorRow(r[0], r[1], r[2], _day(r[3]), r[4], r[5], r[6], r[7])
+            for r in rows
+        ]
+
+    def entity_quotes(self, entity_id: str, *, limit: int = 1000) -> list[EntityQuoteRow]:
+        """Statements attributed to a global entity, earliest article first."""
+        rows = self._all(
+            "SELECT t.article_id, coalesce(a.original_outlet, a.outlet), a.published, t.speaker,"
+            " t.cue_text, t.cue_lemma, t.cue_class, t.cue_subclass, t.cue_start, t.cue_end,"
+            " t.content_text, t.content_start, t.content_end, t.kind"
+            " FROM entities e JOIN attributions t"
+            " ON t.article_id = e.article_id AND t.entity_id = e.entity_id"
+            " JOIN articles a ON a.id = e.article_id"
+            " WHERE e.global_id = %s"
+            " ORDER BY a.published IS NULL, a.published, a.seq, t.attribution_no LIMIT %s",
+            (entity_id, limit),
+        )
+        return [EntityQuoteRow(r[0], r[1], _day(r[2]), *r[3:]) for r in rows]
+
+    def global_ids(self, article_id: str) -> dict[str, str]:
+        """Article-local entity id -> global entity id, for an article's resolved entities."""
+        rows = self._all(
+            "SELECT entity_id, global_id FROM entities"
+            " WHERE article_id = %s AND global_id IS NOT NULL",
+            (article_id,),
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
+
     # -- internals ------------------------------------------------------------------------------
 
     def _connect(self) -> psycopg.Connection[Any]:
@@ -889,6 +940,11 @@ def _holder(conn: psycopg.Connection[Any], lock: int) -> str:
 def _application_name() -> str:
     # Shown in pg_stat_activity, so a waiting process can name the one holding a lock.
     return f"newsprism pid {os.getpid()}"
+
+
+def _day(value: dt.date | None) -> dt.date | None:
+    # A DATE column comes back as a date already.
+    return value
 
 
 def _text(value: str | None) -> str | None:

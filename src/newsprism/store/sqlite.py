@@ -50,6 +50,8 @@ from newsprism.model import (
 from newsprism.store.base import (
     ArticleSummary,
     BatchResult,
+    EntityDescriptorRow,
+    EntityQuoteRow,
     SearchHit,
     SearchQuery,
     StoreCounts,
@@ -644,6 +646,55 @@ class SQLiteStore:
         """Ids of the articles whose entities were resolved."""
         return {row[0] for row in self._db.execute("SELECT article_id FROM entity_articles")}
 
+    def get_entity(self, entity_id: str) -> GlobalEntity | None:
+        """The global entity with this id, or ``None``."""
+        row = self._one("SELECT record FROM global_entities WHERE id = ?", (entity_id,))
+        return from_dict(GlobalEntity, json.loads(row[0])) if row else None
+
+    def entity_descriptors(
+        self, entity_id: str, *, limit: int = 1000
+    ) -> list[EntityDescriptorRow]:
+        """Descriptors of a global entity, earliest article first, at most ``limit``."""
+        rows = self._all(
+            "SELECT d.article_id, d.entity_id, coalesce(a.original_outlet, a.outlet), a.published,"
+            " d.text, d.kind, d.start_char, d.end_char"
+            " FROM entities e JOIN descriptors d"
+            " ON d.article_id = e.article_id AND d.entity_id = e.entity_id"
+            " JOIN articles a ON a.id = e.article_id"
+            " WHERE e.global_id = ?"
+            " ORDER BY a.published IS NULL, a.published, a.seq, d.entity_id, d.descriptor_no"
+            " LIMIT ?",
+            (entity_id, limit),
+        )
+        return [
+            EntityDescriptorRow(r[0], r[1], r[2], _date(r[3]), r[4], r[5], r[6], r[7])
+            for r in rows
+        ]
+
+    def entity_quotes(self, entity_id: str, *, limit: int = 1000) -> list[EntityQuoteRow]:
+        """Statements attributed to a global entity, earliest article first."""
+        rows = self._all(
+            "SELECT t.article_id, coalesce(a.original_outlet, a.outlet), a.published, t.speaker,"
+            " t.cue_text, t.cue_lemma, t.cue_class, t.cue_subclass, t.cue_start, t.cue_end,"
+            " t.content_text, t.content_start, t.content_end, t.kind"
+            " FROM entities e JOIN attributions t"
+            " ON t.article_id = e.article_id AND t.entity_id = e.entity_id"
+            " JOIN articles a ON a.id = e.article_id"
+            " WHERE e.global_id = ?"
+            " ORDER BY a.published IS NULL, a.published, a.seq, t.attribution_no LIMIT ?",
+            (entity_id, limit),
+        )
+        return [EntityQuoteRow(r[0], r[1], _date(r[2]), *r[3:]) for r in rows]
+
+    def global_ids(self, article_id: str) -> dict[str, str]:
+        """Article-local entity id -> global entity id, for an article's resolved entities."""
+        rows = self._all(
+            "SELECT entity_id, global_id FROM entities"
+            " WHERE article_id = ? AND global_id IS NOT NULL",
+            (article_id,),
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
+
     def _write_stories(self, update: StoryUpdate) -> None:
         self._db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in update.removed])
         for story in update.stories:
@@ -737,6 +788,9 @@ class SQLiteStore:
     def _one(self, sql: str, arguments: Sequence[Any]) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = self._db.execute(sql, arguments).fetchone()
         return row
+
+    def _all(self, sql: str, arguments: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return self._db.execute(sql, arguments).fetchall()
 
 
 class _LockFile:

@@ -17,6 +17,7 @@ import httpx
 
 from newsprism.config import FetchSettings
 from newsprism.errors import FetchError, InputTooLargeError
+from newsprism.ingest.readers.guard import guard_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def fetch(
             timeout=settings.timeout_seconds,
             follow_redirects=True,
             transport=transport,
+            event_hooks=guard_hooks() if not settings.private_addresses else None,  # type: ignore[arg-type]
         )
     except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         raise FetchError(f"cannot set up the request ({exc})", where=url) from exc

@@ -1,0 +1,71 @@
+"""``newsprism serve``: the stored corpus as a web app and a JSON API (uvicorn)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from newsprism.cli._common import (
+    EXIT_BAD_INPUT,
+    ConfigOption,
+    DbOption,
+    VerboseOption,
+    err,
+    reporting_errors,
+    require_db,
+    setup_settings,
+    shown_db,
+)
+
+# The environment variable holding the ingest token (so it stays out of the process list).
+TOKEN_ENV = "NEWSPRISM_TOKEN"
+
+
+def serve_cli(
+    db: DbOption = "newsprism.db",
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    allow_ingest: Annotated[
+        bool,
+        typer.Option("--allow-ingest", help="Accept POST /api/ingest (needs a token); "
+                     "read-only otherwise."),
+    ] = False,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", envvar=TOKEN_ENV,
+                     help=f"Bearer token ingest requests must carry (or ${TOKEN_ENV})."),
+    ] = None,
+    allow_private_urls: Annotated[
+        bool,
+        typer.Option("--allow-private-urls", help="Let ingest fetch loopback, private, "
+                     "link-local and metadata addresses (refused by default)."),
+    ] = False,
+    config: ConfigOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Serve the stored corpus: stories, comparisons, articles, entities, outlets, search.
+
+    Pages at http://HOST:PORT/, the JSON API under /api (documented at /docs, schema at
+    /openapi.json). Read-only unless --allow-ingest with a token.
+
+    Example: newsprism serve --db out/demo/newsprism.db
+    """
+    import uvicorn
+
+    from newsprism.serve import ServeConfig, create_app
+
+    require_db(db)
+    if allow_ingest and not token:
+        err.print(f"error: --allow-ingest needs a token: --token TOKEN or ${TOKEN_ENV}",
+                  highlight=False, markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    settings = setup_settings(config=config, verbose=verbose)
+    with reporting_errors():
+        app = create_app(ServeConfig(db=db, allow_ingest=allow_ingest, token=token,
+                                     allow_private_urls=allow_private_urls, settings=settings))
+    mode = "ingest allowed with the token" if allow_ingest else "read-only"
+    err.print(f"serving {shown_db(db)} ({mode}) at http://{host}:{port}/ (Ctrl-C stops)",
+              highlight=False, markup=False)
+    uvicorn.run(app, host=host, port=port, log_level="info" if verbose else "warning",
+                access_log=verbose)
