@@ -829,7 +829,7 @@ class _Vocabulary:
 
 
 def _alternation(items: Iterable[str], *, capitalised: bool = False) -> str:
-    forms = sorted({item.lower() for item in items}, key=len, reverse=True)
+    forms = sorted({item.lower() for item in items}, key=lambda f: (-len(f), f))
     escaped = [re.escape(form).replace(r"\ ", r"\s+") for form in forms]
     if capitalised:
         # Names of months and days must be capitalised: "May" the month, not "may" the verb.

@@ -379,7 +379,9 @@ class _Scanner:
 
     @classmethod
     def of(cls, people: Sequence[_Group], everyone: Sequence[_Group]) -> _Scanner:
-        surnames = sorted({p.surname for g in people for p in g.names}, key=len, reverse=True)
+        surnames = sorted(
+            {p.surname for g in people for p in g.names}, key=lambda s: (-len(s), s)
+        )
         names: dict[str, str] = {}
         for group in everyone:
             if group.label != PERSON:

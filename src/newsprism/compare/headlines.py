@@ -94,7 +94,7 @@ def _participants(
                     forms.setdefault(role.text.lower(), name)
     found: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
-    for form in sorted(forms, key=len, reverse=True):
+    for form in sorted(forms, key=lambda f: (-len(f), f)):
         flags = re.IGNORECASE if form.islower() else 0
         for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", headline, flags):
             if any(match.start() < e and s < match.end() for s, e in taken):

@@ -252,7 +252,7 @@ def _quantities(file: DataFile) -> Quantities:
     scales = {k.lower(): float(v) for k, v in scales_table.items()}
 
     def alternation(items: Sequence[str]) -> str:
-        forms = sorted(set(items), key=len, reverse=True)
+        forms = sorted(set(items), key=lambda f: (-len(f), f))
         return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
 
     signs = [u for u in units if not u[0].isalpha()]

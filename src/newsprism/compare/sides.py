@@ -109,7 +109,7 @@ def load_side_rules(path: Path | None = None) -> SideRules:
                     raise ConfigError(f"{value!r} is given to both {target[value]} and {name}",
                                       where=file.at(key))
                 target[value] = name
-    alternatives = "|".join(re.escape(w) for w in sorted(party_words, key=len, reverse=True))
+    alternatives = "|".join(re.escape(w) for w in sorted(party_words, key=lambda w: (-len(w), w)))
     codes = "".join(re.escape(c) for c in party_codes)
     return SideRules(
         pronouns=frozenset(words(file, speakers, "pronouns", name="speakers.pronouns")),

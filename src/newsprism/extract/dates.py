@@ -976,7 +976,7 @@ def _first_stamp(tree: HtmlElement, rules: DateRules) -> _Candidate | None:
 
 def _compile_rules(file: DataFile) -> DateRules:
     months = _months(file)
-    alternation = "|".join(re.escape(form) for form in sorted(months, key=len, reverse=True))
+    alternation = "|".join(re.escape(form) for form in sorted(months, key=lambda m: (-len(m), m)))
     month = rf"(?P<m>{alternation})(?![^\W\d_])\.?"
     written = (
         re.compile(
