@@ -25,8 +25,8 @@ Baseline, in the same run: the story pages as a user has them without the app, t
 reports as static files (each page saved once from the app), served by Python's own threading
 HTTP server (``python -m http.server``) to the same clients.
 
-    .venv/bin/python bench/serve_load.py [--articles 10000] [--clients 10,50] [--requests 3000]
-        [--seconds 60] [--stories 150] [--backends sqlite,postgresql]
+    .venv/bin/python bench/serve_load.py [--articles 10000] [--clients 10,50] [--requests 2000]
+        [--seconds 45] [--stories 100] [--backends sqlite,postgresql]
 
 Writes bench/results/serve_load.json. Targets (the issue's, not tuned): zero errors; story page
 p95 under STORY_P95_MS at 10 clients.
@@ -113,12 +113,11 @@ def base_analyses() -> list[AnalyzedArticle]:
 
 
 def _events(analyses: Sequence[AnalyzedArticle]) -> list[list[AnalyzedArticle]]:
-    # BASIL article ids are "<event>_<outlet>"-like file stems; the source location's folder
-    # is the event (items are loaded event by event, three articles each).
+    # The BASIL event of each article (three articles, one per outlet), in BASIL's order.
+    event_of = {item.article.id: item.event for item in load_items()}
     events: dict[str, list[AnalyzedArticle]] = {}
     for analysis in analyses:
-        event = Path(analysis.article.source.location).parent.name
-        events.setdefault(event, []).append(analysis)
+        events.setdefault(event_of[analysis.article.id], []).append(analysis)
     return list(events.values())
 
 
@@ -126,7 +125,7 @@ def _copy(analysis: AnalyzedArticle, k: int) -> AnalyzedArticle:
     article = analysis.article
     body = f"{article.body}\n\nEdition {k}."
     article_id = hashlib.sha256(f"{article.id}:{k}".encode()).hexdigest()[:16]
-    outlet_name = article.outlet.name if article.outlet else "unnamed"
+    outlet_name = (article.outlet.name if article.outlet else "unnamed").upper()
     outlet = Outlet(f"{outlet_name} {k % REGIONS + 1}", found_by="flag")
     published = article.published + dt.timedelta(weeks=k) if article.published else None
     source = dataclasses.replace(article.source, location=f"{article.source.location}#{k}")
@@ -204,7 +203,7 @@ def fill(store: Store, stories: Sequence[list[AnalyzedArticle]]) -> None:
 def sqlite_corpus(count: int) -> tuple[Path, dict[str, float]]:
     """The SQLite corpus, built once and kept; build times when built now."""
     analyses = base_analyses()
-    digest = hashlib.sha256(f"{count}:{len(analyses)}:v1".encode()).hexdigest()[:12]
+    digest = hashlib.sha256(f"{count}:{len(analyses)}:v2".encode()).hexdigest()[:12]
     path = CACHE / f"serve-corpus-{count}-{digest}.db"
     if path.exists():
         return path, {}
@@ -441,9 +440,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--clients", default="10,50")
-    parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--stories", type=int, default=150)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=45.0)
+    parser.add_argument("--stories", type=int, default=100)
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
     clients = [int(c) for c in args.clients.split(",")]

@@ -63,7 +63,8 @@ def serve_cli(
     settings = setup_settings(config=config, verbose=verbose)
     with reporting_errors():
         app = create_app(ServeConfig(db=db, allow_ingest=allow_ingest, token=token,
-                                     allow_private_urls=allow_private_urls, settings=settings))
+                                     allow_private_urls=allow_private_urls, settings=settings,
+                                     prepare=True))
     mode = "ingest allowed with the token" if allow_ingest else "read-only"
     err.print(f"serving {shown_db(db)} ({mode}) at http://{host}:{port}/ (Ctrl-C stops)",
               highlight=False, markup=False)

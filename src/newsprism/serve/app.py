@@ -68,6 +68,9 @@ class ServeConfig:
         allow_private_urls: Let ingest fetch loopback, private, link-local and metadata
             addresses (refused by default, after DNS resolution and on every redirect).
         settings: newsprism settings; the packaged defaults when ``None``.
+        prepare: At start, compute the story list and the outlet profiles on a thread of
+            their own (one pass over every analysis: about a minute on 10,000 articles), so
+            that the first reader of an outlet page does not wait for it.
     """
 
     db: str
@@ -75,6 +78,7 @@ class ServeConfig:
     token: str | None = None
     allow_private_urls: bool = False
     settings: Settings | None = None
+    prepare: bool = False
 
 
 class Stores:
@@ -232,6 +236,13 @@ class Corpus:
                 caches.building.pop(name, None)
         return value
 
+    def prepare(self) -> None:
+        """Compute what the first readers would otherwise wait for (see ``ServeConfig``)."""
+        try:
+            self.profiles()
+        except Exception:  # a reader's request computes it again and reports the problem
+            logger.warning("preparing the outlet profiles failed", exc_info=True)
+
     def check_token(self, header: str | None) -> bool:
         """Whether an ``Authorization`` header carries the ingest token."""
         token = self.config.token
@@ -269,8 +280,11 @@ def error_page(request: Request, status: int, title: str, detail: str) -> Respon
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    corpus: Corpus = app.state.corpus
+    if corpus.config.prepare:
+        threading.Thread(target=corpus.prepare, name="newsprism-prepare", daemon=True).start()
     yield
-    app.state.corpus.close()
+    corpus.close()
 
 
 def create_app(config: ServeConfig, *, analyzer: Analyzer | None = None) -> FastAPI:
