@@ -20,6 +20,7 @@ from newsprism.cli._common import (
 
 # The environment variable holding the ingest token (so it stays out of the process list).
 TOKEN_ENV = "NEWSPRISM_TOKEN"
+_KEEP_ALIVE_SECONDS = 30
 
 
 def serve_cli(
@@ -68,5 +69,7 @@ def serve_cli(
     mode = "ingest allowed with the token" if allow_ingest else "read-only"
     err.print(f"serving {shown_db(db)} ({mode}) at http://{host}:{port}/ (Ctrl-C stops)",
               highlight=False, markup=False)
+    # Connections kept open longer than a client's pool keeps them (httpx: 5 s), so that a
+    # client never sends on a connection the server is closing.
     uvicorn.run(app, host=host, port=port, log_level="info" if verbose else "warning",
-                access_log=verbose)
+                access_log=verbose, timeout_keep_alive=_KEEP_ALIVE_SECONDS)

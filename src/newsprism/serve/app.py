@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsprism import __version__
 from newsprism.config import Settings, load_settings
@@ -50,8 +51,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-# Seconds between two looks at how much the store holds (the key of every cache).
-_STATE_SECONDS = 1.0
+# Seconds between two looks at how much the store holds (the key of every cache): an ingest by
+# another process shows within this long; one by this app at once.
+_STATE_SECONDS = 5.0
 # Story comparisons (and their rendered HTML) kept, least recently used dropped first.
 _KEPT = 256
 _ALL = 1 << 62
@@ -139,7 +141,7 @@ class Stores:
 class Caches:
     """What the app keeps between requests, valid while the store holds what it held.
 
-    The key is the store's counts, looked at no more than once a second: an ingest (by this
+    The key is the store's counts, looked at no more than every few seconds: an ingest (by this
     app or another process) changes it, and everything cached is computed again.
     """
 
@@ -167,6 +169,7 @@ class Corpus:
         self.stores = Stores(config.db, self.settings)
         self.caches = Caches()
         self.ingest_lock = threading.Lock()
+        self._looking = threading.Lock()
 
     def store(self) -> Store:
         """The calling thread's store."""
@@ -177,6 +180,17 @@ class Corpus:
         caches = self.caches
         if caches.key is not None and now - caches.checked < _STATE_SECONDS:
             return
+        # One thread looks while the others go on with what is cached (when there is any).
+        if not self._looking.acquire(blocking=caches.key is None):
+            return
+        try:
+            if caches.key is None or time.monotonic() - caches.checked >= _STATE_SECONDS:
+                self._look(store, time.monotonic())
+        finally:
+            self._looking.release()
+
+    def _look(self, store: Store, now: float) -> None:
+        caches = self.caches
         counts = store.count()
         key = (counts.documents, counts.articles, counts.skipped,
                counts.articles - len(store.pending_analysis()))
@@ -317,12 +331,7 @@ def create_app(config: ServeConfig, *, analyzer: Analyzer | None = None) -> Fast
     app.state.corpus = corpus
     app.state.templates = environment()
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -365,6 +374,31 @@ def create_app(config: ServeConfig, *, analyzer: Analyzer | None = None) -> Fast
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
     return app
+
+
+class SecurityHeaders:
+    """ASGI middleware adding :data:`SECURITY_HEADERS` to every answer (a plain ASGI one: it
+    does not buffer or re-stream bodies as ``BaseHTTPMiddleware`` does)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *((k, v) for k, v in self.headers if k not in present),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def corpus_of(request: Request) -> Corpus:
