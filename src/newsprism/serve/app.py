@@ -30,6 +30,7 @@ from newsprism.config import Settings, load_settings
 from newsprism.corpus import CorpusProfile, outlet_profiles
 from newsprism.errors import InputError, NewsprismError, StoreError
 from newsprism.model import Story
+from newsprism.serve.environment import CONFIG_ENV, TOKEN_ENV
 from newsprism.store import is_postgres_url, open_store
 from newsprism.store.base import Store
 
@@ -399,6 +400,39 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process, configured by ``$NEWSPRISM_SERVE`` (JSON: ``db``,
+    ``allow_ingest``, ``allow_private_urls``, ``config``, ``prepare``) and the token in
+    ``$NEWSPRISM_TOKEN``; uvicorn calls it in every worker (``newsprism serve --workers``).
+
+    Raises:
+        ConfigError: The variable is missing or not such a JSON object.
+        StoreError: The database cannot be opened.
+    """
+    import json
+    import os
+    from pathlib import Path
+
+    from newsprism.errors import ConfigError
+
+    try:
+        given = json.loads(os.environ[CONFIG_ENV])
+        config = ServeConfig(
+            db=str(given["db"]),
+            allow_ingest=bool(given.get("allow_ingest", False)),
+            token=os.environ.get(TOKEN_ENV) or None,
+            allow_private_urls=bool(given.get("allow_private_urls", False)),
+            settings=load_settings(Path(given["config"]) if given.get("config") else None),
+            prepare=bool(given.get("prepare", False)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"${CONFIG_ENV} must hold the server's configuration as JSON ({exc})",
+            where=CONFIG_ENV,
+        ) from exc
+    return create_app(config)
 
 
 def corpus_of(request: Request) -> Corpus:
