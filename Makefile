@@ -6,9 +6,10 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install demo test lint typecheck unit bench bench-tools attribution-model clean
 
+# The spark extra (pyspark) is part of the development install: its tests run in `make test`.
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,embeddings]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,embeddings,spark]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -11,7 +11,9 @@ run with
 Measured per run: the share of body statements matched to a statement of another outlet (the
 rest are listed as "only X reports"), contradictions per story, and, hand-judged, the precision
 of matched facts and of contradictions. The samples are drawn by seed (SEED) from the run's
-pairs and contradictions; judgements are kept in bench/compare_basil_judgements.tsv (key, 1 =
+pairs and contradictions (the items whose keys hash lowest with the seed, so a sample keeps its
+members when a change adds or drops other pairs); judgements are kept in
+bench/compare_basil_judgements.tsv (key, 1 =
 the two sentences state the same fact / the two values disagree about the same thing, 0 = not,
 note). ``--print-sample`` prints the sample with its judgements ("?" = not yet judged).
 
@@ -24,11 +26,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
-import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from basil import load_items
 from compare_common import REPO, analysed
@@ -36,6 +39,7 @@ from newsprism.compare import compare, load_compare_rules
 from newsprism.config import load_settings
 from newsprism.model import AlignedPair, Article, Contradiction, StoryComparison
 
+T = TypeVar("T")
 RESULTS = REPO / "bench" / "results" / "compare_basil.json"
 JUDGEMENTS = REPO / "bench" / "compare_basil_judgements.tsv"
 SEED = 17
@@ -67,6 +71,15 @@ def pair_key(pair: AlignedPair) -> str:
 def contradiction_key(item: Contradiction) -> str:
     a, b = sorted(((item.left.article, item.left.start), (item.right.article, item.right.start)))
     return f"contradiction:{a[0]}@{a[1]}|{b[0]}@{b[1]}"
+
+
+def seeded_sample(items: Sequence[T], key: Callable[[T], str], size: int, seed: int) -> list[T]:
+    """The ``size`` items whose keys hash lowest with ``seed``: a random sample that keeps its
+    members when the run adds or drops other items (so judgements stay in use)."""
+    def rank(item: T) -> str:
+        return hashlib.sha256(f"{seed}:{key(item)}".encode()).hexdigest()
+    unique = {key(item): item for item in items}
+    return sorted(unique.values(), key=rank)[:size]
 
 
 def load_judgements() -> dict[str, int]:
@@ -132,16 +145,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                       for items in events.values()]
         seconds[name] = time.perf_counter() - started
     judged = load_judgements()
-    rng = random.Random(SEED)
     pairs = [p for c in runs["newsprism"] for f in c.facts for p in f.pairs]
-    pair_sample = rng.sample(pairs, min(PAIR_SAMPLE, len(pairs)))
+    pair_sample = seeded_sample(pairs, pair_key, PAIR_SAMPLE, SEED)
     found = [x for c in runs["newsprism"] for x in c.contradictions]
     contradiction_sample = []
     kind_precision: dict[str, tuple[float | None, int, int]] = {}
     for kind in KINDS:
         of_kind = [x for x in found if x.kind == kind]
-        drawn = random.Random(f"{SEED}:{kind}").sample(
-            of_kind, min(CONTRADICTION_SAMPLE, len(of_kind)))
+        drawn = seeded_sample(of_kind, contradiction_key, CONTRADICTION_SAMPLE, SEED)
         contradiction_sample.extend(drawn)
         p, n = precision([contradiction_key(x) for x in drawn], judged)
         kind_precision[kind] = (p, n, len(of_kind))
@@ -150,8 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         [contradiction_key(x) for x in contradiction_sample
          if not KINDS[x.kind] or getattr(rules.quantities, KINDS[x.kind])], judged)
     before_pairs = [p for c in runs["before"] for f in c.facts for p in f.pairs]
-    before_sample = random.Random(SEED).sample(before_pairs,
-                                               min(PAIR_SAMPLE, len(before_pairs)))
+    before_sample = seeded_sample(before_pairs, pair_key, PAIR_SAMPLE, SEED)
     before_precision, before_judged = precision([pair_key(p) for p in before_sample], judged)
     if args.print_sample:
         for pair in [*pair_sample, *before_sample]:

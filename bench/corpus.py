@@ -23,6 +23,8 @@ for the command-line rows; for PostgreSQL, the server's processes' CPU time is a
   articles of a --search-articles corpus (synthetic stories of bench/stories_scale.py,
   perturbed BASIL and NeuS/AllSides items, stored without analysis), and over quotes and
   entities of the analysed BASIL store.
+- start-up: ``newsprism --version`` in a new process (Python, typer, rich and the command
+  modules load; nothing else), the part of every command-line row no store changes.
 - size: bytes on disk per 1,000 articles (SQLite: file and WAL after a checkpoint; PostgreSQL:
   pg_database_size after VACUUM less that of an empty migrated database): the analysed BASIL
   store, the same articles without analysis, and the unanalysed search corpus.
@@ -210,6 +212,15 @@ def _cli_compare(databases: Databases, story: str, db: str) -> float:
     return child + databases.server_cpu() - server
 
 
+def _cli_startup() -> float:
+    # CPU seconds of `newsprism --version`, the least any command costs (Python, typer, rich,
+    # the command modules): the part of a command-line compare no store or analysis changes.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([str(NEWSPRISM), "--version"], check=True, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def _search_corpus(databases: Databases, db: str, items: Sequence[Item]) -> float:
     """The synthetic articles stored with add_batch (no analysis); CPU seconds it took."""
     from newsprism.model import Article, Outlet, Source, SourceKind
@@ -392,6 +403,9 @@ def main() -> int:
         for _ in analyzer.model.nlp.pipe(bodies, batch_size=settings.analyze.batch_size):
             pass
         rows.append(_rate("bare nlp.pipe (baseline)", len(bodies), time.process_time() - start))
+        startup = min(_cli_startup() for _ in range(3))
+        rows.append({"row": "newsprism --version (command-line start-up, min of 3)",
+                     "ms": round(startup * 1000)})
         for backend in backends:
             if backend == "postgresql":
                 with TemporaryServer.start(scratch=False) as server:

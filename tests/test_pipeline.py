@@ -232,6 +232,49 @@ def test_issue11_a_batch_is_one_transaction_with_its_analyses(
         assert list(store.iter_analyses()) == []
 
 
+def test_issue13_records_one_at_a_time_add_the_publications_ingest_adds(
+    tmp_path: Path, corpus_texts: dict[str, str]
+) -> None:
+    # The same text from three places: a second URL (a publication), the first URL again
+    # (none), and the first URL under a stated outlet (a publication). Read apart, as the Spark
+    # job reads records, the publications are those ingest_into stores.
+    import json
+
+    from newsprism.ingest import read_inputs
+    from newsprism.pipeline import (
+        Extracted,
+        added_publications,
+        extract_records,
+        own_publication,
+        publication_of,
+    )
+    from newsprism.store import MemoryStore
+
+    text = corpus_texts["rt"]
+    rows = [
+        {"text": text, "url": "https://www.rt.com/news/a"},
+        {"text": text, "url": "https://mirror.example.org/a"},
+        {"text": text, "url": "https://www.rt.com/news/a"},
+        {"text": text, "url": "https://www.rt.com/news/a", "outlet": "Sputnik"},
+    ]
+    path = tmp_path / "same.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n", "utf-8")
+    store = MemoryStore()
+    _ingest(store, [InputSpec(str(path))], None)
+    [stored] = list(store.iter_articles())
+
+    found = list(extract_records(read_inputs([str(path)], settings=SETTINGS, outlets=OUTLETS),
+                                 settings=SETTINGS, outlets=OUTLETS))
+    assert all(isinstance(item, Extracted) for item in found)
+    first, *again = [item for item in found if isinstance(item, Extracted)]
+    assert {item.article.id for item in found if isinstance(item, Extracted)} == {stored.id}
+    added = added_publications(
+        own_publication(first.article), [publication_of(item.document) for item in again]
+    )
+    assert [own_publication(first.article), *added] == store.publications(stored.id)
+    assert [p.url for p in added] == ["https://mirror.example.org/a", "https://www.rt.com/news/a"]
+
+
 def test_issue11_analyses_stored_before_tokens_are_read_and_marked_for_redoing(
     tmp_path: Path, sample_inputs: list[InputSpec], analyzer: Analyzer
 ) -> None:

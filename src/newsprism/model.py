@@ -1067,26 +1067,51 @@ def _fields_of(kind: type) -> dict[str, tuple[str, Any]]:
 
 
 def _convert(kind: Any, value: Any) -> Any:
+    return _converter(kind)(value)
+
+
+@functools.cache
+def _converter(kind: Any) -> typing.Callable[[Any], Any]:
+    # A function reading JSON data of type ``kind``, built once per type: looking at the type
+    # for every value (typing.get_origin, is_dataclass) cost most of reading a stored analysis.
     origin = typing.get_origin(kind)
     if origin is Union or origin is types.UnionType:
-        if value is None:
-            return None
         options = [arg for arg in typing.get_args(kind) if arg is not type(None)]
-        return _convert(options[0], value)
+        return functools.partial(_optional, options[0])
     if origin is tuple:
         (item_kind, *_) = typing.get_args(kind)
-        return tuple(_convert(item_kind, item) for item in value)
+        return functools.partial(_tuple_of, item_kind)
     if origin is typing.Literal:
-        return value
+        return _same
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        if not isinstance(value, dict):
-            raise TypeError(f"expected an object for {kind.__name__}, got {type(value).__name__}")
-        fields = _fields_of(kind)
-        return kind(
-            **{fields[k][0]: _convert(fields[k][1], v) for k, v in value.items() if k in fields}
-        )
+        return functools.partial(_record, kind)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return kind(value)
+        return typing.cast(typing.Callable[[Any], Any], kind)
     if kind is dt.date:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat
+    return _same
+
+
+def _same(value: Any) -> Any:
     return value
+
+
+def _optional(kind: Any, value: Any) -> Any:
+    return None if value is None else _converter(kind)(value)
+
+
+def _tuple_of(kind: Any, value: Any) -> tuple[Any, ...]:
+    convert = _converter(kind)
+    return tuple(convert(item) for item in value)
+
+
+def _record(kind: type, value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected an object for {kind.__name__}, got {type(value).__name__}")
+    fields = _field_converters(kind)
+    return kind(**{fields[k][0]: fields[k][1](v) for k, v in value.items() if k in fields})
+
+
+@functools.cache
+def _field_converters(kind: type) -> dict[str, tuple[str, typing.Callable[[Any], Any]]]:
+    return {key: (name, _converter(hint)) for key, (name, hint) in _fields_of(kind).items()}

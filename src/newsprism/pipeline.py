@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from newsprism.config import AnalyzeSettings
     from newsprism.ingest.dedup import CopyDetector
     from newsprism.ingest.outlets import OutletDirectory
-    from newsprism.stories import StoryClusterer
+    from newsprism.stories import StoryClusterer, StoryItem
     from newsprism.stories.embed import TextEncoder
 
 logger = logging.getLogger(__name__)
@@ -384,23 +384,214 @@ def seed_detector(store: Store, *, settings: Settings) -> tuple[CopyDetector, li
     return detector, missing
 
 
-def new_publication(doc: RawDocument, known: Sequence[Publication]) -> Publication | None:
+def new_publication(
+    doc: RawDocument | Publication, known: Sequence[Publication]
+) -> Publication | None:
     """The publication ``doc`` adds to its already stored text, or ``None`` when it adds none.
 
     A new URL is a new publication. Without a new URL, only an outlet the user or the record
     states (``--outlet``, a JSONL or feed outlet) that no publication of that URL has is new; an
-    outlet derived from the URL's domain never is (it names the same page again).
+    outlet derived from the URL's domain never is (it names the same page again). ``doc`` is
+    the document read again, or the publication it would make (:func:`publication_of`).
     """
-    name = doc.outlet.name if doc.outlet else None
-    stated = doc.outlet is not None and doc.outlet.found_by in _STATED
-    if doc.url is not None and all(p.url != doc.url for p in known):
-        return Publication(doc.id, doc.source, doc.url, doc.outlet)
+    place = doc if isinstance(doc, Publication) else publication_of(doc)
+    name = place.outlet.name if place.outlet else None
+    stated = place.outlet is not None and place.outlet.found_by in _STATED
+    if place.url is not None and all(p.url != place.url for p in known):
+        return place
     if not stated:
         return None
-    same_place = [p for p in known if doc.url is None or p.url == doc.url]
+    same_place = [p for p in known if place.url is None or p.url == place.url]
     if any(p.outlet is not None and p.outlet.name == name for p in same_place):
         return None
+    return place
+
+
+def publication_of(doc: RawDocument) -> Publication:
+    """The publication a document read makes of its text: its source, URL and outlet."""
     return Publication(doc.id, doc.source, doc.url, doc.outlet)
+
+
+def own_publication(article: Article) -> Publication:
+    """An article's first publication: its own source, URL and outlet."""
+    return Publication(article.id, article.source, article.url, article.outlet)
+
+
+def added_publications(own: Publication, arrivals: Iterable[Publication]) -> list[Publication]:
+    """The publications that later arrivals of an article's text add, as ingest adds them.
+
+    Args:
+        own: The stored article's own publication (:func:`own_publication`).
+        arrivals: The same text read again, in input order (:func:`publication_of`).
+
+    Returns:
+        The publications :func:`ingest_into` would store for them, in order.
+    """
+    known = [own]
+    added = []
+    for arrival in arrivals:
+        publication = new_publication(arrival, known)
+        if publication is not None:
+            known.append(publication)
+            added.append(publication)
+    return added
+
+
+# --- one record at a time, for callers that spread a corpus over processes or machines -------
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """A document read and extracted, with the copy key its text makes.
+
+    Attributes:
+        document: The document as read.
+        article: Its article (``copy_of`` is not set: copies are found across all records).
+        key: Its copy key (:func:`newsprism.ingest.dedup.copy_key`).
+    """
+
+    document: RawDocument
+    article: Article
+    key: CopyKey
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """An article analysed, with what the story clusterer needs of it.
+
+    Attributes:
+        article: The article.
+        analysis: Its analysis; ``None`` when its body is longer than the spaCy pipeline takes
+            (stored unanalysed, as :meth:`Analyzer.analyze` leaves it).
+        story: Its story features (:func:`newsprism.stories.story_item`).
+    """
+
+    article: Article
+    analysis: AnalyzedArticle | None
+    story: StoryItem
+
+
+# Code of a record that failed with an unexpected error, when failures are contained.
+FAILED_CODE = "E900"
+
+
+def extract_records(
+    items: Iterable[RawDocument | Skipped],
+    *,
+    settings: Settings,
+    outlets: OutletDirectory,
+    published: dt.date | None = None,
+    contain_failures: bool = False,
+) -> Iterator[Extracted | Skipped]:
+    """Extract documents one by one and key their texts, without comparing them with others.
+
+    The first half of :func:`ingest_into` for one record, as the Spark job runs it on each
+    partition; copy detection and stories follow over all records (``copy_key`` texts compare
+    with :func:`newsprism.ingest.dedup.band_keys` and ``best_copy``).
+
+    Args:
+        items: Documents and ``Skipped`` records as read (``Skipped`` ones pass through).
+        settings: newsprism settings.
+        outlets: The outlet directory.
+        published: A publication day for every document.
+        contain_failures: Turn an unexpected error on one document into a ``Skipped`` record
+            (code ``E900``, the error named, logged with its traceback) instead of raising: a
+            job over millions of records must not stop for one.
+
+    Yields:
+        An :class:`Extracted` or a ``Skipped`` per item, in order.
+    """
+    from newsprism.extract import extract_document
+    from newsprism.ingest.dedup import copy_key
+
+    for item in items:
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        try:
+            article = extract_document(item, settings=settings, outlets=outlets,
+                                       published=published)
+            key = copy_key(article.id, article.body, settings=settings.dedup)
+        except InputError as exc:
+            yield Skipped(item.source.where(), exc.message, exc.code)
+            continue
+        except Exception as exc:
+            if not contain_failures:
+                raise
+            yield _failed(item.source.where(), "extraction", exc)
+            continue
+        yield Extracted(item, article, key)
+
+
+def analyze_records(
+    articles: Iterable[Article],
+    *,
+    analyzer: Analyzer,
+    settings: Settings,
+    contain_failures: bool = False,
+) -> Iterator[Analysed | Skipped]:
+    """Analyse articles and compute their story features, a batch (``ingest.batch_size``) at a
+    time, in order.
+
+    The second half of :func:`ingest_into` for one record: what it stores of an article beside
+    the article itself. Articles should carry their ``copy_of`` (a copy joins its original's
+    story). One :class:`Analysed` or ``Skipped`` is yielded per article, in order.
+
+    Args:
+        articles: The articles.
+        analyzer: The analysis stage, loaded once (:func:`load_analyzer`).
+        settings: newsprism settings.
+        contain_failures: When a batch fails with an unexpected error, analyse its articles one
+            by one and turn each that fails into a ``Skipped`` record (code ``E900``).
+    """
+    from newsprism.stories import story_item
+
+    for batch in _batches(articles, settings.ingest.batch_size):
+        failed: dict[str, Skipped] = {}
+        try:
+            analyses = {a.article.id: a for a in analyzer.analyze(batch)}
+        except Exception:
+            if not contain_failures:
+                raise
+            analyses = {}
+            for article in batch:
+                try:
+                    analyses.update((a.article.id, a) for a in analyzer.analyze([article]))
+                except Exception as exc:
+                    failed[article.id] = _failed(article.source.where(), "analysis", exc)
+        for article in batch:
+            if article.id in failed:
+                yield failed[article.id]
+                continue
+            analysis = analyses.get(article.id)
+            entities = analysis.entities if analysis is not None else None
+            story = story_item(article, settings=settings.stories, entities=entities)
+            yield Analysed(article, analysis, story)
+
+
+def cluster_stories(items: Iterable[StoryItem], *, settings: Settings) -> StoryClusterer:
+    """Assign stories to articles given one by one in arrival order, as ingest does.
+
+    Returns:
+        The clusterer: ``drain()`` gives the stories and their changes, ``snapshot()`` the state
+        a store keeps to go on clustering later articles.
+    """
+    from newsprism.stories import StoryClusterer
+
+    clusterer = StoryClusterer(settings=settings.stories)
+    for item in items:
+        clusterer.add(item)
+    return clusterer
+
+
+def _failed(where: str, step: str, error: Exception) -> Skipped:
+    logger.exception("%s: %s failed", where, step)
+    return Skipped(
+        where,
+        f"{step} failed with an unexpected error ({type(error).__name__}: {error}); the rest"
+        " of the input went on; please report it with this record",
+        FAILED_CODE,
+    )
 
 
 

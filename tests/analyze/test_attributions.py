@@ -270,3 +270,21 @@ def test_the_encoder_runs_without_torch(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "('model', 'said', 'the bill would pass')" in done.stdout, done.stdout
+
+
+def test_a_bad_lexicon_entry_names_its_line(tmp_path: Path) -> None:
+    from newsprism.errors import ConfigError
+
+    lexicon = tmp_path / "verbs.toml"
+    lexicon.write_text(
+        "[verbs]\nsay = { class = \"neutral\", from = \"ggt\" }\n"
+        "claim = { class = \"marked\", from = \"ggt\" }\n"
+        "[phrases]\n\"according to\" = { class = \"neutral\", from = \"ggt\" }\n"
+        "\"call for\" = { class = \"sure\", from = \"ggt\" }\n",
+        "utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"verbs\.toml:3.*subclass"):
+        load_reporting_verbs(lexicon)
+    lexicon.write_text(lexicon.read_text("utf-8").replace('"marked"', '"neutral"'), "utf-8")
+    with pytest.raises(ConfigError, match=r"verbs\.toml:6.*class 'sure'"):
+        load_reporting_verbs(lexicon)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from newsprism.config import load_settings
@@ -57,3 +59,47 @@ def test_same_document_twice_is_not_its_own_copy(
     body = _body(corpus_texts["rt"])
     assert detector.check("rt", body) is None
     assert detector.check("rt", body) is None
+
+
+def test_issue13_keys_made_apart_find_the_copies_the_detector_finds(
+    detector: CopyDetector, corpus_texts: dict[str, str]
+) -> None:
+    # The Spark job keys texts on separate partitions and compares them afterwards through
+    # shared LSH band keys: the same copies as the detector seeing them one after another.
+    from newsprism.ingest.dedup import band_keys, best_copy, copy_key, key_similarity
+
+    settings = load_settings().dedup
+    cnn, rt = _body(corpus_texts["cnn"]), _body(corpus_texts["rt"])
+    paragraphs = cnn.split("\n\n")
+    texts = [
+        ("cnn", cnn),
+        ("rt", rt),
+        ("cut", "\n\n".join(paragraphs[:5] + paragraphs[6:])),
+        ("shout", cnn.upper()),
+        ("short", "Moscow and Washington completed a prisoner swap."),
+    ]
+    expected = [detector.check_key(doc_id, text) for doc_id, text in texts]
+    keys = [copy_key(doc_id, text, settings=settings) for doc_id, text in texts]
+    # The detector keeps no signature for an exact copy (it never indexes one).
+    assert [k if copy is None or copy.kind == "near" else dataclasses.replace(k, signature=b"")
+            for k, (copy, _) in zip(keys, expected, strict=True)] == [k for _, k in expected]
+    assert keys[4].signature == b""
+    found = []
+    for index, key in enumerate(keys):
+        earlier = keys[:index]
+        exact = next((k.article for k in earlier if k.digest == key.digest), None)
+        if exact is not None:
+            found.append((exact, "exact"))
+            continue
+        bands = set(band_keys(key.signature, settings=settings)) if key.signature else set()
+        candidates = [
+            (k.article, key_similarity(key.signature, k.signature))
+            for k in earlier
+            if k.signature and bands & set(band_keys(k.signature, settings=settings))
+        ]
+        copy = best_copy(candidates, settings=settings)
+        found.append((copy.id, copy.kind) if copy else None)
+    assert found == [
+        (copy.id, copy.kind) if copy else None for copy, _ in expected
+    ]
+    assert found[2] == ("cnn", "near") and found[3] == ("cnn", "exact")

@@ -12,7 +12,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsprism.config import load_settings, replace_section
-from newsprism.ingest import read_inputs
+from newsprism.ingest import read_inputs, read_stream
 from newsprism.ingest.outlets import load_outlets
 from newsprism.model import MediaType, RawDocument, Skipped, SourceKind
 
@@ -302,3 +302,30 @@ def test_warc_record_with_a_broken_header_is_named_not_raised(
     docs, skipped = _read(str(path))
     assert [d.url for d in docs] == [pages[0][0]]
     assert len(skipped) == 1 and skipped[0].where == str(path) and skipped[0].code == "E102"
+
+
+def test_issue13_a_stream_reads_as_the_file_does(
+    tmp_path: Path, pages: list[tuple[str, str]]
+) -> None:
+    data = _warc(
+        [
+            (pages[0][0], "text/html", pages[0][1]),
+            ("https://img.example.org/a.png", "image/png", "not an article"),
+            (pages[1][0], "text/html", pages[1][1]),
+        ]
+    )
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(data)
+    docs, skipped = _read(str(path))
+    with path.open("rb") as handle:
+        streamed = list(
+            read_stream(handle, location=str(path), settings=SETTINGS, outlets=OUTLETS)
+        )
+    assert streamed == docs and not skipped
+    # A job that counts what it could not use is told about the image.
+    with path.open("rb") as handle:
+        reported = list(read_stream(io.BytesIO(handle.read()), location=str(path),
+                                    settings=SETTINGS, outlets=OUTLETS, report_other=True))
+    others = [item for item in reported if not isinstance(item, RawDocument)]
+    assert len(others) == 1 and "not an HTML page (Content-Type image/png)" in others[0].reason
+    assert [d for d in reported if isinstance(d, RawDocument)] == docs

@@ -134,9 +134,10 @@ def load_reporting_verbs(path: Path | None = None) -> ReportingVerbs:
             f"unknown table [{sorted(unknown)[0]}]; the lexicon has [verbs] and [phrases]",
             where=f"{where}:{_line_of(text, '[' + sorted(unknown)[0] + ']')}",
         )
+    lines = _key_lines(text)
     verbs: dict[str, CueClass] = {}
     for key, entry in data.get("verbs", {}).items():
-        at = f"{where}:{_line_of(text, key)}"
+        at = f"{where}:{lines.get(key, 0)}"
         if not _WORD.match(key):
             raise ConfigError(
                 f"verb {key!r} must be one lower-case lemma (put phrases under [phrases])", where=at
@@ -144,7 +145,7 @@ def load_reporting_verbs(path: Path | None = None) -> ReportingVerbs:
         verbs[key] = _entry(entry, key, at)
     phrases: dict[tuple[str, ...], CueClass] = {}
     for key, entry in data.get("phrases", {}).items():
-        at = f"{where}:{_line_of(text, key)}"
+        at = f"{where}:{lines.get(key, 0)}"
         words = tuple(key.split(" "))
         if len(words) < 2 or not all(_WORD.match(word) for word in words):
             raise ConfigError(
@@ -221,6 +222,22 @@ def _line_of(text: str, key: str) -> int:
         if pattern.match(line):
             return number
     return 0
+
+
+# A ``key = ...`` line of the lexicon, the key bare or in double quotes.
+_KEY_LINE = re.compile(r'^\s*(?:"([^"]*)"|([^\s="\[\]]+))\s*=')
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """The 1-based line where each key is first defined, read in one pass (as
+    :func:`_line_of` finds one key)."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _KEY_LINE.match(line)
+        if match:
+            found.setdefault(match.group(1) if match.group(1) is not None else match.group(2),
+                             number)
+    return found
 
 
 def _main_word(tokens: Sequence[Token]) -> Token:

@@ -14,6 +14,7 @@ from newsprism.cli.extract import extract_cli
 from newsprism.cli.ingest import ingest_cli
 from newsprism.cli.search import search_cli
 from newsprism.cli.serve import serve_cli
+from newsprism.cli.spark import load_cli, spark_cli
 from newsprism.cli.stories import entities_cli, stories_cli, story_cli
 
 app = typer.Typer(
@@ -42,6 +43,8 @@ app.command("entities")(entities_cli)
 app.command("search")(search_cli)
 app.command("export")(export_cli)
 app.command("serve")(serve_cli)
+app.command("spark")(spark_cli)
+app.command("load")(load_cli)
 
 
 def _version(value: bool) -> None:

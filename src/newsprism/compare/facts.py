@@ -124,6 +124,7 @@ def make_statement(
     name_spans: Sequence[tuple[int, int, str]] = (),
     role_spans: Sequence[tuple[int, int]] = (),
     tokens: Sequence[Token] | None = None,
+    shared_last_words: frozenset[str] = frozenset(),
 ) -> Statement:
     """Features of one sentence for :func:`align_statements`.
 
@@ -139,6 +140,8 @@ def make_statement(
         tokens: The sentence's words as the analysis stored them (offsets into the body, as
             ``evidence``'s); the sentence is split into words here when ``None``. Either way
             the statement is the same.
+        shared_last_words: Stemmed last words that several of the story's names end in; a
+            name ending in one is its name concept only.
     """
     text = evidence.text
     blanks = [(start, end) for start, end, _ in name_spans] + list(role_spans)
@@ -162,7 +165,11 @@ def make_statement(
     # analysis missed in another article ("Sanders") still meets it.
     mentioned = frozenset(
         f"@{name}" for _, _, name in name_spans if len(name.split()) > 1
-    ) | frozenset(stem(name.split()[-1]) for _, _, name in name_spans if name.split())
+    ) | frozenset(
+        last for _, _, name in name_spans
+        if name.split() and ((last := stem(name.split()[-1])) not in shared_last_words
+                             or len(name.split()) == 1)
+    )
     concepts = frozenset(
         c for c in (rules.synonyms.get(w.stem, w.stem) for w in sentence if w.content)
         if c not in frames
@@ -318,6 +325,14 @@ def align_statements(
 def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:
     """Every body sentence of the story as a :class:`Statement`, articles in story order."""
     statements: list[Statement] = []
+    # Last words that two of the story's people or organisations share ("Jackson": Jesse
+    # Jackson Jr. and Sandra Jackson): no plain concept for them, so different people with one
+    # surname do not make two sentences share a word.
+    last_words = Counter(
+        stem(name.split()[-1]) for name in {n for a in view.articles
+                                            for n in a.entity_names.values()} if name.split()
+    )
+    ambiguous = frozenset(w for w, n in last_words.items() if n > 1)
     for article in view.articles:
         mentions = named_mentions(article)
         # Titles, appositives and relative clauses say who someone is, not what happened
@@ -345,6 +360,7 @@ def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:
                         if start >= sentence.start and end <= sentence.end
                     ],
                     tokens=article.tokens_in(sentence.start, sentence.end),
+                    shared_last_words=ambiguous,
                 )
             )
     return statements

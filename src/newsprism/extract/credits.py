@@ -560,7 +560,9 @@ def _glued_label_regex(labels: Iterable[str]) -> re.Pattern[str]:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    ordered = sorted(set(words), key=len, reverse=True)
+    # Longest first, then alphabetical: the same pattern whatever the hash seed (an
+    # alternation tries its words in order, so their order can change what matches).
+    ordered = sorted(set(words), key=lambda word: (-len(word), word))
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
 
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import io
 import logging
 import os
 import re
 import stat
 import sys
+import typing
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -32,10 +34,19 @@ from newsprism.ingest.readers.jsonl import read_jsonl
 from newsprism.ingest.readers.page import read_page
 from newsprism.ingest.readers.url import fetch
 from newsprism.ingest.readers.warc import read_warc
-from newsprism.ingest.sniff import Format, charset_of, decode, gunzip, is_gzip, peek_gzip, sniff
+from newsprism.ingest.sniff import (
+    SNIFF_BYTES,
+    Format,
+    charset_of,
+    decode,
+    gunzip,
+    is_gzip,
+    peek_gzip,
+    sniff,
+)
 from newsprism.model import Outlet, RawDocument, Skipped, Source, SourceKind
 
-__all__ = ["expand_inputs", "read_inputs"]
+__all__ = ["expand_inputs", "read_inputs", "read_stream"]
 
 logger = logging.getLogger(__name__)
 
@@ -148,10 +159,65 @@ def _read_one(
         source = Source(SourceKind.URL, item)
         yield read_page(decoded, source=source, html=html, url=fetched.url)
         return
-    limit = settings.ingest.max_bytes
     data = _read_file(Path(item), settings=settings)
-    if item == STDIN:
-        item = "standard input"
+    yield from _read_bytes(data, "standard input" if item == STDIN else item, settings=settings,
+                           pages=pages)
+
+
+def read_stream(
+    stream: BinaryIO,
+    *,
+    location: str,
+    settings: Settings,
+    outlet: str | None = None,
+    outlets: OutletDirectory | None = None,
+    report_other: bool = False,
+) -> Iterator[RawDocument | Skipped]:
+    """Read one input from an open binary stream (a WARC, JSONL, feed, HTML or text file).
+
+    What :func:`read_inputs` does with a file, for callers that open files themselves (the
+    Spark job opens them through its own file systems). A WARC (gzipped or not) is read record
+    by record, whatever its size; any other format is read whole, up to ``ingest.max_bytes``.
+    Every document and ``Skipped`` record is yielded in order; nothing is raised for a bad
+    input.
+
+    Args:
+        stream: The input, positioned at its start.
+        location: What the documents' sources name as where they were read.
+        settings: newsprism settings (size limits).
+        outlet: An outlet name given by the user for every document.
+        outlets: The outlet directory, for outlets by URL domain.
+        report_other: Yield a ``Skipped`` record for each WARC response that is not HTML
+            (read_inputs passes over them silently).
+    """
+    # A stream that can be peeked is used as it is; another is buffered to sniff its start.
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(
+        typing.cast(io.RawIOBase, stream), buffer_size=SNIFF_BYTES
+    )
+    head = buffered.peek(SNIFF_BYTES)
+    try:
+        if sniff(peek_gzip(head) if is_gzip(head) else head) is Format.WARC:
+            found: Iterator[RawDocument | Skipped] = read_warc(
+                buffered,
+                location=location,
+                max_bytes=settings.ingest.max_bytes,
+                report_other=report_other,
+            )
+        else:
+            data = _read_capped(buffered, limit=settings.ingest.max_bytes, where=location)
+            found = _read_bytes(data, location, settings=settings, pages={})
+        for result in found:
+            yield result if isinstance(result, Skipped) else _with_outlet(result, outlet, outlets)
+    except InputError as exc:
+        yield Skipped(exc.where or location, exc.message, exc.code)
+    except OSError as exc:
+        yield Skipped(location, _os_reason(exc), UnreadableInputError.code)
+
+
+def _read_bytes(
+    data: bytes, item: str, *, settings: Settings, pages: dict[str, RawDocument]
+) -> Iterator[RawDocument | Skipped]:
+    limit = settings.ingest.max_bytes
     if is_gzip(data):
         # WARC.gz is one gzip member per record; warcio reads it record by record, so a
         # truncated archive still yields the records before the break.

@@ -19,10 +19,11 @@ same as over the stream with repeats, so signatures are unchanged).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import islice
 
 import numpy as np
@@ -52,10 +53,7 @@ class CopyDetector:
         self._exact: dict[str, str] = {}
         self._signatures: dict[str, MinHash] = {}
         self._index = MinHashLSH(threshold=settings.near_threshold, num_perm=settings.num_perm)
-        self.scheme = (
-            f"datasketch-{MinHash(num_perm=1).scheme};shingle_words={settings.shingle_words};"
-            f"num_perm={settings.num_perm};seed={_SEED}"
-        )
+        self.scheme = key_scheme(settings)
 
     def check(self, doc_id: str, text: str) -> CopyOf | None:
         """The earlier document ``text`` copies, if any; then remember ``text`` as ``doc_id``.
@@ -73,7 +71,7 @@ class CopyDetector:
         self._exact.setdefault(digest, doc_id)
         if count < self._settings.min_words or doc_id in self._signatures:
             return None, CopyKey(doc_id, digest, scheme=self.scheme)
-        signature = self._signature(text, count)
+        signature = _signature(text, count, settings=self._settings)
         key = CopyKey(doc_id, digest, _stored(signature), self.scheme)
         best: tuple[float, str] | None = None
         for candidate in self._index.query(signature):
@@ -106,12 +104,77 @@ class CopyDetector:
             self._index.insert(key.article, signature)
         return True
 
-    def _signature(self, text: str, count: int) -> MinHash:
-        signature = MinHash(num_perm=self._settings.num_perm, seed=_SEED)
-        shingles = _shingles(text, size=min(self._settings.shingle_words, count))
-        while chunk := list(islice(shingles, _CHUNK_SHINGLES)):
-            signature.update_batch(chunk)
-        return signature
+def key_scheme(settings: DedupSettings) -> str:
+    """What a copy key's signature was made with; keys of another scheme do not compare."""
+    return (
+        f"datasketch-{MinHash(num_perm=1).scheme};shingle_words={settings.shingle_words};"
+        f"num_perm={settings.num_perm};seed={_SEED}"
+    )
+
+
+def copy_key(doc_id: str, text: str, *, settings: DedupSettings) -> CopyKey:
+    """The copy key of one text, without comparing it with any other.
+
+    The same key :meth:`CopyDetector.check_key` makes for a text that is not an exact copy: a
+    text of fewer than ``min_words`` words has a digest and no signature. Keys made apart (on
+    the partitions of a Spark job) are compared afterwards with :func:`band_keys` and
+    :func:`best_copy`, which follow the detector's rules.
+    """
+    digest, count = _digest(text)
+    if count < settings.min_words:
+        return CopyKey(doc_id, digest, scheme=key_scheme(settings))
+    signature = _signature(text, count, settings=settings)
+    return CopyKey(doc_id, digest, _stored(signature), key_scheme(settings))
+
+
+def band_keys(signature: bytes, *, settings: DedupSettings) -> list[bytes]:
+    """The LSH bucket keys of a stored signature, one per band, as the detector's index uses.
+
+    Two texts are near-copy candidates when they share a key (the band number is part of it).
+    The bands are datasketch's for ``near_threshold`` and ``num_perm``.
+    """
+    bands, rows = _bands(settings.near_threshold, settings.num_perm)
+    width = rows * _VALUES.itemsize
+    return [
+        band.to_bytes(2, "big") + signature[band * width : (band + 1) * width]
+        for band in range(bands)
+    ]
+
+
+def key_similarity(left: bytes, right: bytes) -> float:
+    """Estimated Jaccard similarity of two stored signatures (the share of equal values)."""
+    a = np.frombuffer(left, dtype=_VALUES)
+    b = np.frombuffer(right, dtype=_VALUES)
+    return float(np.count_nonzero(a == b)) / float(len(a))
+
+
+def best_copy(
+    candidates: Iterable[tuple[str, float]], *, settings: DedupSettings
+) -> CopyOf | None:
+    """The near copy a text is of, from its earlier candidates and their similarities.
+
+    The most similar candidate at or above ``near_threshold`` (the first of equals), as
+    :meth:`CopyDetector.check_key` picks among its index's candidates; ``None`` when none is.
+    """
+    best: tuple[float, str] | None = None
+    for candidate, similarity in candidates:
+        if similarity >= settings.near_threshold and (best is None or similarity > best[0]):
+            best = (similarity, candidate)
+    return None if best is None else CopyOf(best[1], "near", round(best[0], 3))
+
+
+@functools.cache
+def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    index = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return index.b, index.r
+
+
+def _signature(text: str, count: int, *, settings: DedupSettings) -> MinHash:
+    signature = MinHash(num_perm=settings.num_perm, seed=_SEED)
+    shingles = _shingles(text, size=min(settings.shingle_words, count))
+    while chunk := list(islice(shingles, _CHUNK_SHINGLES)):
+        signature.update_batch(chunk)
+    return signature
 
 
 def _stored(signature: MinHash) -> bytes:

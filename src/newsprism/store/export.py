@@ -18,7 +18,7 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -37,7 +37,7 @@ from newsprism.store.tables import (
     story_row,
 )
 
-__all__ = ["FORMATS", "ExportReport", "ExportedTable", "export_tables", "table_rows"]
+__all__ = ["FORMATS", "ExportReport", "ExportedTable", "export_tables", "table_rows", "write_table"]
 
 ExportFormat = Literal["csv", "jsonl", "parquet"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "parquet")
@@ -120,6 +120,20 @@ def table_rows(store: Store, name: str) -> Iterator[Row]:
         global_ids = global_entity_ids(store.iter_entities()) if name == "entities" else {}
         for analysis in store.iter_analyses():
             yield from analysis_rows(analysis, global_ids=global_ids)[name]
+
+
+def write_table(table: Table, rows: Iterable[Row], path: Path, *, format: str = "parquet") -> int:
+    """Write rows of one table to a file, atomically (temporary file, then renamed into place).
+
+    Returns:
+        How many rows were written.
+
+    Raises:
+        InputError: An unknown format.
+    """
+    _check(format, [table.name] if table.name in TABLES else None)
+    kind = next(known for known in FORMATS if known == format)
+    return _write(table, iter(rows), path, kind)
 
 
 def _check(format: str, tables: Sequence[str] | None) -> list[str]:

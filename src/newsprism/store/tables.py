@@ -14,6 +14,7 @@ the functions below, whatever the backend.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,7 @@ __all__ = [
     "analysis_rows",
     "article_row",
     "global_entity_ids",
+    "publication_row",
     "publication_rows",
     "speaker_of",
     "story_article_rows",
@@ -278,22 +280,28 @@ def article_row(article: Article, seq: int) -> Row:
 def publication_rows(article: Article, publications: Sequence[Publication]) -> list[Row]:
     """The ``publications`` rows of an article (``Store.publications``; its own when none)."""
     found = publications or [Publication(article.id, article.source, article.url, article.outlet)]
-    rows = []
-    for publication in found:
-        outlet = publication.outlet.name if publication.outlet else None
-        credited = article.original_outlet.name if article.original_outlet else outlet
-        rows.append(
-            (
-                article.id,
-                outlet,
-                credited,
-                publication.url,
-                article.published.isoformat() if article.published else None,
-                publication.source.kind.value,
-                publication.source.where(),
-            )
-        )
-    return rows
+    original = article.original_outlet.name if article.original_outlet else None
+    return [
+        publication_row(publication, published=article.published, original_outlet=original)
+        for publication in found
+    ]
+
+
+def publication_row(
+    publication: Publication, *, published: dt.date | None, original_outlet: str | None
+) -> Row:
+    """One ``publications`` row: a publication of an article published on ``published`` and
+    written by ``original_outlet`` (the credited outlet; the publishing one when ``None``)."""
+    outlet = publication.outlet.name if publication.outlet else None
+    return (
+        publication.article,
+        outlet,
+        original_outlet or outlet,
+        publication.url,
+        published.isoformat() if published else None,
+        publication.source.kind.value,
+        publication.source.where(),
+    )
 
 
 def story_row(story: Story) -> Row:

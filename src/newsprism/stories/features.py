@@ -17,10 +17,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
+from typing import Any
 
 from newsprism.config import StoriesSettings
 from newsprism.datafile import read_word_changes, stop_words
-from newsprism.model import AnalyzedArticle, Article, Entity, MentionKind, StoryArticle, StoryJoin
+from newsprism.model import (
+    AnalyzedArticle,
+    Article,
+    Entity,
+    MentionKind,
+    StoryArticle,
+    StoryJoin,
+    from_dict,
+    to_dict,
+)
 
 # A word, or a number with separators ("373,000", "3.6": such numbers tell apart the reports of
 # one recurring event, this week's jobless claims from last week's); bare digits are dropped later.
@@ -211,3 +221,32 @@ def story_item(
 def analyzed_item(analyzed: AnalyzedArticle, *, settings: StoriesSettings) -> StoryItem:
     """Features of an analysed article, its entities included."""
     return story_item(analyzed.article, settings=settings, entities=analyzed.entities)
+
+
+def item_record(item: StoryItem) -> dict[str, Any]:
+    """A story item as JSON-ready data (kept beside an article where it is made apart from the
+    clusterer, as the Spark job does); :func:`item_from_record` reads it back."""
+    return {
+        "id": item.id,
+        "counts": item.counts,
+        "quotes": sorted(item.quotes),
+        "entities": sorted(item.entities),
+        "day": item.day,
+        "copy_of": item.copy_of,
+        "summary": to_dict(item.summary),
+        "text": item.text,
+    }
+
+
+def item_from_record(data: dict[str, Any]) -> StoryItem:
+    """The story item :func:`item_record` wrote."""
+    return StoryItem(
+        id=data["id"],
+        counts={str(word): float(value) for word, value in data["counts"].items()},
+        quotes=frozenset(int(key) for key in data["quotes"]),
+        entities=frozenset(str(key) for key in data["entities"]),
+        day=data["day"],
+        copy_of=data["copy_of"],
+        summary=from_dict(StoryArticle, data["summary"]),
+        text=data["text"],
+    )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from newsprism.errors import FetchError, InputError
+from newsprism.errors import FetchError, InputError, UnreadableInputError
 from newsprism.ingest.readers import make_document
 from newsprism.ingest.sniff import charset_of, decode
 from newsprism.model import MediaType, RawDocument, Skipped, Source, SourceKind
@@ -19,23 +20,37 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _FIRST_ERROR_STATUS = 400
 
 
-def read_warc(data: bytes, *, location: str, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+def read_warc(
+    data: bytes | BinaryIO, *, location: str, max_bytes: int, report_other: bool = False
+) -> Iterator[RawDocument | Skipped]:
     """Read every HTML response record; a broken stream ends reading with one ``Skipped``.
 
     Records before the break are kept. Records that are not HTML responses (requests,
-    metadata, images) are passed over silently: they are not articles.
+    metadata, images) are passed over silently: they are not articles; with ``report_other``
+    a response that is not HTML (an image, a PDF) becomes a ``Skipped`` record, so that a job
+    counting what it could not use counts it. ``data`` is the
+    archive's bytes or a binary stream read record by record (an archive of any size, each
+    record's body at most ``max_bytes``).
     """
-    records = ArchiveIterator(io.BytesIO(data), check_digests=True)
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    records = ArchiveIterator(stream, check_digests=True)
     try:
         for record in records:
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             content_type = record.http_headers.get_header("Content-Type") or ""
-            if not content_type.lower().startswith(_HTML_TYPES):
-                continue
             url = record.rec_headers.get_header("WARC-Target-URI")
             record_id = record.rec_headers.get_header("WARC-Record-ID") or url
             source = Source(SourceKind.WARC, location, record=record_id)
+            if not content_type.lower().startswith(_HTML_TYPES):
+                if report_other:
+                    shown = content_type or "none"
+                    yield Skipped(
+                        source.where(),
+                        f"not an HTML page (Content-Type {shown}): not an article",
+                        UnreadableInputError.code,
+                    )
+                continue
             status = _status(record.http_headers.get_statuscode())
             if status is None or status >= _FIRST_ERROR_STATUS:
                 shown = record.http_headers.get_statuscode() or "none"
