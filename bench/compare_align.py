@@ -54,14 +54,12 @@ from newsprism.stories.embed import load_embedder
 RESULTS = REPO / "bench" / "results" / "compare_align.json"
 JUDGEMENTS = REPO / "bench" / "compare_align_judgements.tsv"
 # Floors for a full val run. Measured 2026-12-02: lede recall 0.460, confusion 0.006, hand
-# precision 0.782 on 110 judged pairs. Lowered on 2026-12-07 (issue 9), on purpose: the settings
-# are now chosen for precision on train (a match needs four shared content concepts, or a
-# phrase and two), which costs recall, and the sample is now drawn by key hash (stable when
-# pairs come and go). Measured: lede recall 0.338, confusion 0.017, hand precision 0.591 on the
-# seed-13 sample (110 judged; two earlier draws of the same settings gave 0.661 and 0.647, and
-# every judged val pair it makes 0.70, against 0.68 for the settings before): held out, the
-# precision chosen on train did not rise measurably.
-FLOORS = {"newsprism.recall": 0.31, "newsprism.confusion_max": 0.025, "precision_min": 0.55}
+# precision 0.782 on 110 judged pairs (an earlier judge). 2026-12-07 (issue 9): settings chosen
+# for judged precision on NeuS train; the sentence score is plain word Jaccard with a shared-
+# concept filter. Val, untuned: lede recall 0.343, confusion 0.005, hand precision 0.773 on the
+# seed-13 sample (110 judged; 0.793 over every judged val pair it makes). The floors sit just
+# under that; the recall floor is lower than in 2026-12-02 because precision was chosen first.
+FLOORS = {"newsprism.recall": 0.33, "newsprism.confusion_max": 0.01, "precision_min": 0.75}
 # The baseline's threshold, picked on train by --tune at the same confusion budget.
 BASELINE_THRESHOLD = 0.15
 CONFUSION_BUDGET = 0.05

@@ -49,8 +49,10 @@ PAIR_SAMPLE = 40
 CONTRADICTION_SAMPLE = 30
 # The aligner's settings before they were chosen by hand-judged precision (the defaults from
 # 2026-12-02 to 2026-12-07: claims and phrases, a match needing one shared concept).
-BEFORE: dict[str, float] = {"min_shared_words": 1, "phrase_min_shared_words": 1,
-                            "claim_threshold": 0.25, "embedding_min_shared_words": 1}
+BEFORE: dict[str, float | str] = {"overlap": "jaccard", "align_threshold": 0.15,
+                                  "min_shared_words": 1, "claim_min_shared_words": 1,
+                                  "phrase_min_shared_words": 1, "claim_threshold": 0.25,
+                                  "embedding_min_shared_words": 1}
 
 
 def load_events(limit: int | None) -> dict[str, list[Article]]:

@@ -62,7 +62,8 @@ def test_missing_user_file_says_so(tmp_path: Path) -> None:
     ("content", "message"),
     [
         ('[stories]\nlink = "centriod"\n', "stories.link must be 'average' or 'centroid'"),
-        ('[compare]\noverlap = "dice"\n', "compare.overlap must be 'jaccard' or 'cosine'"),
+        ('[compare]\noverlap = "dice"\n',
+         "compare.overlap must be 'words' or 'jaccard' or 'cosine'"),
         ("[dedup]\nnear_threshold = -0.5\n", "dedup.near_threshold must not be negative"),
     ],
 )

@@ -21,7 +21,7 @@ from newsprism.errors import ConfigError
 DEFAULTS_FILE = "defaults.toml"
 # The words a setting may take, where it is a choice.
 Link = Literal["average", "centroid", "nearest"]
-Overlap = Literal["jaccard", "cosine"]
+Overlap = Literal["words", "jaccard", "cosine"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +149,7 @@ class CompareSettings:
     weight_names: float
     weight_numbers: float
     min_shared_words: int
+    claim_min_shared_words: int
     phrase_min_shared_words: int
     findings_per_outlet: int
 

@@ -49,7 +49,7 @@ import numpy.typing as npt
 from newsprism.analyze.tokens import is_content, is_number
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.story import StoryView, named_mentions
-from newsprism.compare.text import numbers, numbers_in, stem, words
+from newsprism.compare.text import content_words, numbers, numbers_in, stem, words
 from newsprism.config import CompareSettings
 from newsprism.errors import ConfigError
 from newsprism.model import AlignedPair, DescriptorKind, Evidence, Fact, Token
@@ -89,6 +89,8 @@ class Statement:
         clauses: The statement's claims, each a concept set (empty when it has one clause).
         phrases: Pairs of neighbouring content concepts within a claim ("big|offer").
         clause_phrases: The phrases of each claim, in the order of ``clauses``.
+        words: The sentence's stemmed content words as written (names and frame words
+            included, no synonyms): what ``overlap = "words"`` compares.
     """
 
     evidence: Evidence
@@ -99,6 +101,7 @@ class Statement:
     clauses: tuple[frozenset[str], ...] = ()
     phrases: frozenset[str] = frozenset()
     clause_phrases: tuple[frozenset[str], ...] = ()
+    words: frozenset[str] = frozenset()
 
     @property
     def outlet(self) -> str:
@@ -192,6 +195,11 @@ def make_statement(
             if a and b and a != b and a not in frames and b not in frames
         ))
     phrases = frozenset(p for group in clause_phrases for p in group)
+    plain = (
+        content_words(evidence.text) if tokens is None
+        else [t.stem for t in tokens if not t.stop and not is_number(
+            evidence.text[t.start - evidence.start : t.end - evidence.start])]
+    )
     found_numbers = (
         numbers(evidence.text) if tokens is None
         else numbers_in(evidence.text[t.start - evidence.start : t.end - evidence.start]
@@ -206,6 +214,7 @@ def make_statement(
         clauses=tuple(clauses) if len(clauses) > 1 else (),
         phrases=phrases,
         clause_phrases=tuple(clause_phrases) if len(clauses) > 1 else (),
+        words=frozenset(plain),
     )
 
 
@@ -277,13 +286,14 @@ def align_statements(
     scores, shared_counts = _similarities(statements, settings)
     threshold = settings.align_threshold
     min_shared = settings.min_shared_words
+    claim_min_shared = settings.claim_min_shared_words
     mixed: FloatMatrix | None = None
     if embeddings is not None and len(embeddings) == len(statements):
         weight = settings.embedding_weight
         scores = mixed = (1 - weight) * scores + weight * (embeddings @ embeddings.T)
         threshold = settings.embedding_threshold
         # The encoder judges paraphrase, so fewer words need to be the same.
-        min_shared = settings.embedding_min_shared_words
+        min_shared = claim_min_shared = settings.embedding_min_shared_words
     outlets = sorted({s.outlet for s in statements}, key=[s.outlet for s in statements].index)
     rows = {o: np.array([i for i, s in enumerate(statements) if s.outlet == o]) for o in outlets}
     kept: list[tuple[int, int, float]] = []
@@ -303,7 +313,7 @@ def align_statements(
                     kept.append((int(rows[a][i]), int(rows[b][j]), score))
     if settings.clause_weight > 0:
         best = {(i, j): score for i, j, score in kept}
-        for i, j, score in _claim_pairs(statements, settings, min_shared):
+        for i, j, score in _claim_pairs(statements, settings, claim_min_shared):
             # With the encoder, a claim pair also needs the sentences to read alike.
             if mixed is not None and mixed[i, j] < threshold:
                 continue
@@ -455,18 +465,22 @@ def _similarities(
     shared_mass = np.minimum(shared_mass, shared_mass.T)
     smaller = np.minimum(mass[:, None], mass[None, :])
     smaller[smaller == 0] = 1.0
-    if settings.overlap == "jaccard":
+    if settings.overlap == "words":
+        # The plain overlap of the words as written: Jaccard of the stemmed content words.
+        # Phrases then count in the claim pass only.
+        cosine, _ = _jaccard([s.words for s in statements])
+    elif settings.overlap == "jaccard":
         # Weighted Jaccard of the concept sets: shared weight over the union's weight.
         union = mass[:, None] + mass[None, :] - shared_mass
         union[union == 0] = 1.0
         cosine = shared_mass / union
     elif settings.overlap != "cosine":
         raise ConfigError(
-            f'compare.overlap must be "jaccard" or "cosine", got {settings.overlap!r}',
+            f'compare.overlap must be "words", "jaccard" or "cosine", got {settings.overlap!r}',
             where="settings [compare]",
         )
     words = (1 - settings.containment) * cosine + settings.containment * shared_mass / smaller
-    if settings.phrase_weight > 0:
+    if settings.phrase_weight > 0 and settings.overlap != "words":
         # Topic phrases (more frequent than once per outlet) left out, as for claims.
         outlet_count = len({s.outlet for s in statements})
         phrase_df: Counter[str] = Counter(p for s in statements for p in s.phrases)
@@ -492,7 +506,7 @@ def _similarities(
         + settings.weight_names * names
         + settings.weight_numbers * nums
     ) / weight
-    return score, _enough(shared, shared_phrases > 0, settings)
+    return score, _enough(shared, shared_phrases > 0, settings, settings.min_shared_words)
 
 
 def _claim_pairs(
@@ -543,7 +557,7 @@ def _claim_pairs(
     if phrase_vocabulary and settings.phrase_weight > 0:
         phrase_shared = _gram(phrase_rows, phrase_vocabulary) > 0
         scores = scores + settings.phrase_weight * phrase_shared
-    enough = _enough(shared, phrase_shared, settings)
+    enough = _enough(shared, phrase_shared, settings, min_shared)
     outlet_of = [statements[o].outlet for o in owners]
     outlets = list(dict.fromkeys(outlet_of))
     kept: list[tuple[int, int, float]] = []
@@ -565,15 +579,15 @@ def _claim_pairs(
 
 def _enough(
     shared: npt.NDArray[np.int64] | FloatMatrix, phrase: npt.NDArray[np.bool_],
-    settings: CompareSettings,
+    settings: CompareSettings, min_shared: int,
 ) -> npt.NDArray[np.int64]:
-    """Shared concept counts, raised to ``min_shared_words`` where two statements share a
-    phrase and ``phrase_min_shared_words`` concepts: two content words side by side in both
-    ("a substantial offer" / "the substantial proposal") name one claim as well as more
-    words scattered over a sentence do."""
+    """Shared concept counts, raised to ``min_shared`` (the pass's minimum) where two
+    statements share a phrase and ``phrase_min_shared_words`` concepts: two content words side
+    by side in both ("a substantial offer" / "the substantial proposal") name one claim as well
+    as more words scattered over a sentence do."""
     counts = np.asarray(shared).astype(np.int64)
     strong = phrase & (counts >= settings.phrase_min_shared_words)
-    return np.where(strong, np.maximum(counts, settings.min_shared_words), counts)
+    return np.where(strong, np.maximum(counts, min_shared), counts)
 
 
 def _without_names(statement: Statement) -> frozenset[str]:
