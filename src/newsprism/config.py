@@ -95,6 +95,7 @@ class StoriesSettings:
     name_weight: float
     body_words: int
     quote_min_words: int
+    quote_sample: int
     max_terms: int
     idf_prior_documents: int
     index_terms: int

@@ -21,7 +21,7 @@ from newsprism.pipeline import extract_inputs, ingest_into, load_clusterer
 from newsprism.store import MemoryStore, open_store
 from newsprism.stories import StoryClusterer, story_item
 from newsprism.stories.cluster import average_link_groups
-from newsprism.stories.features import normalise, terms
+from newsprism.stories.features import normalise, quote_keys, terms
 from tests.conftest import CNN_SAMPLE, RT_SAMPLE
 
 runner = CliRunner()
@@ -374,3 +374,20 @@ def test_issue8_excerpts_join_their_events_in_a_shared_person_week(benchdata: Pa
         article_id = article.id if article.id in labels else article.id + "-excerpt"
         events_of.setdefault(labels[article_id], set()).add(event)
     assert max(len(events) for events in events_of.values()) <= 2
+
+
+def test_issue8_a_statement_quoted_in_different_cuts_is_a_shared_quote(benchdata: Path) -> None:
+    # Two outlets seldom cut a quotation at the same words. Over the 300 BASIL pairs of
+    # articles about one event, 90 share a sampled run of quoted words (55 shared a whole quoted
+    # passage, the key before issue 8); of the 44,550 pairs about different events, 4 do.
+    settings = _settings()
+    rows = _basil(benchdata, 300)
+    keys = [(event, quote_keys(article.body, settings=settings)) for article, event in rows]
+    same = cross = 0
+    for number, (event, mine) in enumerate(keys):
+        for other, theirs in keys[number + 1 :]:
+            if mine & theirs:
+                same += event == other
+                cross += event != other
+    assert same >= 80
+    assert cross <= 10

@@ -769,7 +769,9 @@ def _gap(day: int | None, first: int | None, last: int | None) -> int | None:
     return max(0, first - day, day - last)
 
 
-_SNAPSHOT_FORMAT = 2
+# 3: features of issue 8 (numbers with separators, runs of quoted words); a state saved with
+# the features of before is rebuilt by replaying the stored articles.
+_SNAPSHOT_FORMAT = 3
 # The LSH keys of an article without an embedding (one shared, never changed, object).
 _NO_KEYS: array[int] = array("q")
 

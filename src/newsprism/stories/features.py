@@ -51,7 +51,7 @@ class StoryItem:
     Attributes:
         id: The article id.
         counts: Sublinear term frequencies (1 + log count), before IDF.
-        quotes: Hashes of the article's quoted passages.
+        quotes: Hashes of the runs of words inside the article's quoted passages.
         entities: Keys of the article's named entities ("person:lavrov"); empty when the article
             was not analysed.
         day: Publication day as an ordinal, or ``None``.
@@ -140,12 +140,22 @@ def term_counts(title: str, body: str, *, settings: StoriesSettings) -> dict[str
 
 
 def quote_keys(body: str, *, settings: StoriesSettings) -> frozenset[int]:
-    """Hashes of quoted passages of at least ``quote_min_words`` content words."""
+    """Hashes of the runs of ``quote_min_words`` content words inside quoted passages, those
+    whose hash is 0 modulo ``quote_sample``.
+
+    Two outlets that quote one statement seldom cut it at the same words; a run they both quote
+    is a shared key. Keeping the runs whose hash is 0 modulo n (Broder's "0 mod p" selection)
+    keeps about 1 in n, the same ones in every article, so a long shared quotation still shares
+    a key while an article posts a bounded number of them.
+    """
     keys = set()
+    size = settings.quote_min_words
     for match in _QUOTE.finditer(body):
         words = terms(match.group(1))
-        if len(words) >= settings.quote_min_words:
-            keys.add(zlib.crc32(" ".join(words).encode("utf-8")))
+        for start in range(len(words) - size + 1):
+            key = zlib.crc32(" ".join(words[start : start + size]).encode("utf-8"))
+            if key % settings.quote_sample == 0:
+                keys.add(key)
     return frozenset(keys)
 
 
