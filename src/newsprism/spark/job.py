@@ -148,6 +148,7 @@ def spark_session(
     settings = {"spark.sql.session.timeZone": "UTC"}
     if master is not None and master.startswith("local"):
         settings["spark.ui.enabled"] = "false"
+        settings["spark.ui.showConsoleProgress"] = "false"
         # Local workers run this interpreter (the one newsprism is installed in), not the
         # first python3 on the PATH: PySpark reads the variable when the context starts.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -220,8 +221,10 @@ def _scheme(uri: str) -> str:
 
 
 def input_id(uri: str) -> str:
-    """The id of an input in the output's partitions: a hash of its path or URI."""
-    return hashlib.sha256(uri.encode("utf-8")).hexdigest()[:16]
+    """The id of an input in the output's partitions: ``i`` and a hash of its path or URI (the
+    letter keeps readers that infer partition types from taking an all-digit hash for a
+    number)."""
+    return "i" + hashlib.sha256(uri.encode("utf-8")).hexdigest()[:15]
 
 
 def run_job(
@@ -267,6 +270,8 @@ def run_job(
     # Shuffles as wide as the analysis: Spark's default of 200 partitions makes hundreds of
     # empty tasks on a small corpus.
     spark.conf.set("spark.sql.shuffle.partitions", str(wanted))
+    # Partition values (month, input) are read back as the strings they are.
+    spark.conf.set("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
     staging = out / STAGING_DIR / uuid.uuid4().hex
     tables = staging / "tables"
     read = context.accumulator(0)
