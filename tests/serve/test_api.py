@@ -188,3 +188,18 @@ def test_issue12_every_answer_carries_the_security_headers(client: TestClient) -
 def test_issue12_hostile_markup_stays_text_in_json(client: TestClient, served: Served) -> None:
     data = client.get(f"/api/articles/{served.hostile_article}").json()
     assert data["article"]["headline"] == HOSTILE_HEADLINE  # data, unchanged; pages escape it
+
+
+def test_issue12_prepare_computes_the_outlet_profiles_at_start(sqlite_served: Served) -> None:
+    import time
+
+    from newsprism.serve import ServeConfig, create_app
+
+    app = create_app(ServeConfig(db=sqlite_served.db, prepare=True))
+    with TestClient(app):
+        deadline = time.monotonic() + 60
+        while "profiles" not in app.state.corpus.caches.values:
+            assert time.monotonic() < deadline, "the profiles were not prepared"
+            time.sleep(0.05)
+        profiles = app.state.corpus.caches.values["profiles"]
+        assert {"RT", "CNN"} <= {p.outlet for p in profiles.outlets}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -28,9 +29,12 @@ PAGE = (
 
 class _Page(BaseHTTPRequestHandler):
     hits = 0
+    # Seconds the page takes to answer (an ingest still running while readers read).
+    delay = 0.0
 
     def do_GET(self) -> None:
         _Page.hits += 1
+        time.sleep(_Page.delay)
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.end_headers()
@@ -117,3 +121,32 @@ def test_issue12_ingest_with_private_urls_allowed_is_read_at_once(
         assert after["total"] >= before
         assert any("Loopback Gazette" in s["outlets"] for s in after["stories"])
         assert client.get("/api/outlets/Loopback Gazette").json()["articles"] == 1
+
+
+def test_issue12_readers_read_while_an_ingest_runs(
+    own_db: str, page_url: str, analyzer: Analyzer
+) -> None:
+    config = ServeConfig(db=own_db, allow_ingest=True, token=TOKEN, allow_private_urls=True)
+    results: dict[str, object] = {}
+    _Page.delay = 5.0
+    try:
+        with TestClient(create_app(config, analyzer=analyzer)) as client:
+            def ingest() -> None:
+                results["ingest"] = client.post(
+                    "/api/ingest", json={"urls": [page_url], "outlet": "Loopback Gazette"},
+                    headers={"Authorization": f"Bearer {TOKEN}"}).status_code
+
+            writer = threading.Thread(target=ingest)
+            writer.start()
+            time.sleep(0.5)  # the ingest holds the writer lock, waiting for the page
+            started = time.monotonic()
+            reads = [client.get(path).status_code
+                     for path in ("/api/stories", "/", "/api/search?q=Lavrov")]
+            waited = time.monotonic() - started
+            ingest_running = writer.is_alive()
+            writer.join(timeout=120)
+    finally:
+        _Page.delay = 0.0
+    assert reads == [200, 200, 200]
+    assert ingest_running, waited  # answered while the ingest was still running
+    assert results["ingest"] == 200

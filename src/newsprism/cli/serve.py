@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+import os
+from typing import Annotated, Any
 
 import typer
 
@@ -17,9 +19,10 @@ from newsprism.cli._common import (
     setup_settings,
     shown_db,
 )
+from newsprism.serve.environment import CONFIG_ENV, TOKEN_ENV
 
-# The environment variable holding the ingest token (so it stays out of the process list).
-TOKEN_ENV = "NEWSPRISM_TOKEN"
+# Seconds an idle connection is kept open.
+_KEEP_ALIVE_SECONDS = 30
 
 
 def serve_cli(
@@ -41,6 +44,11 @@ def serve_cli(
         typer.Option("--allow-private-urls", help="Let ingest fetch loopback, private, "
                      "link-local and metadata addresses (refused by default)."),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, max=64, help="Worker processes (each keeps its own caches); one "
+                     "process uses one core at most."),
+    ] = 1,
     config: ConfigOption = None,
     verbose: VerboseOption = False,
 ) -> None:
@@ -62,10 +70,29 @@ def serve_cli(
         raise typer.Exit(EXIT_BAD_INPUT)
     settings = setup_settings(config=config, verbose=verbose)
     with reporting_errors():
-        app = create_app(ServeConfig(db=db, allow_ingest=allow_ingest, token=token,
-                                     allow_private_urls=allow_private_urls, settings=settings))
+        serve_config = ServeConfig(db=db, allow_ingest=allow_ingest, token=token,
+                                   allow_private_urls=allow_private_urls, settings=settings,
+                                   prepare=True)
+        app = create_app(serve_config)
     mode = "ingest allowed with the token" if allow_ingest else "read-only"
-    err.print(f"serving {shown_db(db)} ({mode}) at http://{host}:{port}/ (Ctrl-C stops)",
-              highlight=False, markup=False)
-    uvicorn.run(app, host=host, port=port, log_level="info" if verbose else "warning",
-                access_log=verbose)
+    err.print(f"serving {shown_db(db)} ({mode}) at http://{host}:{port}/ with {workers}"
+              f" worker{'s' if workers > 1 else ''} (Ctrl-C stops)", highlight=False, markup=False)
+    # Connections kept open longer than a client's pool keeps them (httpx: 5 s), so that a
+    # client never sends on a connection the server is closing.
+    options: dict[str, Any] = {
+        "host": host, "port": port, "log_level": "info" if verbose else "warning",
+        "access_log": verbose, "timeout_keep_alive": _KEEP_ALIVE_SECONDS,
+    }
+    if workers == 1:
+        uvicorn.run(app, **options)
+        return
+    app.state.corpus.close()  # opened to check the database; each worker opens its own
+    # Each worker process builds its own app from the environment.
+    os.environ[CONFIG_ENV] = json.dumps({
+        "db": db, "allow_ingest": allow_ingest, "allow_private_urls": allow_private_urls,
+        "config": str(config) if config else None, "prepare": True,
+    })
+    if token:
+        os.environ[TOKEN_ENV] = token
+    uvicorn.run("newsprism.serve.app:app_from_environment", factory=True, workers=workers,
+                **options)

@@ -16,6 +16,18 @@ library (``newsprism.corpus``, ``newsprism.pipeline``, ``newsprism.store``), nev
 
 from __future__ import annotations
 
-from newsprism.serve.app import ServeConfig, create_app
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newsprism.serve.app import ServeConfig, create_app
 
 __all__ = ["ServeConfig", "create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    # FastAPI loads when the app is wanted, not when the CLI reads serve.environment.
+    if name in __all__:
+        from newsprism.serve import app
+
+        return getattr(app, name)
+    raise AttributeError(name)

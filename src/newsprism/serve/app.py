@@ -23,12 +23,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsprism import __version__
 from newsprism.config import Settings, load_settings
 from newsprism.corpus import CorpusProfile, outlet_profiles
 from newsprism.errors import InputError, NewsprismError, StoreError
 from newsprism.model import Story
+from newsprism.serve.environment import CONFIG_ENV, TOKEN_ENV
 from newsprism.store import is_postgres_url, open_store
 from newsprism.store.base import Store
 
@@ -50,8 +52,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-# Seconds between two looks at how much the store holds (the key of every cache).
-_STATE_SECONDS = 1.0
+# Seconds between two looks at how much the store holds (the key of every cache): an ingest by
+# another process shows within this long; one by this app at once.
+_STATE_SECONDS = 5.0
 # Story comparisons (and their rendered HTML) kept, least recently used dropped first.
 _KEPT = 256
 _ALL = 1 << 62
@@ -68,6 +71,9 @@ class ServeConfig:
         allow_private_urls: Let ingest fetch loopback, private, link-local and metadata
             addresses (refused by default, after DNS resolution and on every redirect).
         settings: newsprism settings; the packaged defaults when ``None``.
+        prepare: At start, compute the story list and the outlet profiles on a thread of
+            their own (one pass over every analysis: about a minute on 10,000 articles), so
+            that the first reader of an outlet page does not wait for it.
     """
 
     db: str
@@ -75,6 +81,7 @@ class ServeConfig:
     token: str | None = None
     allow_private_urls: bool = False
     settings: Settings | None = None
+    prepare: bool = False
 
 
 class Stores:
@@ -135,7 +142,7 @@ class Stores:
 class Caches:
     """What the app keeps between requests, valid while the store holds what it held.
 
-    The key is the store's counts, looked at no more than once a second: an ingest (by this
+    The key is the store's counts, looked at no more than every few seconds: an ingest (by this
     app or another process) changes it, and everything cached is computed again.
     """
 
@@ -163,6 +170,7 @@ class Corpus:
         self.stores = Stores(config.db, self.settings)
         self.caches = Caches()
         self.ingest_lock = threading.Lock()
+        self._looking = threading.Lock()
 
     def store(self) -> Store:
         """The calling thread's store."""
@@ -173,6 +181,17 @@ class Corpus:
         caches = self.caches
         if caches.key is not None and now - caches.checked < _STATE_SECONDS:
             return
+        # One thread looks while the others go on with what is cached (when there is any).
+        if not self._looking.acquire(blocking=caches.key is None):
+            return
+        try:
+            if caches.key is None or time.monotonic() - caches.checked >= _STATE_SECONDS:
+                self._look(store, time.monotonic())
+        finally:
+            self._looking.release()
+
+    def _look(self, store: Store, now: float) -> None:
+        caches = self.caches
         counts = store.count()
         key = (counts.documents, counts.articles, counts.skipped,
                counts.articles - len(store.pending_analysis()))
@@ -232,6 +251,13 @@ class Corpus:
                 caches.building.pop(name, None)
         return value
 
+    def prepare(self) -> None:
+        """Compute what the first readers would otherwise wait for (see ``ServeConfig``)."""
+        try:
+            self.profiles()
+        except Exception:  # a reader's request computes it again and reports the problem
+            logger.warning("preparing the outlet profiles failed", exc_info=True)
+
     def check_token(self, header: str | None) -> bool:
         """Whether an ``Authorization`` header carries the ingest token."""
         token = self.config.token
@@ -269,8 +295,11 @@ def error_page(request: Request, status: int, title: str, detail: str) -> Respon
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    corpus: Corpus = app.state.corpus
+    if corpus.config.prepare:
+        threading.Thread(target=corpus.prepare, name="newsprism-prepare", daemon=True).start()
     yield
-    app.state.corpus.close()
+    corpus.close()
 
 
 def create_app(config: ServeConfig, *, analyzer: Analyzer | None = None) -> FastAPI:
@@ -303,12 +332,7 @@ def create_app(config: ServeConfig, *, analyzer: Analyzer | None = None) -> Fast
     app.state.corpus = corpus
     app.state.templates = environment()
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -351,6 +375,64 @@ def create_app(config: ServeConfig, *, analyzer: Analyzer | None = None) -> Fast
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
     return app
+
+
+class SecurityHeaders:
+    """ASGI middleware adding :data:`SECURITY_HEADERS` to every answer (a plain ASGI one: it
+    does not buffer or re-stream bodies as ``BaseHTTPMiddleware`` does)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *((k, v) for k, v in self.headers if k not in present),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process, configured by ``$NEWSPRISM_SERVE`` (JSON: ``db``,
+    ``allow_ingest``, ``allow_private_urls``, ``config``, ``prepare``) and the token in
+    ``$NEWSPRISM_TOKEN``; uvicorn calls it in every worker (``newsprism serve --workers``).
+
+    Raises:
+        ConfigError: The variable is missing or not such a JSON object.
+        StoreError: The database cannot be opened.
+    """
+    import json
+    import os
+    from pathlib import Path
+
+    from newsprism.errors import ConfigError
+
+    try:
+        given = json.loads(os.environ[CONFIG_ENV])
+        config = ServeConfig(
+            db=str(given["db"]),
+            allow_ingest=bool(given.get("allow_ingest", False)),
+            token=os.environ.get(TOKEN_ENV) or None,
+            allow_private_urls=bool(given.get("allow_private_urls", False)),
+            settings=load_settings(Path(given["config"]) if given.get("config") else None),
+            prepare=bool(given.get("prepare", False)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"${CONFIG_ENV} must hold the server's configuration as JSON ({exc})",
+            where=CONFIG_ENV,
+        ) from exc
+    return create_app(config)
 
 
 def corpus_of(request: Request) -> Corpus:

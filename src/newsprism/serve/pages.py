@@ -129,7 +129,13 @@ def entity(request: Request, corpus: CorpusDep, entity_id: Annotated[str, ID]) -
     view = entity_of(corpus, entity_id)
     if view is None:
         raise HTTPException(404, f"no entity {entity_id!r}")
-    return _page(request, "entity.html", view=view)
+    # The page groups up to a thousand descriptors and quotes: rendered once per corpus state.
+    html = corpus.cached(
+        f"entity-page:{entity_id}",
+        lambda: request.app.state.templates.get_template("entity.html").render(
+            request_path=request.url.path, view=view),
+    )
+    return HTMLResponse(html)
 
 
 @router.get("/outlets", response_class=HTMLResponse)
