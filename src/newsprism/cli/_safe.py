@@ -6,7 +6,7 @@ Unicode bidi controls (U+202E RIGHT-TO-LEFT OVERRIDE visibly reverses what follo
 the CLI prints goes through :func:`install` 's render hook: C0 and C1 control characters other
 than tab and newline are dropped (newsprism's own styling is added after, by rich), and bidi
 embeddings, overrides and isolates are shown as ``<U+202E>``. JSON output keeps every character
-but writes C1 and bidi controls as ``\\uXXXX`` escapes (the same JSON value).
+but writes C1 and bidi controls as ``\\u202e``-style escapes (the same JSON value).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def terminal_text(text: str) -> str:
-    """``text`` without terminal control characters, its bidi controls shown as ``<U+XXXX>``."""
+    """``text`` without terminal control characters, its bidi controls shown as ``<U+202E>``."""
     text = _CONTROL.sub("", text)
     return _BIDI.sub(_named, text)
 
@@ -44,7 +44,7 @@ def one_line(text: str) -> str:
 
 
 def safe_json(text: str) -> str:
-    """JSON text with C1 and bidi controls written as ``\\uXXXX`` escapes (the same value)."""
+    """JSON text with C1 and bidi controls written as ``\\u202e``-style escapes (the same value)."""
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -232,11 +232,7 @@ def registered_domain(url: str) -> str | None:
     host = host_of(url)
     if not host:
         return None
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        pass
-    else:
+    if _is_address(host):
         return None
     found = _suffixes().privatesuffix(host)
     return found.lower() if isinstance(found, str) else None
@@ -365,3 +361,12 @@ def _strings(raw: Mapping[str, Any], key: str, name: str, where: str) -> tuple[s
             f"outlet {name!r}: {key} must be a list of non-empty strings", where=where
         )
     return tuple(value)
+
+
+def _is_address(host: str) -> bool:
+    """Whether a URL host is an IP address (it has no registered domain)."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
