@@ -1,7 +1,8 @@
 """The Spark job (issue 13) against the single-process pipeline, on the same input in one run.
 
 For each corpus (BASIL as JSONL; the full-article development set ``stories_common
-.load_same_week("train")`` as JSONL), in fresh processes:
+.load_same_week("train")`` as JSONL; ``both-weeks``, its train and eval parts together), in
+fresh processes:
 
 * ``newsprism ingest FILE --db new.db`` — the single-process CLI (the baseline a user has);
 * ``newsprism spark FILE --out DIR --master local[1]`` and ``local[2]`` — wall time including
@@ -13,7 +14,7 @@ overhead of Spark at one core over the CLI (target <= 1.2x), and how far the job
 from the single-process stories (B-cubed F1 of one against the other; target >= 0.99), beside
 the load average of the machine (the figures mean little on a machine busy with other work).
 
-Usage: python bench/spark_scale.py [--limit N] [--corpus basil|same-week ...]
+Usage: python bench/spark_scale.py [--limit N] [--corpus basil|same-week|both-weeks ...]
 """
 
 from __future__ import annotations
@@ -116,10 +117,16 @@ def bench_corpus(name: str, items: list, work: Path) -> list[dict[str, object]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="articles per corpus")
-    parser.add_argument("--corpus", action="append", choices=["basil", "same-week"])
+    parser.add_argument("--corpus", action="append", choices=["basil", "same-week", "both-weeks"])
     args = parser.parse_args()
     chosen = args.corpus or ["basil", "same-week"]
-    corpora = {"basil": load_basil, "same-week": lambda: load_same_week("train")}
+    corpora = {
+        "basil": load_basil,
+        "same-week": lambda: load_same_week("train"),
+        # Both parts (no shared text): twice the input, so fixed costs (JVM, worker start,
+        # model load, Spark stages) weigh half as much as on one part.
+        "both-weeks": lambda: load_same_week("train") + load_same_week("eval"),
+    }
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="spark-bench-") as folder:
         for name in chosen:
