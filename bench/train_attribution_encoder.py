@@ -5,10 +5,14 @@ Called by ``bench/train_attribution.py --tagger encoder`` (``make attribution-mo
 read to choose the epoch (the best sum of cue, source and content token-span F1 on gold cues),
 never to fit weights.
 
-To fit a CPU, the encoder's lower layers are frozen: their output for every sentence is computed
-once and cached, and only the top ``--tune-layers`` layers, the feature embeddings and the two
-heads are trained. Deterministic for a given machine: fixed seeds, articles in a fixed shuffled
-order, one thread count. The log gives a SHA-256 digest of the training texts and annotations.
+To fit one CPU core: the layers below the top ``--tune-layers`` are frozen, their output for
+every sentence computed once and cached (with all layers trained, that is the word-piece
+embeddings); the trained layers read a step's sentences in groups of similar length, so little
+of their work is padding; and only the sentences a gold cue's role window reads are encoded,
+with a fresh ``--negative-share`` sample each epoch of the other sentences the screen passes
+(the tagger never sees the rest at inference). Deterministic for a given machine: fixed seeds,
+articles in a fixed shuffled order, one thread count. The log gives a SHA-256 digest of the
+training texts and annotations.
 """
 
 from __future__ import annotations
@@ -69,10 +73,6 @@ MIN_COUNT = 2
 ENCODER_LR = 5e-5
 HEAD_LR = 1e-3
 ARTICLES_PER_STEP = 4
-# Share of the screened-in sentences outside every gold cue's window (no attribution, not read
-# by the role head) trained on in an epoch, drawn anew each epoch; their cue loss is weighted by
-# its inverse, so the expected loss is that of all sentences at a fraction of the time.
-NEGATIVE_SHARE = 0.35
 # Word pieces (padding included) per run of the trained layers: a step's chunks are sorted by
 # length and cut into groups of about this size.
 BUCKET_PIECES = 2048
@@ -531,9 +531,12 @@ def pool_matrix(chunks: Sequence[Chunk], length: int) -> torch.Tensor:
     return pool / pool.sum(-1, keepdim=True).clamp(min=1.0)
 
 
-def sample_negatives(example: Example, rng: random.Random) -> Example:
-    """The example with its chunks outside every gold window kept at :data:`NEGATIVE_SHARE`."""
-    kept = [c for c in example.chunks if c.in_window or rng.random() < NEGATIVE_SHARE]
+def sample_negatives(example: Example, rng: random.Random, share: float) -> Example:
+    """The example with its chunks outside every gold window kept at ``share`` (all at 1,
+    drawing nothing from ``rng``)."""
+    if share >= 1.0:
+        return example
+    kept = [c for c in example.chunks if c.in_window or rng.random() < share]
     return replace(example, chunks=kept)
 
 
@@ -588,12 +591,12 @@ class Trainer:
             module.train(mode)
 
     def forward(
-        self, examples: Sequence[Example], *, sampled: bool = False
+        self, examples: Sequence[Example], *, negative_share: float = 1.0
     ) -> tuple[torch.Tensor, torch.Tensor, Any]:
         """Cue and role losses (summed over tokens) and per-article token vectors and scores.
 
-        ``sampled``: the examples' chunks outside gold windows are a :data:`NEGATIVE_SHARE`
-        sample, and their cue loss is weighted up accordingly."""
+        ``negative_share``: the examples' chunks outside gold windows are a sample of this
+        share, and their cue loss is weighted by its inverse (the expected loss of them all)."""
         chunks = [c for e in examples for c in e.chunks]
         words = max(c.end - c.start for c in chunks)
         feats = torch.zeros((len(chunks), words, len(WORD_FEATURES)), dtype=torch.long)
@@ -603,8 +606,8 @@ class Trainer:
             size = chunk.end - chunk.start
             feats[row, :size] = torch.from_numpy(chunk.feats)
             gold[row, :size] = torch.from_numpy(chunk.cue_gold)
-            if sampled and not chunk.in_window:
-                weight[row] = 1.0 / NEGATIVE_SHARE
+            if not chunk.in_window:
+                weight[row] = 1.0 / negative_share
         if len(self.top):
             reps = torch.zeros((len(chunks), words, HIDDEN))
             word_mask = torch.zeros((len(chunks), words))
@@ -747,6 +750,8 @@ def fit(
     before: int,
     after: int,
     budget_minutes: float | None = None,
+    max_steps: int | None = None,
+    negative_share: float = 1.0,
     cache: Path,
     cache_minutes: float | None = None,
 ) -> dict[str, Any]:
@@ -775,7 +780,8 @@ def fit(
     )
     trainer = Trainer(bert, layers, frozen, vocab)
     optimizer = torch.optim.AdamW(trainer.parameters(), weight_decay=0.01)
-    steps = epochs * math.ceil(len(train) / ARTICLES_PER_STEP)
+    steps_per_epoch = math.ceil(len(train) / ARTICLES_PER_STEP)
+    steps = epochs * steps_per_epoch
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min(1.0, (step + 1) / 100) * max(0.0, 1 - step / steps)
     )
@@ -786,14 +792,25 @@ def fit(
     for epoch in range(epochs):
         trainer.train(True)
         rng.shuffle(order)
-        epoch_started, total = time.monotonic(), 0.0
+        epoch_started, total, steps_done, out_of_time = time.monotonic(), 0.0, 0, False
         for first in range(0, len(order), ARTICLES_PER_STEP):
+            # On a shared machine an epoch can take far longer than planned: past the budget,
+            # the epoch ends here and the model as it stands is scored and exported.
+            if budget_minutes is not None and (time.monotonic() - started) / 60 > budget_minutes:
+                logger.info("out of time in epoch %d after %d steps", epoch + 1, steps_done)
+                out_of_time = True
+                break
+            if max_steps is not None and epoch * steps_per_epoch + steps_done >= max_steps:
+                logger.info("stopping at step %d (--max-steps)", max_steps)
+                out_of_time = True
+                break
             batch = [
-                sample_negatives(train[i], rng) for i in order[first : first + ARTICLES_PER_STEP]
+                sample_negatives(train[i], rng, negative_share)
+                for i in order[first : first + ARTICLES_PER_STEP]
             ]
             if not any(e.chunks for e in batch):
                 continue
-            cue_loss, role_loss, _ = trainer.forward(batch, sampled=True)
+            cue_loss, role_loss, _ = trainer.forward(batch, negative_share=negative_share)
             tokens = sum(e.tokens for e in batch)
             loss = (cue_loss + role_loss) / tokens
             optimizer.zero_grad()
@@ -802,6 +819,7 @@ def fit(
             optimizer.step()
             schedule.step()
             total += float(loss.detach())
+            steps_done += 1
             step = first // ARTICLES_PER_STEP
             if step % 10 == 0:
                 seconds = time.monotonic() - epoch_started
@@ -816,7 +834,12 @@ def fit(
                 )
         scores = evaluate(trainer, dev)
         history.append(
-            {"epoch": epoch + 1, "seconds": round(time.monotonic() - epoch_started), **scores}
+            {
+                "epoch": epoch + 1,
+                "steps": steps_done,
+                "seconds": round(time.monotonic() - epoch_started),
+                **scores,
+            }
         )
         logger.info(
             "epoch %d: dev %s (%.0f s)", epoch + 1, scores, time.monotonic() - epoch_started
@@ -832,8 +855,9 @@ def fit(
             }
             best = (total_score, epoch + 1, state, scores)
         spent = (time.monotonic() - started) / 60
-        if budget_minutes is not None and spent + (time.monotonic() - epoch_started) / 60 > (
-            budget_minutes
+        if out_of_time or (
+            budget_minutes is not None
+            and spent + (time.monotonic() - epoch_started) / 60 > budget_minutes
         ):
             logger.info(
                 "stopping after epoch %d: %.0f of %.0f minutes", epoch + 1, spent, budget_minutes
