@@ -859,9 +859,7 @@ def fit(
             budget_minutes is not None
             and spent + (time.monotonic() - epoch_started) / 60 > budget_minutes
         ):
-            logger.info(
-                "stopping after epoch %d: %.0f of %.0f minutes", epoch + 1, spent, budget_minutes
-            )
+            logger.info("stopping after epoch %d (%.0f minutes)", epoch + 1, spent)
             break
     assert best is not None
     _score, best_epoch, state, best_scores = best
