@@ -800,10 +800,6 @@ def fit(
                 logger.info("out of time in epoch %d after %d steps", epoch + 1, steps_done)
                 out_of_time = True
                 break
-            if max_steps is not None and epoch * steps_per_epoch + steps_done >= max_steps:
-                logger.info("stopping at step %d (--max-steps)", max_steps)
-                out_of_time = True
-                break
             batch = [
                 sample_negatives(train[i], rng, negative_share)
                 for i in order[first : first + ARTICLES_PER_STEP]
@@ -832,6 +828,10 @@ def fit(
                     seconds,
                     seconds / (step + 1),
                 )
+            if max_steps is not None and epoch * steps_per_epoch + steps_done >= max_steps:
+                logger.info("stopping at step %d (--max-steps)", max_steps)
+                out_of_time = True
+                break
         scores = evaluate(trainer, dev)
         history.append(
             {
