@@ -145,6 +145,7 @@ class CompareSettings:
     claim_threshold: float
     embedding_weight: float
     embedding_threshold: float
+    embedding_confirm: float
     embedding_min_shared_words: int
     weight_words: float
     weight_names: float
