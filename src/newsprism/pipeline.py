@@ -151,7 +151,8 @@ def load_analyzer(settings: Settings, *, rules_only: bool = False) -> Analyzer:
 
     Args:
         settings: newsprism settings (``[analyze]`` is used).
-        rules_only: Find attributions by rules alone, without the tagger.
+        rules_only: Find attributions by rules alone, without the tagger (else the tagger
+            ``analyze.attribution_tagger`` names).
 
     Raises:
         ConfigError: The spaCy model, a rule file or the tagger cannot be loaded.
@@ -161,7 +162,9 @@ def load_analyzer(settings: Settings, *, rules_only: bool = False) -> Analyzer:
 
     return Analyzer(
         model=load_model(),
-        rules=load_analyze_rules(rules_only=rules_only),
+        rules=load_analyze_rules(
+            rules_only=rules_only, tagger=settings.analyze.attribution_tagger
+        ),
         settings=settings.analyze,
     )
 
