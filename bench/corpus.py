@@ -13,11 +13,21 @@ for the command-line rows; for PostgreSQL, the server's processes' CPU time is a
   analysis (the default), with --no-analyze, then ``analyze_store`` completing the second store,
   beside bare ``nlp.pipe`` of the same model over the same bodies (what any spaCy user pays).
   The model loads before the clock starts in every row.
-- compare: ``compare`` of --stories three-outlet BASIL stories, from the stored analyses
-  (``compare_story``) against from scratch (analyse the three articles, then compare), in
-  process with the model loaded (median ms per story); and end to end as a user runs it,
-  ``newsprism compare STORY --db DB`` in a new process, stored against a copy of the database
-  stored without analyses (spaCy load and parse included). Target: stored under a tenth.
+- compare: ``compare`` of --stories three-outlet BASIL stories, in process with the model
+  loaded (median ms per story): the comparison the store keeps (``compare_story``; ingest keeps
+  the comparison of every story it touched), computed from the stored analyses
+  (``compare_story(stored=False)``: the first reader of a story whose comparison is not kept),
+  and from scratch (analyse the three articles, then compare). End to end as a user runs it,
+  ``newsprism compare STORY --db DB`` in a new process (min of runs): kept comparison ("warm"),
+  kept comparisons deleted first ("first compute" from the stored analyses, which it keeps),
+  and a copy of the database stored without analyses ("from scratch": spaCy load and parse
+  included). newsprism is byte-compiled first, as pip leaves an installed package (this
+  machine sets PYTHONDONTWRITEBYTECODE, so it would otherwise compile its sources at every
+  start). Target: under a tenth of from scratch; the floor applies to the warm row, the first
+  compute is reported beside it.
+- keep comparisons: what ingest and ``analyze --db`` add after their last batch
+  (``keep_comparisons`` of the stories they touched), ms per story compared; the ingest and
+  analyze rows leave it out (``compare_stories=False``), as before.
 - search: latency of ``Store.search`` (p50, p95 ms of wall time: a PostgreSQL query runs in
   the server) for --queries one- and two-word queries drawn (seed 11) from the headlines: over
   articles of a --search-articles corpus (synthetic stories of bench/stories_scale.py,
@@ -45,6 +55,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
+import compileall
 import json
 import random
 import resource
@@ -55,17 +66,25 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import psycopg
 
+import newsprism
 from basil import load_items
 from newsprism.compare import compare, load_compare_rules
 from newsprism.config import load_settings
 from newsprism.ingest.outlets import load_outlets
 from newsprism.model import MediaType, RawDocument
-from newsprism.pipeline import Analyzer, analyze_store, compare_story, ingest_into, load_analyzer
+from newsprism.pipeline import (
+    Analyzer,
+    analyze_store,
+    compare_story,
+    ingest_into,
+    keep_comparisons,
+    load_analyzer,
+)
 from newsprism.store import Store, open_store
 from newsprism.store.base import SearchQuery
 from newsprism.store.pgserver import TemporaryServer
@@ -181,9 +200,20 @@ def _ingest(
     settings, outlets = load_settings(), load_outlets()
     with _cpu(databases) as spent, open_store(db) as store:
         report = ingest_into(
-            [str(corpus)], store=store, settings=settings, outlets=outlets, analyzer=analyzer
+            [str(corpus)], store=store, settings=settings, outlets=outlets, analyzer=analyzer,
+            compare_stories=False,
         )
     return spent[0], report.added
+
+
+def _drop_comparisons(db: str) -> None:
+    # The comparisons a store keeps, deleted: the next compare computes (and keeps) its own.
+    if db.startswith("postgresql://"):
+        with psycopg.connect(db, autocommit=True) as raw:
+            raw.execute("DELETE FROM comparisons")
+        return
+    with closing(sqlite3.connect(db)) as raw, raw:
+        raw.execute("DELETE FROM comparisons")
 
 
 def _ms(samples: Sequence[float]) -> tuple[float, float]:
@@ -304,20 +334,30 @@ def _backend_rows(
     seconds, added = _ingest(databases, bare_db, corpus, None)
     rows.append(_rate(f"ingest --no-analyze, {tag}", added, seconds))
     bare_size = databases.size(bare_db)
-    # A second unanalysed store, for the from-scratch compare through the command line.
-    unanalysed_db = databases.new("unanalysed")
-    _ingest(databases, unanalysed_db, corpus, None)
+    # Two more unanalysed stores, for the from-scratch compare through the command line (each
+    # run analyses and keeps the story's articles: a second run would not be from scratch).
+    unanalysed_dbs = [databases.new(f"unanalysed{n}") for n in (1, 2)]
+    for db in unanalysed_dbs:
+        _ingest(databases, db, corpus, None)
     with open_store(bare_db) as store, _cpu(databases) as spent:
-        done = analyze_store(store, analyzer=analyzer, settings=settings).analysed
+        done = analyze_store(store, analyzer=analyzer, settings=settings,
+                             compare_stories=False).analysed
     rows.append(_rate(f"analyze --db (complete), {tag}", done, spent[0]))
+    with open_store(analysed_db) as store, _cpu(databases) as spent:
+        kept = keep_comparisons(store, [s.id for s in store.list_stories(limit=1 << 30)],
+                                settings=settings)
+    rows.append({"row": f"keep comparisons after ingest ({kept} stories, ms per story), {tag}",
+                 "ms": round(spent[0] / max(1, kept) * 1000, 1)})
 
     # --- compare ------------------------------------------------------------------------
     with open_store(analysed_db) as store:
         stories = _three_outlet_stories(store, args.stories)
         rules = load_compare_rules()
-        stored, scratch = [], []
+        warm, stored, scratch = [], [], []
         for story in stories:
-            stored.append(_timed(lambda s=story: compare_story(store, s, settings=settings)))
+            warm.append(_timed(lambda s=story: compare_story(store, s, settings=settings)))
+            stored.append(_timed(
+                lambda s=story: compare_story(store, s, settings=settings, stored=False)))
             members = [m.id for m in store.get_story(story).articles]  # type: ignore[union-attr]
             articles = [store.get_article(i) for i in members]
 
@@ -326,22 +366,33 @@ def _backend_rows(
                                rules=rules)
 
             scratch.append(_timed(fresh))
+    warm_ms, _ = _ms(warm)
     stored_ms, _ = _ms(stored)
     scratch_ms, _ = _ms(scratch)
-    cli_stored = _cli_compare(databases, stories[0], analysed_db)
-    cli_scratch = _cli_compare(databases, stories[0], unanalysed_db)
-    cli_stored = min(cli_stored, _cli_compare(databases, stories[0], analysed_db))
-    rows.append({"row": f"compare in process, stored ({len(stories)} stories, median ms), {tag}",
+    compileall.compile_dir(str(Path(newsprism.__file__).parent), quiet=1)
+    cli_warm = min(_cli_compare(databases, stories[0], analysed_db) for _ in range(3))
+    first = []
+    for _ in range(3):
+        _drop_comparisons(analysed_db)
+        first.append(_cli_compare(databases, stories[0], analysed_db))
+    cli_first = min(first)
+    cli_scratch = min(_cli_compare(databases, stories[0], db) for db in unanalysed_dbs)
+    rows.append({"row": f"compare in process, kept comparison ({len(stories)} stories, median"
+                        f" ms), {tag}", "ms": warm_ms, "ratio": round(warm_ms / scratch_ms, 3)})
+    rows.append({"row": f"compare in process, from stored analyses (first compute), {tag}",
                  "ms": stored_ms, "ratio": round(stored_ms / scratch_ms, 3)})
     rows.append({"row": f"compare in process, from scratch (model loaded), {tag}",
                  "ms": scratch_ms})
-    rows.append({"row": f"newsprism compare STORY --db, stored, {tag}",
-                 "ms": round(cli_stored * 1000), "ratio": round(cli_stored / cli_scratch, 3)})
+    rows.append({"row": f"newsprism compare STORY --db, kept comparison (warm), {tag}",
+                 "ms": round(cli_warm * 1000), "ratio": round(cli_warm / cli_scratch, 3)})
+    rows.append({"row": f"newsprism compare STORY --db, first compute from stored analyses,"
+                        f" {tag}", "ms": round(cli_first * 1000),
+                 "ratio": round(cli_first / cli_scratch, 3)})
     rows.append({"row": f"newsprism compare STORY --db, from scratch, {tag}",
                  "ms": round(cli_scratch * 1000)})
-    if cli_stored > COMPARE_RATIO_FLOOR * cli_scratch:
+    if cli_warm > COMPARE_RATIO_FLOOR * cli_scratch:
         failures.append(
-            f"{tag}: stored compare {cli_stored:.2f} s is over a tenth of {cli_scratch:.2f} s"
+            f"{tag}: stored compare {cli_warm:.2f} s is over a tenth of {cli_scratch:.2f} s"
         )
 
     # --- search -------------------------------------------------------------------------

@@ -5,8 +5,9 @@ Data (read from ../shared/benchdata/basil, never copied): 300 full articles, 100
 Articles arrive one at a time in publication order, as a news desk would see them.
 
 BASIL has no train split, so one is made by year: events of 2010-2014 ("train", 150 articles)
-are where newsprism's default [stories] settings and the baseline threshold were chosen; events
-of 2015-2019 ("eval", 150) and all 300 ("all") are reported with them unchanged.
+are where the baseline threshold is chosen, and one of the four train parts on which
+bench/stories_loco.py chooses newsprism's default [stories] settings; events of 2015-2019
+("eval", 150) and all 300 ("all", the train years in-sample) are reported with them unchanged.
 
 Systems: newsprism's StoryClusterer with the packaged defaults; the baseline (TF-IDF over title
 and text, average-link agglomerative at one cosine threshold, all pairs, offline) at the threshold

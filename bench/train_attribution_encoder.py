@@ -5,10 +5,14 @@ Called by ``bench/train_attribution.py --tagger encoder`` (``make attribution-mo
 read to choose the epoch (the best sum of cue, source and content token-span F1 on gold cues),
 never to fit weights.
 
-To fit a CPU, the encoder's lower layers are frozen: their output for every sentence is computed
-once and cached, and only the top ``--tune-layers`` layers, the feature embeddings and the two
-heads are trained. Deterministic for a given machine: fixed seeds, articles in a fixed shuffled
-order, one thread count. The log gives a SHA-256 digest of the training texts and annotations.
+To fit one CPU core: the layers below the top ``--tune-layers`` are frozen, their output for
+every sentence computed once and cached (with all layers trained, that is the word-piece
+embeddings); the trained layers read a step's sentences in groups of similar length, so little
+of their work is padding; and only the sentences a gold cue's role window reads are encoded,
+with a fresh ``--negative-share`` sample each epoch of the other sentences the screen passes
+(the tagger never sees the rest at inference). Deterministic for a given machine: fixed seeds,
+articles in a fixed shuffled order, one thread count. The log gives a SHA-256 digest of the
+training texts and annotations.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +73,9 @@ MIN_COUNT = 2
 ENCODER_LR = 5e-5
 HEAD_LR = 1e-3
 ARTICLES_PER_STEP = 4
+# Word pieces (padding included) per run of the trained layers: a step's chunks are sorted by
+# length and cut into groups of about this size.
+BUCKET_PIECES = 2048
 
 
 def minilm_folder() -> Path:
@@ -89,6 +96,9 @@ class Chunk:
     feats: np.ndarray
     cue_gold: np.ndarray
     cached: np.ndarray | None = None
+    # Whether a gold cue's role window reads the chunk (every chunk holding a gold cue does);
+    # the others are screened-in sentences without an attribution, sampled per epoch.
+    in_window: bool = True
 
 
 @dataclass
@@ -199,6 +209,7 @@ def strings(
                     "ids": part.ids,
                     "owner": part.owner,
                     "gold": gold if gold is not None else [-100] * (part.end - part.start),
+                    "in_window": number in in_window,
                 }
             )
     truth = set()
@@ -249,6 +260,7 @@ def to_example(item: dict[str, Any], vocab: FeatureVocab) -> Example:
             owner=c["owner"],
             feats=feats[c["start"] : c["end"]],
             cue_gold=np.asarray(c["gold"], dtype=np.int64),
+            in_window=c["in_window"],
         )
         for c in item["chunks"]
     ]
@@ -519,6 +531,41 @@ def pool_matrix(chunks: Sequence[Chunk], length: int) -> torch.Tensor:
     return pool / pool.sum(-1, keepdim=True).clamp(min=1.0)
 
 
+def sample_negatives(example: Example, rng: random.Random, share: float) -> Example:
+    """The example with its chunks outside every gold window kept at ``share`` (all at 1,
+    drawing nothing from ``rng``)."""
+    if share >= 1.0:
+        return example
+    kept = [c for c in example.chunks if c.in_window or rng.random() < share]
+    return replace(example, chunks=kept)
+
+
+def length_buckets(chunks: Sequence[Chunk]) -> list[list[int]]:
+    """Chunk indices grouped by word-piece length (shortest first), each group padded to at
+    most :data:`BUCKET_PIECES` pieces in all, so that the trained layers read little padding."""
+    order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].ids))
+    buckets: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        # Sorted by length, so this chunk is the longest of the group so far.
+        if current and len(chunks[index].ids) * (len(current) + 1) > BUCKET_PIECES:
+            buckets.append(current)
+            current = []
+        current.append(index)
+    if current:
+        buckets.append(current)
+    return buckets
+
+
+def pad_words(tensor: torch.Tensor, words: int) -> torch.Tensor:
+    """``tensor`` (chunks, w, ...) padded with zeros to ``words`` along its second axis."""
+    missing = words - tensor.shape[1]
+    if missing == 0:
+        return tensor
+    shape = (tensor.shape[0], missing, *tensor.shape[2:])
+    return torch.cat([tensor, tensor.new_zeros(shape)], dim=1)
+
+
 class Trainer:
     def __init__(self, bert: nn.Module, layers: int, frozen: int, vocab: FeatureVocab) -> None:
         word_sizes = [len(vocab.values[n]) for n in WORD_FEATURES]
@@ -543,26 +590,42 @@ class Trainer:
         for module in (*self.top, self.cue, self.role):
             module.train(mode)
 
-    def forward(self, examples: Sequence[Example]) -> tuple[torch.Tensor, torch.Tensor, Any]:
-        """Cue and role losses (summed over tokens) and per-article token vectors and scores."""
+    def forward(
+        self, examples: Sequence[Example], *, negative_share: float = 1.0
+    ) -> tuple[torch.Tensor, torch.Tensor, Any]:
+        """Cue and role losses (summed over tokens) and per-article token vectors and scores.
+
+        ``negative_share``: the examples' chunks outside gold windows are a sample of this
+        share, and their cue loss is weighted by its inverse (the expected loss of them all)."""
         chunks = [c for e in examples for c in e.chunks]
         words = max(c.end - c.start for c in chunks)
         feats = torch.zeros((len(chunks), words, len(WORD_FEATURES)), dtype=torch.long)
         gold = torch.full((len(chunks), words), -100, dtype=torch.long)
+        weight = torch.ones((len(chunks), 1))
         for row, chunk in enumerate(chunks):
             size = chunk.end - chunk.start
             feats[row, :size] = torch.from_numpy(chunk.feats)
             gold[row, :size] = torch.from_numpy(chunk.cue_gold)
+            if not chunk.in_window:
+                weight[row] = 1.0 / negative_share
         if len(self.top):
-            length = max(len(c.ids) for c in chunks)
-            hidden = torch.zeros((len(chunks), length, HIDDEN))
-            mask = torch.zeros((len(chunks), length), dtype=torch.long)
-            for row, chunk in enumerate(chunks):
-                hidden[row, : len(chunk.ids)] = torch.from_numpy(chunk.cached.astype(np.float32))
-                mask[row, : len(chunk.ids)] = 1
-            pool = pool_matrix(chunks, length)
-            reps = pool @ run_layers(self.top, hidden, mask)
-            word_mask = (pool.sum(-1) > 0).float()
+            reps = torch.zeros((len(chunks), words, HIDDEN))
+            word_mask = torch.zeros((len(chunks), words))
+            for rows in length_buckets(chunks):
+                bucket = [chunks[row] for row in rows]
+                length = max(len(c.ids) for c in bucket)
+                hidden = torch.zeros((len(bucket), length, HIDDEN))
+                mask = torch.zeros((len(bucket), length), dtype=torch.long)
+                for row, chunk in enumerate(bucket):
+                    hidden[row, : len(chunk.ids)] = torch.from_numpy(
+                        chunk.cached.astype(np.float32)
+                    )
+                    mask[row, : len(chunk.ids)] = 1
+                pool = pool_matrix(bucket, length)
+                out = pool @ run_layers(self.top, hidden, mask)
+                index = torch.tensor(rows)
+                reps = reps.index_copy(0, index, pad_words(out, words))
+                word_mask[index] = pad_words((pool.sum(-1) > 0).float(), words)
         else:
             reps = torch.zeros((len(chunks), words, HIDDEN))
             for row, chunk in enumerate(chunks):
@@ -571,12 +634,12 @@ class Trainer:
                 )
             word_mask = (reps.abs().sum(-1) > 0).float()
         cue_scores = self.cue(reps, feats, word_mask)
-        cue_loss = nn.functional.nll_loss(
-            cue_scores.reshape(-1, len(CUE_TAGS)),
-            gold.reshape(-1),
-            reduction="sum",
-            ignore_index=-100,
-        )
+        cue_loss = (
+            nn.functional.nll_loss(
+                cue_scores.transpose(1, 2), gold, reduction="none", ignore_index=-100
+            )
+            * weight
+        ).sum()
         # Token vectors per article, in token order.
         by_article = []
         row = 0
@@ -687,6 +750,8 @@ def fit(
     before: int,
     after: int,
     budget_minutes: float | None = None,
+    max_steps: int | None = None,
+    negative_share: float = 1.0,
     cache: Path,
     cache_minutes: float | None = None,
 ) -> dict[str, Any]:
@@ -715,7 +780,8 @@ def fit(
     )
     trainer = Trainer(bert, layers, frozen, vocab)
     optimizer = torch.optim.AdamW(trainer.parameters(), weight_decay=0.01)
-    steps = epochs * math.ceil(len(train) / ARTICLES_PER_STEP)
+    steps_per_epoch = math.ceil(len(train) / ARTICLES_PER_STEP)
+    steps = epochs * steps_per_epoch
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min(1.0, (step + 1) / 100) * max(0.0, 1 - step / steps)
     )
@@ -726,10 +792,21 @@ def fit(
     for epoch in range(epochs):
         trainer.train(True)
         rng.shuffle(order)
-        epoch_started, total = time.monotonic(), 0.0
+        epoch_started, total, steps_done, out_of_time = time.monotonic(), 0.0, 0, False
         for first in range(0, len(order), ARTICLES_PER_STEP):
-            batch = [train[i] for i in order[first : first + ARTICLES_PER_STEP]]
-            cue_loss, role_loss, _ = trainer.forward(batch)
+            # On a shared machine an epoch can take far longer than planned: past the budget,
+            # the epoch ends here and the model as it stands is scored and exported.
+            if budget_minutes is not None and (time.monotonic() - started) / 60 > budget_minutes:
+                logger.info("out of time in epoch %d after %d steps", epoch + 1, steps_done)
+                out_of_time = True
+                break
+            batch = [
+                sample_negatives(train[i], rng, negative_share)
+                for i in order[first : first + ARTICLES_PER_STEP]
+            ]
+            if not any(e.chunks for e in batch):
+                continue
+            cue_loss, role_loss, _ = trainer.forward(batch, negative_share=negative_share)
             tokens = sum(e.tokens for e in batch)
             loss = (cue_loss + role_loss) / tokens
             optimizer.zero_grad()
@@ -738,18 +815,31 @@ def fit(
             optimizer.step()
             schedule.step()
             total += float(loss.detach())
-            if (first // ARTICLES_PER_STEP) % 50 == 0:
+            steps_done += 1
+            step = first // ARTICLES_PER_STEP
+            if step % 10 == 0:
+                seconds = time.monotonic() - epoch_started
                 logger.info(
-                    "epoch %d step %d/%d loss %.4f (%.0f s)",
+                    "epoch %d step %d/%d loss %.4f (%.0f s, %.2f s a step)",
                     epoch + 1,
-                    first // ARTICLES_PER_STEP,
-                    len(order) // ARTICLES_PER_STEP,
+                    step,
+                    math.ceil(len(order) / ARTICLES_PER_STEP),
                     float(loss),
-                    time.monotonic() - epoch_started,
+                    seconds,
+                    seconds / (step + 1),
                 )
+            if max_steps is not None and epoch * steps_per_epoch + steps_done >= max_steps:
+                logger.info("stopping at step %d (--max-steps)", max_steps)
+                out_of_time = True
+                break
         scores = evaluate(trainer, dev)
         history.append(
-            {"epoch": epoch + 1, "seconds": round(time.monotonic() - epoch_started), **scores}
+            {
+                "epoch": epoch + 1,
+                "steps": steps_done,
+                "seconds": round(time.monotonic() - epoch_started),
+                **scores,
+            }
         )
         logger.info(
             "epoch %d: dev %s (%.0f s)", epoch + 1, scores, time.monotonic() - epoch_started
@@ -765,12 +855,11 @@ def fit(
             }
             best = (total_score, epoch + 1, state, scores)
         spent = (time.monotonic() - started) / 60
-        if budget_minutes is not None and spent + (time.monotonic() - epoch_started) / 60 > (
-            budget_minutes
+        if out_of_time or (
+            budget_minutes is not None
+            and spent + (time.monotonic() - epoch_started) / 60 > budget_minutes
         ):
-            logger.info(
-                "stopping after epoch %d: %.0f of %.0f minutes", epoch + 1, spent, budget_minutes
-            )
+            logger.info("stopping after epoch %d (%.0f minutes)", epoch + 1, spent)
             break
     assert best is not None
     _score, best_epoch, state, best_scores = best

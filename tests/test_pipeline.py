@@ -21,6 +21,7 @@ from newsprism.pipeline import (
     ProgressEvent,
     analyze_store,
     compare_story,
+    comparison_key,
     ingest_into,
     run,
 )
@@ -52,7 +53,8 @@ def test_issue11_ingest_stores_each_analysis_with_its_article(
     store: Store, sample_inputs: list[InputSpec], analyzer: Analyzer
 ) -> None:
     events = _ingest(store, sample_inputs, analyzer)
-    assert [e.stage for e in events] == ["ingest", "ingest", "analyze", "analyze"]
+    # Then the one story both articles are in is compared, and the comparison kept.
+    assert [e.stage for e in events] == ["ingest", "ingest", "analyze", "analyze", "compare"]
     assert store.pending_analysis() == []
     stored = list(store.iter_analyses())
     assert [a.article.outlet.name for a in stored if a.article.outlet] == ["RT", "KION 46"]
@@ -303,3 +305,128 @@ def test_issue11_analyses_stored_before_tokens_are_read_and_marked_for_redoing(
                                           made_by=analyzer.made_by)) == 2
         analyze_store(store, analyzer=analyzer, settings=SETTINGS, redo_other_versions=True)
         assert all(a.tokens for a in store.iter_analyses())
+
+
+# -- stored comparisons (issue 12): kept per story, read by pages and compare --db, never stale --
+
+
+def _boom(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the kept comparison was up to date: nothing should be compared")
+
+
+def test_issue12_ingest_keeps_the_comparison_of_each_story_it_touched(
+    store: Store, sample_inputs: list[InputSpec], analyzer: Analyzer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _ingest(store, sample_inputs, analyzer)
+    story = max(store.list_stories(), key=lambda s: len(s.articles))
+    key = comparison_key(store, story, settings=SETTINGS)
+    assert key is not None
+    kept = store.get_comparison(story.id, key)
+    fresh = compare_story(store, story.id, settings=SETTINGS, stored=False)
+    # Read back exactly (through JSON on SQLite and PostgreSQL).
+    assert kept == fresh
+    assert [o.outlet for o in fresh.outlets] == ["RT", "CNN"]
+    assert store.get_comparison(story.id, "0" * 64) is None
+    # A reader gets the kept comparison without comparing.
+    monkeypatch.setattr("newsprism.compare.compare", _boom)
+    assert compare_story(store, story.id, settings=SETTINGS) == fresh
+
+
+def test_issue12_adding_an_article_to_a_story_changes_its_comparison(
+    store: Store, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    rt, cnn = sample_inputs
+    _ingest(store, [rt], analyzer)
+    [story] = store.list_stories()
+    before = compare_story(store, story.id, settings=SETTINGS)
+    assert [o.outlet for o in before.outlets] == ["RT"]
+    # The CNN article joins the story; this ingest compares nothing, so the first reader finds
+    # the kept comparison computed from the story's one article, and must compare again.
+    ingest_into([cnn], store=store, settings=SETTINGS, outlets=OUTLETS, analyzer=analyzer,
+                compare_stories=False)
+    grown = store.get_story(story.id)
+    assert grown is not None and len(grown.articles) == 2
+    after = compare_story(store, story.id, settings=SETTINGS)
+    assert [o.outlet for o in after.outlets] == ["RT", "CNN"]
+    assert after != before
+    assert after == compare_story(store, story.id, settings=SETTINGS, stored=False)
+    # And it is kept for the next reader.
+    key = comparison_key(store, grown, settings=SETTINGS)
+    assert key is not None and store.get_comparison(story.id, key) == after
+
+
+def test_issue12_a_new_analysis_or_publication_makes_the_kept_comparison_stale(
+    store: Store, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    from newsprism.model import Outlet, Publication
+
+    _ingest(store, sample_inputs, analyzer)
+    story = max(store.list_stories(), key=lambda s: len(s.articles))
+    first = comparison_key(store, story, settings=SETTINGS)
+    rt = store.get_analysis(story.articles[0].id)
+    assert rt is not None and rt.attributions
+    # The same model saves an analysis without RT's quotes (within the same second).
+    store.save_analyses([dataclasses.replace(rt, attributions=())])
+    second = comparison_key(store, story, settings=SETTINGS)
+    assert second not in (None, first)
+    assert store.get_comparison(story.id, second) is None
+    quieter = compare_story(store, story.id, settings=SETTINGS)
+    assert quieter == compare_story(store, story.id, settings=SETTINGS, stored=False)
+    assert not [v for v in quieter.voices if v.outlet == "RT"]
+    # The RT text also ran on another site: a publication, another fingerprint.
+    source = rt.article.source
+    store.add_batch([], [], [], publications=[
+        Publication(rt.article.id, source, "https://mirror.example.org/rt", Outlet("Mirror"))])
+    third = comparison_key(store, story, settings=SETTINGS)
+    assert third not in (None, first, second)
+    assert store.get_comparison(story.id, third) is None
+
+
+def test_issue12_a_story_with_an_unanalysed_article_is_left_to_its_reader(
+    store: Store, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    events = _ingest(store, sample_inputs, None)
+    assert "compare" not in {e.stage for e in events}
+    story = max(store.list_stories(), key=lambda s: len(s.articles))
+    assert comparison_key(store, story, settings=SETTINGS) is None
+    # analyze --db completes the articles, then compares their story and keeps it.
+    analyze_store(store, analyzer=analyzer, settings=SETTINGS)
+    key = comparison_key(store, story, settings=SETTINGS)
+    assert key is not None
+    assert store.get_comparison(story.id, key) == compare_story(
+        store, story.id, settings=SETTINGS, stored=False)
+
+
+def test_issue11_compare_db_prints_the_kept_comparison_without_loading_compare(
+    tmp_path: Path, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    # After an ingest, `newsprism compare STORY --db` reads the comparison the ingest kept: the
+    # compare stage, numpy and spaCy never load (start-up is then most of what it costs).
+    import json
+
+    from newsprism.model import StoryComparison, from_dict
+
+    db = tmp_path / "news.db"
+    with open_store(db) as store:
+        _ingest(store, sample_inputs, analyzer)
+        story = max(store.list_stories(), key=lambda s: len(s.articles)).id
+        fresh = compare_story(store, story, settings=SETTINGS, stored=False)
+    probe = textwrap.dedent(
+        f"""
+        import sys
+        from newsprism.cli import main
+        sys.argv = ["newsprism", "compare", {story!r}, "--db", {str(db)!r}, "--format", "json"]
+        try:
+            main()
+        except SystemExit:
+            pass
+        heavy = ("newsprism.compare", "newsprism.analyze", "numpy", "spacy")
+        print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO_ROOT, check=True
+    )
+    assert from_dict(StoryComparison, json.loads(result.stdout)) == fresh
+    assert result.stderr.strip().splitlines()[-1] == "[]"

@@ -22,6 +22,7 @@ DEFAULTS_FILE = "defaults.toml"
 # The words a setting may take, where it is a choice.
 Link = Literal["average", "centroid", "nearest"]
 Overlap = Literal["words", "jaccard", "cosine"]
+TaggerName = Literal["encoder", "perceptron"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,7 @@ class AnalyzeSettings:
     batch_size: int
     pronoun_window_sentences: int
     nominal_window_sentences: int
+    attribution_tagger: TaggerName
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +147,7 @@ class CompareSettings:
     claim_threshold: float
     embedding_weight: float
     embedding_threshold: float
+    embedding_confirm: float
     embedding_min_shared_words: int
     weight_words: float
     weight_names: float

@@ -10,7 +10,10 @@ The CLI, the web app and a Spark job call these functions; none of them chains s
   model or version), batch by batch, resumable.
 - :func:`resolve_entities_into` resolves entities across stored articles, from stored analyses.
 - :func:`compare_story` compares a stored story from its stored analyses (spaCy loads only for
-  an article not analysed yet); :func:`compare_inputs` compares files, URLs and story ids.
+  an article not analysed yet) and keeps the comparison in the store under a fingerprint of
+  what it was computed from (:func:`comparison_key`), so the next reader reads it; a story that
+  changed since is compared again. :func:`keep_comparisons` does it for the stories an ingest or
+  an analysis run touched. :func:`compare_inputs` compares files, URLs and story ids.
 - :func:`run` does all of it: ingest, analyze, resolve entities, compare each story covered by
   enough outlets.
 
@@ -24,6 +27,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,7 +36,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
 
 from newsprism.config import Settings
-from newsprism.errors import InputError
+from newsprism.errors import InputError, StoreError
 from newsprism.model import (
     AnalyzedArticle,
     Article,
@@ -39,7 +44,9 @@ from newsprism.model import (
     Publication,
     RawDocument,
     Skipped,
+    Story,
     StoryComparison,
+    to_dict,
 )
 from newsprism.store.base import Store
 
@@ -62,6 +69,9 @@ T = TypeVar("T")
 _STATED = frozenset({"flag", "record", "feed"})
 # list_stories limit that means "all of them".
 _ALL = 1 << 62
+# The stored form of a comparison and what its fingerprint covers: raise it when either changes
+# in a way the digests below do not see.
+COMPARISON_FORMAT = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +161,8 @@ def load_analyzer(settings: Settings, *, rules_only: bool = False) -> Analyzer:
 
     Args:
         settings: newsprism settings (``[analyze]`` is used).
-        rules_only: Find attributions by rules alone, without the tagger.
+        rules_only: Find attributions by rules alone, without the tagger (else the tagger
+            ``analyze.attribution_tagger`` names).
 
     Raises:
         ConfigError: The spaCy model, a rule file or the tagger cannot be loaded.
@@ -161,7 +172,9 @@ def load_analyzer(settings: Settings, *, rules_only: bool = False) -> Analyzer:
 
     return Analyzer(
         model=load_model(),
-        rules=load_analyze_rules(rules_only=rules_only),
+        rules=load_analyze_rules(
+            rules_only=rules_only, tagger=settings.analyze.attribution_tagger
+        ),
         settings=settings.analyze,
     )
 
@@ -207,6 +220,7 @@ def ingest_into(
     analyzer: Analyzer | None = None,
     encoder: TextEncoder | None = None,
     on_progress: ProgressCallback | None = None,
+    compare_stories: bool = True,
 ) -> IngestReport:
     """Read, extract, link copies, analyse, assign stories and store, one transaction per batch.
 
@@ -228,14 +242,17 @@ def ingest_into(
             stores articles only (``--no-analyze``; :func:`analyze_store` completes them).
         encoder: An optional sentence encoder blended into story clustering (stored articles
             are encoded again when the clusterer is rebuilt).
-        on_progress: Called per document read (stage ``ingest``) and per article analysed
-            (stage ``analyze``).
+        on_progress: Called per document read (stage ``ingest``), per article analysed
+            (stage ``analyze``) and per story compared (stage ``compare``).
+        compare_stories: Then compare the stories the added articles are in, and keep the
+            comparisons in the store (:func:`keep_comparisons`; stories with an article not
+            analysed are left to their first reader).
 
     Returns:
         Counts, skipped inputs and the added articles.
     """
     with store.writer():
-        return _ingest(
+        report = _ingest(
             inputs,
             store=store,
             settings=settings,
@@ -246,6 +263,10 @@ def ingest_into(
             encoder=encoder,
             on_progress=on_progress,
         )
+    if compare_stories:
+        # After the writer lock: readers and other writers go on while stories are compared.
+        keep_comparisons(store, report.stories, settings=settings, on_progress=on_progress)
+    return report
 
 
 def _ingest(
@@ -651,6 +672,7 @@ def analyze_store(
     redo_other_versions: bool = False,
     limit: int | None = None,
     on_progress: ProgressCallback | None = None,
+    compare_stories: bool = True,
 ) -> AnalysisReport:
     """Analyse the stored articles that have no analysis, one transaction per batch.
 
@@ -664,11 +686,15 @@ def analyze_store(
         redo_other_versions: Also analyse again the articles whose analysis another model or
             version made (``AnalyzedArticle.nlp_model``/``made_by`` differ from the analyzer's).
         limit: Analyse at most this many.
-        on_progress: Called per article analysed (stage ``analyze``, with the total).
+        on_progress: Called per article analysed (stage ``analyze``, with the total) and per
+            story compared (stage ``compare``).
+        compare_stories: Then compare the stories of the analysed articles and keep the
+            comparisons (:func:`keep_comparisons`).
 
     Returns:
         Counts and the versions that made the analyses.
     """
+    analysed: list[str] = []
     with store.writer():
         pending = store.pending_analysis(
             nlp_model=analyzer.nlp_model if redo_other_versions else None,
@@ -680,11 +706,16 @@ def analyze_store(
             articles = [a for a in (store.get_article(i) for i in chunk) if a is not None]
             analyses = analyzer.analyze(articles)
             store.save_analyses(analyses)
+            analysed.extend(analysis.article.id for analysis in analyses)
             for analysis in analyses:
                 done += 1
                 if on_progress is not None:
                     where = analysis.article.source.where()
                     on_progress(ProgressEvent("analyze", done, len(chosen), where))
+    if compare_stories and analysed:
+        stories = (store.story_of(article_id) for article_id in analysed)
+        keep_comparisons(store, (s for s in stories if s is not None), settings=settings,
+                         on_progress=on_progress)
     return AnalysisReport(
         analysed=done,
         pending=len(pending),
@@ -739,6 +770,62 @@ def _compare_rules() -> CompareRules:
     return load_compare_rules()
 
 
+@functools.cache
+def _compare_digest() -> str:
+    # What a comparison is computed by besides its inputs: the compare package's code, the
+    # records' module and the packaged rule files (data/*.toml, *.txt). Read once per process;
+    # any edit to them makes every stored comparison stale. Read as files beside this module:
+    # importing newsprism.compare to find them would load what a stored comparison spares.
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent
+    files = [package / "model.py"]
+    files += (package / "compare").glob("*.py")
+    files += (p for p in (package / "data").iterdir() if p.suffix in (".toml", ".txt"))
+    digest = hashlib.sha256(str(COMPARISON_FORMAT).encode())
+    for path in sorted(files):
+        digest.update(f"{path.relative_to(package)}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def comparison_key(store: Store, story: Story, *, settings: Settings) -> str | None:
+    """The fingerprint of everything a story's comparison is computed from.
+
+    It covers the member articles in story order, each one's stored analysis (its stamp in
+    :meth:`Store.analysis_versions`: replaced analyses change it) and the outlets that
+    published its text, the ``[compare]`` settings, and the compare code, records and rule
+    files of this newsprism (:data:`COMPARISON_FORMAT` and a digest of their files). A stored
+    comparison is used only under the fingerprint of the story's present state.
+
+    Args:
+        store: The store.
+        story: A stored story.
+        settings: newsprism settings (``[compare]``).
+
+    Returns:
+        A hex digest, or ``None`` when an article has no stored analysis yet (comparing will
+        analyse it, which changes the fingerprint).
+    """
+    ids = [member.id for member in story.articles]
+    versions = store.analysis_versions(ids)
+    if any(article_id not in versions for article_id in ids):
+        return None
+    parts = {
+        "code": _compare_digest(),
+        "settings": to_dict(settings.compare),
+        "articles": [
+            [
+                article_id,
+                versions[article_id],
+                [p.outlet.name if p.outlet else None for p in store.publications(article_id)],
+            ]
+            for article_id in ids
+        ],
+    }
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def compare_story(
     store: Store,
     story_id: str,
@@ -746,29 +833,58 @@ def compare_story(
     settings: Settings,
     analyzer: Analyzer | Callable[[], Analyzer] | None = None,
     embedder: TextEncoder | None = None,
+    stored: bool = True,
 ) -> StoryComparison:
     """Compare a stored story's articles across outlets, from their stored analyses.
 
-    Articles stored without an analysis are analysed first (and the analyses stored); when
-    every article has one, no spaCy model loads.
+    The comparison kept in the store is returned when it was computed from the story's present
+    state (same fingerprint, :func:`comparison_key`); otherwise the story is compared and the
+    comparison kept for the next reader. A store that cannot be written (read-only, busy) only
+    misses the keeping, logged. Articles stored without an analysis are analysed first (and the
+    analyses stored); when every article has one, no spaCy model loads.
 
     Args:
         store: The store.
         story_id: A story id (``newsprism stories``).
         settings: newsprism settings (``[compare]``).
         analyzer: For articles without an analysis: an analyzer or a function loading one.
-        embedder: Optional sentence embeddings for alignment.
+        embedder: Optional sentence embeddings for alignment (such a comparison is neither
+            read from nor kept in the store: the fingerprint does not cover the encoder).
+        stored: ``False`` compares afresh, neither reading nor keeping a stored comparison.
 
     Raises:
         InputError: No story has this id.
     """
-    from newsprism.compare import compare
-
     story = store.get_story(story_id)
     if story is None:
         raise InputError(
             "no story with this id; 'newsprism stories --db DB' lists them", where=story_id
         )
+    # The fingerprint is taken before the analyses are read: a change in between leaves the
+    # kept comparison under an older fingerprint than its inputs, so it is computed again,
+    # never served for a state it was not computed from.
+    key = comparison_key(store, story, settings=settings) if stored and embedder is None else None
+    if key is not None:
+        kept = store.get_comparison(story.id, key)
+        if kept is not None:
+            return kept
+    comparison = _compare_members(store, story, settings=settings, analyzer=analyzer,
+                                  embedder=embedder)
+    if key is not None:
+        _keep(store, story.id, key, comparison)
+    return comparison
+
+
+def _compare_members(
+    store: Store,
+    story: Story,
+    *,
+    settings: Settings,
+    analyzer: Analyzer | Callable[[], Analyzer] | None,
+    embedder: TextEncoder | None,
+) -> StoryComparison:
+    from newsprism.compare import compare
+
     ids = [member.id for member in story.articles]
     analyses = stored_analyses(store, ids, settings=settings, analyzer=analyzer)
     return compare(
@@ -778,6 +894,52 @@ def compare_story(
         embedder=embedder,
         publishers=other_publishers(store, analyses),
     )
+
+
+def _keep(store: Store, story_id: str, key: str, comparison: StoryComparison) -> None:
+    try:
+        store.save_comparison(story_id, key, comparison)
+    except StoreError as exc:
+        # The reader still gets its comparison; the next one computes it again.
+        logger.warning("the comparison of story %s was not kept: %s", story_id, exc)
+
+
+def keep_comparisons(
+    store: Store,
+    story_ids: Iterable[str],
+    *,
+    settings: Settings,
+    on_progress: ProgressCallback | None = None,
+) -> int:
+    """Compare the given stories whose kept comparison is missing or stale, and keep them.
+
+    Called after an ingest or an analysis run for the stories it touched, so that readers
+    (``newsprism serve``, ``compare --db``) read comparisons instead of computing them. A story
+    gone since (merged) or with an article not analysed yet is passed over: comparing it would
+    load the analysis model, which the reader that asks for it pays.
+
+    Args:
+        store: The store.
+        story_ids: Story ids, repeats allowed.
+        settings: newsprism settings.
+        on_progress: Called per story compared (stage ``compare``, with the total).
+
+    Returns:
+        How many stories were compared and kept.
+    """
+    due: list[tuple[Story, str]] = []
+    for story_id in dict.fromkeys(i for i in story_ids if i):
+        story = store.get_story(story_id)
+        key = comparison_key(store, story, settings=settings) if story is not None else None
+        if story is not None and key is not None and store.get_comparison(story_id, key) is None:
+            due.append((story, key))
+    for number, (story, key) in enumerate(due, start=1):
+        comparison = _compare_members(store, story, settings=settings, analyzer=None,
+                                      embedder=None)
+        _keep(store, story.id, key, comparison)
+        if on_progress is not None:
+            on_progress(ProgressEvent("compare", number, len(due), story.id))
+    return len(due)
 
 
 def other_publishers(store: Store, analyses: Sequence[AnalyzedArticle]) -> dict[str, list[str]]:
@@ -826,6 +988,19 @@ def compare_inputs(
         The comparison (``None`` when no article could be used) and the skipped inputs.
     """
     from pathlib import Path
+
+    if store is not None and len(inputs) == 1:
+        # One stored story alone: its kept comparison, when it is up to date.
+        first = inputs[0]
+        location = first.location if isinstance(first, InputSpec) else first
+        if (
+            not Path(location).exists()
+            and "://" not in location
+            and store.get_story(location) is not None
+        ):
+            stored = compare_story(store, location, settings=settings, analyzer=analyzer,
+                                   embedder=embedder)
+            return stored, []
 
     from newsprism.compare import compare
 

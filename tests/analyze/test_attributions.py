@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from newsprism.analyze import AnalyzeRules, analyze_article, load_analyze_rules
-from newsprism.analyze.attribution_encoder import load_encoder_tagger
+from newsprism.analyze.attribution_encoder import EncoderTagger, load_encoder_tagger
 from newsprism.analyze.attribution_model import (
     AttributionModel,
     doc_context,
@@ -114,9 +114,7 @@ def _gold(annotations: Path, cue_id: str) -> dict[str, list[tuple[int, int]]]:
         elif line.startswith("E") and f"Cue:{cue_id}" in fields[1].split():
             roles = dict(part.split(":", 1) for part in fields[1].split())
     assert roles, f"{annotations.name} has no attribution with cue {cue_id}"
-    return {
-        role: spans[roles[role]] for role in ("Source", "Cue", "Content") if role in roles
-    }
+    return {role: spans[roles[role]] for role in ("Source", "Cue", "Content") if role in roles}
 
 
 def _covered(span: tuple[int, int] | None, fragments: list[tuple[int, int]], text: str) -> float:
@@ -133,7 +131,13 @@ def _covered(span: tuple[int, int] | None, fragments: list[tuple[int, int]], tex
 @pytest.fixture(scope="session")
 def encoder_rules() -> AnalyzeRules:
     """The rule files with the encoder tagger, read once."""
-    return load_analyze_rules(attribution_model=load_encoder_tagger())
+    return load_analyze_rules(tagger="encoder")
+
+
+@pytest.fixture(scope="session")
+def perceptron_rules() -> AnalyzeRules:
+    """The rule files with the perceptron tagger (``--fast``), read once."""
+    return load_analyze_rules(tagger="perceptron")
 
 
 # Which tagger finds which long-tail case today; the misses are strict expected failures, so a
@@ -163,7 +167,7 @@ def test_long_tail_cues_from_polnear_train(
     benchdata: Path,
     model: LoadedModel,
     settings: AnalyzeSettings,
-    rules: AnalyzeRules,
+    perceptron_rules: AnalyzeRules,
     encoder_rules: AnalyzeRules,
 ) -> None:
     """The tagger finds the cue, its source (or none) and at least half its content,
@@ -178,7 +182,7 @@ def test_long_tail_cues_from_polnear_train(
     end = text.find("\n", cue_start)
     paragraph = text[begin : end if end >= 0 else len(text)]
     article = make_article([paragraph], published=None, location=str(annotations))
-    chosen = encoder_rules if tagger == "encoder" else rules
+    chosen = encoder_rules if tagger == "encoder" else perceptron_rules
     result = analyze_article(article, model=model, settings=settings, rules=chosen)
 
     def shifted(fragments: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -188,9 +192,7 @@ def test_long_tail_cues_from_polnear_train(
         return (span.start, span.end) if span is not None else None
 
     found = [
-        a
-        for a in result.attributions
-        if _covered(pair(a.cue), shifted(gold["Cue"]), paragraph) > 0
+        a for a in result.attributions if _covered(pair(a.cue), shifted(gold["Cue"]), paragraph) > 0
     ]
     assert found, [a.cue.text for a in result.attributions]
     attribution = found[0]
@@ -214,10 +216,21 @@ def test_the_analysis_names_its_attribution_model(
         assert "PolNeAR" in result.attribution_model
 
 
-def test_fast_is_the_perceptron() -> None:
-    fast = load_analyze_rules(fast=True).attribution_model
-    assert isinstance(fast, AttributionModel)
-    assert fast.label.startswith("perceptron")
+def test_the_tagger_setting_picks_the_model(
+    rules: AnalyzeRules,
+    settings: AnalyzeSettings,
+    encoder_rules: AnalyzeRules,
+    perceptron_rules: AnalyzeRules,
+) -> None:
+    """``analyze.attribution_tagger`` (defaults.toml) names the default tagger; "perceptron"
+    is the model of ``--fast``; each analysis records a digest of its tagger's files."""
+    assert isinstance(perceptron_rules.attribution_model, AttributionModel)
+    assert perceptron_rules.attribution_model.label.startswith("perceptron")
+    assert isinstance(encoder_rules.attribution_model, EncoderTagger)
+    assert "MiniLM" in encoder_rules.attribution_model.label
+    chosen = encoder_rules if settings.attribution_tagger == "encoder" else perceptron_rules
+    assert rules.made_by == chosen.made_by
+    assert encoder_rules.made_by != perceptron_rules.made_by
 
 
 @pytest.mark.parametrize(
@@ -277,10 +290,10 @@ def test_a_bad_lexicon_entry_names_its_line(tmp_path: Path) -> None:
 
     lexicon = tmp_path / "verbs.toml"
     lexicon.write_text(
-        "[verbs]\nsay = { class = \"neutral\", from = \"ggt\" }\n"
-        "claim = { class = \"marked\", from = \"ggt\" }\n"
-        "[phrases]\n\"according to\" = { class = \"neutral\", from = \"ggt\" }\n"
-        "\"call for\" = { class = \"sure\", from = \"ggt\" }\n",
+        '[verbs]\nsay = { class = "neutral", from = "ggt" }\n'
+        'claim = { class = "marked", from = "ggt" }\n'
+        '[phrases]\n"according to" = { class = "neutral", from = "ggt" }\n'
+        '"call for" = { class = "sure", from = "ggt" }\n',
         "utf-8",
     )
     with pytest.raises(ConfigError, match=r"verbs\.toml:3.*subclass"):

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 import newsprism
 from newsprism.cli import app
+from newsprism.config import load_settings
 from tests.conftest import BENCHDATA, CNN_SAMPLE, RT_SAMPLE
 
 runner = CliRunner()
@@ -89,3 +90,16 @@ def test_python_api_analyze() -> None:
     (result,) = newsprism.analyze_articles(RT_SAMPLE, outlet="RT")
     assert result.article.outlet is not None and result.article.outlet.name == "RT"
     assert any(a.cue.text == "stressed" for a in result.attributions)
+
+
+def test_fast_analyses_with_the_perceptron() -> None:
+    """--fast picks the perceptron tagger, otherwise the one defaults.toml names; each analysis
+    names the tagger that made it."""
+    default = runner.invoke(app, ["analyze", str(RT_SAMPLE)])
+    fast = runner.invoke(app, ["analyze", str(RT_SAMPLE), "--fast"])
+    assert default.exit_code == 0, default.stderr
+    assert fast.exit_code == 0, fast.stderr
+    ((plain,), (quick,)) = (_json_lines(default.stdout), _json_lines(fast.stdout))
+    assert str(quick["attribution_model"]).startswith("perceptron")
+    expected = "MiniLM" if load_settings().analyze.attribution_tagger == "encoder" else "perceptron"
+    assert expected in str(plain["attribution_model"])

@@ -24,7 +24,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from newsprism.analyze.tokens import TOKENS_VERSION, doc_tokens
-from newsprism.config import AnalyzeSettings
+from newsprism.config import AnalyzeSettings, TaggerName, load_settings
 from newsprism.model import AnalyzedArticle, Article, Attribution, Entity, Span
 
 # The finders and spaCy load on first use, so that importing one light module of the package
@@ -39,11 +39,6 @@ if TYPE_CHECKING:
     from newsprism.analyze.timex import TimeRules
 
 logger = logging.getLogger(__name__)
-# Whether the transformer encoder tagger is the default. It is not: on PolNeAR dev it scores
-# about as the perceptron does (whole attribution F1 0.653 against 0.645, cue exact 0.679
-# against 0.687; bench/attribution.py) at about twice the time, so the perceptron stays the
-# default; the encoder is passed in (load_analyze_rules(attribution_model=load_encoder_tagger())).
-DEFAULT_ENCODER = False
 _ENCODER_FILES = ("cue.int8.onnx", "role.fp32.onnx", "meta.json", "vocab.txt")
 
 __all__ = [
@@ -87,14 +82,16 @@ def load_analyze_rules(
     *,
     attribution_model: AttributionTagger | None = None,
     rules_only: bool = False,
-    fast: bool = False,
+    tagger: TaggerName | None = None,
 ) -> AnalyzeRules:
     """Read the packaged rule files and the packaged attribution model.
 
     Args:
         attribution_model: A loaded attribution tagger to use instead of the packaged one.
         rules_only: Use no attribution model: quotation and reporting-verb rules alone.
-        fast: Use the perceptron whatever the default (``DEFAULT_ENCODER``).
+        tagger: Which packaged tagger: ``"encoder"`` (the perceptron instead, with a logged
+            note, where onnxruntime is not installed) or ``"perceptron"`` (``--fast``);
+            ``None`` reads ``analyze.attribution_tagger`` from the settings.
 
     Raises:
         ConfigError: A rule file or the model is broken; the message names the file.
@@ -105,27 +102,29 @@ def load_analyze_rules(
     from newsprism.analyze.timex import load_time_rules
 
     packaged = attribution_model is None and not rules_only
-    encoder = packaged and DEFAULT_ENCODER and not fast and _has_onnxruntime()
+    if packaged and tagger is None:
+        tagger = load_settings().analyze.attribution_tagger
+    encoder = packaged and tagger == "encoder" and _has_onnxruntime()
     if encoder:
         from newsprism.analyze.attribution_encoder import ENCODER_DIR, load_encoder_tagger
 
         attribution_model = load_encoder_tagger()
     elif packaged:
         attribution_model = load_attribution_model()
-    tagger = "given"
+    digest = "given"
     if rules_only:
-        tagger = "none"
+        digest = "none"
     elif encoder:
-        tagger = _digest(tuple(f"{ENCODER_DIR}/{name}" for name in _ENCODER_FILES))
+        digest = _digest(tuple(f"{ENCODER_DIR}/{name}" for name in _ENCODER_FILES))
     elif packaged:
-        tagger = _digest(("attribution_model.npz",))
+        digest = _digest(("attribution_model.npz",))
     return AnalyzeRules(
         entities=load_entity_lexicons(),
         times=load_time_rules(),
         reporting_verbs=load_reporting_verbs(),
         attribution_model=None if rules_only else attribution_model,
         made_by=(
-            f"newsprism {_version()}; rules {_digest(_rule_files())}; tagger {tagger};"
+            f"newsprism {_version()}; rules {_digest(_rule_files())}; tagger {digest};"
             f" tokens {TOKENS_VERSION}"
         ),
     )

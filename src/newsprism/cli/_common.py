@@ -16,24 +16,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-)
 
 from newsprism.cli._safe import install, one_line
-from newsprism.config import Settings, load_settings
+from newsprism.config import Settings, load_settings, replace_section
 from newsprism.errors import InputError, NewsprismError, StoreError
 from newsprism.model import Skipped
-from newsprism.present.text import skipped_lines
 from newsprism.store import DB_ENV, is_postgres_url
 from newsprism.store.base import redact
 
+# Loaded by the commands that draw a bar or report skipped inputs: every command starts faster
+# without them (a stored `compare --db` is mostly start-up).
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from newsprism.ingest.outlets import OutletDirectory
     from newsprism.pipeline import ProgressEvent
 
@@ -91,6 +86,21 @@ PublishedOption = Annotated[
     ),
 ]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log diagnostics to stderr.")]
+FastOption = Annotated[
+    bool,
+    typer.Option(
+        "--fast",
+        help="Find attributions with the perceptron tagger: faster, less accurate than the"
+        ' encoder (the setting analyze.attribution_tagger = "perceptron").',
+    ),
+]
+
+
+def fast_settings(settings: Settings, *, fast: bool) -> Settings:
+    """``settings`` with the perceptron attribution tagger where ``--fast`` was given."""
+    if not fast:
+        return settings
+    return replace_section(settings, "analyze", attribution_tagger="perceptron")
 
 
 def setup(
@@ -152,6 +162,8 @@ def shown_db(db: str) -> str:
 
 def report_skipped(skipped: Sequence[Skipped]) -> int:
     """Print one line per skipped input to stderr; return the exit code they imply."""
+    from newsprism.present.text import skipped_lines
+
     for line in skipped_lines(skipped):
         err.print(f"skipped {one_line(line)}", style="yellow", highlight=False, markup=False)
     return EXIT_BAD_INPUT if skipped else EXIT_OK
@@ -159,6 +171,14 @@ def report_skipped(skipped: Sequence[Skipped]) -> int:
 
 def progress_bar() -> Progress:
     """A progress display on stderr that disappears when the work is done."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+    )
+
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -12,6 +12,7 @@ from newsprism.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
     ConfigOption,
+    FastOption,
     OutletOption,
     OutletsOption,
     PublishedOption,
@@ -19,6 +20,7 @@ from newsprism.cli._common import (
     VerboseOption,
     as_date,
     err,
+    fast_settings,
     out,
     progress_bar,
     progress_to,
@@ -77,6 +79,7 @@ def analyze_cli(
         bool,
         typer.Option("--rules-only", help="Find attributions by rules alone, without the model."),
     ] = False,
+    fast: FastOption = False,
     outlet: OutletOption = None,
     published: PublishedOption = None,
     config: ConfigOption = None,
@@ -120,6 +123,7 @@ def analyze_cli(
     skipped: list[Skipped] = []
     with reporting_errors():
         settings, directory = setup(config=config, outlets=outlets, verbose=verbose)
+        settings = fast_settings(settings, fast=fast)
         analyzer = load_analyzer(settings, rules_only=rules_only)
         if db is not None:
             require_db(db)

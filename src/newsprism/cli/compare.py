@@ -14,12 +14,14 @@ import typer
 from newsprism.cli._common import (
     EXIT_BAD_INPUT,
     ConfigOption,
+    FastOption,
     OutletsOption,
     PublishedOption,
     TextOrJson,
     VerboseOption,
     as_date,
     err,
+    fast_settings,
     out,
     report_skipped,
     reporting_errors,
@@ -64,6 +66,7 @@ def compare_cli(
         ),
     ] = False,
     published: PublishedOption = None,
+    fast: FastOption = False,
     config: ConfigOption = None,
     outlets: OutletsOption = None,
     verbose: VerboseOption = False,
@@ -104,7 +107,7 @@ def compare_cli(
         for i, item in enumerate(inputs)
     ]
     with reporting_errors():
-        settings = setup_settings(config=config, verbose=verbose)
+        settings = fast_settings(setup_settings(config=config, verbose=verbose), fast=fast)
         directory = None
         if outlets is not None:
             from newsprism.ingest.outlets import load_outlets

@@ -14,7 +14,9 @@ import typer
 from newsprism.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
+    FastOption,
     err,
+    fast_settings,
     out,
     progress_bar,
     progress_to,
@@ -45,6 +47,7 @@ def demo_cli(
     out_dir: Annotated[Path, typer.Option("--out", help="Where results are written.")] = Path(
         "out/demo"
     ),
+    fast: FastOption = False,
 ) -> None:
     """Run the whole pipeline on the sample corpus and show what it found.
 
@@ -61,6 +64,7 @@ def demo_cli(
         err.print(f"error: no sample corpus at {corpus}; pass --corpus PATH/TO/shared/corpus")
         raise typer.Exit(EXIT_BAD_INPUT)
     settings, directory = setup(config=None, outlets=None, verbose=False)
+    settings = fast_settings(settings, fast=fast)
     out_dir.mkdir(parents=True, exist_ok=True)
     db = out_dir / "newsprism.db"
     known = _sample_files()

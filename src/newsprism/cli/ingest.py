@@ -10,6 +10,7 @@ from newsprism.cli._common import (
     EXIT_OK,
     ConfigOption,
     DbOption,
+    FastOption,
     OutletOption,
     OutletsOption,
     PublishedOption,
@@ -17,6 +18,7 @@ from newsprism.cli._common import (
     VerboseOption,
     as_date,
     err,
+    fast_settings,
     progress_bar,
     progress_to,
     report_skipped,
@@ -57,6 +59,7 @@ def ingest_cli(
             " completes them later).",
         ),
     ] = False,
+    fast: FastOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Read articles into the database: extract, de-duplicate, analyse, assign stories.
@@ -83,6 +86,7 @@ def ingest_cli(
 
     with reporting_errors():
         settings, directory = setup(config=config, outlets=outlets, verbose=verbose)
+        settings = fast_settings(settings, fast=fast)
         encoder = None
         if embeddings:
             from newsprism.stories.embed import load_embedder

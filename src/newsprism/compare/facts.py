@@ -29,6 +29,12 @@ what happened are different facts, and were most of the wrong matches judged on 
 BASIL. Stop words that still say what happened ("the call lasted": ``keep_stop_words`` in
 data/compare.toml) count as content. The settings (data/defaults.toml) are chosen on NeuS/
 AllSides train by hand-judged precision (bench/compare_align.py --tune --grid precision).
+With a sentence encoder (``embeddings``: the optional all-MiniLM-L6-v2 extra), the rules' pairs
+stand when the encoder confirms them (cosine >= ``embedding_confirm``) or share a phrase (a claim
+in one clause of a long sentence, which a whole-sentence vector cannot see), and the encoder's
+own mutual-best pairs from ``embedding_threshold`` add paraphrase the words miss ("the airline
+cancelled all flights" ~ "every departure was scrapped by the carrier"). Each statement is
+encoded once per story, in one batch (:func:`compare_facts`).
 Aligned statements are joined transitively into a :class:`Fact`; copies of one original (the
 same outlet's same sentence in two carriers) count once.
 """
@@ -275,8 +281,10 @@ def align_statements(
         statements: Every statement of the story, any outlet order.
         settings: Thresholds and weights.
         embeddings: Optional unit sentence vectors, one row per statement
-            (:mod:`newsprism.stories.embed`); their cosine is mixed into the similarity with
-            ``embedding_weight`` and pairs are then kept from ``embedding_threshold``.
+            (:mod:`newsprism.stories.embed`). With them, a pair the rules make is kept when
+            the sentences' similarity (their cosine mixed with the rules score by
+            ``embedding_weight``) reaches ``embedding_confirm``, and mutual best pairs of that
+            similarity are added from ``embedding_threshold``.
 
     Returns:
         The kept pairs, ``left`` from the outlet seen first, best scores first.
@@ -284,16 +292,50 @@ def align_statements(
     if len(statements) < 2:
         return []
     scores, shared_counts = _similarities(statements, settings)
-    threshold = settings.align_threshold
-    min_shared = settings.min_shared_words
-    claim_min_shared = settings.claim_min_shared_words
-    mixed: FloatMatrix | None = None
+    kept = _mutual_pairs(statements, scores, shared_counts, settings.align_threshold,
+                         settings.min_shared_words, settings.align_strong)
+    if settings.clause_weight > 0:
+        best = {(i, j): score for i, j, score in kept}
+        for i, j, score in _claim_pairs(statements, settings, settings.claim_min_shared_words):
+            if score > best.get((i, j), 0.0):
+                best[(i, j)] = score
+        kept = [(i, j, score) for (i, j), score in best.items()]
     if embeddings is not None and len(embeddings) == len(statements):
+        # Two kinds of evidence: a pair the rules make stands when the encoder confirms it
+        # (cosine >= embedding_confirm), and the encoder alone adds paraphrases it is sure of
+        # (mutual best from embedding_threshold). Each pair is scored by the mixed similarity.
+        # The encoder reads whole sentences, so it cannot confirm a claim that is one clause
+        # of a long sentence; a shared phrase ("substantial offer" ~ "substantial proposal")
+        # is that claim's own evidence, and such a rules pair stands as it is.
         weight = settings.embedding_weight
-        scores = mixed = (1 - weight) * scores + weight * (embeddings @ embeddings.T)
-        threshold = settings.embedding_threshold
-        # The encoder judges paraphrase, so fewer words need to be the same.
-        min_shared = claim_min_shared = settings.embedding_min_shared_words
+        mixed = (1 - weight) * scores + weight * (embeddings @ embeddings.T)
+        phrase = _shared_phrases(statements)
+        found = {(i, j): float(mixed[i, j]) for i, j, _ in kept
+                 if mixed[i, j] >= settings.embedding_confirm or phrase[i, j]}
+        for i, j, score in _mutual_pairs(
+            statements, mixed, shared_counts, settings.embedding_threshold,
+            settings.embedding_min_shared_words, settings.align_strong,
+        ):
+            found[(i, j)] = score
+        kept = [(i, j, score) for (i, j), score in found.items()]
+    kept.sort(key=lambda item: -item[2])
+    return [
+        AlignedPair(
+            left=statements[i].evidence,
+            right=statements[j].evidence,
+            score=round(score, 3),
+            shared=_explain(statements[i], statements[j]),
+        )
+        for i, j, score in kept
+    ]
+
+
+def _mutual_pairs(
+    statements: Sequence[Statement], scores: FloatMatrix, shared_counts: npt.NDArray[np.int64],
+    threshold: float, min_shared: int, strong: float,
+) -> list[tuple[int, int, float]]:
+    """Statement pairs of different outlets scoring ``threshold`` or more and sharing
+    ``min_shared`` concepts, each the other's best in that outlet (or scoring ``strong``)."""
     outlets = sorted({s.outlet for s in statements}, key=[s.outlet for s in statements].index)
     rows = {o: np.array([i for i, s in enumerate(statements) if s.outlet == o]) for o in outlets}
     kept: list[tuple[int, int, float]] = []
@@ -309,27 +351,20 @@ def align_statements(
             for i, j in zip(*np.nonzero(block >= threshold), strict=True):
                 score = float(block[i, j])
                 mutual = best_right[i] == j and best_left[j] == i
-                if mutual or score >= settings.align_strong:
+                if mutual or score >= strong:
                     kept.append((int(rows[a][i]), int(rows[b][j]), score))
-    if settings.clause_weight > 0:
-        best = {(i, j): score for i, j, score in kept}
-        for i, j, score in _claim_pairs(statements, settings, claim_min_shared):
-            # With the encoder, a claim pair also needs the sentences to read alike.
-            if mixed is not None and mixed[i, j] < threshold:
-                continue
-            if score > best.get((i, j), 0.0):
-                best[(i, j)] = score
-        kept = [(i, j, score) for (i, j), score in best.items()]
-    kept.sort(key=lambda item: -item[2])
-    return [
-        AlignedPair(
-            left=statements[i].evidence,
-            right=statements[j].evidence,
-            score=round(score, 3),
-            shared=_explain(statements[i], statements[j]),
-        )
-        for i, j, score in kept
-    ]
+    return kept
+
+
+def _shared_phrases(statements: Sequence[Statement]) -> npt.NDArray[np.bool_]:
+    """Rows x rows: whether two statements share a phrase that is not the story's topic (one
+    said more often than once per outlet counts for nothing, as in the claim pass)."""
+    outlet_count = len({s.outlet for s in statements})
+    phrase_df: Counter[str] = Counter(p for s in statements for p in s.phrases)
+    kept = [frozenset(p for p in s.phrases if phrase_df[p] <= outlet_count) for s in statements]
+    vocabulary = {p: i for i, p in enumerate(sorted({p for row in kept for p in row}))}
+    shared: npt.NDArray[np.bool_] = _gram(kept, vocabulary) > 0
+    return shared
 
 
 def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:

@@ -21,7 +21,7 @@ from newsprism.corpus import (
     entity_view,
     find_stories,
 )
-from newsprism.model import StoryComparison, to_dict
+from newsprism.model import Story, StoryComparison, to_dict
 from newsprism.serve.app import Corpus, corpus_of, problem
 from newsprism.serve.exports import EXPORT_FORMATS, export_stream
 from newsprism.store.base import SearchHit, SearchQuery
@@ -118,27 +118,68 @@ def api_stories(
     }
 
 
-def comparison_of(corpus: Corpus, story_id: str) -> StoryComparison | None:
-    """The comparison of a stored story, live from its stored analyses (cached per corpus
-    state), or ``None`` when no story has this id."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class ComparedStory:
+    """A stored story and its comparison.
+
+    Attributes:
+        story: The story.
+        comparison: Its comparison, computed from the story's present state.
+        key: The fingerprint of that state (``newsprism.pipeline.comparison_key``); what is
+            derived from the comparison is cached under it.
+    """
+
+    story: Story
+    comparison: StoryComparison
+    key: str
+
+
+def comparison_of(corpus: Corpus, story_id: str) -> ComparedStory | None:
+    """A stored story with its comparison, or ``None`` when no story has this id.
+
+    The comparison is the one the store keeps for the story's present state, computed from the
+    stored analyses (and kept) when there is none: ``newsprism.pipeline.compare_story``. The
+    app caches it under the state's fingerprint, taken at each request (a few small queries),
+    so a story whose articles, analyses or publications changed is never served stale.
+    """
     from newsprism.pipeline import compare_story
 
-    if corpus.store().get_story(story_id) is None:
+    state = story_state(corpus, story_id)
+    if state is None:
         return None
-    return corpus.cached(
-        f"comparison:{story_id}",
+    story, key = state
+    if key is None:
+        # An article without an analysis: comparing analyses it, which changes the key.
+        comparison = compare_story(corpus.store(), story_id, settings=corpus.settings)
+        return ComparedStory(story, comparison, "")
+    comparison = corpus.cached(
+        f"comparison:{story_id}:{key}",
         lambda: compare_story(corpus.store(), story_id, settings=corpus.settings),
     )
+    return ComparedStory(story, comparison, key)
+
+
+def story_state(corpus: Corpus, story_id: str) -> tuple[Story, str | None] | None:
+    """A stored story and the fingerprint of its present state (``None`` while an article has
+    no analysis), or ``None`` when no story has this id: what the story's cached comparison
+    and page are keyed by."""
+    from newsprism.pipeline import comparison_key
+
+    store = corpus.store()
+    story = store.get_story(story_id)
+    if story is None:
+        return None
+    return story, comparison_key(store, story, settings=corpus.settings)
 
 
 @router.get("/stories/{story_id}", responses=ERRORS, summary="Compare one story")
 def api_story(corpus: CorpusDep, story_id: Annotated[str, ID]) -> dict[str, Any]:
     """The story's ``StoryComparison``: summary, findings with evidence, descriptors, verbs,
     voices, facts, contradictions, timeline, the articles."""
-    comparison = comparison_of(corpus, story_id)
-    if comparison is None:
+    found = comparison_of(corpus, story_id)
+    if found is None:
         raise HTTPException(404, f"no story {story_id!r}")
-    data: dict[str, Any] = to_dict(comparison)
+    data: dict[str, Any] = to_dict(found.comparison)
     return data
 
 

@@ -55,8 +55,10 @@ SECURITY_HEADERS = {
 # Seconds between two looks at how much the store holds (the key of every cache): an ingest by
 # another process shows within this long; one by this app at once.
 _STATE_SECONDS = 5.0
-# Story comparisons (and their rendered HTML) kept, least recently used dropped first.
-_KEPT = 256
+# Values kept (story pages and comparisons, entity views and pages), least recently used
+# dropped first: enough for every page a busy reader set asks for (the load benchmark asks
+# for about 260), few enough to bound a worker's memory.
+_KEPT = 1024
 _ALL = 1 << 62
 
 

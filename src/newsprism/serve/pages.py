@@ -15,10 +15,10 @@ from newsprism.present.html import ReportParts, report_parts
 from newsprism.serve.api import (
     ID,
     MAX_LIMIT,
-    comparison_of,
     entity_of,
     stories_page,
     story_query,
+    story_state,
 )
 from newsprism.serve.app import Corpus, corpus_of
 from newsprism.serve.render import highlighted, rate_plot, report_css
@@ -104,12 +104,25 @@ def stories(
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story(request: Request, corpus: CorpusDep, story_id: Annotated[str, ID]) -> HTMLResponse:
     """One story compared across outlets (the HTML report's sections)."""
-    stored = corpus.store().get_story(story_id)
-    comparison = comparison_of(corpus, story_id)
-    if stored is None or comparison is None:
+    from newsprism.pipeline import compare_story
+
+    state = story_state(corpus, story_id)
+    if state is None:
         raise HTTPException(404, f"no story {story_id!r}")
-    parts: ReportParts = corpus.cached(f"report:{story_id}", lambda: report_parts(comparison))
-    return _page(request, "story.html", story=stored, parts=parts, comparison=comparison)
+    stored, key = state
+
+    def render() -> str:
+        # The comparison the store keeps for this state (computed and kept when missing).
+        comparison = compare_story(corpus.store(), story_id, settings=corpus.settings)
+        parts: ReportParts = report_parts(comparison)
+        template = request.app.state.templates.get_template("story.html")
+        html: str = template.render(request_path=request.url.path, story=stored, parts=parts,
+                                    comparison=comparison)
+        return html
+
+    # The whole page is cached under the fingerprint of the story's state: a changed story
+    # has another key, so no reader gets a page of what it was.
+    return HTMLResponse(corpus.cached(f"story-page:{story_id}:{key}", render) if key else render())
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)

@@ -42,6 +42,12 @@ in ``tests/store``, ``tests/test_pipeline.py``, ``tests/test_search.py`` and
 - search (:meth:`Store.search`): full-text search with ranking (SQLite FTS5 BM25; PostgreSQL
   full-text search), hits as :class:`SearchHit`; see :class:`SearchQuery` for what each scope
   searches and how filters apply.
+- comparisons (schema 7): ``save_comparison`` keeps one ``StoryComparison`` per story under a
+  fingerprint of what it was computed from (``newsprism.pipeline.comparison_key``), and
+  ``get_comparison`` gives it back only for the same fingerprint, so a story whose articles,
+  analyses or publications changed is compared again, never served stale. ``analysis_versions``
+  gives the stamp of each stored analysis that such a fingerprint includes: it changes whenever
+  the analysis is replaced. A removed story's comparison goes with it.
 """
 
 from __future__ import annotations
@@ -64,6 +70,7 @@ from newsprism.model import (
     Skipped,
     Story,
     StoryChange,
+    StoryComparison,
     StoryUpdate,
 )
 
@@ -289,6 +296,24 @@ class Store(Protocol):
         Those without an analysis; with ``nlp_model`` (and ``made_by``) given, also those whose
         analysis another model (or another ``made_by``) made.
         """
+        ...
+
+    def analysis_versions(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """For each of these articles that has a stored analysis, a stamp of it (the model,
+        ``made_by`` and how many times it was replaced) that changes whenever the analysis is
+        replaced; articles without one are left out."""
+        ...
+
+    def get_comparison(self, story_id: str, fingerprint: str) -> StoryComparison | None:
+        """The story's stored comparison when it was stored under ``fingerprint``, else ``None``
+        (none stored, or one computed from another state of the story)."""
+        ...
+
+    def save_comparison(
+        self, story_id: str, fingerprint: str, comparison: StoryComparison
+    ) -> None:
+        """Keep a story's comparison under the fingerprint of what it was computed from,
+        replacing the one stored before (one transaction)."""
         ...
 
     def search(self, query: SearchQuery) -> list[SearchHit]:

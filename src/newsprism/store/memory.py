@@ -19,6 +19,7 @@ from newsprism.model import (
     Skipped,
     Story,
     StoryChange,
+    StoryComparison,
     StoryUpdate,
 )
 from newsprism.store.base import (
@@ -53,6 +54,10 @@ class MemoryStore:
         self._analyses: dict[str, AnalyzedArticle] = {}
         self._publications: dict[str, list[Publication]] = {}
         self._copy_keys: dict[str, CopyKey] = {}
+        # Each analysis saved gets the next number: its stamp in analysis_versions.
+        self._analysed: dict[str, int] = {}
+        self._saves = 0
+        self._comparisons: dict[str, tuple[str, StoryComparison]] = {}
         self._writer = threading.RLock()
 
     def __enter__(self) -> Self:
@@ -120,6 +125,8 @@ class MemoryStore:
         """Keep analyses of stored articles, replacing earlier ones."""
         for analysis in analyses:
             self._analyses[analysis.article.id] = analysis
+            self._saves += 1
+            self._analysed[analysis.article.id] = self._saves
 
     def get_analysis(self, article_id: str) -> AnalyzedArticle | None:
         """The stored analysis of an article, or ``None``."""
@@ -129,6 +136,27 @@ class MemoryStore:
         """Every stored analysis, in the articles' insertion order."""
         found = [self._analyses.get(article_id) for article_id in self._articles]
         yield from (analysis for analysis in found if analysis is not None)
+
+    def analysis_versions(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The stamp of each given article's stored analysis (model, made_by, save number)."""
+        found: dict[str, str] = {}
+        for article_id in article_ids:
+            analysis = self._analyses.get(article_id)
+            if analysis is not None:
+                saved = self._analysed[article_id]
+                found[article_id] = f"{analysis.nlp_model}|{analysis.made_by}|{saved}"
+        return found
+
+    def get_comparison(self, story_id: str, fingerprint: str) -> StoryComparison | None:
+        """The story's kept comparison if kept under ``fingerprint``, else ``None``."""
+        kept = self._comparisons.get(story_id)
+        return kept[1] if kept is not None and kept[0] == fingerprint else None
+
+    def save_comparison(
+        self, story_id: str, fingerprint: str, comparison: StoryComparison
+    ) -> None:
+        """Keep (replace) a story's comparison under its fingerprint."""
+        self._comparisons[story_id] = (fingerprint, comparison)
 
     def pending_analysis(
         self, *, nlp_model: str | None = None, made_by: str | None = None
@@ -232,6 +260,7 @@ class MemoryStore:
         """Write changed stories, drop removed ones and record merges and splits."""
         for story_id in update.removed:
             self._stories.pop(story_id, None)
+            self._comparisons.pop(story_id, None)
         for story in update.stories:
             self._stories[story.id] = story
             for member in story.articles:

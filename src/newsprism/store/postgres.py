@@ -39,6 +39,7 @@ from newsprism.model import (
     Skipped,
     Story,
     StoryChange,
+    StoryComparison,
     StoryUpdate,
     from_dict,
     to_dict,
@@ -318,6 +319,36 @@ class PostgresStore:
             arguments,
         )
         return [row[0] for row in rows]
+
+    def analysis_versions(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The stamp of each given article's stored analysis (model, made_by, revision)."""
+        rows = self._all(
+            "SELECT article_id, nlp_model, made_by, revision FROM analyses"
+            " WHERE article_id = ANY(%s::text[])",
+            (list(dict.fromkeys(article_ids)),),
+        )
+        return {row[0]: f"{row[1]}|{row[2]}|{row[3]}" for row in rows}
+
+    def get_comparison(self, story_id: str, fingerprint: str) -> StoryComparison | None:
+        """The story's stored comparison if stored under ``fingerprint``, else ``None``."""
+        row = self._one(
+            "SELECT record FROM comparisons WHERE story_id = %s AND fingerprint = %s",
+            (story_id, fingerprint),
+        )
+        return from_dict(StoryComparison, json.loads(row[0])) if row else None
+
+    def save_comparison(
+        self, story_id: str, fingerprint: str, comparison: StoryComparison
+    ) -> None:
+        """Keep (replace) a story's comparison under its fingerprint."""
+        record = _json(comparison)
+        with self._transaction() as cur:
+            cur.execute(
+                "INSERT INTO comparisons (story_id, fingerprint, record) VALUES (%s, %s, %s)"
+                " ON CONFLICT (story_id) DO UPDATE SET fingerprint = excluded.fingerprint,"
+                " computed_at = now(), record = excluded.record",
+                (story_id, fingerprint, record),
+            )
 
     def search(self, query: SearchQuery) -> list[SearchHit]:
         """Full-text search ranked by ``ts_rank_cd`` (see :class:`SearchQuery`)."""
@@ -786,6 +817,9 @@ def _write_stories(cur: psycopg.Cursor[Any], update: StoryUpdate) -> None:
     # do, a story or member named twice keeps its first place (seq, arrival) and its last values.
     if update.removed:
         cur.execute("DELETE FROM stories WHERE id = ANY(%b::text[])", (list(update.removed),))
+        cur.execute(
+            "DELETE FROM comparisons WHERE story_id = ANY(%b::text[])", (list(update.removed),)
+        )
     stories = {story.id: story for story in update.stories}
     members: dict[str, tuple[str, int]] = {}
     for story in update.stories:
@@ -867,7 +901,8 @@ def _write_analyses(cur: psycopg.Cursor[Any], analyses: Sequence[AnalyzedArticle
             "INSERT INTO analyses (article_id, nlp_model, made_by, analysed_at, record)"
             " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET"
             " nlp_model = excluded.nlp_model, made_by = excluded.made_by,"
-            " analysed_at = excluded.analysed_at, record = excluded.record",
+            " analysed_at = excluded.analysed_at, record = excluded.record,"
+            " revision = analyses.revision + 1",
             (
                 article_id,
                 analysis.nlp_model,

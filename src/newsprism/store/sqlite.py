@@ -43,6 +43,7 @@ from newsprism.model import (
     Skipped,
     Story,
     StoryChange,
+    StoryComparison,
     StoryUpdate,
     from_dict,
     to_dict,
@@ -69,6 +70,8 @@ from newsprism.store.tables import (
 logger = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# Ids per `IN (...)` list: under SQLite's host-parameter limit on every build.
+_IN_CHUNK = 500
 # Seconds between two tries for the writer lock.
 _LOCK_POLL_SECONDS = 0.05
 
@@ -278,6 +281,43 @@ class SQLiteStore:
         )
         return [row[0] for row in rows]
 
+    def analysis_versions(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The stamp of each given article's stored analysis (model, made_by, revision)."""
+        found: dict[str, str] = {}
+        ids = list(dict.fromkeys(article_ids))
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            for article_id, nlp_model, made_by, revision in self._all(
+                "SELECT article_id, nlp_model, made_by, revision FROM analyses"
+                f" WHERE article_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                found[article_id] = f"{nlp_model}|{made_by}|{revision}"
+        return found
+
+    def get_comparison(self, story_id: str, fingerprint: str) -> StoryComparison | None:
+        """The story's stored comparison if stored under ``fingerprint``, else ``None``."""
+        row = self._one(
+            "SELECT record FROM comparisons WHERE story_id = ? AND fingerprint = ?",
+            (story_id, fingerprint),
+        )
+        return from_dict(StoryComparison, json.loads(row[0])) if row else None
+
+    def save_comparison(
+        self, story_id: str, fingerprint: str, comparison: StoryComparison
+    ) -> None:
+        """Keep (replace) a story's comparison under its fingerprint."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        record = _json(comparison)
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO comparisons (story_id, fingerprint, computed_at, record)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (story_id) DO UPDATE SET"
+                " fingerprint = excluded.fingerprint, computed_at = excluded.computed_at,"
+                " record = excluded.record",
+                (story_id, fingerprint, now, record),
+            )
+
     def search(self, query: SearchQuery) -> list[SearchHit]:
         """FTS5 search ranked by BM25 (see :class:`~newsprism.store.base.SearchQuery`)."""
         match = fts5_match(parse_query(query.text))
@@ -423,7 +463,8 @@ class SQLiteStore:
                 "INSERT INTO analyses (article_id, nlp_model, made_by, analysed_at, record)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET"
                 " nlp_model = excluded.nlp_model, made_by = excluded.made_by,"
-                " analysed_at = excluded.analysed_at, record = excluded.record",
+                " analysed_at = excluded.analysed_at, record = excluded.record,"
+                " revision = analyses.revision + 1",
                 (
                     article_id,
                     analysis.nlp_model,
@@ -697,6 +738,9 @@ class SQLiteStore:
 
     def _write_stories(self, update: StoryUpdate) -> None:
         self._db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in update.removed])
+        self._db.executemany(
+            "DELETE FROM comparisons WHERE story_id = ?", [(i,) for i in update.removed]
+        )
         for story in update.stories:
             self._db.execute(
                 "INSERT INTO stories (id, title, size, founded, record) VALUES (?, ?, ?, ?, ?)"
