@@ -163,13 +163,28 @@ def test_issue11_run_is_the_whole_flow(
     assert bout and set(bout[0].outlets) == {"RT", "CNN"}
 
 
-def test_issue11_comparing_a_stored_story_loads_no_spacy(
+def _largest_story_db(
     tmp_path: Path, sample_inputs: list[InputSpec], analyzer: Analyzer
-) -> None:
+) -> tuple[Path, str]:
+    """The samples ingested into a new database, and the id of its largest story."""
     db = tmp_path / "news.db"
     with open_store(db) as store:
         _ingest(store, sample_inputs, analyzer)
         story = max(store.list_stories(), key=lambda s: len(s.articles)).id
+    return db, story
+
+
+def _run_probe(code: str) -> subprocess.CompletedProcess[str]:
+    """Python code run in a fresh interpreter, so the modules it imports can be inspected."""
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True
+    )
+
+
+def test_issue11_comparing_a_stored_story_loads_no_spacy(
+    tmp_path: Path, sample_inputs: list[InputSpec], analyzer: Analyzer
+) -> None:
+    db, story = _largest_story_db(tmp_path, sample_inputs, analyzer)
     probe = textwrap.dedent(
         f"""
         import sys
@@ -181,9 +196,7 @@ def test_issue11_comparing_a_stored_story_loads_no_spacy(
         print(len(comparison.outlets), "spacy" in sys.modules)
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO_ROOT, check=True
-    )
+    result = _run_probe(probe)
     assert result.stdout.split() == ["2", "False"]
 
 
@@ -284,10 +297,8 @@ def test_issue11_analyses_stored_before_tokens_are_read_and_marked_for_redoing(
     # a made_by without a tokens version.
     import json
 
-    db = tmp_path / "news.db"
+    db, story = _largest_story_db(tmp_path, sample_inputs, analyzer)
     with open_store(db) as store:
-        _ingest(store, sample_inputs, analyzer)
-        story = max(store.list_stories(), key=lambda s: len(s.articles)).id
         with_tokens = compare_story(store, story, settings=SETTINGS)
     with sqlite3.connect(db) as raw:
         for article_id, record in raw.execute("SELECT article_id, record FROM analyses").fetchall():
@@ -407,10 +418,8 @@ def test_issue11_compare_db_prints_the_kept_comparison_without_loading_compare(
 
     from newsprism.model import StoryComparison, from_dict
 
-    db = tmp_path / "news.db"
+    db, story = _largest_story_db(tmp_path, sample_inputs, analyzer)
     with open_store(db) as store:
-        _ingest(store, sample_inputs, analyzer)
-        story = max(store.list_stories(), key=lambda s: len(s.articles)).id
         fresh = compare_story(store, story, settings=SETTINGS, stored=False)
     probe = textwrap.dedent(
         f"""
@@ -425,8 +434,6 @@ def test_issue11_compare_db_prints_the_kept_comparison_without_loading_compare(
         print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO_ROOT, check=True
-    )
+    result = _run_probe(probe)
     assert from_dict(StoryComparison, json.loads(result.stdout)) == fresh
     assert result.stderr.strip().splitlines()[-1] == "[]"
