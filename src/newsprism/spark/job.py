@@ -488,9 +488,10 @@ class _PartWriter:
         self.flushed += 1
 
 
-# Texts per partition of the copy plan's shuffles (about 50 MB of keys; Spark's tuning guide
-# suggests partitions of 100-200 MB, and this data grows with the texts read before this run).
-_TEXTS_PER_SHUFFLE = 100_000
+# Entries per partition of the copy plan's shuffles (a text, or one of its bands: about 50 MB
+# of keys; Spark's tuning guide suggests partitions of 100-200 MB). Texts read by earlier runs
+# into the same folder count too.
+_ENTRIES_PER_SHUFFLE = 100_000
 # Articles held per partition before their rows are written out (bounds executor memory).
 _FLUSH_ARTICLES = 2000
 
@@ -602,19 +603,21 @@ def _plan(
     if earlier is not None:
         seen = seen.union(earlier.rdd.map(_seen_earlier))
         texts += earlier.count()
+    dedup = settings.dedup
     width = _shuffle_width(texts, wanted)
+    # Each indexed text goes to every one of its bands: that shuffle is as many times wider.
+    band_width = _shuffle_width(texts * _band_count(dedup), wanted)
     by_text = seen.groupByKey(width).flatMap(_same_text)
     arrivals = by_text.filter(lambda kv: kv[0] == "arrival").map(lambda kv: kv[1])
     firsts = by_text.filter(lambda kv: kv[0] == "first").map(lambda kv: kv[1])
     by_digest = firsts.groupByKey(width).flatMap(_same_digest)
-    dedup = settings.dedup
     near = (
         by_digest.filter(lambda kv: kv[0] == "indexed")
         .map(lambda kv: kv[1])
         .flatMap(functools.partial(_band_entries, dedup=dedup))
-        .groupByKey(width)
+        .groupByKey(band_width)
         .flatMap(_band_scores)
-        .reduceByKey(_better, width)
+        .reduceByKey(_better, band_width)
         .map(lambda kv: ("near", kv))
     )
     # One Spark job for the whole plan: each action costs a job's scheduling and task start-up,
@@ -636,11 +639,17 @@ def _plan(
     return _Plan(later, copies)
 
 
-def _shuffle_width(texts: int, wanted: int) -> int:
-    """Partitions for the copy plan's shuffles: one per ``_TEXTS_PER_SHUFFLE`` texts read, at
-    most ``wanted``. The plan moves only keys (a digest and a signature, a few hundred bytes a
-    text), so a shuffle partition per analysis partition would mostly start empty tasks."""
-    return max(1, min(wanted, math.ceil(texts / _TEXTS_PER_SHUFFLE)))
+def _shuffle_width(entries: int, wanted: int) -> int:
+    """Partitions for a shuffle of the copy plan: one per ``_ENTRIES_PER_SHUFFLE`` entries, at
+    most ``wanted``. The plan moves only keys (a digest and a signature, a few hundred bytes an
+    entry), so a shuffle partition per analysis partition would mostly start empty tasks."""
+    return max(1, min(wanted, math.ceil(entries / _ENTRIES_PER_SHUFFLE)))
+
+
+def _band_count(dedup: Any) -> int:
+    from newsprism.ingest.dedup import band_count
+
+    return band_count(settings=dedup)
 
 
 def _best_copy(earlier_id: str, similarity: float, dedup: Any) -> CopyOf | None:
