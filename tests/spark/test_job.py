@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark import SparkContext
 
     from newsprism.pipeline import Analyzer
     from newsprism.spark.job import JobReport
@@ -101,20 +101,20 @@ def inputs(benchdata: Path, tmp_path_factory: pytest.TempPathFactory) -> list[st
 
 
 @pytest.fixture(scope="module")
-def spark() -> Iterator[SparkSession]:
-    from newsprism.spark.job import spark_session
+def spark() -> Iterator[SparkContext]:
+    from newsprism.spark.job import spark_context
 
-    session = spark_session("local[2]", app_name="newsprism-tests")
-    session.sparkContext.setLogLevel("ERROR")
+    context = spark_context("local[2]", app_name="newsprism-tests")
+    context.setLogLevel("ERROR")
     try:
-        yield session
+        yield context
     finally:
-        session.stop()
+        context.stop()
 
 
 @pytest.fixture(scope="module")
 def job(
-    inputs: list[str], spark: SparkSession, tmp_path_factory: pytest.TempPathFactory
+    inputs: list[str], spark: SparkContext, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, JobReport]:
     from newsprism.config import load_settings
     from newsprism.spark.job import run_job
@@ -249,7 +249,7 @@ def test_issue13_load_then_search_and_compare_work(loaded: Path, single: MemoryS
 
 
 def test_issue13_rerunning_an_input_replaces_its_output(
-    job: tuple[Path, JobReport], inputs: list[str], spark: SparkSession
+    job: tuple[Path, JobReport], inputs: list[str], spark: SparkContext
 ) -> None:
     import pyarrow.parquet as pq
 

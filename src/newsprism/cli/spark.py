@@ -73,15 +73,15 @@ def spark_cli(
     with reporting_errors():
         settings = setup_settings(config=config, verbose=verbose)
         try:
-            from newsprism.spark.job import run_job, spark_session
+            from newsprism.spark.job import run_job, spark_context
         except ImportError as exc:
             raise ConfigError(
                 "pyspark is not installed; install the spark extra: pip install"
                 " 'newsprism[spark]' (and a Java 17 runtime)"
             ) from exc
         in_submit = _inside_spark_submit()
-        spark = spark_session(master or (None if in_submit else "local[*]"))
-        spark.sparkContext.setLogLevel("ERROR" if not verbose else "WARN")
+        spark = spark_context(master or (None if in_submit else "local[*]"))
+        spark.setLogLevel("ERROR" if not verbose else "WARN")
         try:
             report = run_job(
                 inputs, out=out, settings=settings, spark=spark, partitions=partitions,

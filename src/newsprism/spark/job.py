@@ -41,8 +41,7 @@ from newsprism.model import (
 from newsprism.store.tables import TABLES, Column, Row, Table
 
 if TYPE_CHECKING:
-    from pyspark import Accumulator, Broadcast
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark import Accumulator, Broadcast, SparkContext
 
     from newsprism.ingest.outlets import OutletDirectory
     from newsprism.pipeline import Analyzer
@@ -53,7 +52,7 @@ __all__ = [
     "PartitionCost",
     "expand_job_inputs",
     "run_job",
-    "spark_session",
+    "spark_context",
 ]
 
 logger = logging.getLogger(__name__)
@@ -136,27 +135,29 @@ class _Task:
     shards: int
 
 
-def spark_session(
+def spark_context(
     master: str | None = None, *, app_name: str = "newsprism", conf: dict[str, str] | None = None
-) -> SparkSession:
-    """A Spark session for the job (``master`` as ``--master``; ``None`` leaves it to
-    ``spark-submit``). The UI is off for ``local`` masters."""
-    from pyspark.sql import SparkSession
+) -> SparkContext:
+    """A Spark context for the job (``master`` as ``--master``; ``None`` leaves it to
+    ``spark-submit``). The UI is off for ``local`` masters.
 
-    builder = SparkSession.builder.appName(app_name)
+    The job uses RDDs only and reads its own Parquet with pyarrow: no SQL session is started,
+    which on a small machine is seconds of every run before any work.
+    """
+    from pyspark import SparkConf, SparkContext
+
+    settings = SparkConf().setAppName(app_name)
     if master is not None:
-        builder = builder.master(master)
-    settings = {"spark.sql.session.timeZone": "UTC"}
+        settings.setMaster(master)
     if master is not None and master.startswith("local"):
-        settings["spark.ui.enabled"] = "false"
-        settings["spark.ui.showConsoleProgress"] = "false"
+        settings.set("spark.ui.enabled", "false")
+        settings.set("spark.ui.showConsoleProgress", "false")
         # Local workers run this interpreter (the one newsprism is installed in), not the
         # first python3 on the PATH: PySpark reads the variable when the context starts.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    settings.update(conf or {})
-    for key, value in settings.items():
-        builder = builder.config(key, value)
-    return builder.getOrCreate()
+    for key, value in (conf or {}).items():
+        settings.set(key, value)
+    return SparkContext.getOrCreate(settings)
 
 
 def expand_job_inputs(inputs: Sequence[str]) -> list[str]:
@@ -233,7 +234,7 @@ def run_job(
     *,
     out: Path,
     settings: Settings,
-    spark: SparkSession,
+    spark: SparkContext,
     partitions: int | None = None,
     outlet: str | None = None,
 ) -> JobReport:
@@ -245,7 +246,7 @@ def run_job(
             Inputs written there by earlier runs stay and join this run's copies and stories;
             an input run again has its partitions replaced.
         settings: newsprism settings (sent to the executors).
-        spark: The Spark session.
+        spark: The Spark context (``session.sparkContext`` of a Spark session).
         partitions: Partitions to analyse in (default: twice the default parallelism). An
             input is read by several tasks when there are fewer inputs than partitions.
         outlet: An outlet name for every document (``--outlet``).
@@ -259,7 +260,7 @@ def run_job(
     files = expand_job_inputs(inputs)
     out.mkdir(parents=True, exist_ok=True)
     positions = _register(out, files)
-    context = spark.sparkContext
+    context = spark
     wanted = partitions or 2 * context.defaultParallelism
     shards = max(1, math.ceil(wanted / max(len(files), 1)))
     tasks = [
@@ -268,11 +269,6 @@ def run_job(
         for shard in range(shards)
     ]
     run_ids = sorted({task.input for task in tasks})
-    # Shuffles as wide as the analysis: Spark's default of 200 partitions makes hundreds of
-    # empty tasks on a small corpus.
-    spark.conf.set("spark.sql.shuffle.partitions", str(wanted))
-    # Partition values (month, input) are read back as the strings they are.
-    spark.conf.set("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
     staging = out / STAGING_DIR / uuid.uuid4().hex
     tables = staging / "tables"
     read = context.accumulator(0)
@@ -292,7 +288,7 @@ def run_job(
         seconds["extract"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        plan = _plan(spark, out, staging, run_ids, settings, str(tables),
+        plan = _plan(context, out, staging, run_ids, settings, str(tables),
                      texts=int(read.value), wanted=wanted)
         seconds["copies"] = time.perf_counter() - started
 
@@ -302,7 +298,12 @@ def run_job(
             later=context.broadcast(plan.later), tables=str(tables), stored=stored,
             skipped=skipped,
         )
-        rows = spark.read.parquet(str(staging / EXTRACTED)).repartition(wanted).rdd
+        parts = _parts(staging / EXTRACTED)
+        rows = (
+            context.parallelize(parts, max(1, len(parts)))
+            .flatMap(functools.partial(_read_rows, columns=None))
+            .repartition(wanted)
+        )
         costs = sorted(rows.mapPartitionsWithIndex(analyse).collect(), key=_by_partition)
         seconds["analyze"] = time.perf_counter() - started
 
@@ -492,6 +493,16 @@ class _PartWriter:
 # of keys; Spark's tuning guide suggests partitions of 100-200 MB). Texts read by earlier runs
 # into the same folder count too.
 _ENTRIES_PER_SHUFFLE = 100_000
+# Rows decoded at a time when a task reads a Parquet part file back.
+_READ_BATCH = 1_000
+# The columns the copy plan reads of the extracted texts, and of earlier runs' records.
+_PLAN_COLUMNS = (
+    "input", "pos", "ordinal", "article_id", "month", "publication", "arrival", "published",
+    "credited", "digest", "signature",
+)
+_EARLIER_COLUMNS = (
+    "article_id", "pos", "ordinal", "publication", "published", "credited", "digest", "signature",
+)
 # Articles held per partition before their rows are written out (bounds executor memory).
 _FLUSH_ARTICLES = 2000
 
@@ -579,7 +590,7 @@ class _Seen:
 
 
 def _plan(
-    spark: SparkSession,
+    context: SparkContext,
     out: Path,
     staging: Path,
     run_ids: Sequence[str],
@@ -597,12 +608,18 @@ def _plan(
     an earlier one has is an exact copy of the first; another is a near copy of the most similar
     earlier text sharing an LSH band with it (:func:`newsprism.ingest.dedup.best_copy`).
     """
-    extracted = spark.read.parquet(str(staging / EXTRACTED)).drop("document", "article")
-    seen = extracted.rdd.map(_seen_new)
-    earlier = _earlier_records(spark, out, run_ids)
-    if earlier is not None:
-        seen = seen.union(earlier.rdd.map(_seen_earlier))
-        texts += earlier.count()
+    parts = _parts(staging / EXTRACTED)
+    seen = context.parallelize(parts, max(1, len(parts))).flatMap(
+        functools.partial(_read_rows, columns=_PLAN_COLUMNS)
+    ).map(_seen_new)
+    earlier = _earlier_parts(out, run_ids)
+    if earlier:
+        seen = seen.union(
+            context.parallelize(earlier, len(earlier))
+            .flatMap(functools.partial(_read_rows, columns=_EARLIER_COLUMNS))
+            .map(_seen_earlier)
+        )
+        texts += sum(_row_count(part) for part in earlier)
     dedup = settings.dedup
     width = _shuffle_width(texts, wanted)
     # Each indexed text goes to every one of its bands: that shuffle is as many times wider.
@@ -622,7 +639,7 @@ def _plan(
     )
     # One Spark job for the whole plan: each action costs a job's scheduling and task start-up,
     # which on a small corpus is most of this stage. The shuffles the branches share run once.
-    found = spark.sparkContext.union([
+    found = context.union([
         by_text.filter(lambda kv: kv[0] == "later"),
         by_digest.filter(lambda kv: kv[0] == "exact"),
         near,
@@ -674,14 +691,55 @@ def _seen_earlier(row: Any) -> tuple[str, _Seen]:
     )
 
 
-def _earlier_records(spark: SparkSession, out: Path, run_ids: Sequence[str]) -> DataFrame | None:
-    from pyspark.sql import functions as f
-
+def _earlier_parts(out: Path, run_ids: Sequence[str]) -> list[str]:
+    """The ``records`` part files of the folder's other inputs (earlier runs)."""
     folder = out / RECORDS
-    if not folder.is_dir() or not any(folder.glob("month=*/input=*")):
-        return None
-    records = spark.read.parquet(str(folder)).drop("document", "article", "analysis", "story")
-    return records.where(~f.col("input").isin(list(run_ids)))
+    if not folder.is_dir():
+        return []
+    return [
+        str(part)
+        for part in sorted(folder.glob("month=*/input=*/*.parquet"))
+        if part.parent.name.removeprefix("input=") not in run_ids
+    ]
+
+
+def _parts(folder: Path) -> list[str]:
+    return [str(part) for part in sorted(folder.glob("*.parquet"))]
+
+
+def _row_count(part: str) -> int:
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    return int(pq.ParquetFile(part).metadata.num_rows)
+
+
+def _read_rows(part: str, *, columns: Sequence[str] | None) -> Iterator[Any]:
+    """The rows of one Parquet part file, as records with a field per column; a part of a
+    ``month=M/input=I`` folder gets ``month`` and ``input`` from its path, as Spark's
+    partition discovery would."""
+    import pyarrow.parquet as pq
+
+    path = Path(part)
+    extra = {
+        key: value
+        for key, value in (name.split("=", 1) for name in (path.parent.parent.name,
+                                                           path.parent.name) if "=" in name)
+    }
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=_READ_BATCH, columns=columns):
+        for row in batch.to_pylist():
+            yield _Row(**row, **extra)
+
+
+class _Row(dict[str, Any]):
+    """A row read back from Parquet: its columns as attributes (``row.pos``)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def _same_text(group: tuple[str, Iterable[_Seen]]) -> Iterator[tuple[str, Any]]:
@@ -876,7 +934,7 @@ def _swap_in(out: Path, written: Path, run_ids: Sequence[str]) -> None:
 def read_job_rows(out: Path, name: str, input_name: str, columns: Sequence[str] | None = None
                   ) -> list[dict[str, Any]]:
     """One input's rows of a job table (all its months), in record order."""
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq
 
     rows: list[dict[str, Any]] = []
     for part in sorted((out / name).glob(f"month=*/input={input_name}/*.parquet")):
