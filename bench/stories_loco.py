@@ -45,10 +45,21 @@ it is (a small margin means the choice between the two is close to a coin toss).
 reported on every eval part ("defaults"; untuned for the eval part, though the corpus's train
 part was among those they were chosen on) and on all 300 BASIL articles.
 
+With ``--embeddings`` the optional MiniLM link (the ``embeddings`` extra: all-MiniLM-L6-v2
+vectors of the headline and lead, blended into every score and bar) is one more dimension of
+the design grid: every design point once without the encoder and once with it at each of
+``EMBEDDING_BLENDS`` (embedding_weight x embedding_threshold). The folds choose among all of
+them by the same rule; the row "newsprism LOCO, words only" is the same fold's choice among the
+points without the encoder (what an install without the extra runs), and both LOCO rows must be
+ahead of the baseline. The packaged defaults are still chosen among the points without the
+encoder; "defaults with the embedding dimension" is the same rule over all design points, run on
+all 300 BASIL articles. The vectors are computed once per part and cached under
+bench/results/cache/ (git ignores bench/results/), so a rerun costs the grid only.
+
 Baseline: TF-IDF over title + text (scikit-learn's TfidfVectorizer defaults), average-link
 agglomerative clustering on cosine distance, cut at one similarity threshold, all pairs, offline.
 
-    .venv/bin/python bench/stories_loco.py
+    .venv/bin/python bench/stories_loco.py [--embeddings]
 
 Writes bench/results/stories_loco.json; exits 1 when newsprism's untuned B-cubed F1 or ARI is not
 ahead of the baseline's on a corpus, or the defaults give less than 0.98 on BASIL.
