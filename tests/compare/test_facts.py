@@ -12,7 +12,8 @@ from newsprism.analyze import analyze
 from newsprism.analyze.nlp import load_model
 from newsprism.compare import CompareRules, compare
 from newsprism.compare.facts import align_statements, make_statement
-from newsprism.compare.text import sentences
+from newsprism.compare.story import build_view
+from newsprism.compare.text import article_sentences, sentences
 from newsprism.config import load_settings
 from newsprism.model import (
     AnalyzedArticle,
@@ -85,6 +86,37 @@ def test_sentences_of_the_rt_sample(
     assert len(found) == 13
     assert all(body[s.start : s.end] == s.text for s in found)
     assert "Bout maintains he is innocent." in [s.text for s in found]
+
+
+def test_issue11_compare_reads_the_analysis_sentences_cut_at_paragraphs(
+    sample_story: list[AnalyzedArticle], compare_rules: CompareRules
+) -> None:
+    # One sentence split in the system: compare takes the parser's sentences the analysis
+    # kept, never across a paragraph end; only an analysis without them is split by the rules.
+    analysed = sample_story[1]
+    body = analysed.article.body
+    paragraphs = tuple((p.start, p.end) for p in analysed.article.paragraphs)
+    assert analysed.sentences
+    found = article_sentences(body, analysed.sentences,
+                              abbreviations=compare_rules.abbreviations, paragraphs=paragraphs)
+    assert all(body[s.start : s.end] == s.text for s in found)
+    starts = {s.start for s in analysed.sentences}
+    assert {s.start for s in found} >= {
+        start + (len(body[start:]) - len(body[start:].lstrip())) for start in starts
+    } - {len(body)}
+    assert build_view(sample_story, compare_rules).articles[1].sentences == tuple(found)
+    for sentence in found:
+        assert any(start <= sentence.start and sentence.end <= end for start, end in paragraphs)
+    # A parser sentence joining two paragraphs (a headline and its first line) is cut in two.
+    first, second = paragraphs[0], paragraphs[1]
+    joined = Span(first[0], second[1], body[first[0] : second[1]])
+    cut = article_sentences(body, [joined], abbreviations=compare_rules.abbreviations,
+                            paragraphs=paragraphs)
+    assert [s.text for s in cut] == [body[a:b].strip() for a, b in (first, second)]
+    fallback = article_sentences(body, [], abbreviations=compare_rules.abbreviations,
+                                 paragraphs=paragraphs)
+    assert fallback == sentences(body, abbreviations=compare_rules.abbreviations,
+                                 paragraphs=paragraphs)
 
 
 def test_initials_and_abbreviations_end_no_sentence(compare_rules: CompareRules) -> None:

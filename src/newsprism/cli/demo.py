@@ -34,7 +34,6 @@ from newsprism.present.text import (
     entities_table,
     stories_table,
 )
-from newsprism.store.sqlite import SQLiteStore
 
 # Body characters shown per article: the comparison below is what the demo is for.
 _BODY_CHARS = 600
@@ -81,6 +80,8 @@ def demo_cli(
             )
         )
     written: list[Path] = []
+    from newsprism.store.sqlite import SQLiteStore
+
     with reporting_errors(), SQLiteStore(db) as store, progress_bar() as bar:
         report = run(
             specs,

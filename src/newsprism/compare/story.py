@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from newsprism.analyze.tokens import text_tokens
 from newsprism.compare.entities import resolve_story
 from newsprism.compare.rules import CompareRules
-from newsprism.compare.text import SentenceSpan, sentences
+from newsprism.compare.text import SentenceSpan, article_sentences
 from newsprism.model import AnalyzedArticle, Entity, Evidence, MentionKind, Token
 
 __all__ = ["StoryArticleView", "StoryView", "actors", "build_view", "genre_of", "outlet_of"]
@@ -141,8 +141,10 @@ def build_view(
     for index, analyzed in enumerate(articles):
         outlet, published_by = outlet_of(analyzed)
         paragraphs = tuple((p.start, p.end) for p in analyzed.article.paragraphs)
-        spans = tuple(sentences(analyzed.article.body, abbreviations=rules.abbreviations,
-                                paragraphs=paragraphs))
+        spans = tuple(article_sentences(
+            analyzed.article.body, analyzed.sentences, abbreviations=rules.abbreviations,
+            paragraphs=paragraphs,
+        ))
         original = _original(analyzed, spans, outlet, views, ids)
         others = list((publishers or {}).get(analyzed.article.id, ()))
         if original is not None:

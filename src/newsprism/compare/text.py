@@ -1,5 +1,8 @@
 """Plain-text helpers of the compare stage: sentences with offsets, words, numbers.
 
+Sentences are the analysis's (the parser's split, stored with every analysis), cut at paragraph
+ends; the rules here split only an analysis made before sentences were kept.
+
 Words, their stems and the stop-word list are the analysis's (:mod:`newsprism.analyze.tokens`):
 a stored analysis carries the body's words already stemmed and flagged, and the helpers here
 read short strings (a headline, a unit, a descriptor) the same way. The aligner needs
@@ -10,15 +13,17 @@ way. Numbers are read as digits and number words.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from newsprism.analyze.tokens import NUMBER_WORDS, WORD, is_content, stem
-from newsprism.model import Token
+from newsprism.model import Span, Token
 
 __all__ = [
     "SentenceSpan",
+    "article_sentences",
     "content_words",
     "numbers",
     "numbers_in",
@@ -75,6 +80,40 @@ def sentences(
             found.extend(_trimmed(text, start, match.end()))
             start = match.end()
         found.extend(_trimmed(text, start, block_end))
+    return found
+
+
+def article_sentences(
+    text: str,
+    stored: Sequence[Span],
+    *,
+    abbreviations: frozenset[str],
+    paragraphs: tuple[tuple[int, int], ...] = (),
+) -> list[SentenceSpan]:
+    """The sentences of an article body: the analysis's, when it kept them, else split here.
+
+    A stored sentence that runs over a paragraph end is cut there (a headline or a caption line
+    the parser joined to the next line is not one statement with it).
+
+    Args:
+        text: The article body.
+        stored: The analysis's sentences (:attr:`newsprism.model.AnalyzedArticle.sentences`);
+            empty for an analysis made before they were kept.
+        abbreviations: As :func:`sentences`, for that fallback.
+        paragraphs: Paragraph offsets; the whole text is one paragraph when empty.
+    """
+    if not stored:
+        return sentences(text, abbreviations=abbreviations, paragraphs=paragraphs)
+    ends = sorted({end for _, end in paragraphs if 0 < end < len(text)})
+    found: list[SentenceSpan] = []
+    for span in stored:
+        start = span.start
+        for end in ends[bisect.bisect_right(ends, span.start) :]:
+            if end >= span.end:
+                break
+            found.extend(_trimmed(text, start, end))
+            start = end
+        found.extend(_trimmed(text, start, span.end))
     return found
 
 

@@ -141,6 +141,11 @@ def band_keys(signature: bytes, *, settings: DedupSettings) -> list[bytes]:
     ]
 
 
+def band_count(*, settings: DedupSettings) -> int:
+    """How many band keys :func:`band_keys` makes of each signature."""
+    return _bands(settings.near_threshold, settings.num_perm)[0]
+
+
 def key_similarity(left: bytes, right: bytes) -> float:
     """Estimated Jaccard similarity of two stored signatures (the share of equal values)."""
     a = np.frombuffer(left, dtype=_VALUES)

@@ -43,7 +43,6 @@ from newsprism.store.tables import TABLES, Column, Row, Table
 if TYPE_CHECKING:
     from pyspark import Accumulator, Broadcast
     from pyspark.sql import DataFrame, SparkSession
-    from pyspark.sql.types import StructType
 
     from newsprism.ingest.outlets import OutletDirectory
     from newsprism.pipeline import Analyzer
@@ -65,6 +64,8 @@ ARTICLE_TABLES = (
 )
 # The job's own tables beside them: what `newsprism load` stores, and the skipped records.
 RECORDS, ARRIVALS, SKIPPED = "records", "arrivals", "skipped"
+# The staging table of extracted texts the copy plan and the analysis read.
+EXTRACTED = "extracted"
 STORY_TABLES = ("stories", "story_articles")
 INPUTS_FILE = "_inputs.json"
 STORIES_DIR = "_stories"
@@ -285,14 +286,14 @@ def run_job(
             _extract_partition, settings=shipped, outlet=outlet, tables=str(tables),
             read=read, skipped=skipped,
         )
-        extracted = context.parallelize(tasks, len(tasks)).mapPartitionsWithIndex(extract)
-        spark.createDataFrame(extracted, _extracted_schema()).write.parquet(
-            str(staging / "extracted")
-        )
+        # Each read task writes its extracted texts as one Parquet file itself (as the
+        # analysis tasks write their tables): no rows travel through the JVM to be written.
+        context.parallelize(tasks, len(tasks)).mapPartitionsWithIndex(extract).count()
         seconds["extract"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        plan = _plan(spark, out, staging, run_ids, settings, str(tables), wanted)
+        plan = _plan(spark, out, staging, run_ids, settings, str(tables),
+                     texts=int(read.value), wanted=wanted)
         seconds["copies"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -301,7 +302,7 @@ def run_job(
             later=context.broadcast(plan.later), tables=str(tables), stored=stored,
             skipped=skipped,
         )
-        rows = spark.read.parquet(str(staging / "extracted")).repartition(wanted).rdd
+        rows = spark.read.parquet(str(staging / EXTRACTED)).repartition(wanted).rdd
         costs = sorted(rows.mapPartitionsWithIndex(analyse).collect(), key=_by_partition)
         seconds["analyze"] = time.perf_counter() - started
 
@@ -440,6 +441,14 @@ _JOB_TABLES = {
         (("article_id", "text"), *_ORDER, ("publication", "text")),
         "one row per publication added by a text read again (JSON)",
     ),
+    EXTRACTED: _t(
+        EXTRACTED,
+        (("input", "text"), *_ORDER, ("article_id", "text"), ("month", "text"),
+         ("document", "text"), ("article", "text"), ("publication", "text"),
+         ("arrival", "text"), ("published", "date"), ("credited", "text"), ("digest", "text"),
+         ("signature", "text"), ("scheme", "text")),
+        "staging only: one row per extracted text, before copies are known",
+    ),
     SKIPPED: _t(
         SKIPPED,
         (*_ORDER, ("where", "text"), ("reason", "text"), ("code", "text")),
@@ -479,6 +488,10 @@ class _PartWriter:
         self.flushed += 1
 
 
+# Entries per partition of the copy plan's shuffles (a text, or one of its bands: about 50 MB
+# of keys; Spark's tuning guide suggests partitions of 100-200 MB). Texts read by earlier runs
+# into the same folder count too.
+_ENTRIES_PER_SHUFFLE = 100_000
 # Articles held per partition before their rows are written out (bounds executor memory).
 _FLUSH_ARTICLES = 2000
 
@@ -495,59 +508,44 @@ def _extract_partition(
     tables: str,
     read: Accumulator[int],
     skipped: Accumulator[int],
-) -> Iterator[tuple[Any, ...]]:
+) -> Iterator[int]:
+    """Read and extract one task's records; write the extracted texts (table ``extracted``,
+    one Parquet file per task, beside ``tables``) and the skipped records."""
     from newsprism.pipeline import Extracted, extract_records, own_publication, publication_of
+    from newsprism.store.export import write_table
 
     loaded = settings.value
     writer = _PartWriter(tables, f"a{index:05d}")
-    for task in tasks:
-        for ordinal, item in _task_items(task, loaded, outlet):
-            if isinstance(item, RawDocument):
-                read.add(1)
-            found = next(extract_records(
-                [item], settings=loaded, outlets=_outlets(), contain_failures=True
-            ))
-            if not isinstance(found, Extracted):
-                skipped.add(1)
-                writer.add(SKIPPED, NO_MONTH, task.input,
-                           [(task.pos, ordinal, found.where, found.reason, found.code)])
-                continue
-            article, key = found.article, found.key
-            yield (
-                task.input, task.pos, ordinal, article.id, _month(article),
-                _dumps(found.document), _dumps(article), _dumps(own_publication(article)),
-                _dumps(publication_of(found.document)), article.published,
-                article.original_outlet.name if article.original_outlet else None,
-                key.digest, key.signature or None, key.scheme,
-            )
+
+    def rows() -> Iterator[Row]:
+        for task in tasks:
+            for ordinal, item in _task_items(task, loaded, outlet):
+                if isinstance(item, RawDocument):
+                    read.add(1)
+                found = next(extract_records(
+                    [item], settings=loaded, outlets=_outlets(), contain_failures=True
+                ))
+                if not isinstance(found, Extracted):
+                    skipped.add(1)
+                    writer.add(SKIPPED, NO_MONTH, task.input,
+                               [(task.pos, ordinal, found.where, found.reason, found.code)])
+                    continue
+                article, key = found.article, found.key
+                yield (
+                    task.input, task.pos, ordinal, article.id, _month(article),
+                    _dumps(found.document), _dumps(article), _dumps(own_publication(article)),
+                    _dumps(publication_of(found.document)),
+                    article.published.isoformat() if article.published else None,
+                    article.original_outlet.name if article.original_outlet else None,
+                    key.digest, key.signature.hex() if key.signature else None, key.scheme,
+                )
+
+    folder = Path(tables).parent / EXTRACTED
+    folder.mkdir(parents=True, exist_ok=True)
+    # The task's index names its file, so a retried task replaces what it wrote before.
+    write_table(_JOB_TABLES[EXTRACTED], rows(), folder / f"part-a{index:05d}.parquet")
     writer.flush()
-
-
-def _extracted_schema() -> StructType:
-    from pyspark.sql.types import (
-        BinaryType,
-        DateType,
-        IntegerType,
-        LongType,
-        StringType,
-        StructField,
-        StructType,
-    )
-
-    text = ("article_id", "month", "document", "article", "publication", "arrival")
-    return StructType(
-        [
-            StructField("input", StringType(), False),
-            StructField("pos", IntegerType(), False),
-            StructField("ordinal", LongType(), False),
-            *(StructField(name, StringType(), False) for name in text),
-            StructField("published", DateType(), True),
-            StructField("credited", StringType(), True),
-            StructField("digest", StringType(), False),
-            StructField("signature", BinaryType(), True),
-            StructField("scheme", StringType(), False),
-        ]
-    )
+    yield 0
 
 
 # --- stage 2: same texts and copies across all records (Spark shuffles) ----------------------
@@ -587,7 +585,9 @@ def _plan(
     run_ids: Sequence[str],
     settings: Settings,
     tables: str,
-    width: int,
+    *,
+    texts: int,
+    wanted: int,
 ) -> _Plan:
     """Which extracted documents become articles, which add publications, which are copies.
 
@@ -597,37 +597,59 @@ def _plan(
     an earlier one has is an exact copy of the first; another is a near copy of the most similar
     earlier text sharing an LSH band with it (:func:`newsprism.ingest.dedup.best_copy`).
     """
-    extracted = spark.read.parquet(str(staging / "extracted")).drop("document", "article")
+    extracted = spark.read.parquet(str(staging / EXTRACTED)).drop("document", "article")
     seen = extracted.rdd.map(_seen_new)
     earlier = _earlier_records(spark, out, run_ids)
     if earlier is not None:
         seen = seen.union(earlier.rdd.map(_seen_earlier))
-    by_text = seen.groupByKey(width).flatMap(_same_text).cache()
-    later = frozenset(by_text.filter(lambda kv: kv[0] == "later").map(lambda kv: kv[1]).collect())
-    if later:
-        by_text.filter(lambda kv: kv[0] == "arrival").map(lambda kv: kv[1]).mapPartitionsWithIndex(
-            functools.partial(_write_arrivals, tables=tables)
-        ).count()
-    firsts = by_text.filter(lambda kv: kv[0] == "first").map(lambda kv: kv[1])
-    by_digest = firsts.groupByKey(width).flatMap(_same_digest).cache()
-    copies = dict(by_digest.filter(lambda kv: kv[0] == "exact").map(lambda kv: kv[1]).collect())
+        texts += earlier.count()
     dedup = settings.dedup
+    width = _shuffle_width(texts, wanted)
+    # Each indexed text goes to every one of its bands: that shuffle is as many times wider.
+    band_width = _shuffle_width(texts * _band_count(dedup), wanted)
+    by_text = seen.groupByKey(width).flatMap(_same_text)
+    arrivals = by_text.filter(lambda kv: kv[0] == "arrival").map(lambda kv: kv[1])
+    firsts = by_text.filter(lambda kv: kv[0] == "first").map(lambda kv: kv[1])
+    by_digest = firsts.groupByKey(width).flatMap(_same_digest)
     near = (
         by_digest.filter(lambda kv: kv[0] == "indexed")
         .map(lambda kv: kv[1])
         .flatMap(functools.partial(_band_entries, dedup=dedup))
-        .groupByKey(width)
+        .groupByKey(band_width)
         .flatMap(_band_scores)
-        .reduceByKey(_better, width)
-        .collect()
+        .reduceByKey(_better, band_width)
+        .map(lambda kv: ("near", kv))
     )
-    by_text.unpersist()
-    by_digest.unpersist()
-    for later_id, (similarity, _, earlier_id) in near:
-        found = _best_copy(earlier_id, similarity, dedup)
-        if found is not None:
-            copies.setdefault(later_id, found)
+    # One Spark job for the whole plan: each action costs a job's scheduling and task start-up,
+    # which on a small corpus is most of this stage. The shuffles the branches share run once.
+    found = spark.sparkContext.union([
+        by_text.filter(lambda kv: kv[0] == "later"),
+        by_digest.filter(lambda kv: kv[0] == "exact"),
+        near,
+        arrivals.mapPartitionsWithIndex(functools.partial(_write_arrivals, tables=tables)),
+    ]).collect()
+    later = frozenset(value for kind, value in found if kind == "later")
+    copies = dict(value for kind, value in found if kind == "exact")
+    for kind, value in found:
+        if kind == "near":
+            later_id, (similarity, _, earlier_id) = value
+            copy = _best_copy(earlier_id, similarity, dedup)
+            if copy is not None:
+                copies.setdefault(later_id, copy)
     return _Plan(later, copies)
+
+
+def _shuffle_width(entries: int, wanted: int) -> int:
+    """Partitions for a shuffle of the copy plan: one per ``_ENTRIES_PER_SHUFFLE`` entries, at
+    most ``wanted``. The plan moves only keys (a digest and a signature, a few hundred bytes an
+    entry), so a shuffle partition per analysis partition would mostly start empty tasks."""
+    return max(1, min(wanted, math.ceil(entries / _ENTRIES_PER_SHUFFLE)))
+
+
+def _band_count(dedup: Any) -> int:
+    from newsprism.ingest.dedup import band_count
+
+    return band_count(settings=dedup)
 
 
 def _best_copy(earlier_id: str, similarity: float, dedup: Any) -> CopyOf | None:
@@ -637,7 +659,7 @@ def _best_copy(earlier_id: str, similarity: float, dedup: Any) -> CopyOf | None:
 
 
 def _seen_new(row: Any) -> tuple[str, _Seen]:
-    signature = bytes(row.signature) if row.signature is not None else None
+    signature = bytes.fromhex(row.signature) if row.signature else None
     return row.article_id, _Seen(
         row.pos, row.ordinal, True, row.input, row.month, row.digest, signature,
         row.publication, row.arrival, row.published, row.credited,
@@ -684,7 +706,7 @@ def _same_text(group: tuple[str, Iterable[_Seen]]) -> Iterator[tuple[str, Any]]:
 
 def _write_arrivals(
     index: int, rows: Iterable[tuple[_Seen, _Seen, Publication]], *, tables: str
-) -> Iterator[int]:
+) -> Iterator[tuple[str, Any]]:
     from newsprism.store.tables import publication_row
 
     writer = _PartWriter(tables, f"p{index:05d}")
@@ -694,7 +716,7 @@ def _write_arrivals(
         writer.add(ARRIVALS, first.month, seen.input,
                    [(place.article, seen.pos, seen.ordinal, _dumps(place))])
     writer.flush()
-    yield 0
+    yield from ()
 
 
 def _same_digest(group: tuple[str, Iterable[tuple[str, _Seen]]]) -> Iterator[tuple[str, Any]]:
@@ -800,7 +822,7 @@ def _add_stored(writer: _PartWriter, row: Any, result: Any) -> None:
     if analysis is not None:
         for table, table_rows in analysis_rows(analysis).items():
             writer.add(table, month, name, table_rows)
-    signature = bytes(row.signature).hex() if row.signature is not None else None
+    signature = row.signature or None
     if article.copy_of is not None and article.copy_of.kind == "exact":
         signature = None  # as the detector keeps it: an exact copy is never indexed
     writer.add(RECORDS, month, name, [(

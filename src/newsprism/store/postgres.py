@@ -111,11 +111,6 @@ class PostgresStore:
         store_settings = settings or load_settings().store
         self._timeout = store_settings.busy_timeout_seconds
         self._lock_wait = store_settings.writer_wait_seconds
-        try:
-            with self._connect() as conn:
-                self.schema_version = self._migrate(conn)
-        except psycopg.Error as exc:
-            raise StoreError(_explain(exc), where=self.where) from exc
         self._pool = ConnectionPool(
             url,
             min_size=1,
@@ -125,13 +120,19 @@ class PostgresStore:
             open=False,
             name="newsprism",
         )
+        # The pool makes its first connection in the background while a connection of our
+        # own checks the schema: a failure to connect is then reported with libpq's reason
+        # (a pool only says it timed out), and the two connections do not wait on each other.
+        self._pool.open(wait=False)
         try:
-            self._pool.open(wait=True, timeout=self._timeout)
-        except Exception as exc:  # PoolTimeout and connection errors alike
+            with self._connect() as conn:
+                self.schema_version = self._migrate(conn)
+        except psycopg.Error as exc:
             self._pool.close()
-            raise StoreError(
-                f"cannot open a connection pool ({exc}); check the server", where=self.where
-            ) from exc
+            raise StoreError(_explain(exc), where=self.where) from exc
+        except BaseException:
+            self._pool.close()
+            raise
         self._held = threading.local()  # .writer: this thread holds the writer lock
 
     def __enter__(self) -> Self:
@@ -722,6 +723,12 @@ class PostgresStore:
     def _migrate(self, conn: psycopg.Connection[Any]) -> int:
         known = migrations()
         latest = known[-1][0] if known else 0
+        # A database already at this version needs no lock: one query, then done. Otherwise
+        # migrate under the lock, reading the version again (another process may have just
+        # migrated it).
+        current = _schema_version(conn)
+        if current == latest:
+            return current
         _advisory_lock(conn, _MIGRATE_LOCK, self._lock_wait, where=self.where)
         try:
             conn.execute(
@@ -1003,3 +1010,12 @@ def _explain(error: psycopg.Error) -> str:
             f"not a newsprism database ({text}); pass another database or create an empty one"
         )
     return f"database error ({text})"
+
+
+def _schema_version(conn: psycopg.Connection[Any]) -> int | None:
+    """The version recorded in ``schema_migrations``; ``None`` before the table exists."""
+    try:
+        row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    except psycopg.errors.UndefinedTable:
+        return None  # autocommit: the failed statement leaves no failed transaction behind
+    return int(row[0]) if row and row[0] is not None else 0
