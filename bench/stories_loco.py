@@ -45,10 +45,21 @@ it is (a small margin means the choice between the two is close to a coin toss).
 reported on every eval part ("defaults"; untuned for the eval part, though the corpus's train
 part was among those they were chosen on) and on all 300 BASIL articles.
 
+With ``--embeddings`` the optional MiniLM link (the ``embeddings`` extra: all-MiniLM-L6-v2
+vectors of the headline and lead, blended into every score and bar) is one more dimension of
+the design grid: every design point once without the encoder and once with it at each of
+``EMBEDDING_BLENDS`` (embedding_weight x embedding_threshold). The folds choose among all of
+them by the same rule; the row "newsprism LOCO, words only" is the same fold's choice among the
+points without the encoder (what an install without the extra runs), and both LOCO rows must be
+ahead of the baseline. The packaged defaults are still chosen among the points without the
+encoder; "defaults with the embedding dimension" is the same rule over all design points, run on
+all 300 BASIL articles. The vectors are computed once per part and cached under
+bench/results/cache/ (git ignores bench/results/), so a rerun costs the grid only.
+
 Baseline: TF-IDF over title + text (scikit-learn's TfidfVectorizer defaults), average-link
 agglomerative clustering on cosine distance, cut at one similarity threshold, all pairs, offline.
 
-    .venv/bin/python bench/stories_loco.py
+    .venv/bin/python bench/stories_loco.py [--embeddings]
 
 Writes bench/results/stories_loco.json; exits 1 when newsprism's untuned B-cubed F1 or ARI is not
 ahead of the baseline's on a corpus, or the defaults give less than 0.98 on BASIL.
@@ -56,6 +67,7 @@ ahead of the baseline's on a corpus, or the defaults give less than 0.98 on BASI
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import random
 import sys
@@ -66,11 +78,15 @@ from typing import Any
 import numpy as np
 
 from newsprism.config import StoriesSettings, load_settings
+from newsprism.errors import ConfigError
+from newsprism.stories.embed import TextEncoder
 from stories_common import (
     GRID,
     Item,
+    LookupEncoder,
     baseline_labels,
     baseline_tree,
+    cached_embeddings,
     finish,
     load_basil,
     load_googlenews,
@@ -123,6 +139,16 @@ ABLATION_GRID: list[dict[str, object]] = [
     for background in (0.0, 1.0)
 ]
 TUNE_GRID = [p for p in ABLATION_GRID if p["background_weight"] == DESIGN_BACKGROUND]
+# With --embeddings: the optional MiniLM link (the 'embeddings' extra) as one more dimension of
+# the design grid: every TUNE_GRID point once more with the encoder, at each of these blends
+# (score = (1 - weight) x TF-IDF score + weight x embedding cosine; the bar blended the same way
+# from the TF-IDF bar and embedding_threshold). The other embedding_* settings are the packaged
+# ones. Points without the encoder carry "embeddings": False; the ablation rows stay words only.
+EMBEDDING_BLENDS: list[dict[str, object]] = [
+    {"embedding_weight": weight, "embedding_threshold": threshold}
+    for weight in (0.25, 0.5)
+    for threshold in (0.4, 0.5)
+]
 # The settings before issue 8, run beside the chosen ones on every eval part.
 BEFORE: dict[str, object] = {
     "background_weight": 0.0,
@@ -133,6 +159,46 @@ BEFORE: dict[str, object] = {
     "full_terms": 80,
 }
 KEYS = tuple(TUNE_GRID[0])
+
+
+def full_grid(embeddings: bool) -> list[dict[str, object]]:
+    """The points every train part is run at: the ablation grid without the encoder, then
+    (with ``embeddings``) every design point with the encoder at each blend."""
+    grid: list[dict[str, object]] = [{**point, "embeddings": False} for point in ABLATION_GRID]
+    if embeddings:
+        grid += [
+            {**point, "embeddings": True, **blend}
+            for point in TUNE_GRID
+            for blend in EMBEDDING_BLENDS
+        ]
+    return grid
+
+
+def run_point(
+    items: Sequence[Item],
+    base: StoriesSettings,
+    point: dict[str, object],
+    encoder: TextEncoder | None,
+) -> tuple[list[str], dict[str, float]]:
+    """newsprism at one grid point (with the encoder when the point says so)."""
+    overrides = {key: value for key, value in point.items() if key != "embeddings"}
+    if point.get("embeddings") and encoder is None:
+        raise ValueError(f"point {point} needs the encoder")
+    return run_newsprism(
+        items, settings_with(base, overrides), encoder=encoder if point.get("embeddings") else None
+    )
+
+
+def minilm(data: dict[str, tuple[list[Item], list[Item]]], words: int) -> TextEncoder:
+    """all-MiniLM-L6-v2 vectors of every part, computed once and cached under
+    bench/results/cache/ (git ignores it), looked up by the text the clusterer embeds."""
+    items: list[Item] = []
+    vectors: dict[str, np.ndarray] = {}
+    for name, parts in data.items():
+        for part, part_items in zip(("train", "eval"), parts, strict=True):
+            vectors.update(cached_embeddings(part_items, f"loco-{name}-{part}", words))
+            items.extend(part_items)
+    return LookupEncoder(items, vectors, words)
 
 
 def corpora() -> dict[str, tuple[list[Item], list[Item]]]:
@@ -173,14 +239,16 @@ def evaluate_part(
     base: StoriesSettings,
     choice: dict[str, Any],
     default_point: dict[str, object],
+    encoder: TextEncoder | None,
 ) -> list[dict[str, object]]:
     """Rows for one held-out eval part: newsprism LOCO, the ablation (background weight chosen
     by the fold too), defaults, before issue 8, own-train; the baseline LOCO; newsprism and the
-    baseline chosen on F1 and ARI; the baseline oracle (in this order)."""
+    baseline chosen on F1 and ARI; the baseline oracle (in this order); with the embedding
+    dimension, newsprism LOCO chosen among the points without the encoder ("words only") last."""
     gold = [i.story for i in items]
 
     def newsprism(system: str, tuning: str, point: dict[str, object]) -> dict[str, object]:
-        labels, stats = run_newsprism(items, settings_with(base, point))
+        labels, stats = run_point(items, base, point, encoder)
         return {
             "corpus": label,
             "system": system,
@@ -193,7 +261,7 @@ def evaluate_part(
         newsprism("newsprism LOCO", "untuned", choice["newsprism"]),
         newsprism("ablation: background chosen too", "untuned", choice["ablation"]),
         newsprism("newsprism defaults", "untuned (eval part)", default_point),
-        newsprism("newsprism before issue 8", "BASIL-tuned", BEFORE),
+        newsprism("newsprism before issue 8", "BASIL-tuned", {**BEFORE, "embeddings": False}),
         newsprism("newsprism own-train", "tuned (own train)", choice["own_train_point"]),
     ]
     tree = baseline_tree(items)
@@ -230,6 +298,8 @@ def evaluate_part(
             **oracle_scores,
         }
     )
+    if "words_only" in choice:
+        rows.append(newsprism("newsprism LOCO, words only", "untuned", choice["words_only"]))
     return rows
 
 
@@ -263,10 +333,26 @@ def best(
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--embeddings",
+        action="store_true",
+        help="Add the MiniLM embedding link as a grid dimension (the 'embeddings' extra; "
+        "vectors cached under bench/results/cache/).",
+    )
+    args = parser.parse_args()
     base = load_settings().stories
     data = corpora()
     names = list(data)
     started = time.perf_counter()
+    encoder: TextEncoder | None = None
+    if args.embeddings:
+        try:
+            encoder = minilm(data, base.embedding_words)
+        except ConfigError as exc:
+            print(f"--embeddings: {exc.message}", file=sys.stderr)
+            return 2
+    points = full_grid(args.embeddings)
     # Every grid point on every train part (each run once; folds only choose among them). The
     # same-week train part counts with its dates and without them (the mean of each metric):
     # inputs come both ways, and it is the one corpus of full articles where a missing date can
@@ -274,13 +360,12 @@ def main() -> int:
     versions = {name: [data[name][0]] for name in names}
     versions["same_week"].append(undated(data["same_week"][0]))
     grid_scores: list[dict[str, dict[str, float]]] = []
-    for point in ABLATION_GRID:
-        settings = settings_with(base, point)
+    for point in points:
         row: dict[str, dict[str, float]] = {}
         for name in names:
             found = []
             for train in versions[name]:
-                labels, _ = run_newsprism(train, settings)
+                labels, _ = run_point(train, base, point, encoder)
                 found.append(scores([i.story for i in train], labels))
             row[name] = {
                 metric: round(float(np.mean([f[metric] for f in found])), 4)
@@ -297,11 +382,16 @@ def main() -> int:
             found = scores(gold, baseline_labels(tree, threshold))
             baseline_scores[number][name] = {m: found[m] for m in ("bcubed_f1", "ari")}
         del tree
-    design = [n for n, p in enumerate(ABLATION_GRID) if p in TUNE_GRID]
-    default_ranking = ranked(grid_scores, names, among=design)
-    default_point = ABLATION_GRID[default_ranking[0][1]]
+    # The design's points (background weight fixed), with and without the encoder; the
+    # packaged defaults are chosen among those without it (what every install can run).
+    design = [n for n, p in enumerate(points) if p["background_weight"] == DESIGN_BACKGROUND]
+    words = [n for n in design if not points[n]["embeddings"]]
+    default_ranking = ranked(grid_scores, names, among=words)
+    default_point = points[default_ranking[0][1]]
     margin = round(default_ranking[0][0] - default_ranking[1][0], 5)
-    runner_up = ABLATION_GRID[default_ranking[1][1]]
+    runner_up = points[default_ranking[1][1]]
+    # With the embedding dimension: the point the same rule chooses among all design points.
+    embedded_default = points[best(grid_scores, names, among=design)] if encoder else None
     rows: list[dict[str, object]] = []
     folds: dict[str, dict[str, object]] = {}
     failures: list[str] = []
@@ -311,27 +401,34 @@ def main() -> int:
     held_out.append(("same_week undated", "same_week", undated(data["same_week"][1])))
     for label, fold, items in held_out:
         others = [other for other in names if other != fold]
-        choice = {
+        ablation = [n for n in range(len(points)) if not points[n]["embeddings"]]
+        choice: dict[str, Any] = {
             "trained_on": others,
-            "newsprism": ABLATION_GRID[best(grid_scores, others, among=design)],
-            "ablation": ABLATION_GRID[best(grid_scores, others)],
+            "newsprism": points[best(grid_scores, others, among=design)],
+            "ablation": points[best(grid_scores, others, among=ablation)],
             "baseline_threshold": GRID[best(baseline_scores, others)],
-            "newsprism_both": ABLATION_GRID[best(grid_scores, others, "both", design)],
+            "newsprism_both": points[best(grid_scores, others, "both", design)],
             "baseline_threshold_both": GRID[best(baseline_scores, others, "both")],
-            "own_train_point": ABLATION_GRID[best(grid_scores, [fold], among=design)],
+            "own_train_point": points[best(grid_scores, [fold], among=design)],
         }
+        if encoder is not None:
+            choice["words_only"] = points[best(grid_scores, others, among=words)]
         folds.setdefault(fold, choice)
-        part_rows = evaluate_part(label, items, base, choice, default_point)
+        part_rows = evaluate_part(label, items, base, choice, default_point, encoder)
         rows.extend(part_rows)
-        loco, baseline = part_rows[0], part_rows[5]
-        for metric in ("bcubed_f1", "ari"):
-            if float(loco[metric]) <= float(baseline[metric]):  # type: ignore[arg-type]
-                failures.append(
-                    f"{label}: newsprism LOCO {metric} {loco[metric]} not ahead of the "
-                    f"baseline's {baseline[metric]}"
-                )
+        # The gate: newsprism LOCO (and, with the embedding dimension, LOCO words only, what
+        # an install without the extra runs) ahead of the baseline LOCO on F1 and ARI.
+        gated = [part_rows[0]] + ([part_rows[-1]] if encoder is not None else [])
+        baseline = part_rows[5]
+        for loco in gated:
+            for metric in ("bcubed_f1", "ari"):
+                if float(loco[metric]) <= float(baseline[metric]):  # type: ignore[arg-type]
+                    failures.append(
+                        f"{label}: {loco['system']} {metric} {loco[metric]} not ahead of the "
+                        f"baseline's {baseline[metric]}"
+                    )
     basil_all = load_basil()
-    labels, stats = run_newsprism(basil_all, settings_with(base, default_point))
+    labels, stats = run_point(basil_all, base, default_point, encoder)
     basil_scores = scores([i.story for i in basil_all], labels)
     rows.append(
         {
@@ -343,8 +440,8 @@ def main() -> int:
         }
     )
     # The defaults the mean of F1 and ARI would choose (reported, not used; see the docstring).
-    both_point = ABLATION_GRID[best(grid_scores, names, "both", design)]
-    labels, stats = run_newsprism(basil_all, settings_with(base, both_point))
+    both_point = points[best(grid_scores, names, "both", words)]
+    labels, stats = run_point(basil_all, base, both_point, encoder)
     rows.append(
         {
             "corpus": "basil (all 300)",
@@ -354,9 +451,21 @@ def main() -> int:
             **stats,
         }
     )
+    if embedded_default is not None:
+        labels, stats = run_point(basil_all, base, embedded_default, encoder)
+        rows.append(
+            {
+                "corpus": "basil (all 300)",
+                "system": "defaults with the embedding dimension",
+                "tuning": "train years seen",
+                **scores([i.story for i in basil_all], labels),
+                **stats,
+            }
+        )
     if basil_scores["bcubed_f1"] < BASIL_FLOOR:
         failures.append(f"BASIL all: defaults F1 {basil_scores['bcubed_f1']} < {BASIL_FLOOR}")
-    packaged = {key: getattr(base, key) for key in KEYS}
+    packaged: dict[str, object] = {key: getattr(base, key) for key in KEYS}
+    packaged["embeddings"] = False
     if packaged != default_point:
         failures.append(f"packaged defaults {packaged} are not the chosen point {default_point}")
     columns = [
@@ -373,18 +482,22 @@ def main() -> int:
     print(f"defaults (best mean F1 over all train parts): {default_point}")
     print(f"  ahead of the runner-up {runner_up} by {margin}")
     print(f"defaults chosen on F1 and ARI (reported, not used): {both_point}")
+    if embedded_default is not None:
+        print(f"defaults with the embedding dimension: {embedded_default}")
     for name, fold in folds.items():
         print(f"fold {name}: {fold}")
     payload = {
         "benchmark": "stories_loco",
         "objective": "mean B-cubed F1 over the other corpora's train parts",
-        "grid": [{**p, **r} for p, r in zip(ABLATION_GRID, grid_scores, strict=True)],
+        "grid": [{**p, **r} for p, r in zip(points, grid_scores, strict=True)],
         "baseline_grid": [
             {"threshold": t, **r} for t, r in zip(GRID, baseline_scores, strict=True)
         ],
         "defaults": default_point,
         "defaults_margin": {"runner_up": runner_up, "margin": margin},
         "defaults_chosen_on_f1_and_ari": both_point,
+        "defaults_with_embeddings": embedded_default,
+        "embedding_blends": EMBEDDING_BLENDS if encoder is not None else [],
         "packaged": packaged,
         "folds": folds,
         "rows": rows,
