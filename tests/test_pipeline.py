@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from newsprism.analyze.tokens import TOKENS_VERSION
 from newsprism.config import Settings, load_settings, replace_section
 from newsprism.ingest.outlets import load_outlets
 from newsprism.model import AnalyzedArticle
@@ -304,7 +305,7 @@ def test_issue11_analyses_stored_before_tokens_are_read_and_marked_for_redoing(
         for article_id, record in raw.execute("SELECT article_id, record FROM analyses").fetchall():
             data = json.loads(record)
             del data["tokens"]
-            data["made_by"] = data["made_by"].removesuffix("; tokens 1")
+            data["made_by"] = data["made_by"].removesuffix(f"; tokens {TOKENS_VERSION}")
             raw.execute("UPDATE analyses SET record = ?, made_by = ? WHERE article_id = ?",
                         (json.dumps(data), data["made_by"], article_id))
     with open_store(db) as store:

@@ -282,7 +282,7 @@ def _ingest(
     on_progress: ProgressCallback | None,
 ) -> IngestReport:
     from newsprism.extract import extract_document
-    from newsprism.stories import story_item
+    from newsprism.stories import analyzed_item, story_item
 
     # The copy detector and the story clusterer are loaded when the first new article needs
     # them: a run that adds nothing (inputs already stored) reads neither state.
@@ -342,9 +342,10 @@ def _ingest(
             if on_progress is not None:
                 where = analysis.article.source.where()
                 on_progress(ProgressEvent("analyze", analysed_count, None, where))
-        entities = {analysis.article.id: analysis.entities for analysis in analyses}
+        by_id = {analysis.article.id: analysis for analysis in analyses}
         story_items = [
-            story_item(article, settings=settings.stories, entities=entities.get(article.id))
+            analyzed_item(by_id[article.id], settings=settings.stories) if article.id in by_id
+            else story_item(article, settings=settings.stories)
             for article in articles
         ]
         if story_items and clusterer is None:
@@ -565,7 +566,7 @@ def analyze_records(
         contain_failures: When a batch fails with an unexpected error, analyse its articles one
             by one and turn each that fails into a ``Skipped`` record (code ``E900``).
     """
-    from newsprism.stories import story_item
+    from newsprism.stories import analyzed_item, story_item
 
     for batch in _batches(articles, settings.ingest.batch_size):
         failed: dict[str, Skipped] = {}
@@ -585,8 +586,10 @@ def analyze_records(
                 yield failed[article.id]
                 continue
             analysis = analyses.get(article.id)
-            entities = analysis.entities if analysis is not None else None
-            story = story_item(article, settings=settings.stories, entities=entities)
+            story = (
+                analyzed_item(analysis, settings=settings.stories) if analysis is not None
+                else story_item(article, settings=settings.stories)
+            )
             yield Analysed(article, analysis, story)
 
 

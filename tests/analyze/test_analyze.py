@@ -124,4 +124,4 @@ def test_issue11_tokens_carry_lemma_stem_and_stop_word(
     assert by_word["the"].stop and by_word["has"].stop
     assert all(t.stop == (body[t.start : t.end].lower() in stop_words()) for t in rt.tokens
                if "'" not in body[t.start : t.end] and "’" not in body[t.start : t.end])
-    assert rt.made_by.endswith("; tokens 1")
+    assert rt.made_by.endswith("; tokens 2")

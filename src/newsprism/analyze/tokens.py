@@ -9,7 +9,9 @@ stages read what a word is instead of splitting and normalising the text again:
   ("proposals" -> "proposal", "negotiating" -> "negotiat"), the same cut on every side;
 - ``stop``: whether the word is on newsprism's one stop-word list (``data/stop_words.txt``).
 
-A word is a run of letters with inner apostrophes and hyphens, or a number ("1,200", "3.5").
+A word is a run of letters (of any script: "Sánchez", "Москва") with inner apostrophes and
+hyphens, or a number ("1,200", "3.5"). Stories read the same words (their terms are these stems),
+so a page in another language still has words to be clustered by.
 The module loads no model: a word list without lemmas is made from the text alone
 (:func:`text_tokens`), which is how an analysis stored before tokens were kept is read.
 """
@@ -17,7 +19,7 @@ The module loads no model: a word list without lemmas is made from the text alon
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from newsprism.datafile import stop_words
@@ -33,6 +35,7 @@ __all__ = [
     "is_content",
     "is_number",
     "is_stop",
+    "iter_tokens",
     "stem",
     "text_tokens",
     "word_spans",
@@ -40,9 +43,10 @@ __all__ = [
 
 # What the stored tokens are, recorded in every analysis's ``made_by``: analyses made before
 # tokens were kept (or with other tokens) are found as made by another version.
-TOKENS_VERSION = 1
+# 2: letters of any script (1 read ASCII letters only).
+TOKENS_VERSION = 2
 
-WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.]*\d|\d")
+WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-])*|\d[\d,.]*\d|\d")
 NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20",
@@ -121,12 +125,18 @@ def text_tokens(
         lemmas: Lemmas by ``(start, end)`` of the word; a word without one takes its lower-cased
             form as its lemma.
     """
-    found = []
+    return tuple(iter_tokens(text, lemmas=lemmas))
+
+
+def iter_tokens(
+    text: str, *, lemmas: Mapping[tuple[int, int], str] | None = None
+) -> Iterator[Token]:
+    """:func:`text_tokens` one word at a time (a reader of the first words of a long text
+    tokenises no further)."""
     for match in WORD.finditer(text):
         start, end, word = match.start(), match.end(), match.group()
         lemma = lemmas.get((start, end)) if lemmas else None
-        found.append(Token(start, end, lemma or word.lower(), stem(word), is_stop(word)))
-    return tuple(found)
+        yield Token(start, end, lemma or word.lower(), stem(word), is_stop(word))
 
 
 def doc_tokens(doc: Doc) -> tuple[Token, ...]:

@@ -1,7 +1,8 @@
 """What the story clusterer sees of an article: term counts, quotes, entities, day, copy link.
 
-Features are computed without any model: word tokens (lower-cased, stop words out, a light
-plural/possessive strip), counted from the headline (weighted up) and the first words of the body;
+Features are computed without any model: the words of the analysis (:mod:`newsprism.analyze.tokens`:
+the tokens an analysis kept, or the same words read from the text when there is none) as their
+stems, stop words out, counted from the headline (weighted up) and the first words of the body;
 quoted passages of some length as hashed keys ("shared quotes"); and, when the article has been
 analysed, the keys of its people, organisations and places. IDF weighting happens in the
 clusterer, which keeps the document frequencies as articles arrive.
@@ -13,12 +14,13 @@ import datetime as dt
 import math
 import re
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 from typing import Any
 
+from newsprism.analyze.tokens import iter_tokens
 from newsprism.config import StoriesSettings
 from newsprism.datafile import read_word_changes, stop_words
 from newsprism.model import (
@@ -28,13 +30,11 @@ from newsprism.model import (
     MentionKind,
     StoryArticle,
     StoryJoin,
+    Token,
     from_dict,
     to_dict,
 )
 
-# A word, or a number with separators ("373,000", "3.6": such numbers tell apart the reports of
-# one recurring event, this week's jobless claims from last week's); bare digits are dropped later.
-_WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Straight or curly double quotes around a passage; single quotes are apostrophes too often.
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{10,600})[\"“”]")
 # Entity labels whose names identify a story (a date or a number does not).
@@ -79,46 +79,32 @@ def stopwords() -> frozenset[str]:
     return (stop_words() - removed) | added
 
 
-def normalise(word: str) -> str:
-    """Lower-case a word and strip a possessive or a plural ending ("talks" -> "talk")."""
-    word = word.lower().replace("’", "'")
-    if word.endswith("'s"):
-        word = word[:-2]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
 def terms(text: str) -> list[str]:
-    """The content words of a text, normalised, stop words, one-letter words and bare digits
-    out (numbers with separators, "373,000", stay)."""
-    stop = stopwords()
-    out = []
-    for match in _WORD.finditer(text):
-        word = normalise(match.group())
-        if len(word) > 1 and word not in stop and not word.isdigit():
-            out.append(word)
-    return out
+    """The story terms of a short text (a headline, a quoted passage, a name): the stems of its
+    words (:func:`newsprism.analyze.tokens.stem`), stop words, one-letter words and bare digits
+    out (numbers with separators, "373,000", stay: they tell one week's jobless claims from the
+    next)."""
+    return [term for term, _ in weighted_terms(text, iter_tokens(text), name_weight=1.0)]
 
 
-def weighted_terms(text: str, *, name_weight: float) -> Iterator[tuple[str, float]]:
-    """Content words with a weight: ``name_weight`` for a capitalised word inside a sentence
-    (a name: "Griner", "Lavrov"), 1 for others; yielded one by one, so a caller taking the
-    first few never tokenises the whole of a long text."""
+def weighted_terms(
+    text: str, tokens: Iterable[Token], *, name_weight: float
+) -> Iterator[tuple[str, float]]:
+    """The story terms of ``tokens`` (words of ``text``) with a weight: ``name_weight`` for a
+    capitalised word inside a sentence (a name: "Griner", "Lavrov"), 1 for others; yielded one
+    by one, so a caller taking the first few reads no further."""
     stop = stopwords()
-    for match in _WORD.finditer(text):
-        raw = match.group()
-        word = normalise(raw)
-        if len(word) <= 1 or word in stop or word.isdigit():
+    for token in tokens:
+        raw = text[token.start : token.end]
+        term = token.stem
+        if len(term) <= 1 or term.isdigit() or term in stop or raw.lower() in stop:
             continue
         weight = 1.0
         if raw[0].isupper() and not raw.isupper():
-            before = text[max(0, match.start() - 3) : match.start()].rstrip(" \"'“‘(")
+            before = text[max(0, token.start - 3) : token.start].rstrip(" \"'“‘(")
             if before and before[-1] not in ".!?:\n":
                 weight = name_weight
-        yield word, weight
+        yield term, weight
 
 
 def _first_words(text: str, count: int) -> Iterator[str]:
@@ -127,13 +113,16 @@ def _first_words(text: str, count: int) -> Iterator[str]:
     return (match.group() for match in islice(_NON_SPACE.finditer(text), count))
 
 
-def term_counts(title: str, body: str, *, settings: StoriesSettings) -> dict[str, float]:
+def term_counts(
+    title: str, body: str, *, settings: StoriesSettings, tokens: Sequence[Token] | None = None
+) -> dict[str, float]:
     """Sublinear term frequencies of a headline (weighted) and the start of a body; names
-    inside sentences count ``name_weight`` times."""
+    inside sentences count ``name_weight`` times. ``tokens``: the body's words as an analysis
+    kept them; read from ``body`` when not given."""
     counts: dict[str, float] = {}
     for word in terms(title):
         counts[word] = counts.get(word, 0.0) + settings.title_weight
-    words = weighted_terms(body, name_weight=settings.name_weight)
+    words = weighted_terms(body, tokens or iter_tokens(body), name_weight=settings.name_weight)
     for word, weight in islice(words, settings.body_words):
         counts[word] = counts.get(word, 0.0) + weight
     return {word: 1.0 + math.log(count) for word, count in counts.items() if count > 0}
@@ -192,6 +181,7 @@ def story_item(
     settings: StoriesSettings,
     entities: Sequence[Entity] | None = None,
     day: dt.date | None = None,
+    tokens: Sequence[Token] | None = None,
 ) -> StoryItem:
     """Compute an article's clustering features.
 
@@ -200,6 +190,8 @@ def story_item(
         settings: Story settings (title weight, body words, quote length).
         entities: The article's analysed entities, when it was analysed.
         day: A publication day to use instead of ``article.published``.
+        tokens: The body's words as its analysis kept them; read from the body when not given
+            (the same words and stems, :mod:`newsprism.analyze.tokens`).
 
     Returns:
         The features.
@@ -214,7 +206,7 @@ def story_item(
     published = day or article.published
     return StoryItem(
         id=article.id,
-        counts=term_counts(title, article.body, settings=settings),
+        counts=term_counts(title, article.body, settings=settings, tokens=tokens),
         quotes=quote_keys(article.body, settings=settings),
         entities=frozenset(keys),
         day=published.toordinal() if published else None,
@@ -230,7 +222,8 @@ def story_item(
 
 def analyzed_item(analyzed: AnalyzedArticle, *, settings: StoriesSettings) -> StoryItem:
     """Features of an analysed article, its entities included."""
-    return story_item(analyzed.article, settings=settings, entities=analyzed.entities)
+    return story_item(analyzed.article, settings=settings, entities=analyzed.entities,
+                      tokens=analyzed.tokens)
 
 
 def item_record(item: StoryItem) -> dict[str, Any]:
