@@ -120,7 +120,7 @@ def job(
     from newsprism.spark.job import run_job
 
     out = tmp_path_factory.mktemp("out")
-    report = run_job(inputs, out=out, settings=load_settings(), spark=spark, partitions=3)
+    report = run_job(inputs, out=out, settings=load_settings(), context=spark, partitions=3)
     return out, report
 
 
@@ -258,7 +258,7 @@ def test_issue13_rerunning_an_input_replaces_its_output(
 
     out, first = job
     before = pq.read_table(out / "articles").num_rows
-    again = run_job(inputs[1:2], out=out, settings=load_settings(), spark=spark, partitions=2)
+    again = run_job(inputs[1:2], out=out, settings=load_settings(), context=spark, partitions=2)
     assert pq.read_table(out / "articles").num_rows == before
     assert again.articles == first.articles and again.stories == first.stories
     assert any((out / "records").iterdir())

@@ -80,15 +80,15 @@ def spark_cli(
                 " 'newsprism[spark]' (and a Java 17 runtime)"
             ) from exc
         in_submit = _inside_spark_submit()
-        spark = spark_context(master or (None if in_submit else "local[*]"))
-        spark.setLogLevel("ERROR" if not verbose else "WARN")
+        context = spark_context(master or (None if in_submit else "local[*]"))
+        context.setLogLevel("ERROR" if not verbose else "WARN")
         try:
             report = run_job(
-                inputs, out=out, settings=settings, spark=spark, partitions=partitions,
+                inputs, out=out, settings=settings, context=context, partitions=partitions,
                 outlet=outlet,
             )
         finally:
-            spark.stop()
+            context.stop()
     summary = {
         "out": str(report.out),
         "inputs": len(report.inputs),

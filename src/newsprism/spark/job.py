@@ -234,7 +234,7 @@ def run_job(
     *,
     out: Path,
     settings: Settings,
-    spark: SparkContext,
+    context: SparkContext,
     partitions: int | None = None,
     outlet: str | None = None,
 ) -> JobReport:
@@ -246,7 +246,7 @@ def run_job(
             Inputs written there by earlier runs stay and join this run's copies and stories;
             an input run again has its partitions replaced.
         settings: newsprism settings (sent to the executors).
-        spark: The Spark context (``session.sparkContext`` of a Spark session).
+        context: The Spark context (:func:`spark_context`, or a session's ``sparkContext``).
         partitions: Partitions to analyse in (default: twice the default parallelism). An
             input is read by several tasks when there are fewer inputs than partitions.
         outlet: An outlet name for every document (``--outlet``).
@@ -260,7 +260,6 @@ def run_job(
     files = expand_job_inputs(inputs)
     out.mkdir(parents=True, exist_ok=True)
     positions = _register(out, files)
-    context = spark
     wanted = partitions or 2 * context.defaultParallelism
     shards = max(1, math.ceil(wanted / max(len(files), 1)))
     tasks = [
