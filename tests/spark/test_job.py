@@ -290,3 +290,53 @@ def test_issue13_load_into_sqlite_or_postgresql_then_serve(
         assert story.id in listed.text
         page = client.get(f"/stories/{story.id}")
         assert page.status_code == 200 and story.outlets[0] in page.text
+
+
+def test_issue13_copy_plan_on_the_driver_equals_the_plan_on_spark(
+    benchdata: Path,
+    spark: SparkContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A small plan runs on the driver, a large one as Spark shuffles: the same steps, so the
+    same copies, same texts and publications either way (here with a near copy of a BASIL
+    article, its text read twice, and an exact copy that differs in spacing only)."""
+    import pyarrow.parquet as pq
+
+    from newsprism.config import load_settings
+    from newsprism.spark import job as spark_job
+
+    lines = _basil_lines(benchdata)[:3]
+    words = lines[0]["text"].split(" ")
+    near = dict(lines[0], text=" ".join([*words[:-12], "(Edited", "later.)"]),
+                outlet="Reuters", url="https://www.reuters.com/near")
+    spaced = dict(lines[1], text=lines[1]["text"].replace(". ", ".  "), outlet="AP",
+                  url="https://apnews.com/spaced")
+    twice = dict(lines[2], outlet="BBC", url="https://www.bbc.com/twice")
+    source = tmp_path / "copies.jsonl"
+    source.write_text(
+        "\n".join(json.dumps(row) for row in [*lines, near, spaced, twice]) + "\n", "utf-8"
+    )
+
+    def run(name: str) -> tuple[JobReport, list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        out = tmp_path / name
+        report = spark_job.run_job([str(source)], out=out, settings=load_settings(),
+                                   context=spark, partitions=2)
+        articles = sorted(
+            (row["article_id"], row["copy_of"], row["copy_kind"])
+            for row in pq.read_table(out / "articles").to_pylist()
+        )
+        publications = sorted(
+            tuple(str(value) for value in row.values())
+            for row in pq.read_table(out / "publications").to_pylist()
+        )
+        return report, articles, publications
+
+    on_driver = run("driver")
+    monkeypatch.setattr(spark_job, "_ENTRIES_ON_DRIVER", 0)
+    on_spark = run("spark")
+    assert on_driver[0].copies == on_spark[0].copies >= 1
+    assert on_driver[0].same_text == on_spark[0].same_text == 1
+    assert on_driver[1] == on_spark[1]
+    assert on_driver[2] == on_spark[2]
+    assert any(kind == "near" for _, _, kind in on_driver[1])

@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from newsprism.config import Settings
 from newsprism.errors import InputError, UnreadableInputError
@@ -41,6 +41,8 @@ from newsprism.model import (
 from newsprism.store.tables import TABLES, Column, Row, Table
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from pyspark import Accumulator, Broadcast, SparkContext
 
     from newsprism.ingest.outlets import OutletDirectory
@@ -369,11 +371,23 @@ def _outlets() -> OutletDirectory:
 
 
 def _analyzer(settings: Settings) -> Analyzer:
+    """The worker's analyzer (spaCy and the rules), loaded once per Python worker process."""
+    return _load_analyzer_soon(settings).result()
+
+
+def _load_analyzer_soon(settings: Settings) -> Future[Analyzer]:
+    # The read tasks start loading the analyzer in the background (seconds of spaCy start-up),
+    # so that it overlaps the read and the copy plan, when workers mostly wait, rather than
+    # delaying the first analysis task of every worker. Workers are reused across stages.
     key = f"analyzer:{settings.analyze!r}"
     if key not in _WORKER:
+        from concurrent.futures import ThreadPoolExecutor
+
         from newsprism.pipeline import load_analyzer
 
-        _WORKER[key] = load_analyzer(settings)
+        loader = ThreadPoolExecutor(1, thread_name_prefix="newsprism-load")
+        _WORKER[key] = loader.submit(load_analyzer, settings)
+        loader.shutdown(wait=False)
     return _WORKER[key]  # type: ignore[no-any-return]
 
 
@@ -492,6 +506,9 @@ class _PartWriter:
 # of keys; Spark's tuning guide suggests partitions of 100-200 MB). Texts read by earlier runs
 # into the same folder count too.
 _ENTRIES_PER_SHUFFLE = 100_000
+# A plan of at most this many entries (texts x bands) runs on the driver: each of its shuffles
+# would be one partition.
+_ENTRIES_ON_DRIVER = _ENTRIES_PER_SHUFFLE
 # Rows decoded at a time when a task reads a Parquet part file back.
 _READ_BATCH = 1_000
 # The columns the copy plan reads of the extracted texts, and of earlier runs' records.
@@ -525,6 +542,7 @@ def _extract_partition(
     from newsprism.store.export import write_table
 
     loaded = settings.value
+    _load_analyzer_soon(loaded)
     writer = _PartWriter(tables, f"a{index:05d}")
 
     def rows() -> Iterator[Row]:
@@ -608,21 +626,51 @@ def _plan(
     earlier text sharing an LSH band with it (:func:`newsprism.ingest.dedup.best_copy`).
     """
     parts = _parts(staging / EXTRACTED)
+    earlier = _earlier_parts(out, run_ids)
+    texts += sum(_row_count(part) for part in earlier)
+    dedup = settings.dedup
+    # Each indexed text goes to every one of its bands: that shuffle is as many times wider.
+    band_entries = texts * _band_count(dedup)
+    if band_entries <= _ENTRIES_ON_DRIVER:
+        # Every shuffle of the plan would be one partition: Spark would add only its stages'
+        # scheduling (seconds) to the same work, so the driver runs the same steps itself.
+        found = _plan_on_driver(parts, earlier, dedup, tables)
+    else:
+        found = _plan_on_cluster(
+            context, parts, earlier, dedup, tables,
+            width=_shuffle_width(texts, wanted), band_width=_shuffle_width(band_entries, wanted),
+        )
+    later = frozenset(value for kind, value in found if kind == "later")
+    copies = dict(value for kind, value in found if kind == "exact")
+    for kind, value in found:
+        if kind == "near":
+            later_id, (similarity, _, earlier_id) = value
+            copy = _best_copy(earlier_id, similarity, dedup)
+            if copy is not None:
+                copies.setdefault(later_id, copy)
+    return _Plan(later, copies)
+
+
+def _plan_on_cluster(
+    context: SparkContext,
+    parts: Sequence[str],
+    earlier: Sequence[str],
+    dedup: Any,
+    tables: str,
+    *,
+    width: int,
+    band_width: int,
+) -> list[tuple[str, Any]]:
+    """The plan's findings ("later", "exact", "near"), computed by Spark shuffles."""
     seen = context.parallelize(parts, max(1, len(parts))).flatMap(
         functools.partial(_read_rows, columns=_PLAN_COLUMNS)
     ).map(_seen_new)
-    earlier = _earlier_parts(out, run_ids)
     if earlier:
         seen = seen.union(
             context.parallelize(earlier, len(earlier))
             .flatMap(functools.partial(_read_rows, columns=_EARLIER_COLUMNS))
             .map(_seen_earlier)
         )
-        texts += sum(_row_count(part) for part in earlier)
-    dedup = settings.dedup
-    width = _shuffle_width(texts, wanted)
-    # Each indexed text goes to every one of its bands: that shuffle is as many times wider.
-    band_width = _shuffle_width(texts * _band_count(dedup), wanted)
     by_text = seen.groupByKey(width).flatMap(_same_text)
     arrivals = by_text.filter(lambda kv: kv[0] == "arrival").map(lambda kv: kv[1])
     firsts = by_text.filter(lambda kv: kv[0] == "first").map(lambda kv: kv[1])
@@ -636,23 +684,60 @@ def _plan(
         .reduceByKey(_better, band_width)
         .map(lambda kv: ("near", kv))
     )
-    # One Spark job for the whole plan: each action costs a job's scheduling and task start-up,
-    # which on a small corpus is most of this stage. The shuffles the branches share run once.
-    found = context.union([
+    # One Spark job for the whole plan: each action costs a job's scheduling and task start-up.
+    # The shuffles the branches share run once.
+    found: list[tuple[str, Any]] = context.union([
         by_text.filter(lambda kv: kv[0] == "later"),
         by_digest.filter(lambda kv: kv[0] == "exact"),
         near,
         arrivals.mapPartitionsWithIndex(functools.partial(_write_arrivals, tables=tables)),
     ]).collect()
-    later = frozenset(value for kind, value in found if kind == "later")
-    copies = dict(value for kind, value in found if kind == "exact")
-    for kind, value in found:
-        if kind == "near":
-            later_id, (similarity, _, earlier_id) = value
-            copy = _best_copy(earlier_id, similarity, dedup)
-            if copy is not None:
-                copies.setdefault(later_id, copy)
-    return _Plan(later, copies)
+    return found
+
+
+def _plan_on_driver(
+    parts: Sequence[str], earlier: Sequence[str], dedup: Any, tables: str
+) -> list[tuple[str, Any]]:
+    """The same findings as :func:`_plan_on_cluster`, by the same steps run in this process
+    (for a plan whose every shuffle would be one partition)."""
+    seen = [_seen_new(row) for part in parts for row in _read_rows(part, columns=_PLAN_COLUMNS)]
+    seen += [
+        _seen_earlier(row)
+        for part in earlier
+        for row in _read_rows(part, columns=_EARLIER_COLUMNS)
+    ]
+    by_text = [found for group in _grouped(seen) for found in _same_text(group)]
+    firsts = [value for kind, value in by_text if kind == "first"]
+    by_digest = [found for group in _grouped(firsts) for found in _same_digest(group)]
+    entries = [
+        entry
+        for kind, value in by_digest
+        if kind == "indexed"
+        for entry in _band_entries(value, dedup=dedup)
+    ]
+    best: dict[str, tuple[float, tuple[int, int], str]] = {}
+    for group in _grouped(entries):
+        for later_id, score in _band_scores(group):
+            best[later_id] = _better(best[later_id], score) if later_id in best else score
+    arrivals = [value for kind, value in by_text if kind == "arrival"]
+    list(_write_arrivals(0, arrivals, tables=tables))
+    return [
+        *((kind, value) for kind, value in by_text if kind == "later"),
+        *((kind, value) for kind, value in by_digest if kind == "exact"),
+        *(("near", pair) for pair in best.items()),
+    ]
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _grouped(pairs: Iterable[tuple[K, V]]) -> Iterator[tuple[K, list[V]]]:
+    """``(key, values)`` per key, as a ``groupByKey`` gives them (the steps sort what they need)."""
+    groups: dict[K, list[V]] = {}
+    for key, value in pairs:
+        groups.setdefault(key, []).append(value)
+    yield from groups.items()
 
 
 def _shuffle_width(entries: int, wanted: int) -> int:
