@@ -108,6 +108,8 @@ def bench_corpus(name: str, items: list, work: Path) -> list[dict[str, object]]:
             "load": round(load, 1),
             "phases": report["seconds"],
             "partition s/article": round(sum(per_article) / max(len(per_article), 1), 3),
+            # Each analysis partition's articles and seconds: how even the work was spread.
+            "partitions": [(c["articles"], c["seconds"]) for c in costs],
             "worker peak MiB": max((c["peak_mib"] for c in costs), default=0.0),
             "stories B3 vs CLI": round(_agreement(single, _stories_of_output(out)), 4),
         })

@@ -340,3 +340,17 @@ def test_issue13_copy_plan_on_the_driver_equals_the_plan_on_spark(
     assert on_driver[1] == on_spark[1]
     assert on_driver[2] == on_spark[2]
     assert any(kind == "near" for _, _, kind in on_driver[1])
+
+
+def test_issue13_analysis_partitions_are_balanced_by_length() -> None:
+    from newsprism.spark.job import _balanced
+
+    lengths = [9000, 7000, 6000, 5000, 4000, 3000, 2000, 1000, 1000, 500]
+    costs = {(0, ordinal): chars for ordinal, chars in enumerate(lengths)}
+    assigned = _balanced(costs, 3)
+    loads = [sum(costs[o] for o, p in assigned.items() if p == number) for number in range(3)]
+    assert sorted(assigned) == sorted(costs)
+    # Longest first to the least loaded: within the shortest text of the ideal third.
+    assert max(loads) - min(loads) <= 500
+    # Round-robin in corpus order would leave 20,000 against 9,500.
+    assert max(loads) <= sum(lengths) / 3 + 500

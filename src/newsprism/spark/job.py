@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import heapq
 import io
 import json
 import logging
@@ -300,11 +301,20 @@ def run_job(
             skipped=skipped,
         )
         parts = _parts(staging / EXTRACTED)
-        rows = (
-            context.parallelize(parts, max(1, len(parts)))
-            .flatMap(functools.partial(_read_rows, columns=None))
-            .repartition(wanted)
+        rows = context.parallelize(parts, max(1, len(parts))).flatMap(
+            functools.partial(_read_rows, columns=None)
         )
+        if plan.partition_of:
+            assigned = functools.partial(
+                _assigned_partition, assignment=context.broadcast(plan.partition_of)
+            )
+            rows = (
+                rows.keyBy(lambda row: (row.pos, row.ordinal))
+                .partitionBy(wanted, assigned)
+                .values()
+            )
+        else:
+            rows = rows.repartition(wanted)
         costs = sorted(rows.mapPartitionsWithIndex(analyse).collect(), key=_by_partition)
         seconds["analyze"] = time.perf_counter() - started
 
@@ -460,7 +470,7 @@ _JOB_TABLES = {
         (("input", "text"), *_ORDER, ("article_id", "text"), ("month", "text"),
          ("document", "text"), ("article", "text"), ("publication", "text"),
          ("arrival", "text"), ("published", "date"), ("credited", "text"), ("digest", "text"),
-         ("signature", "text"), ("scheme", "text")),
+         ("signature", "text"), ("scheme", "text"), ("chars", "integer")),
         "staging only: one row per extracted text, before copies are known",
     ),
     SKIPPED: _t(
@@ -566,6 +576,7 @@ def _extract_partition(
                     article.published.isoformat() if article.published else None,
                     article.original_outlet.name if article.original_outlet else None,
                     key.digest, key.signature.hex() if key.signature else None, key.scheme,
+                    len(article.body) + len(article.headline or ""),
                 )
 
     folder = Path(tables).parent / EXTRACTED
@@ -583,6 +594,9 @@ def _extract_partition(
 class _Plan:
     later: frozenset[tuple[int, int]]
     copies: dict[str, CopyOf]
+    # The analysis partition of each text (by corpus order), balanced by length; empty when
+    # the plan ran on the cluster (the texts are then spread round-robin).
+    partition_of: dict[tuple[int, int], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -634,8 +648,9 @@ def _plan(
     if band_entries <= _ENTRIES_ON_DRIVER:
         # Every shuffle of the plan would be one partition: Spark would add only its stages'
         # scheduling (seconds) to the same work, so the driver runs the same steps itself.
-        found = _plan_on_driver(parts, earlier, dedup, tables)
+        found, lengths = _plan_on_driver(parts, earlier, dedup, tables)
     else:
+        lengths = {}
         found = _plan_on_cluster(
             context, parts, earlier, dedup, tables,
             width=_shuffle_width(texts, wanted), band_width=_shuffle_width(band_entries, wanted),
@@ -648,7 +663,25 @@ def _plan(
             copy = _best_copy(earlier_id, similarity, dedup)
             if copy is not None:
                 copies.setdefault(later_id, copy)
-    return _Plan(later, copies)
+    costs = {order: 0 if order in later else chars for order, chars in lengths.items()}
+    return _Plan(later, copies, _balanced(costs, wanted) if costs else {})
+
+
+def _balanced(costs: dict[tuple[int, int], int], partitions: int) -> dict[tuple[int, int], int]:
+    """A partition for each text, longest first to the least loaded partition (analysis time
+    grows with length; texts spread round-robin leave some partitions, and so the stage, longer
+    than others)."""
+    loads = [(0, number) for number in range(partitions)]
+    assigned = {}
+    for order, cost in sorted(costs.items(), key=lambda item: (-item[1], item[0])):
+        load, number = heapq.heappop(loads)
+        assigned[order] = number
+        heapq.heappush(loads, (load + cost, number))
+    return assigned
+
+
+def _assigned_partition(order: tuple[int, int], *, assignment: Broadcast[dict[Any, int]]) -> int:
+    return assignment.value.get(order, 0)
 
 
 def _plan_on_cluster(
@@ -697,10 +730,12 @@ def _plan_on_cluster(
 
 def _plan_on_driver(
     parts: Sequence[str], earlier: Sequence[str], dedup: Any, tables: str
-) -> list[tuple[str, Any]]:
+) -> tuple[list[tuple[str, Any]], dict[tuple[int, int], int]]:
     """The same findings as :func:`_plan_on_cluster`, by the same steps run in this process
-    (for a plan whose every shuffle would be one partition)."""
-    seen = [_seen_new(row) for part in parts for row in _read_rows(part, columns=_PLAN_COLUMNS)]
+    (for a plan whose every shuffle would be one partition), and each new text's length."""
+    rows = [row for part in parts for row in _read_rows(part, columns=(*_PLAN_COLUMNS, "chars"))]
+    lengths = {(row.pos, row.ordinal): row.chars for row in rows}
+    seen = [_seen_new(row) for row in rows]
     seen += [
         _seen_earlier(row)
         for part in earlier
@@ -721,11 +756,12 @@ def _plan_on_driver(
             best[later_id] = _better(best[later_id], score) if later_id in best else score
     arrivals = [value for kind, value in by_text if kind == "arrival"]
     list(_write_arrivals(0, arrivals, tables=tables))
-    return [
+    found = [
         *((kind, value) for kind, value in by_text if kind == "later"),
         *((kind, value) for kind, value in by_digest if kind == "exact"),
         *(("near", pair) for pair in best.items()),
     ]
+    return found, lengths
 
 
 K = TypeVar("K")
