@@ -393,6 +393,11 @@ def _load_analyzer_soon(settings: Settings) -> Future[Analyzer]:
     if key not in _WORKER:
         from concurrent.futures import ThreadPoolExecutor
 
+        # spaCy's thinc imports torch whenever it is installed (about a second per worker);
+        # nothing a worker runs uses it (the taggers run on numpy and onnxruntime), so a worker
+        # that has not imported it marks it missing.
+        sys.modules.setdefault("torch", None)  # type: ignore[arg-type]
+
         from newsprism.pipeline import load_analyzer
 
         loader = ThreadPoolExecutor(1, thread_name_prefix="newsprism-load")
