@@ -259,3 +259,37 @@ def test_issue9_sides_are_actors(model: LoadedModel, compare_rules: CompareRules
     for voice in comparison.voices:
         if voice.side is not None:
             assert voice.side_evidence is not None
+
+
+def test_issue9_an_outlet_that_names_an_actor_in_lower_case_does_not_omit_it(
+    model: LoadedModel, compare_rules: CompareRules
+) -> None:
+    # Written for this test: two outlets tag "the Hellenic Coast Guard"; the third writes "the
+    # coast guard", which the model does not tag. No finding may say the third never mentions it.
+    story = _analysed(model, _written([
+        ("A", "Ferry sinks off Lesbos", "A ferry sank off Lesbos on Monday, the Coast Guard "
+              "said. The Coast Guard said 198 people were rescued. The Coast Guard sent boats."),
+        ("B", "Lesbos ferry sinks", "The Coast Guard said a ferry sank on Monday. The Coast "
+              "Guard rescued 198 people, a Coast Guard officer said."),
+        ("C", "Survivors describe ferry sinking", "A spokesman for the coast guard said 198 "
+              "passengers were saved after the ferry sank on Monday."),
+    ]))
+    comparison = compare(story, settings=load_settings().compare, rules=compare_rules)
+    omissions = [f.text for f in comparison.findings if f.kind == "omission"]
+    assert not [text for text in omissions if "Coast Guard" in text and text.startswith("C ")]
+    # The scan finds the lower-case name (two words or more; a one-word name only as written).
+    resolved = _resolve(story, compare_rules)
+    guard = {n for n in resolved.mentioned[0] if "Coast Guard" in n}
+    assert guard and guard <= resolved.mentioned[2]
+
+
+def test_issue9_an_honorific_alone_is_no_descriptor(
+    model: LoadedModel, compare_rules: CompareRules
+) -> None:
+    story = _analysed(model, _written([
+        ("A", "Inquiry ordered", "Prime Minister Kyriakos Mitsotakis ordered an inquiry on "
+              "Monday. Mr Mitsotakis said the government would act."),
+        ("B", "Inquiry promised", "Mr Mitsotakis promised an investigation on Monday."),
+    ]))
+    texts = [d.text for a in story for e in a.entities for d in e.descriptors]
+    assert not [t for t in texts if t.rstrip(".").lower() in ("mr", "mrs", "ms")]

@@ -270,8 +270,9 @@ def read_phrase(
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
-    # An honorific at the end belongs to the name ("an emotional Mr. Obama"), not the phrase.
-    while end - 1 > start and doc[end - 1].lower_ in titles.honorifics:
+    # An honorific at the end belongs to the name ("an emotional Mr. Obama"), not the phrase;
+    # a phrase of an honorific alone ("Mr Mitsotakis") characterises no one.
+    while end > start and doc[end - 1].lower_ in titles.honorifics:
         end -= 1
         head = min(head, end - 1)
     if start >= end or not any(t.is_alpha for t in doc[start:end]) or not start <= head < end:

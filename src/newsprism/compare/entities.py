@@ -396,9 +396,17 @@ class _Scanner:
                 + r")(?!\w)(?!-(?-i:[^a-z]))",
                 re.IGNORECASE,
             ) if surnames else None,
-            # Each name on its own: "Central Command" is named inside "U.S. Central Command".
+            # Each name on its own: "Central Command" is named inside "U.S. Central Command". A
+            # name of two or more words is found in any case ("the coast guard" is the "Coast
+            # Guard"); a one-word name only as written ("Apple", not "apple").
             forms=tuple(
-                (re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])"), name)
+                (
+                    re.compile(
+                        rf"(?<![\w-]){re.escape(form)}(?![\w-])",
+                        re.IGNORECASE if " " in form.strip() else 0,
+                    ),
+                    name,
+                )
                 for form, name in names.items()
             ),
         )

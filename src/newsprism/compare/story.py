@@ -269,6 +269,13 @@ def actors(
             last = name.split()[-1].lower() if name.split() else ""
             if last and re.search(rf"\b{re.escape(last)}\b", headline) and name not in in_headline:
                 in_headline.append(name)
+        # A name the analysis did not tag but the story's scan finds in the text (a headline,
+        # "the coast guard" in lower case) is a mention too: an outlet that names an actor is
+        # never reported as leaving it out.
+        for name in article.mentioned:
+            per_outlet = mentions.get(name)
+            if per_outlet is not None and not per_outlet.get(article.outlet):
+                per_outlet[article.outlet] = 1
     ranked = sorted(mentions, key=lambda n: (-sum(mentions[n].values()), n))
     main = [n for n in dict.fromkeys([*in_headline, *ranked[:most]])
             if sum(mentions[n].values()) >= min_mentions]
