@@ -273,9 +273,9 @@ def actors(
         # "the coast guard" in lower case) is a mention too: an outlet that names an actor is
         # never reported as leaving it out.
         for name in article.mentioned:
-            per_outlet = mentions.get(name)
-            if per_outlet is not None and not per_outlet.get(article.outlet):
-                per_outlet[article.outlet] = 1
+            counted = mentions.get(name)
+            if counted is not None and not counted.get(article.outlet):
+                counted[article.outlet] = 1
     ranked = sorted(mentions, key=lambda n: (-sum(mentions[n].values()), n))
     main = [n for n in dict.fromkeys([*in_headline, *ranked[:most]])
             if sum(mentions[n].values()) >= min_mentions]
