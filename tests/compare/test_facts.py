@@ -194,3 +194,44 @@ def test_copies_of_one_original_count_once(
     assert [a.id for a in twice.articles] == [a.id for a in once.articles]
     assert twice.articles[1].carriers == ("WTOP",)
     assert [f.statements for f in twice.facts] == [f.statements for f in once.facts]
+
+
+def test_a_dateline_or_a_sentence_of_names_alone_is_no_statement(
+    compare_rules: CompareRules,
+) -> None:
+    # Written for this test: the parser makes a sentence of the wire dateline, and of a line that
+    # only names someone; neither reports anything, so neither may be "only Reuters reports".
+    texts = [
+        ("Reuters", "ATHENS (Reuters) - A ferry carrying 212 passengers capsized off Lesbos on "
+                    "Monday, killing 14 people, the coast guard said.\n\nKyriakos Mitsotakis."),
+        ("BBC News", "At least 16 people died when a ferry sank off Lesbos on Monday, officials "
+                     "said."),
+    ]
+    articles = [
+        Article(id=f"d{number}", source=Source(SourceKind.FILE, f"d{number}.txt"), body=body,
+                paragraphs=_paragraphs(body), outlet=Outlet(name=outlet),
+                published=dt.date(2023, 3, 14))
+        for number, (outlet, body) in enumerate(texts)
+    ]
+    story = list(analyze(articles, model=load_model(), settings=load_settings().analyze))
+    comparison = compare(story, settings=load_settings().compare, rules=compare_rules)
+    listed = [s.text for fact in comparison.facts for s in fact.statements]
+    assert any(text.startswith("A ferry carrying 212") for text in listed)
+    assert not [text for text in listed if "(Reuters)" in text and len(text) < 25]
+    # A sentence of a tagged name alone says nothing; the name and a verb do.
+    alone = make_statement(Evidence("Reuters", "d0", "body", 0, 20, "Kyriakos Mitsotakis."),
+                           frozenset({"Kyriakos Mitsotakis"}), compare_rules,
+                           name_spans=[(0, 19, "Kyriakos Mitsotakis")])
+    acting = make_statement(Evidence("Reuters", "d0", "body", 0, 29,
+                                     "Kyriakos Mitsotakis resigned."),
+                            frozenset({"Kyriakos Mitsotakis"}), compare_rules,
+                            name_spans=[(0, 19, "Kyriakos Mitsotakis")])
+    assert not alone.says and acting.says
+
+
+def _paragraphs(body: str) -> tuple[Span, ...]:
+    spans, cursor = [], 0
+    for paragraph in body.split("\n\n"):
+        spans.append(Span(cursor, cursor + len(paragraph), paragraph))
+        cursor += len(paragraph) + 2
+    return tuple(spans)

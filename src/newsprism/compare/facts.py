@@ -58,6 +58,7 @@ from newsprism.compare.story import StoryView, named_mentions
 from newsprism.compare.text import content_words, numbers, numbers_in, stem, words
 from newsprism.config import CompareSettings
 from newsprism.errors import ConfigError
+from newsprism.extract.credits import default_wire_rules
 from newsprism.model import AlignedPair, DescriptorKind, Evidence, Fact, Token
 from newsprism.stories.embed import TextEncoder, unit_rows
 
@@ -97,6 +98,8 @@ class Statement:
         clause_phrases: The phrases of each claim, in the order of ``clauses``.
         words: The sentence's stemmed content words as written (names and frame words
             included, no synonyms): what ``overlap = "words"`` compares.
+        says: Whether it has a content word besides names, titles and times: a dateline
+            ("ATHENS (Reuters) -"), a byline or a credit has none, and reports nothing.
     """
 
     evidence: Evidence
@@ -108,6 +111,7 @@ class Statement:
     phrases: frozenset[str] = frozenset()
     clause_phrases: tuple[frozenset[str], ...] = ()
     words: frozenset[str] = frozenset()
+    says: bool = True
 
     @property
     def outlet(self) -> str:
@@ -213,6 +217,7 @@ def make_statement(
     )
     return Statement(
         evidence=evidence,
+        says=any(w.content for w in sentence),
         concepts=concepts,
         surface=surface,
         names=names,
@@ -368,7 +373,8 @@ def _shared_phrases(statements: Sequence[Statement]) -> npt.NDArray[np.bool_]:
 
 
 def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:
-    """Every body sentence of the story as a :class:`Statement`, articles in story order."""
+    """Every body sentence of the story that says something (:attr:`Statement.says`) as a
+    :class:`Statement`, articles in story order."""
     statements: list[Statement] = []
     # Last words that two of the story's people or organisations share ("Jackson": Jesse
     # Jackson Jr. and Sandra Jackson): no plain concept for them, so different people with one
@@ -378,7 +384,11 @@ def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:
                                             for n in a.entity_names.values()} if name.split()
     )
     ambiguous = frozenset(w for w, n in last_words.items() if n > 1)
+    datelines = default_wire_rules().dateline
     for article in view.articles:
+        # A dateline the parser made a sentence of ("ATHENS (Reuters) -") credits, not reports.
+        opening = datelines.match(article.analyzed.article.body)
+        credit_end = opening.end() if opening else 0
         mentions = named_mentions(article)
         # Titles, appositives and relative clauses say who someone is, not what happened
         # ("Mr. Mattis, a retired four-star Marine general, was rebuffed").
@@ -393,8 +403,7 @@ def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:
                 for start, end, name in mentions
                 if start >= sentence.start and end <= sentence.end
             ]
-            statements.append(
-                make_statement(
+            statement = make_statement(
                     article.evidence(sentence.start, sentence.end),
                     frozenset(name for _, _, name in inside),
                     rules,
@@ -406,8 +415,9 @@ def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:
                     ],
                     tokens=article.tokens_in(sentence.start, sentence.end),
                     shared_last_words=ambiguous,
-                )
             )
+            if statement.says and sentence.end > credit_end:
+                statements.append(statement)
     return statements
 
 
