@@ -156,3 +156,41 @@ def test_issue9_named_agent_contradiction_in_one_fact(
     plain = _compare(_story(tmp_path, text), dataclasses.replace(
         compare_rules, quantities=dataclasses.replace(compare_rules.quantities, agents=False)))
     assert [c for c in plain.contradictions if c.kind == "agent"] == []
+
+
+def _differs(left: str, right: str, rules: CompareRules) -> list[str]:
+    from newsprism.compare.contradictions import _pair_contradictions
+    from newsprism.model import Evidence
+
+    a = Evidence("A", "a", "body", 0, len(left), left)
+    b = Evidence("B", "b", "body", 0, len(right), right)
+    return [item[3] for item in _pair_contradictions(a, b, {}, rules)]
+
+
+def test_sums_of_money_must_share_more_than_being_money(compare_rules: CompareRules) -> None:
+    # Written for this test. "$" already says money: "funding" and "funds" next to two sums
+    # do not make them one sum.
+    assert not _differs(
+        "The agency needs $5 billion in funding, the report found.",
+        "The program's $2.5 billion in funds was wasted, the report found.",
+        compare_rules,
+    )
+    assert _differs(
+        "The agency needs $5 billion in funding, the report found.",
+        "The agency needs $2.5 billion in funding, the report found.",
+        compare_rules,
+    ) == ["$5 billion vs $2.5 billion"]
+
+
+def test_values_of_different_periods_are_not_compared(compare_rules: CompareRules) -> None:
+    # Written for this test: a sum over eight years is not the sum of no stated period.
+    assert not _differs(
+        "The couple earned $140 million from speeches over eight years, the returns show.",
+        "The couple earned $20 million from speeches, the returns show.",
+        compare_rules,
+    )
+    assert _differs(
+        "The couple earned $140 million from speeches, the returns show.",
+        "The couple earned $20 million from speeches, the returns show.",
+        compare_rules,
+    ) == ["$140 million vs $20 million"]

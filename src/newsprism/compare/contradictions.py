@@ -12,6 +12,10 @@ expressions of one sentence are set against those of the other:
   "dollars", a count of the same thing: "40 people" and "25 people"), the claims holding
   them share ``min_shared_context`` concepts besides the unit ("the call ... lasted"), and the
   words next to them (NEAR_WORDS either side) share one ("lasted roughly 25 minutes");
+* numbers are compared only under the same periods: the years, months, ranges and durations
+  their claims name besides them ("$140 million over eight years" is no sum of 2011-2014); and
+  what a unit already says ("$": money, ``kind_words``) counts as shared no more than the
+  unit's own words;
 * a value of one outlet that meets any comparable value of the other is agreement; one that
   meets none disagrees with its best-matching counterpart, and that is a contradiction.
 
@@ -58,6 +62,10 @@ _CLAIM_BREAK = re.compile(
     r"[;:—–()]|\s--\s|,\s(?:which|who|whom|whose|while|but|although|whereas)\s"
     r"|\s(?:but|while|whereas)\s"
 )
+# Time expressions that name the period a number covers ("in 2014", "from 2007 through 2014");
+# a day or a week dates an event rather than scoping a sum.
+_PERIODS = {Granularity.MONTH, Granularity.SEASON, Granularity.YEAR, Granularity.RANGE,
+            Granularity.DURATION}
 _MOMENTS = {Granularity.DAY, Granularity.WEEK, Granularity.MONTH, Granularity.SEASON,
             Granularity.YEAR, Granularity.RANGE}
 _FOUND_BY = "compare.contradictions.v1"
@@ -205,6 +213,8 @@ class _Value:
     shown: str
     context: frozenset[str]
     near: frozenset[str] = frozenset()
+    # Numbers only: the periods its claim names besides it (years, ranges, durations).
+    periods: frozenset[str] = frozenset()
     # Dates only: the lower-case content concepts of the event the parse says it dates, and
     # the day a relative expression was resolved against.
     event: frozenset[str] = frozenset()
@@ -226,6 +236,10 @@ def _pair_contradictions(
                    and a.near & b.near]
         if a.kind == "date":
             context = [b for b in context if _same_event(a, b)]
+        else:
+            # "$140 million over eight years" and "$20 million between 2011 and 2014" are
+            # sums of different periods: values are compared only under the same periods.
+            context = [b for b in context if a.periods == b.periods]
         if not context or any(_meet(a, b) for b in comparable):
             continue
         b = max(context, key=lambda v: len(a.context & v.context))
@@ -327,12 +341,27 @@ def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareR
             ) -> list[_Value]:
     clauses = _clauses(sentence.text)
     values = []
-    for q in quantities(sentence.text, rules.quantities):
-        unit_words = set(content_words(q.shown))
+    found = quantities(sentence.text, rules.quantities)
+    periods = [
+        (t.start - sentence.start, t.end - sentence.start, str(t.value))
+        for t in times
+        if sentence.start <= t.start and t.end <= sentence.end and t.value is not None
+        and t.granularity in _PERIODS
+    ] + [(q.start, q.end, f"{q.low:g}-{q.high:g}s") for q in found if q.kind == "duration"]
+    for q in found:
+        unit_words = set(content_words(q.shown)) | {
+            rules.synonyms.get(w, w)
+            for word in rules.quantities.kind_words.get(q.kind, ())
+            for w in content_words(word)
+        }
         values.append(_Value(
             sentence.start + q.start, sentence.start + q.end, q.text, q.kind, q.low, q.high,
             q.shown, _context(sentence.text, clauses, q.start, rules) - unit_words,
             _near(sentence.text, q.start, q.end, rules) - unit_words,
+            periods=frozenset(
+                value for start, end, value in periods
+                if (start, end) != (q.start, q.end) and _in_claim(clauses, q.start, start)
+            ),
         ))
     for time in times if rules.quantities.dates else ():
         if not (sentence.start <= time.start and time.end <= sentence.end):
@@ -385,6 +414,11 @@ def _near(text: str, start: int, end: int, rules: CompareRules) -> frozenset[str
         c for c in (rules.synonyms.get(w, w) for w in content_words(" ".join(before + after)))
         if c not in rules.frame_words
     )
+
+
+def _in_claim(clauses: list[tuple[int, int]], at: int, other: int) -> bool:
+    """Whether offsets ``at`` and ``other`` of a sentence fall in one claim."""
+    return any(start <= at < end and start <= other < end for start, end in clauses)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,8 @@ class Quantities:
         agents: Whether named agents are compared too.
         min_agent_words: Content concepts two attributed contents must share to be one quote.
         min_agent_overlap: The share of their concepts (Jaccard) they must share.
+        kind_words: Kind -> words its unit already says ("$" says "money"): like the unit's own
+            words, they do not count as what two values share.
     """
 
     vague: frozenset[str]
@@ -98,6 +100,7 @@ class Quantities:
     agents: bool = False
     min_agent_words: int = 3
     min_agent_overlap: float = 0.5
+    kind_words: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +280,18 @@ def _quantities(file: DataFile) -> Quantities:
         agents=_flag(file, entries, "agents"),
         min_agent_words=_number(file, entries, "min_agent_words", int, 3),
         min_agent_overlap=_number(file, entries, "min_agent_overlap", float, 0.5),
+        kind_words=_kind_words(file, entries),
     )
+
+
+def _kind_words(file: DataFile, entries: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    found = entries.get("kind_words", {})
+    if not isinstance(found, dict) or not all(
+        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in found.values()
+    ):
+        raise ConfigError("quantities.kind_words must map a kind to a list of words",
+                          where=file.at("kind_words"))
+    return {kind: frozenset(w.lower() for w in listed) for kind, listed in found.items()}
 
 
 def _number(file: DataFile, entries: Mapping[str, Any], key: str, kind: type[int | float],
