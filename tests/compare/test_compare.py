@@ -174,3 +174,29 @@ def test_one_article_story_has_no_cross_outlet_findings(
     assert [o.outlet for o in single.outlets] == ["RT"]
     assert not [f for f in single.findings if f.kind in {"only-in", "shared"}]
     assert all(f.outlets == ("RT",) for f in single.facts)
+
+
+def test_a_passive_headline_attributes_nothing(compare_rules: CompareRules) -> None:
+    # Written for this test: headline grammar drops "is"; the one charged is no speaker, and a
+    # noun after the participle ("Charges") is no cue.
+    import datetime as dt
+
+    from newsprism.analyze import analyze
+    from newsprism.analyze.nlp import load_model
+    from newsprism.compare.headlines import compare_headlines
+    from newsprism.compare.story import build_view
+    from newsprism.model import Article, Outlet, Source, SourceKind, Span
+
+    headlines = ["Menendez Indicted on Bribery Charges", "Sen. Menendez charged in bribery scheme",
+                 "Menendez says charges are baseless"]
+    body = "Senator Bob Menendez was indicted on Friday on bribery charges, prosecutors said."
+    articles = [
+        Article(id=f"h{n}", source=Source(SourceKind.FILE, f"h{n}.txt"), body=body,
+                paragraphs=(Span(0, len(body), body),), outlet=Outlet(name=f"Outlet {n}"),
+                headline=headline, published=dt.date(2023, 9, 22))
+        for n, headline in enumerate(headlines)
+    ]
+    story = list(analyze(articles, model=load_model(), settings=load_settings().analyze))
+    readings = compare_headlines(build_view(story, compare_rules), rules=compare_rules)
+    assert [(r.speaker, r.cue.text if r.cue else None) for r in readings] == [
+        (None, None), (None, None), ("Bob Menendez", "says")]

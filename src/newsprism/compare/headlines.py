@@ -4,7 +4,9 @@ Rules, no parser: the named participants are the story's entity names, surnames 
 in the headline; the cue is the first word whose stripped form is a neutral or marked verb of
 data/reporting_verbs.toml, inflected ("claims", "said") or after an auxiliary ("has claimed",
 "will say"); the speaker is the participant nearest before the cue in the same clause, or just
-after it ("..., says Blinken"). A headline that says something first and who said it after a
+after it ("..., says Blinken"). A past participle without an auxiliary and followed by a
+preposition ("charged in", "indicted on") is the headline's verb in the passive: that headline
+attributes nothing. A headline that says something first and who said it after a
 comma is "claim-first"; one that starts with the speaker is "speaker-first".
 """
 
@@ -115,6 +117,13 @@ def _cue(
         word = token.group().lower()
         inflected = word.endswith(("s", "ed", "ing"))
         previous = tokens[index - 1].group().lower() if index else ""
+        following = tokens[index + 1].group().lower() if index + 1 < len(tokens) else ""
+        if (word.endswith("ed") and previous not in rules.auxiliaries
+                and following in rules.passive_prepositions):
+            # Headline grammar drops "is": "Menendez charged in bribery scheme", "Menendez
+            # Indicted on Bribery Charges". The participle is the headline's verb, and passive:
+            # its subject is no speaker, and no later word ("Charges") is the cue.
+            return None
         if not inflected and previous not in rules.auxiliaries:
             continue
         for lemma in _lemmas(word):

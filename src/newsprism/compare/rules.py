@@ -113,6 +113,8 @@ class CompareRules:
         government_words: Lower-case words that make a demonym-led organisation a government.
         headline_window: Words before a headline name read for its side.
         auxiliaries: Words after which an uninflected headline verb is a cue.
+        passive_prepositions: Prepositions after a bare past participle that make a headline's
+            verb passive ("charged in").
         headline_classes: Cue classes a headline attribution is read for.
         abbreviations: Lower-case abbreviations whose full stop ends no sentence.
         descriptor_ignore: Function words left out of descriptor contrasts.
@@ -136,6 +138,7 @@ class CompareRules:
     government_words: tuple[str, ...]
     headline_window: int
     auxiliaries: frozenset[str]
+    passive_prepositions: frozenset[str]
     headline_classes: frozenset[str]
     abbreviations: frozenset[str]
     descriptor_ignore: frozenset[str]
@@ -186,6 +189,8 @@ def load_compare_rules(
             file, sides, "government_words", name="sides.government_words")),
         headline_window=window,
         auxiliaries=frozenset(words(file, headlines, "auxiliaries", name="headlines.auxiliaries")),
+        passive_prepositions=frozenset(words(
+            file, headlines, "passive_prepositions", name="headlines.passive_prepositions")),
         headline_classes=frozenset(words(file, headlines, "classes", name="headlines.classes")),
         abbreviations=frozenset(
             words(file, sentences, "abbreviations", name="sentences.abbreviations")
