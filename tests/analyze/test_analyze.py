@@ -125,3 +125,24 @@ def test_issue11_tokens_carry_lemma_stem_and_stop_word(
     assert all(t.stop == (body[t.start : t.end].lower() in stop_words()) for t in rt.tokens
                if "'" not in body[t.start : t.end] and "’" not in body[t.start : t.end])
     assert rt.made_by.endswith("; tokens 2")
+
+
+def test_a_name_in_the_speakers_appositive_is_not_the_speaker(
+    model: LoadedModel, settings: AnalyzeSettings, rules: AnalyzeRules
+) -> None:
+    # Written for this test: "a Democrat" (an entity of its own) describes Mr. Menendez, who
+    # speaks; "Federal prosecutors" names no entity.
+    from newsprism.model import Article, Outlet, Source, SourceKind, Span
+
+    body = ("Federal prosecutors said agents found cash at his home. Mr. Menendez, a Democrat, "
+            "said he would not resign.")
+    article = Article(id="m", source=Source(SourceKind.FILE, "m.txt"), body=body,
+                      paragraphs=(Span(0, len(body), body),), outlet=Outlet(name="NYT"))
+    result = analyze_article(article, model=model, settings=settings, rules=rules)
+    names = _names(result)
+    assert "Democrat" in names.values()
+    resolved = resolve_sources(
+        [_attribution(body, "Mr. Menendez, a Democrat,", "said", after="his home.")],
+        result.entities, body,
+    )
+    assert [names.get(a.entity or "") for a in resolved] == ["Menendez"]

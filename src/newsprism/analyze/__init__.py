@@ -240,17 +240,31 @@ def _speaker(start: int, end: int, entities: Sequence[Entity], text: str) -> str
                     return entity.id
         return None
     best: tuple[int, int, str] | None = None
-    for entity in entities:
-        for mention in entity.mentions:
-            if start <= mention.start and mention.end <= end:
-                after = text[mention.end : end].lstrip()
-                if after and not after.startswith(_AFTER_SPEAKER):
-                    continue
-                rank = (mention.end, mention.end - mention.start, entity.id)
-                if best is None or rank[:2] > best[:2]:
-                    best = rank
-            elif mention.start <= start and end <= mention.end and best is None:
-                best = (mention.end, 0, entity.id)
+    inside = [
+        (mention, entity.id)
+        for entity in entities
+        for mention in entity.mentions
+        if start <= mention.start and mention.end <= end
+    ]
+    for mention, entity_id in inside:
+        after = text[mention.end : end].lstrip()
+        if after and not after.startswith(_AFTER_SPEAKER):
+            continue
+        # A name inside another's appositive ("Mr. Menendez, a Democrat,") is who the
+        # speaker is, not the speaker.
+        if any(
+            other.end <= mention.start and text[other.end : mention.start].lstrip().startswith(",")
+            for other, _ in inside
+        ):
+            continue
+        rank = (mention.end, mention.end - mention.start, entity_id)
+        if best is None or rank[:2] > best[:2]:
+            best = rank
+    if best is None:
+        for entity in entities:
+            for mention in entity.mentions:
+                if mention.start <= start and end <= mention.end:
+                    return entity.id
     return best[2] if best is not None else None
 
 
