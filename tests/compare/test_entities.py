@@ -275,7 +275,7 @@ def test_issue9_an_outlet_that_names_an_actor_in_lower_case_does_not_omit_it(
               "passengers were saved after the ferry sank on Monday."),
     ]))
     comparison = compare(story, settings=load_settings().compare, rules=compare_rules)
-    omissions = [f.text for f in comparison.findings if f.kind == "omission"]
+    omissions = [f.summary for f in comparison.findings if f.kind == "omission"]
     assert not [text for text in omissions if "Coast Guard" in text and text.startswith("C ")]
     # The scan finds the lower-case name (two words or more; a one-word name only as written).
     resolved = _resolve(story, compare_rules)
@@ -293,3 +293,27 @@ def test_issue9_an_honorific_alone_is_no_descriptor(
     ]))
     texts = [d.text for a in story for e in a.entities for d in e.descriptors]
     assert not [t for t in texts if t.rstrip(".").lower() in ("mr", "mrs", "ms")]
+
+
+def test_issue9_no_omission_is_claimed_of_an_outlet_that_names_a_namesake(
+    model: LoadedModel, compare_rules: CompareRules
+) -> None:
+    # Written for this test: C's "Nick Alexiou" may be A's and B's "Nikos Alexiou" (the rules
+    # keep different first names apart, so he is another row), so C is not said to omit him;
+    # D names no Alexiou at all and is.
+    texts = [
+        ("A", "Ferry sinks off Lesbos", "Nikos Alexiou, a coast guard spokesman, said the ferry "
+              "sank in 40 minutes. Nikos Alexiou said 198 people were rescued."),
+        ("B", "Lesbos ferry sinks", "The ferry sank quickly, Nikos Alexiou told reporters. "
+              "Nikos Alexiou said rescuers saved 198 people."),
+        ("C", "Survivors describe sinking", "Nick Alexiou, a spokesman, said 198 passengers were "
+              "saved after the ferry sank."),
+        ("D", "Ferry disaster", "A ferry sank off Lesbos and 198 passengers were saved, the coast "
+              "guard said."),
+    ]
+    story = _analysed(model, _written(texts))
+    comparison = compare(story, settings=load_settings().compare, rules=compare_rules)
+    omissions = [f.summary for f in comparison.findings if f.kind == "omission"]
+    about = [text for text in omissions if "Nikos Alexiou" in text]
+    assert about, omissions
+    assert all(text.startswith("D never") for text in about)

@@ -88,6 +88,12 @@ def compare(
         mentions=mentions,
         main_actors=main_actors,
         weights=rules.findings,
+        people=frozenset(
+            article.entity_names.get(entity.id, entity.name)
+            for article in view.articles
+            for entity in article.analyzed.entities
+            if entity.label == "PERSON"
+        ),
     )
     coverage = []
     for outlet in view.outlets:

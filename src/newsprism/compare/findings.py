@@ -60,6 +60,7 @@ def make_findings(
     mentions: Mapping[str, Mapping[str, int]] | None = None,
     main_actors: Sequence[str] = (),
     weights: FindingWeights | None = None,
+    people: frozenset[str] = frozenset(),
 ) -> tuple[Finding, ...]:
     """All findings of a story, numbered F1, F2, ... in the order the report shows them.
 
@@ -70,6 +71,7 @@ def make_findings(
         mentions: Story-wide name -> outlet -> name mentions, for omissions.
         main_actors: The story's main people and organisations, for omissions.
         weights: The scores of each kind; the packaged ones when ``None``.
+        people: The story-wide names of people, for omissions.
     """
     weights = weights or FindingWeights()
     drafts: list[_Draft] = []
@@ -80,7 +82,7 @@ def make_findings(
     described = _descriptors(portraits, weights)
     drafts.extend(d for d, contrast in described if contrast)
     if len(outlets) > 1 and mentions is not None:
-        drafts.extend(_omissions(outlets, mentions, main_actors, weights))
+        drafts.extend(_omissions(outlets, mentions, main_actors, weights, people))
     drafts.extend(d for d, contrast in described if not contrast)
     if len(headlines) >= 1:
         drafts.append(_headlines(headlines))
@@ -138,12 +140,19 @@ def _contradictions(
 
 def _omissions(
     outlets: Sequence[str], mentions: Mapping[str, Mapping[str, int]],
-    main_actors: Sequence[str], weights: FindingWeights,
+    main_actors: Sequence[str], weights: FindingWeights, people: frozenset[str] = frozenset(),
 ) -> list[_Draft]:
     found: list[_Draft] = []
     for name in main_actors:
         counts = mentions.get(name, {})
-        silent = [o for o in outlets if counts.get(o, 0) == 0]
+        # An outlet that names a person of the same surname ("Nick Alexiou" for "Nikos
+        # Alexiou", a bare "Biden" in a story of two Bidens) may mean this one: no claim.
+        namesakes = [
+            other for other in people
+            if other != name and name in people and other.split()[-1:] == name.split()[-1:]
+        ]
+        silent = [o for o in outlets if counts.get(o, 0) == 0
+                  and not any(mentions.get(other, {}).get(o, 0) for other in namesakes)]
         speaking = [o for o in outlets if counts.get(o, 0) > 0]
         if not silent or not speaking:
             continue
