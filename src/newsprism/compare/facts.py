@@ -58,7 +58,6 @@ from newsprism.compare.story import StoryView, named_mentions
 from newsprism.compare.text import content_words, numbers, numbers_in, stem, words
 from newsprism.config import CompareSettings
 from newsprism.errors import ConfigError
-from newsprism.extract.credits import default_wire_rules
 from newsprism.model import AlignedPair, DescriptorKind, Evidence, Fact, Token
 from newsprism.stories.embed import TextEncoder, unit_rows
 
@@ -98,8 +97,8 @@ class Statement:
         clause_phrases: The phrases of each claim, in the order of ``clauses``.
         words: The sentence's stemmed content words as written (names and frame words
             included, no synonyms): what ``overlap = "words"`` compares.
-        says: Whether it has a content word besides names, titles and times: a dateline
-            ("ATHENS (Reuters) -"), a byline or a credit has none, and reports nothing.
+        says: Whether it has a lower-case content word besides names, titles and times: a
+            dateline ("ATHENS (Reuters) -"), a byline or a credit has none, and reports nothing.
     """
 
     evidence: Evidence
@@ -217,7 +216,9 @@ def make_statement(
     )
     return Statement(
         evidence=evidence,
-        says=any(w.content for w in sentence),
+        # Prose has a lower-case content word (a verb at least); a dateline ("ATHENS (Reuters)
+        # -"), a credit or a line of names in capitals does not.
+        says=any(w.content and w.text[:1].islower() for w in sentence),
         concepts=concepts,
         surface=surface,
         names=names,
@@ -384,11 +385,7 @@ def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:
                                             for n in a.entity_names.values()} if name.split()
     )
     ambiguous = frozenset(w for w, n in last_words.items() if n > 1)
-    datelines = default_wire_rules().dateline
     for article in view.articles:
-        # A dateline the parser made a sentence of ("ATHENS (Reuters) -") credits, not reports.
-        opening = datelines.match(article.analyzed.article.body)
-        credit_end = opening.end() if opening else 0
         mentions = named_mentions(article)
         # Titles, appositives and relative clauses say who someone is, not what happened
         # ("Mr. Mattis, a retired four-star Marine general, was rebuffed").
@@ -416,7 +413,7 @@ def story_statements(view: StoryView, rules: CompareRules) -> list[Statement]:
                     tokens=article.tokens_in(sentence.start, sentence.end),
                     shared_last_words=ambiguous,
             )
-            if statement.says and sentence.end > credit_end:
+            if statement.says:
                 statements.append(statement)
     return statements
 
