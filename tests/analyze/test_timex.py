@@ -200,3 +200,22 @@ def test_expressions_date_the_event_they_modify(
     assert time.event is not None
     assert time.event.text == event
     assert result.article.body[time.event.start : time.event.end] == event
+
+
+def test_the_two_ends_of_a_range_are_one_expression(
+    model: LoadedModel, rules: AnalyzeRules
+) -> None:
+    # Written for this test; published Thursday 20 December 2018.
+    doc = model.nlp(
+        "She served between 2011 and 2014. The offer stood from June to August. Sales rose "
+        "from January through March. He met her on Monday and on Friday."
+    )
+    found = triples(find_times(doc, published=dt.date(2018, 12, 20), rules=rules.times))
+    assert found == [
+        ("2011 and 2014", "2011/2014", "range"),
+        ("from June to August", "2018-06/2018-08", "range"),
+        ("from January through March", "2018-01/2018-03", "range"),
+        # Two days joined by "and" are two dates, not a range.
+        ("on Monday", "2018-12-17", "day"),
+        ("on Friday", "2018-12-14", "day"),
+    ]

@@ -255,7 +255,59 @@ def find_times(
                 event=_event(doc, start, end),
             )
         )
-    return tuple(results)
+    return tuple(_joined_ranges(results, text))
+
+
+# What stands between the two ends of a range ("from June to August", "between 2011 and 2014"),
+# and the words that open one.
+_RANGE_LINK = re.compile(r"\s*(?:to|until|till|through|thru|and|-|–|—)\s*", re.IGNORECASE)
+_RANGE_OPEN = re.compile(r"(?i)(?:\bfrom\s+$|\bbetween\s+$|^from\s|^between\s)")
+_RANGE_CLOSE = re.compile(r"(?i)^(?:to|until|till|through|thru)\s")
+
+
+def _joined_ranges(found: list[TimeExpression], text: str) -> list[TimeExpression]:
+    """Two expressions that open and close one range ("from 2009 to 2017", "between 2011 and
+    2014", "from January through March") as one expression of granularity ``RANGE``, its value
+    the ISO interval from the first's start to the second's end."""
+    joined: list[TimeExpression] = []
+    for time in found:
+        first = joined[-1] if joined else None
+        if first is not None and _closes_range(first, time, text):
+            assert first.value is not None and time.value is not None
+            joined[-1] = TimeExpression(
+                start=first.start,
+                end=time.end,
+                text=text[first.start : time.end],
+                value=f"{first.value.split('/')[0]}/{time.value.split('/')[-1]}",
+                granularity=Granularity.RANGE,
+                anchor=first.anchor or time.anchor,
+                relative=first.relative or time.relative,
+                event=first.event,
+            )
+            continue
+        joined.append(time)
+    return joined
+
+
+def _closes_range(first: TimeExpression, second: TimeExpression, text: str) -> bool:
+    if first.value is None or second.value is None or first.granularity is Granularity.RANGE:
+        return False
+    if first.granularity in (Granularity.TIME, Granularity.DURATION) or (
+        second.granularity in (Granularity.TIME, Granularity.DURATION)
+    ):
+        return False
+    gap = text[first.end : second.start]
+    opened = _RANGE_OPEN.search(text[max(0, first.start - 9) : first.start]) or (
+        _RANGE_OPEN.search(first.text)
+    )
+    if not opened:
+        return False
+    between = opened.group().strip().lower() == "between"
+    if between:
+        return gap.strip().lower() == "and"
+    return bool(_RANGE_LINK.fullmatch(gap) and gap.strip().lower() != "and") or (
+        not gap.strip() and bool(_RANGE_CLOSE.match(second.text))
+    )
 
 
 # --- what an expression dates -----------------------------------------------------------------
