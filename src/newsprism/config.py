@@ -87,6 +87,8 @@ class AnalyzeSettings:
     pronoun_window_sentences: int
     nominal_window_sentences: int
     attribution_tagger: TaggerName
+    language_check_words: int
+    english_function_share: float
 
 
 @dataclass(frozen=True, slots=True)

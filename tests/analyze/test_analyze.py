@@ -4,6 +4,9 @@ attribution sources resolved to entities."""
 from __future__ import annotations
 
 import dataclasses
+import logging
+
+import pytest
 
 from newsprism.analyze import AnalyzeRules, analyze, analyze_article, resolve_sources
 from newsprism.analyze.nlp import LoadedModel
@@ -146,3 +149,25 @@ def test_a_name_in_the_speakers_appositive_is_not_the_speaker(
         result.entities, body,
     )
     assert [names.get(a.entity or "") for a in resolved] == ["Menendez"]
+
+
+def test_an_article_not_in_english_is_reported(
+    model: LoadedModel, settings: AnalyzeSettings, rules: AnalyzeRules,
+    analyzed: dict[str, AnalyzedArticle], caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Written for this test: a Spanish paragraph is analysed (nothing is dropped), with a warning
+    # that names it; the English samples raise none.
+    from newsprism.model import Article, Outlet, Source, SourceKind, Span
+
+    body = ("El Gobierno de Pedro Sánchez aprobó el martes la reforma laboral, según fuentes del "
+            "ministerio. La ministra Yolanda Díaz dijo que es un acuerdo histórico para los "
+            "trabajadores y las empresas del país.")
+    article = Article(id="es", source=Source(SourceKind.FILE, "es.txt"), body=body,
+                      paragraphs=(Span(0, len(body), body),), outlet=Outlet(name="El País"))
+    with caplog.at_level(logging.WARNING, logger="newsprism.analyze"):
+        result = analyze_article(article, model=model, settings=settings, rules=rules)
+        for english in (analyzed["rt"].article, analyzed["cnn"].article):
+            analyze_article(english, model=model, settings=settings, rules=rules)
+    assert result.article.id == "es"
+    warned = [r.getMessage() for r in caplog.records if "English function words" in r.getMessage()]
+    assert len(warned) == 1 and "article es (es.txt)" in warned[0]

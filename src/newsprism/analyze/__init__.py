@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from newsprism.analyze.tokens import TOKENS_VERSION, doc_tokens
 from newsprism.config import AnalyzeSettings, TaggerName, load_settings
-from newsprism.model import AnalyzedArticle, Article, Attribution, Entity, Span
+from newsprism.model import AnalyzedArticle, Article, Attribution, Entity, Span, Token
 
 # The finders and spaCy load on first use, so that importing one light module of the package
 # (the reporting-verb lexicon in analyze.cues, which compare reads) loads no model library.
@@ -292,6 +292,8 @@ def _analyze_doc(
     attributions = find_attributions(
         doc, lexicon=rules.reporting_verbs, model=rules.attribution_model, quotations=quotations
     )
+    tokens = doc_tokens(doc)
+    _warn_if_not_english(article, tokens, settings)
     return AnalyzedArticle(
         article=article,
         entities=entities,
@@ -303,5 +305,22 @@ def _analyze_doc(
             Span(sentence.start_char, sentence.end_char, sentence.text) for sentence in doc.sents
         ),
         made_by=rules.made_by,
-        tokens=doc_tokens(doc),
+        tokens=tokens,
     )
+
+
+def _warn_if_not_english(
+    article: Article, tokens: Sequence[Token], settings: AnalyzeSettings
+) -> None:
+    # The model and every rule file are English. English prose is 35-50% function words (the
+    # stop list); a page in another language has next to none, so its entities, attributions
+    # and times would be read as if it were English: say so rather than pass them on silently.
+    if len(tokens) < settings.language_check_words:
+        return
+    share = sum(token.stop for token in tokens) / len(tokens)
+    if share < settings.english_function_share:
+        logger.warning(
+            "article %s (%s): only %.0f%% of its words are English function words; if it is not"
+            " in English, its analysis (English model and rules) is unreliable",
+            article.id, article.source.location, 100 * share,
+        )
