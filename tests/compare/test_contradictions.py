@@ -194,3 +194,14 @@ def test_values_of_different_periods_are_not_compared(compare_rules: CompareRule
         "The couple earned $20 million from speeches, the returns show.",
         compare_rules,
     ) == ["$140 million vs $20 million"]
+
+
+def test_counts_spelled_out_are_counts(compare_rules: CompareRules) -> None:
+    # Written for this test. News style spells out small counts; "the two" is no count.
+    assert _differs(
+        "Police said five protesters were arrested outside the embassy.",
+        "Police said two protesters were arrested outside the embassy.",
+        compare_rules,
+    ) == ["five protesters vs two protesters"]
+    assert not quantities("The two met on Friday. Two of the suspects fled.",
+                          compare_rules.quantities)

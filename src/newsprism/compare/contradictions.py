@@ -130,9 +130,11 @@ def _read(match: re.Match[str], text: str, rules: Quantities) -> Quantity | None
             return None
         kind, factor = rules.units[unit]
     else:
-        # A bare number in digits counts the thing named after it ("25 people"); years, days
-        # of a month and clock times are no counts, nor number words ("the two met").
-        if word in _NUMBER_WORDS or re.search(r"[A-Z][a-z]+\.?\s*$", before) or (
+        # A bare number counts the thing named after it ("25 people", "five people": news style
+        # spells out small counts); years, days of a month and clock times are no counts, nor
+        # "the two" ("the two met").
+        the = re.search(r"(?i)\bthe\s+$", before)
+        if (word in _NUMBER_WORDS and the) or re.search(r"[A-Z][a-z]+\.?\s*$", before) or (
             "." not in raw and "," not in raw and len(raw) == 4 and 1800 <= value <= 2199
         ):
             return None
