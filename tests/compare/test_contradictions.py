@@ -205,3 +205,6 @@ def test_counts_spelled_out_are_counts(compare_rules: CompareRules) -> None:
     ) == ["five protesters vs two protesters"]
     assert not quantities("The two met on Friday. Two of the suspects fled.",
                           compare_rules.quantities)
+    # The sentence's full stop is not part of the count.
+    assert [q.text for q in quantities("He has three children.", compare_rules.quantities)] == [
+        "three children"]

@@ -144,8 +144,10 @@ def _read(match: re.Match[str], text: str, rules: Quantities) -> Quantity | None
         stems = content_words(following[1].rstrip("."))
         if not stems:
             return None
+        # A full stop after the counted word ends the sentence, not the count ("3 children.").
+        stop = 1 if following[1].endswith(".") and "." not in following[1][:-1] else 0
         return _quantity(match, text, f"count:{stems[0]}", value, step, 1.0, rules,
-                         match.end() + following.end())
+                         match.end() + following.end() - stop)
     return _quantity(match, text, kind, value, step, factor, rules, match.end())
 
 
