@@ -188,7 +188,8 @@ def test_a_passive_headline_attributes_nothing(compare_rules: CompareRules) -> N
     from newsprism.model import Article, Outlet, Source, SourceKind, Span
 
     headlines = ["Menendez Indicted on Bribery Charges", "Sen. Menendez charged in bribery scheme",
-                 "Menendez says charges are baseless"]
+                 "Menendez says charges are baseless",
+                 "Gold bars seized in raid on home, Menendez says"]
     body = "Senator Bob Menendez was indicted on Friday on bribery charges, prosecutors said."
     articles = [
         Article(id=f"h{n}", source=Source(SourceKind.FILE, f"h{n}.txt"), body=body,
@@ -198,5 +199,6 @@ def test_a_passive_headline_attributes_nothing(compare_rules: CompareRules) -> N
     ]
     story = list(analyze(articles, model=load_model(), settings=load_settings().analyze))
     readings = compare_headlines(build_view(story, compare_rules), rules=compare_rules)
+    # A clause after a comma still attributes.
     assert [(r.speaker, r.cue.text if r.cue else None) for r in readings] == [
-        (None, None), (None, None), ("Bob Menendez", "says")]
+        (None, None), (None, None), ("Bob Menendez", "says"), ("Bob Menendez", "says")]

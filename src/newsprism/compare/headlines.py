@@ -111,8 +111,9 @@ def _cue(
 ) -> tuple[int, int, str, str | None] | None:
     # Words inside a name or role ("Press Secretary") are never the cue.
     tokens = list(_TOKEN.finditer(headline))
+    clause_end = -1
     for index, token in enumerate(tokens):
-        if any(s <= token.start() < e for s, e in names):
+        if token.start() < clause_end or any(s <= token.start() < e for s, e in names):
             continue
         word = token.group().lower()
         inflected = word.endswith(("s", "ed", "ing"))
@@ -121,9 +122,12 @@ def _cue(
         if (word.endswith("ed") and previous not in rules.auxiliaries
                 and following in rules.passive_prepositions):
             # Headline grammar drops "is": "Menendez charged in bribery scheme", "Menendez
-            # Indicted on Bribery Charges". The participle is the headline's verb, and passive:
-            # its subject is no speaker, and no later word ("Charges") is the cue.
-            return None
+            # Indicted on Bribery Charges". The participle is its clause's verb, and passive:
+            # its subject is no speaker, and no later word of the clause ("Charges") is the
+            # cue; a clause after a comma may still attribute ("..., Trump says").
+            breaks = [headline.find(mark, token.end()) for mark in ",:;"]
+            clause_end = min((b for b in breaks if b >= 0), default=len(headline))
+            continue
         if not inflected and previous not in rules.auxiliaries:
             continue
         for lemma in _lemmas(word):
