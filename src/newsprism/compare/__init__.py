@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from newsprism.compare.contradictions import find_contradictions
 from newsprism.compare.descriptors import compare_descriptors
+from newsprism.compare.entities import PERSON
 from newsprism.compare.facts import align_statements, compare_facts
 from newsprism.compare.findings import make_findings, summary
 from newsprism.compare.headlines import compare_headlines
@@ -92,7 +93,7 @@ def compare(
             article.entity_names.get(entity.id, entity.name)
             for article in view.articles
             for entity in article.analyzed.entities
-            if entity.label == "PERSON"
+            if entity.label == PERSON
         ),
     )
     coverage = []

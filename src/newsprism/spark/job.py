@@ -769,13 +769,13 @@ def _plan_on_driver(
     return found, lengths
 
 
-K = TypeVar("K")
-V = TypeVar("V")
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
-def _grouped(pairs: Iterable[tuple[K, V]]) -> Iterator[tuple[K, list[V]]]:
+def _grouped(pairs: Iterable[tuple[_K, _V]]) -> Iterator[tuple[_K, list[_V]]]:
     """``(key, values)`` per key, as a ``groupByKey`` gives them (the steps sort what they need)."""
-    groups: dict[K, list[V]] = {}
+    groups: dict[_K, list[_V]] = {}
     for key, value in pairs:
         groups.setdefault(key, []).append(value)
     yield from groups.items()
