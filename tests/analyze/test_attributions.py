@@ -301,3 +301,33 @@ def test_a_bad_lexicon_entry_names_its_line(tmp_path: Path) -> None:
     lexicon.write_text(lexicon.read_text("utf-8").replace('"marked"', '"neutral"'), "utf-8")
     with pytest.raises(ConfigError, match=r"verbs\.toml:6.*class 'sure'"):
         load_reporting_verbs(lexicon)
+
+
+def test_the_taggers_token_facts_are_spacys(
+    model: LoadedModel, corpus_texts: dict[str, str]
+) -> None:
+    """doc_context reads every token attribute in one array call; on both raw samples each fact
+    equals what spaCy's Token says (the features the packaged models were trained on)."""
+    for text in corpus_texts.values():
+        doc = model.nlp(text)
+        context = doc_context(doc, [(q.first, q.last) for q in find_quotations(doc)])
+        for token in doc:
+            i = token.i
+            assert context.text[i] == token.text
+            assert context.lower[i] == token.lower_
+            assert context.lemma[i] == token.lemma_.lower()
+            assert (context.pos[i], context.tag[i], context.dep[i]) == (
+                token.pos_, token.tag_, token.dep_
+            )
+            assert context.ent_type[i] == token.ent_type_
+            assert (context.title[i], context.punct[i], context.quote_mark[i]) == (
+                token.is_title, token.is_punct, token.is_quote
+            )
+            assert context.verb_form[i] == str(token.morph.get("VerbForm", []))
+            assert context.head[i] == token.head.i
+            assert context.children[i] == tuple(child.i for child in token.children)
+        breaks = [t.i for t in doc if "\n" in t.text_with_ws]
+        assert breaks, "the samples are paragraphed"
+        for i in breaks:
+            if i + 1 < len(doc):
+                assert context.paragraph[i + 1] == context.paragraph[i] + 1

@@ -213,7 +213,6 @@ def word_feature_rows(
     """Each token's :data:`WORD_FEATURES` as strings, for ``doc[start:end]``."""
     rows: list[tuple[str, ...]] = []
     for index in range(start, end):
-        token = doc[index]
         lemma = context.lemma[index]
         verb_class = lexicon.verb_class(lemma)
         if verb_class is not None:
@@ -230,10 +229,10 @@ def word_feature_rows(
             quote = "inside" if context.quote[index] >= 0 else "outside"
         rows.append(
             (
-                _shape(token.text),
+                _shape(context.text[index]),
                 context.pos[index],
                 context.dep[index],
-                token.ent_type_ or "-",
+                context.ent_type[index] or "-",
                 quote,
                 lex,
                 _governor(index, context, lexicon),
@@ -273,10 +272,10 @@ def role_feature_rows(
             where, relation, distance = "cue", "cue", 0
         elif index < cue_start:
             where, distance = "before", index - cue_start
-            relation = relation_to_cue(doc[index], cue_head, context)
+            relation = relation_to_cue(index, cue_head.i, context)
         else:
             where, distance = "after", index - cue_end + 1
-            relation = relation_to_cue(doc[index], cue_head, context)
+            relation = relation_to_cue(index, cue_head.i, context)
         quote = context.quote[index]
         quoted = "no" if quote < 0 else ("near" if quote in near_quotes else "yes")
         if quote >= 0 and quote == cue_quote:

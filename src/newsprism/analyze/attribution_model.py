@@ -215,9 +215,14 @@ class DocContext:
         quotes: ``(first, last)`` token index of each quotation's marks.
         depth: Each token's distance from its sentence root.
         ancestors: Each token's index followed by those of its heads up to the root.
-        lower, lemma, pos, dep, quote_mark: Each token's lower-cased text, lower-cased lemma,
-            part of speech, dependency relation and whether it is a quotation mark (read once;
-            features read them often).
+        text, lower, lemma, pos, tag, dep, ent_type: Each token's text, lower-cased text,
+            lower-cased lemma, coarse and fine part of speech, dependency relation and entity type.
+        title, punct, quote_mark: Whether each token is title-cased, punctuation, a
+            quotation mark.
+        verb_form: Each token's ``VerbForm`` values (``['Fin']``, ``[]``), as the features
+            write them.
+        head: Each token's head index (its own for a root).
+        children: Each token's children's indices, in document order.
     """
 
     sentence: tuple[int, ...]
@@ -227,11 +232,25 @@ class DocContext:
     quotes: tuple[tuple[int, int], ...]
     depth: tuple[int, ...]
     ancestors: tuple[tuple[int, ...], ...]
+    text: tuple[str, ...]
     lower: tuple[str, ...]
     lemma: tuple[str, ...]
     pos: tuple[str, ...]
+    tag: tuple[str, ...]
     dep: tuple[str, ...]
+    ent_type: tuple[str, ...]
+    title: tuple[bool, ...]
+    punct: tuple[bool, ...]
     quote_mark: tuple[bool, ...]
+    verb_form: tuple[str, ...]
+    head: tuple[int, ...]
+    children: tuple[tuple[int, ...], ...]
+
+
+# The token attributes read for every document, in one call: a spaCy Token object per token and
+# attribute was most of what the taggers' features cost.
+_ATTRIBUTES = ("ORTH", "LOWER", "LEMMA", "POS", "TAG", "DEP", "ENT_TYPE", "MORPH", "IS_TITLE",
+               "IS_PUNCT", "IS_QUOTE", "HEAD", "IDX")
 
 
 def doc_context(doc: Doc, quotes: Sequence[tuple[int, int]]) -> DocContext:
@@ -241,37 +260,42 @@ def doc_context(doc: Doc, quotes: Sequence[tuple[int, int]]) -> DocContext:
         doc: A parsed document.
         quotes: ``(first, last)`` token indices of each quotation's opening and closing marks.
     """
-    sentence = [0] * len(doc)
+    size = len(doc)
+    sentence = [0] * size
     sentences = []
     for number, sent in enumerate(doc.sents):
         sentences.append((sent.start, sent.end))
         for index in range(sent.start, sent.end):
             sentence[index] = number
-    # One pass over the tokens: building spaCy Token objects is the cost, so each is made once.
-    paragraph, lower, lemma, pos, dep, quote_mark = [], [], [], [], [], []
-    current = 0
-    for token in doc:
+    columns = doc.to_array(list(_ATTRIBUTES)).reshape(size, len(_ATTRIBUTES)).T
+    text, lower, lemma, pos, tag, dep, ent_type, morph = (
+        _strings(doc, column) for column in columns[:8]
+    )
+    title, punct, quote_mark = (tuple(bool(flag) for flag in column) for column in columns[8:11])
+    # Head offsets come relative and unsigned from the Doc array: read them as signed.
+    heads = (np.arange(size) + columns[11].view(np.int64)).tolist()
+    starts = columns[12].tolist()
+    # A line break inside or after a token (its text and trailing space run to the next
+    # token's start) ends the paragraph.
+    paragraph, current = [], 0
+    whole = doc.text
+    for index, start in enumerate(starts):
         paragraph.append(current)
-        # A line break inside or after a token ends the paragraph.
-        if "\n" in token.text or "\n" in token.whitespace_:
+        if "\n" in whole[start : starts[index + 1] if index + 1 < size else len(whole)]:
             current += 1
-        lower.append(token.lower_)
-        lemma.append(token.lemma_.lower())
-        pos.append(token.pos_)
-        dep.append(token.dep_)
-        quote_mark.append(token.is_quote)
-    quote = [-1] * len(doc)
+    quote = [-1] * size
     for number, (first, last) in enumerate(quotes):
         for index in range(first, last + 1):
             quote[index] = number
-    # Head offsets come relative and unsigned from the Doc array: read them as signed.
-    heads = (np.arange(len(doc)) + doc.to_array("HEAD").view(np.int64)).tolist()
     ancestors = []
-    for index in range(len(doc)):
+    children: list[list[int]] = [[] for _ in range(size)]
+    for index in range(size):
         chain = [index]
         while heads[chain[-1]] != chain[-1]:
             chain.append(heads[chain[-1]])
         ancestors.append(tuple(chain))
+        if heads[index] != index:
+            children[heads[index]].append(index)
     return DocContext(
         sentence=tuple(sentence),
         sentences=tuple(sentences),
@@ -280,12 +304,37 @@ def doc_context(doc: Doc, quotes: Sequence[tuple[int, int]]) -> DocContext:
         quotes=tuple(quotes),
         depth=tuple(len(chain) - 1 for chain in ancestors),
         ancestors=tuple(ancestors),
-        lower=tuple(lower),
-        lemma=tuple(lemma),
-        pos=tuple(pos),
-        dep=tuple(dep),
-        quote_mark=tuple(quote_mark),
+        text=text,
+        lower=lower,
+        lemma=tuple(value.lower() for value in lemma),
+        pos=pos,
+        tag=tag,
+        dep=dep,
+        ent_type=ent_type,
+        title=title,
+        punct=punct,
+        quote_mark=quote_mark,
+        verb_form=tuple(_verb_form(value) for value in morph),
+        head=tuple(heads),
+        children=tuple(tuple(kids) for kids in children),
     )
+
+
+def _strings(doc: Doc, column: npt.NDArray[np.uint64]) -> tuple[str, ...]:
+    """The strings a column of spaCy string ids stands for (each distinct id looked up once)."""
+    distinct, where = np.unique(column, return_inverse=True)
+    names = [doc.vocab.strings[int(key)] for key in distinct]
+    return tuple(names[i] for i in where.tolist())
+
+
+@functools.cache
+def _verb_form(morph: str) -> str:
+    """``str(token.morph.get("VerbForm", []))`` from the morphology string ``Aspect=Perf|...``."""
+    for field in morph.split("|"):
+        name, _, values = field.partition("=")
+        if name == "VerbForm":
+            return str(values.split(","))
+    return "[]"
 
 
 def may_hold_attribution(
@@ -327,68 +376,70 @@ def cue_features(
 ) -> list[list[str]]:
     """Features of each token of ``doc[start:end]`` (a sentence) for the cue tagger."""
     rows = []
-    for token in doc[start:end]:
-        lemma = context.lemma[token.i]
+    lower, lemmas, pos, dep = context.lower, context.lemma, context.pos, context.dep
+    for i in range(start, end):
+        lemma = lemmas[i]
         verb_class = lexicon.verb_class(lemma)
         lex = f"{verb_class.class_}:{verb_class.subclass}" if verb_class else "-"
         phrase = (
-            lexicon.phrase_at(list(doc[token.i : min(end, token.i + 4)]))
-            if lexicon.may_start_phrase(context.lower[token.i], lemma)
+            lexicon.phrase_at(list(doc[i : min(end, i + 4)]))
+            if lexicon.may_start_phrase(lower[i], lemma)
             else None
         )
-        child_deps = sorted({child.dep_ for child in token.children})
+        children = context.children[i]
+        child_deps = sorted({dep[child] for child in children})
         particles = sorted(
-            child.lower_ for child in token.children if child.dep_ in ("prt", "prep", "agent")
+            lower[child] for child in children if dep[child] in ("prt", "prep", "agent")
         )
-        head = token.head
-        quoted = context.quote[token.i] >= 0
+        head = context.head[i]
+        quoted = context.quote[i] >= 0
         row = [
             "b",
-            f"w={context.lower[token.i]}",
+            f"w={lower[i]}",
             f"l={lemma}",
-            f"p={context.pos[token.i]}",
-            f"t={token.tag_}",
-            f"d={token.dep_}",
-            f"s3={context.lower[token.i][-3:]}",
+            f"p={pos[i]}",
+            f"t={context.tag[i]}",
+            f"d={dep[i]}",
+            f"s3={lower[i][-3:]}",
             f"lex={lex}",
-            f"lex+d={lex}|{token.dep_}",
+            f"lex+d={lex}|{dep[i]}",
             f"ph={' '.join(phrase[0]) if phrase else '-'}",
-            f"hl={context.lemma[head.i]}",
-            f"hp={context.pos[head.i]}",
-            f"d+hl={token.dep_}|{context.lemma[head.i]}",
-            f"l+d={lemma}|{token.dep_}",
-            f"l+p={lemma}|{context.pos[token.i]}",
+            f"hl={lemmas[head]}",
+            f"hp={pos[head]}",
+            f"d+hl={dep[i]}|{lemmas[head]}",
+            f"l+d={lemma}|{dep[i]}",
+            f"l+p={lemma}|{pos[i]}",
             f"q={quoted}",
             f"l+q={lemma}|{quoted}",
-            f"vf={token.morph.get('VerbForm', [])}",
-            f"ent={token.ent_type_}",
-            f"title={token.is_title}",
+            f"vf={context.verb_form[i]}",
+            f"ent={context.ent_type[i]}",
+            f"title={context.title[i]}",
         ]
         rows.append(row)
-        row.extend(_governor_features(token, lexicon, context))
-        row.extend(_subject_features(token))
-        row.extend(f"cd={dep}" for dep in child_deps)
-        row.extend(f"l+cd={lemma}|{dep}" for dep in child_deps)
+        row.extend(_governor_features(i, lexicon, context))
+        row.extend(_subject_features(doc, i, context))
+        row.extend(f"cd={name}" for name in child_deps)
+        row.extend(f"l+cd={lemma}|{name}" for name in child_deps)
         row.extend(f"l+prt={lemma}|{word}" for word in particles)
-        if token.dep_ in ("prep", "prt", "agent"):
-            row.append(f"w+hl={context.lower[token.i]}|{context.lemma[head.i]}")
+        if dep[i] in ("prep", "prt", "agent"):
+            row.append(f"w+hl={lower[i]}|{lemmas[head]}")
         for offset in (-2, -1, 1, 2):
-            index = token.i + offset
+            index = i + offset
             if start <= index < end:
-                row.append(f"w{offset}={context.lower[index]}")
-                row.append(f"p{offset}={context.pos[index]}")
+                row.append(f"w{offset}={lower[index]}")
+                row.append(f"p{offset}={pos[index]}")
                 if offset in (-1, 1):
-                    row.append(f"l{offset}+l={context.lemma[index]}|{lemma}")
+                    row.append(f"l{offset}+l={lemmas[index]}|{lemma}")
                     row.append(f"q{offset}={context.quote_mark[index]}")
             else:
                 row.append(f"w{offset}=<edge>")
     return rows
 
 
-def _governor_features(token: Token, lexicon: ReportingVerbs, context: DocContext) -> list[str]:
+def _governor_features(index: int, lexicon: ReportingVerbs, context: DocContext) -> list[str]:
     """Whether the token lies inside what a reporting verb above it reports: PolNeAR marks each
     word with one role only, so a cue inside another attribution's content is rarely marked."""
-    chain = context.ancestors[token.i]
+    chain = context.ancestors[index]
     for below, node in itertools.pairwise(chain):
         verb_class = lexicon.verb_class(context.lemma[node])
         if verb_class is not None and context.pos[node] == "VERB":
@@ -396,22 +447,22 @@ def _governor_features(token: Token, lexicon: ReportingVerbs, context: DocContex
     return ["gov=-"]
 
 
-def _subject_features(token: Token) -> list[str]:
+def _subject_features(doc: Doc, index: int, context: DocContext) -> list[str]:
     """What the token's subject is: people and organisations say things, records show them."""
     rows = []
-    for child in token.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            kind = child.ent_type_ or ("PRON" if child.pos_ == "PRON" else child.pos_)
+    dep = context.dep
+    for child in context.children[index]:
+        if dep[child] in ("nsubj", "nsubjpass"):
+            kind = context.ent_type[child] or context.pos[child]
             rows.append(f"subj={kind}")
-            rows.append(f"subj+l={child.lemma_.lower()}|{token.lemma_.lower()}")
-        elif child.dep_ == "agent":
+            rows.append(f"subj+l={context.lemma[child]}|{context.lemma[index]}")
+        elif dep[child] == "agent":
             rows.append("agent")
-    quoted = [
-        child
-        for child in token.children
-        if child.is_quote or (child.dep_ == "ccomp" and any(t.is_quote for t in child.subtree))
-    ]
-    if quoted:
+    if any(
+        context.quote_mark[child]
+        or (dep[child] == "ccomp" and any(t.is_quote for t in doc[child].subtree))
+        for child in context.children[index]
+    ):
         rows.append("governs-quote")
     return rows
 
@@ -463,15 +514,16 @@ def role_features(
     }
     cue_quote = context.quote[cue_start]
     rows = []
-    for token in doc[window.start : window.end]:
-        if token.i in cue_tokens:
+    lower, pos, dep = context.lower, context.pos, context.dep
+    for i in range(window.start, window.end):
+        if i in cue_tokens:
             where, relation = "cue", "cue"
         else:
-            where = "before" if token.i < cue_start else "after"
-            relation = relation_to_cue(token, head, context)
-        distance = _bucket(cue_start - token.i if token.i < cue_start else token.i - cue_end + 1)
-        sentence_offset = max(-3, min(3, context.sentence[token.i] - cue_sentence))
-        quote = context.quote[token.i]
+            where = "before" if i < cue_start else "after"
+            relation = relation_to_cue(i, head.i, context)
+        distance = _bucket(cue_start - i if i < cue_start else i - cue_end + 1)
+        sentence_offset = max(-3, min(3, context.sentence[i] - cue_sentence))
+        quote = context.quote[i]
         quoted = "no" if quote < 0 else ("near" if quote in near_quotes else "yes")
         if quote >= 0 and quote == cue_quote:
             quoted = "same-as-cue"
@@ -482,27 +534,27 @@ def role_features(
             f"rel+cue={relation}|{cue_lemma}",
             f"rel+kind={relation}|{cue_kind}",
             f"rel+pass={relation}|{passive}",
-            f"rel+d={relation}|{token.dep_}",
+            f"rel+d={relation}|{dep[i]}",
             f"where+dist={where}|{distance}",
             f"sent={sentence_offset}",
             f"q={quoted}",
             f"q+where={quoted}|{where}",
             f"q+rel={quoted}|{relation}",
-            f"p={context.pos[token.i]}",
-            f"d={token.dep_}",
-            f"w={context.lower[token.i]}",
-            f"ent={token.ent_type_}",
-            f"w+where={context.lower[token.i]}|{where}",
-            f"p+where+dist={context.pos[token.i]}|{where}|{distance}",
+            f"p={pos[i]}",
+            f"d={dep[i]}",
+            f"w={lower[i]}",
+            f"ent={context.ent_type[i]}",
+            f"w+where={lower[i]}|{where}",
+            f"p+where+dist={pos[i]}|{where}|{distance}",
             f"cue={cue_lemma}",
             f"kind={cue_kind}",
-            f"punct={token.is_punct}|{where}|{quoted}",
+            f"punct={context.punct[i]}|{where}|{quoted}",
         ]
-        previous, following = token.i - 1, token.i + 1
-        row.append(f"w-1={context.lower[previous] if previous >= window.start else '<edge>'}")
+        previous, following = i - 1, i + 1
+        row.append(f"w-1={lower[previous] if previous >= window.start else '<edge>'}")
         if previous >= window.start and previous in cue_tokens:
             row.append("after-cue")
-        row.append(f"w+1={context.lower[following] if following < window.end else '<edge>'}")
+        row.append(f"w+1={lower[following] if following < window.end else '<edge>'}")
         if following < window.end and following in cue_tokens:
             row.append("before-cue")
         rows.append(row)
@@ -531,13 +583,13 @@ def hash_features(features: Sequence[Sequence[str]], buckets: int) -> tuple[IntA
     known = _FEATURE_IDS.setdefault(buckets, {})
     if len(known) > _MAX_KNOWN_FEATURES:
         known.clear()
-    ids = []
-    for row in features:
-        for feature in row:
-            index = known.get(feature)
+    flat = [feature for row in features for feature in row]
+    ids = list(map(known.get, flat))
+    if None in ids:
+        for position, index in enumerate(ids):
             if index is None:
-                index = known[feature] = zlib.crc32(feature.encode("utf-8")) % buckets
-            ids.append(index)
+                feature = flat[position]
+                ids[position] = known[feature] = zlib.crc32(feature.encode("utf-8")) % buckets
     offsets = np.cumsum([0] + [len(row) for row in features[:-1]], dtype=np.int64)
     return np.asarray(ids, dtype=np.int64), offsets
 
@@ -669,29 +721,30 @@ def cue_head(doc: Doc, start: int, end: int) -> Token:
     return (verbs or heads or [doc[start]])[0]
 
 
-def relation_to_cue(token: Token, cue_head: Token, context: DocContext) -> str:
-    """How ``token`` hangs on the cue in the parse: the relations from the cue down to it
-    (``v:ccomp``), from it up to the cue (``^:nsubj``), or through a common ancestor."""
-    if context.sentence[token.i] != context.sentence[cue_head.i]:
+def relation_to_cue(index: int, cue_head: int, context: DocContext) -> str:
+    """How token ``index`` hangs on the cue's head ``cue_head`` in the parse: the relations from
+    the cue down to it (``v:ccomp``), from it up to the cue (``^:nsubj``), or through a common
+    ancestor."""
+    if context.sentence[index] != context.sentence[cue_head]:
         return "other-sentence"
-    doc = token.doc
-    up = context.ancestors[token.i]
-    if cue_head.i in up:
-        below = up[: up.index(cue_head.i)]
+    dep = context.dep
+    up = context.ancestors[index]
+    if cue_head in up:
+        below = up[: up.index(cue_head)]
         # The child of the cue on the path, and how deep below it the token lies.
-        return f"v:{doc[below[-1]].dep_}|{min(len(below), _MAX_PATH)}"
-    cue_up = context.ancestors[cue_head.i]
-    if token.i in cue_up:
-        rise = cue_up[: cue_up.index(token.i)][:_MAX_PATH]
-        return f"^:{'>'.join(doc[node].dep_ for node in rise)}"
+        return f"v:{dep[below[-1]]}|{min(len(below), _MAX_PATH)}"
+    cue_up = context.ancestors[cue_head]
+    if index in cue_up:
+        rise = cue_up[: cue_up.index(index)][:_MAX_PATH]
+        return f"^:{'>'.join(dep[node] for node in rise)}"
     common = next((node for node in up if node in cue_up), None)
     if common is None:
         return "unrelated"
     rise = cue_up[: cue_up.index(common)]
     branch = up[: up.index(common)]
     return (
-        f"x:{'>'.join(doc[node].dep_ for node in rise[:_MAX_PATH])}"
-        f"/{doc[branch[-1]].dep_}|{min(len(branch), _MAX_PATH)}"
+        f"x:{'>'.join(dep[node] for node in rise[:_MAX_PATH])}"
+        f"/{dep[branch[-1]]}|{min(len(branch), _MAX_PATH)}"
     )
 
 
