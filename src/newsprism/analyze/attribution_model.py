@@ -618,18 +618,30 @@ def viterbi(
     length, size = emissions.shape
     if length == 0:
         return []
+    # Plain Python over the few tags (3 or 5): numpy's per-call cost on arrays this small was
+    # most of the decoding time. Ties go to the lower tag index, as numpy's argmax.
     blocked = np.where(allowed, 0.0, -np.inf)
-    step = transitions[:size] + blocked[:size]
-    score = emissions[0] + transitions[size] + blocked[size]
-    back = np.zeros((length, size), dtype=np.int64)
-    for position in range(1, length):
-        candidates = score[:, None] + step
-        back[position] = candidates.argmax(axis=0)
-        score = candidates.max(axis=0) + emissions[position]
-    best = [int(score.argmax())]
-    for position in range(length - 1, 0, -1):
-        best.append(int(back[position, best[-1]]))
-    return best[::-1]
+    step = (transitions[:size] + blocked[:size]).tolist()
+    rows = emissions.tolist()
+    tags = range(size)
+    score = (emissions[0] + transitions[size] + blocked[size]).tolist()
+    back = []
+    for row in rows[1:]:
+        pointers, following = [], []
+        for to in tags:
+            best, value = 0, score[0] + step[0][to]
+            for source in tags[1:]:
+                candidate = score[source] + step[source][to]
+                if candidate > value:
+                    best, value = source, candidate
+            pointers.append(best)
+            following.append(value + row[to])
+        back.append(pointers)
+        score = following
+    path = [max(tags, key=score.__getitem__)]
+    for pointers in reversed(back):
+        path.append(pointers[path[-1]])
+    return path[::-1]
 
 
 def load_attribution_model(path: Path | None = None) -> AttributionModel:
