@@ -43,8 +43,9 @@ T = TypeVar("T")
 RESULTS = REPO / "bench" / "results" / "compare_basil.json"
 JUDGEMENTS = REPO / "bench" / "compare_basil_judgements.tsv"
 SEED = 17
-# Contradiction kinds, each with the [quantities] flag that turns it on (numbers always are).
-KINDS = {"number": "", "date": "dates", "agent": "agents"}
+# Contradiction kinds, each with the [quantities] flag that turns it on (numbers and ages
+# always are).
+KINDS = {"number": "", "date": "dates", "agent": "agents", "age": ""}
 PAIR_SAMPLE = 40
 CONTRADICTION_SAMPLE = 30
 # The aligner's settings before they were chosen by hand-judged precision (the defaults from

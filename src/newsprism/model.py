@@ -970,9 +970,11 @@ class Contradiction:
     """Two outlets give different values for the same thing in one matched fact.
 
     Attributes:
-        fact: The id of the fact both statements belong to ("S3").
-        kind: "number" (a count, duration, amount, age, percentage), "date", or "agent"
-            (one quote or act given to two different named people or organisations).
+        fact: The id of the fact both statements belong to ("S3"); for an age, the person
+            ("person:Margaret Okafor"), matched across the outlets by the story's entities.
+        kind: "number" (a count, duration, amount, percentage), "date", "agent" (one quote or
+            act given to two different named people or organisations), or "age" (a person's
+            age, wherever each outlet gives it).
         left: The value as one outlet writes it ("roughly 25 minutes").
         right: The value as the other writes it ("about 40 minutes").
         left_statement: The sentence holding ``left``.

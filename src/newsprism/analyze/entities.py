@@ -123,6 +123,8 @@ class EntityLexicons:
         titles: Titles, office words, qualifiers, honorifics.
         affiliations: Countries, demonyms and institutions.
         role_nouns: Role nouns, organisation head nouns, gendered words.
+        series_words: Words that place a name in a series ("the next Okafor"): a premodifier
+            of these alone describes no one.
     """
 
     labels: frozenset[str]
@@ -132,6 +134,7 @@ class EntityLexicons:
     titles: TitleLexicon
     affiliations: AffiliationLexicon
     role_nouns: RoleNouns
+    series_words: frozenset[str] = frozenset()
 
 
 def load_entity_lexicons(
@@ -168,6 +171,10 @@ def load_entity_lexicons(
         titles=load_titles(titles),
         affiliations=load_affiliations(affiliations),
         role_nouns=load_role_nouns(role_nouns),
+        series_words=frozenset(
+            words(file, table(file, "descriptors"), "series_words",
+                  name="descriptors.series_words")
+        ),
     )
 
 
@@ -350,6 +357,8 @@ def _premodifier(doc: Doc, name: _Name, lexicons: EntityLexicons) -> PhraseReadi
     if first >= name.start or any(t.dep_ not in _PREMODIFIER_DEPS for t in phrase):
         return None
     if not any(t.pos_ in _CONTENT_POS for t in phrase):
+        return None
+    if all(t.lower_ in lexicons.series_words for t in phrase if t.pos_ in _CONTENT_POS):
         return None
     return read_phrase(
         doc,
@@ -778,6 +787,12 @@ def _predicates(
             continue
         for complement in root.head.rights:
             if complement.dep_ not in _COPULA_COMPLEMENTS:
+                continue
+            # An adjective with a clause after it judges an act, not the person ("was right
+            # to say", "was quick to respond").
+            if complement.dep_ == "acomp" and any(
+                child.dep_ in ("xcomp", "ccomp") for child in complement.children
+            ):
                 continue
             reading = read_phrase(
                 doc,

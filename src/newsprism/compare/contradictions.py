@@ -19,6 +19,12 @@ expressions of one sentence are set against those of the other:
 * a value of one outlet that meets any comparable value of the other is agreement; one that
   meets none disagrees with its best-matching counterpart, and that is a contradiction.
 
+Ages: a person of the story (one entity across the outlets, as the comparison resolves them)
+whose age two outlets give differently ("Okafor, 58," / "Okafor, 57,"; "the 58-year-old") is a
+contradiction of kind "age", whatever sentences hold the ages: the matched fact under it is who
+the person is. Ages one year apart count only between articles published the same day (a
+birthday may fall between two days).
+
 Dates are compared only with ``dates = true`` (off by default: on BASIL 1 of 30 sampled date
 contradictions was real).
 
@@ -62,6 +68,8 @@ _CLAIM_BREAK = re.compile(
     r"[;:—–()]|\s--\s|,\s(?:which|who|whom|whose|while|but|although|whereas)\s"
     r"|\s(?:but|while|whereas)\s"
 )
+# A break that opens a relative clause set off by commas: the next comma closes it.
+_ASIDE = re.compile(r",\s(?:which|who|whom|whose)\s")
 # Time expressions that name the period a number covers ("in 2014", "from 2007 through 2014");
 # a day or a week dates an event rather than scoping a sum.
 _PERIODS = {Granularity.MONTH, Granularity.SEASON, Granularity.YEAR, Granularity.RANGE,
@@ -184,7 +192,7 @@ def find_contradictions(
     """
     times = {a.id: a.analyzed.times for a in view.articles}
     articles = {a.id: a for a in view.articles}
-    found: list[Contradiction] = []
+    found: list[Contradiction] = list(_age_contradictions(view))
     seen: set[tuple[int, int, int, int, str, str]] = set()
     for fact in facts:
         for pair in fact.pairs:
@@ -257,6 +265,74 @@ def _pair_contradictions(
             Evidence(right.outlet, right.article, right.field, b.start, b.end, b.text),
             f"{a.shown} vs {b.shown}",
         )
+
+
+# An age right after a name ("Okafor, 58,") or just before it, with at most a capitalised
+# title between ("the 58-year-old Okafor", "58-year-old Sen. Jones"; not "a 21-year-old intern
+# working for Senator Smith").
+_AGE_AFTER = re.compile(r",\s(\d{1,3}),")
+_AGE_BEFORE = re.compile(r"\b(\d{1,3})-year-old\s+(?:[A-Z][\w.'’-]*\s+){0,3}$")
+_AGE_FOUND_BY = "compare.contradictions.age.v1"
+
+
+@dataclass(frozen=True, slots=True)
+class _Age:
+    years: int
+    value: Evidence
+    statement: Evidence
+
+
+def _age_contradictions(view: StoryView) -> Iterator[Contradiction]:
+    ages: dict[str, dict[str, list[_Age]]] = {}
+    published = {}
+    for article in view.articles:
+        published[article.outlet] = article.analyzed.article.published
+        for entity in article.analyzed.entities:
+            if entity.label != "PERSON":
+                continue
+            name = article.entity_names.get(entity.id, entity.name)
+            for mention in entity.mentions:
+                for age in _ages_at(article, mention.start, mention.end):
+                    ages.setdefault(name, {}).setdefault(article.outlet, []).append(age)
+    for name, per_outlet in ages.items():
+        outlets = list(per_outlet)
+        for i, left_outlet in enumerate(outlets):
+            for right_outlet in outlets[i + 1 :]:
+                left = per_outlet[left_outlet][0]
+                if any(a.years == left.years for a in per_outlet[right_outlet]):
+                    continue
+                right = per_outlet[right_outlet][0]
+                same_day = (published[left_outlet] is not None
+                            and published[left_outlet] == published[right_outlet])
+                if abs(left.years - right.years) < 2 and not same_day:
+                    continue
+                yield Contradiction(
+                    fact=f"person:{name}", kind="age", left=left.value, right=right.value,
+                    left_statement=left.statement, right_statement=right.statement,
+                    differs=f"{name}, {left.years} vs {right.years}", found_by=_AGE_FOUND_BY,
+                )
+
+
+def _ages_at(article: StoryArticleView, start: int, end: int) -> list[_Age]:
+    body = article.body
+    found = []
+    after = _AGE_AFTER.match(body, end)
+    if after:
+        found.append((after.start(1), after.end(1)))
+    before = _AGE_BEFORE.search(body, max(0, start - 60), start)
+    if before:
+        found.append((before.start(1), before.end(1)))
+    ages = []
+    for value_start, value_end in found:
+        years = int(body[value_start:value_end])
+        sentence = next((s for s in article.sentences if s.start <= value_start < s.end), None)
+        if sentence is None or not 0 < years < 120:
+            continue
+        ages.append(_Age(
+            years, article.evidence(value_start, value_end),
+            article.evidence(sentence.start, sentence.end),
+        ))
+    return ages
 
 
 _AGENT_LABELS = frozenset({"PERSON", "ORG"})
@@ -344,6 +420,10 @@ def _meet(a: _Value, b: _Value) -> bool:
 def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareRules
             ) -> list[_Value]:
     clauses = _clauses(sentence.text)
+    # A relative clause set off by commas describes a noun, not the sentence's claim: "Okafor,
+    # who ran the county's finances for a decade, was sentenced to eight years" names no
+    # period of the sentence (what the value is about still reads the whole claim).
+    scopes = _clauses(sentence.text, asides=True)
     values = []
     found = quantities(sentence.text, rules.quantities)
     periods = [
@@ -364,7 +444,7 @@ def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareR
             _near(sentence.text, q.start, q.end, rules) - unit_words,
             periods=frozenset(
                 value for start, end, value in periods
-                if (start, end) != (q.start, q.end) and _in_claim(clauses, q.start, start)
+                if (start, end) != (q.start, q.end) and _in_claim(scopes, q.start, start)
             ),
         ))
     for time in times if rules.quantities.dates else ():
@@ -425,13 +505,27 @@ def _in_claim(clauses: list[tuple[int, int]], at: int, other: int) -> bool:
     return any(start <= at < end and start <= other < end for start, end in clauses)
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
+def _clauses(text: str, *, asides: bool = False) -> list[tuple[int, int]]:
     spans, at = [], 0
-    for match in _CLAIM_BREAK.finditer(text):
-        spans.append((at, match.start()))
-        at = match.end()
+    for start, end in _breaks(text, asides=asides):
+        spans.append((at, start))
+        at = end
     spans.append((at, len(text)))
     return spans
+
+
+def _breaks(text: str, *, asides: bool) -> list[tuple[int, int]]:
+    """Where the sentence's claims end: the strong breaks, and with ``asides`` the comma that
+    closes a relative clause set off by commas."""
+    breaks = []
+    for match in _CLAIM_BREAK.finditer(text):
+        breaks.append((match.start(), match.end()))
+        if asides and _ASIDE.match(match.group()):
+            closing = text.find(", ", match.end())
+            following = _CLAIM_BREAK.search(text, match.end())
+            if closing >= 0 and (following is None or closing < following.start()):
+                breaks.append((closing, closing + 2))
+    return sorted(breaks)
 
 
 def _context(

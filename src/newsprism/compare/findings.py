@@ -126,7 +126,10 @@ def _contradictions(
     found: list[_Draft] = []
     for item in contradictions:
         what = {"date": "a date", "agent": "who did or said it"}.get(item.kind, "a number")
-        summary = (f"{item.left.outlet} and {item.right.outlet} differ on {what} in one fact: "
+        if item.kind == "age":
+            what = f"{item.fact.removeprefix('person:')}'s age"
+        where = "" if item.kind == "age" else " in one fact"
+        summary = (f"{item.left.outlet} and {item.right.outlet} differ on {what}{where}: "
                    f"{item.left.outlet} “{item.left.text}”, {item.right.outlet} "
                    f"“{item.right.text}” ({item.differs})")
         found.append((
@@ -228,6 +231,7 @@ def _verbs(
     # Per side (or per speaker without a side) quoted by two or more outlets: the cues each
     # outlet uses, marked ones named first.
     groups: dict[str, dict[str, list[tuple[str, VerbUse]]]] = defaultdict(lambda: defaultdict(list))
+    sides = {voice.side for voice in voices if voice.side}
     for voice in voices:
         key = voice.side or voice.speaker
         for use in voice.verbs:
@@ -245,7 +249,9 @@ def _verbs(
             speakers = ", ".join(dict.fromkeys(s for s, _ in doubt))
             cues = ", ".join(dict.fromkeys(f"“{u.cue.text}”" for _, u in doubt))
             kind = "verbs of doubt" if cues.count("“") > 1 else "a verb of doubt"
-            parts = [f"{outlet} introduces {speakers} ({key}) with {cues} ({kind})"]
+            # A speaker without a side is its own group: named once, not as its own side.
+            named = f"{speakers} ({key})" if key in sides else speakers
+            parts = [f"{outlet} introduces {named} with {cues} ({kind})"]
             evidence = [u.cue for _, u in doubt]
             for other in outlets:
                 items = per_outlet.get(other, [])
@@ -256,8 +262,8 @@ def _verbs(
                 shown = ", ".join(f"{w} ×{n}" if n > 1 else w for w, n in used.most_common(6))
                 no_doubt = ("" if any(u.subclass == "doubt" for _, u in items)
                             else "; no verb of doubt")
-                parts.append(f"{other} introduces {key} speakers ({others}) with {shown}"
-                             f"{no_doubt}")
+                group = f"{key} speakers ({others})" if key in sides else others
+                parts.append(f"{other} introduces {group} with {shown}{no_doubt}")
                 evidence.extend(u.cue for _, u in items)
             found.append((
                 "verb",
@@ -285,7 +291,8 @@ def _verbs(
                            for _, u in items if u.class_ == "marked"]
             neutral = Counter(u.cue.text.lower() for _, u in items if u.class_ != "marked")
             plain = ", ".join(f"{w} ×{n}" if n > 1 else w for w, n in neutral.most_common(4))
-            text = f"{outlet} ({speakers}): " + (", ".join(marked_here) or "no marked verb")
+            who = f"{outlet} ({speakers})" if key in sides else outlet
+            text = f"{who}: " + (", ".join(marked_here) or "no marked verb")
             if plain:
                 text += f"; otherwise {plain}"
             parts.append(text)
