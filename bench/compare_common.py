@@ -12,6 +12,7 @@ input texts and the spaCy model, since parsing is the slow part; ``--no-cache`` 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -39,6 +40,8 @@ NEUS = (
     / "naacl2022_lrc_roundup_random_order_probe"
 )
 CACHE = REPO / "bench" / "results" / "cache"
+ANALYSIS_CODE = REPO / "src" / "newsprism" / "analyze"
+DATA = REPO / "src" / "newsprism" / "data"
 _PART = re.compile(r"^\s*TITLE=>\s*(?P<title>.*?)\s*ARTICLE=>\s*(?P<body>.*?)\s*$", re.S)
 
 
@@ -89,6 +92,14 @@ def analysed(
         digest.update(article.id.encode())
         digest.update(article.body.encode())
     digest.update(model.label.encode())
+    # The analysis code and its rule files are part of the key: a cached analysis made by
+    # other rules must not stand in for this code's.
+    for source in sorted([*ANALYSIS_CODE.rglob("*.py"), *DATA.iterdir()]):
+        if source.is_file():
+            digest.update(source.name.encode())
+            digest.update(source.read_bytes())
+    digest.update(json.dumps(dataclasses.asdict(load_settings().analyze), sort_keys=True,
+                             default=str).encode())
     path = CACHE / f"{name}-{digest.hexdigest()[:16]}.jsonl"
     if cache and path.exists():
         with path.open(encoding="utf-8") as stream:

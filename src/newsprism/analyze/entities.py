@@ -339,9 +339,22 @@ def _premodifier(doc: Doc, name: _Name, lexicons: EntityLexicons) -> PhraseReadi
     """Read the words before a name that depend on it ("jailed Russian businessman")."""
     root = doc[name.start : name.end].root
     first = root.left_edge.i
+    before = doc[name.start - 1] if name.start > 0 else None
+    # The parser often hangs a name on the title right before it ("regional police chief
+    # Carlos Medina told": "chief" the subject, the name its appositive): with nothing
+    # between them, the title's words are the name's premodifier all the same.
+    title_head = (
+        before is not None
+        and first >= name.start
+        and root.dep_ == "appos"
+        and root.head.i == before.i
+        and before.pos_ == "NOUN"
+    )
+    if title_head and before is not None:
+        first = before.left_edge.i
     # A name that itself modifies a noun ("State Department emails") shares its premodifiers
     # with that noun: they are not about the name.
-    if first >= name.start or root.pos_ not in _NOMINAL_POS or root.dep_ == "compound":
+    elif first >= name.start or root.pos_ not in _NOMINAL_POS or root.dep_ == "compound":
         return None
     for i in range(name.start - 1, first - 1, -1):
         # A comma, quotation mark or conjunction ends a premodifier; a date is not one.
@@ -354,12 +367,19 @@ def _premodifier(doc: Doc, name: _Name, lexicons: EntityLexicons) -> PhraseReadi
             first = i + 1
             break
     phrase = doc[first : name.start]
-    if first >= name.start or any(t.dep_ not in _PREMODIFIER_DEPS for t in phrase):
+    words = phrase[:-1] if title_head else phrase
+    if first >= name.start or any(t.dep_ not in _PREMODIFIER_DEPS for t in words):
         return None
     if not any(t.pos_ in _CONTENT_POS for t in phrase):
         return None
     if all(t.lower_ in lexicons.series_words for t in phrase if t.pos_ in _CONTENT_POS):
         return None
+    return _premodifier_reading(doc, first, name, lexicons)
+
+
+def _premodifier_reading(
+    doc: Doc, first: int, name: _Name, lexicons: EntityLexicons
+) -> PhraseReading | None:
     return read_phrase(
         doc,
         first,
