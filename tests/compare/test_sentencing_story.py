@@ -107,3 +107,16 @@ def test_a_speaker_without_a_side_is_named_once(
     assert "introduces Victor Reyes with “claimed”" in doubt.summary
     assert "Victor Reyes speakers" not in doubt.summary
     assert "(Victor Reyes)" not in doubt.summary
+
+
+def test_the_opinion_piece_is_labelled(
+    story: list[AnalyzedArticle], compare_rules: CompareRules
+) -> None:
+    # Its headline's "OPINION:" kicker (a plain-text scrape: no JSON-LD, no URL).
+    comparison = _compare(story, compare_rules)
+    genres = {a.outlet: (a.genre, a.genre_from) for a in comparison.articles}
+    assert genres == {
+        "a_courier.txt": (None, None),
+        "Associated Press": (None, None),
+        "c_post.txt": ("opinion", "kicker"),
+    }

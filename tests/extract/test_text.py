@@ -367,3 +367,28 @@ def test_trafilatura_eval_segments(
         for i, value in enumerate(bench.segment_counts(body, entry["with"], entry["without"])):
             counts.seg[i] += value
     assert bench.score_counts(counts)["segments.f1"] >= TRAF_SEGMENTS_F1_FLOOR
+
+
+def test_a_kicker_headline_is_the_headline_not_a_related_link(
+    settings: ExtractSettings, outlets: OutletDirectory
+) -> None:
+    # "OPINION: ..." is a related-link marker inside an article; above the body, naming what
+    # the body is about, it is the article's own headline under a section kicker.
+    text = (Path(__file__).parents[1] / "compare" / "cases" / "sentencing" / "c_post.txt"
+            ).read_text("utf-8")
+    article = extract_text(_doc(text, name="post"), settings=settings, outlets=outlets)
+    assert article.headline == (
+        "OPINION: Harlan County deserved better than a treasurer who stole from flood victims"
+    )
+    assert article.body.startswith("The sentence handed down on Tuesday")
+    # The same line inside a body stays a related link, left out of the body.
+    inside = ("Ex-treasurer sentenced in relief fraud case\n\n"
+              "Margaret Okafor was sentenced on Tuesday to six years in prison for taking "
+              "flood relief money, a judge in Lexington ruled.\n\n"
+              "OPINION: Harlan County deserved better than a treasurer who stole\n\n"
+              "The county will hold a public meeting on the missing funds next Monday, "
+              "officials said on Tuesday.\n")
+    article = extract_text(_doc(inside, name="news"), settings=settings, outlets=outlets)
+    assert article.headline == "Ex-treasurer sentenced in relief fraud case"
+    assert "OPINION" not in article.body
+    assert any(r.text.startswith("OPINION:") for r in article.removed)

@@ -79,6 +79,10 @@ _DATE_TOKEN = re.compile(r"[^\s,|/•·–—()\[\]-]+")
 _DATE_NUMBER = re.compile(r"[\d:.,/'’-]*\d[\d:.,/'’-]*(?:st|nd|rd|th|am|pm|h)?")
 _GLUED_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_]{3,})")
 _SEGMENT = re.compile(r"\s*[·|•»]\s*")
+# The marker of a "related link" line ("Related: ...", "OPINION: ..."), and how many content
+# words such a line above the body must share with the body's start to be its headline.
+_RELATED_LINK = "boilerplate.toml:related-link"
+_KICKED_SHARED_WORDS = 2
 # Words this short ("of", "in", "the") say little about a topic; headline matching skips them.
 _FUNCTION_WORD_LENGTH = 3
 
@@ -600,20 +604,34 @@ def _find_headline(
     # buttons may stand between the headline and the body (they do not count), site navigation
     # further up. The first good line itself may be the headline (a question, an exclamation).
     candidates = []
+    kicked = []
     unexplained = 0
     index = min(first_good, len(lines) - 1)
     while index >= 0 and unexplained <= settings.text_headline_window:
-        if labels[index] is None:
+        label = labels[index]
+        if label is None:
             unexplained += 1
             if _title_like(lines[index], settings):
                 candidates.append(index)
+        elif (
+            index < first_good
+            and label.rule == _RELATED_LINK
+            and _title_like(lines[index], settings)
+        ):
+            kicked.append(index)
         index -= 1
-    if not candidates:
-        return None
     # A headline names what the article is about: prefer the candidate sharing the most words
     # with the start of the body; then the one above the body, the longer, the nearer.
     body = _leading_words(lines, first_good, settings.text_headline_body_words)
     rest = _leading_words(lines, first_good + 1, settings.text_headline_body_words)
+    # A "related link" above the body that names what the body is about is the article's own
+    # headline under a section kicker ("OPINION: Harlan County deserved better"), not a link to
+    # another article: a candidate when no plain line is, and only sharing two words or more.
+    if not candidates:
+        candidates = [i for i in kicked
+                      if len(_content_words(lines[i].text) & body) >= _KICKED_SHARED_WORDS]
+    if not candidates:
+        return None
     scores = {}
     for index in candidates:
         own = _content_words(lines[index].text)
