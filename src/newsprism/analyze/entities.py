@@ -97,6 +97,8 @@ _PREMODIFIER_DEPS = frozenset(
 # Parts of speech a noun phrase begins with ("the", "a", "Russia's", "former", "top").
 _PHRASE_START_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "NUM", "PRON"})
 _APPOSITIVE_MARKS = frozenset({",", "(", "—", "–", "--"})
+# A family-first name has two or three words ("Xi Jinping", "Kim Jong Un").
+_FAMILY_FIRST_WORDS = 3
 _NOT_DESCRIPTIVE = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"})
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM"})
 
@@ -125,6 +127,8 @@ class EntityLexicons:
         role_nouns: Role nouns, organisation head nouns, gendered words.
         series_words: Words that place a name in a series ("the next Okafor"): a premodifier
             of these alone describes no one.
+        family_first: Lower-case family names written first ("Xi Jinping", "Kim Jong Un"):
+            the name alone ("Xi said") is the person.
     """
 
     labels: frozenset[str]
@@ -135,6 +139,7 @@ class EntityLexicons:
     affiliations: AffiliationLexicon
     role_nouns: RoleNouns
     series_words: frozenset[str] = frozenset()
+    family_first: frozenset[str] = frozenset()
 
 
 def load_entity_lexicons(
@@ -175,6 +180,10 @@ def load_entity_lexicons(
             words(file, table(file, "descriptors"), "series_words",
                   name="descriptors.series_words")
         ),
+        family_first=frozenset(
+            w.lower() for w in words(file, table(file, "names"), "family_name_first",
+                                     name="names.family_name_first")
+        ),
     )
 
 
@@ -205,8 +214,9 @@ def find_entities(
     names = _drop_title_pieces(names, readings)
     names = [_without_possessor(doc, name, names) for name in names]
     _vote_labels(doc, names, readings, lexicons, reporting_lemmas)
-    names = sorted(names + _lone_surnames(doc, names), key=lambda name: (name.start, -name.end))
-    groups, waiting = _group(names, lexicons.affiliations)
+    names = sorted(names + _lone_surnames(doc, names, lexicons.family_first),
+                   key=lambda name: (name.start, -name.end))
+    groups, waiting = _group(names, lexicons.affiliations, lexicons.family_first)
     drafts = [
         _Draft(referent=_referent(key, group), names=group) for key, group in enumerate(groups)
     ]
@@ -448,7 +458,7 @@ def _vote_labels(
     subject_deps = lexicons.antecedents.subject_deps
     for name in names:
         words_ = name.words
-        if any(len(full) > len(words_) and full[-len(words_) :] == words_ for full in full_names):
+        if any(_shorter_form(words_, full, lexicons.family_first) for full in full_names):
             votes[name.key][PERSON] += evidence.surname
         root = doc[name.start : name.end].root
         if (
@@ -469,10 +479,13 @@ def _winner(votes: Counter[str], fallback: str) -> str:
     return fallback if fallback in leaders else leaders[0]
 
 
-def _lone_surnames(doc: Doc, names: Sequence[_Name]) -> list[_Name]:
+def _lone_surnames(
+    doc: Doc, names: Sequence[_Name], family_first: frozenset[str]
+) -> list[_Name]:
     """Surnames of people standing alone where the model found no entity."""
     surnames = {
-        name.text.split()[-1] for name in names if name.label == PERSON and len(name.words) > 1
+        _family_name(name.text.split(), family_first)
+        for name in names if name.label == PERSON and len(name.words) > 1
     }
     taken = [_chars(name) for name in names]
     found: list[_Name] = []
@@ -504,7 +517,7 @@ def _lone_surnames(doc: Doc, names: Sequence[_Name]) -> list[_Name]:
 
 
 def _group(
-    names: Sequence[_Name], affiliations: AffiliationLexicon
+    names: Sequence[_Name], affiliations: AffiliationLexicon, family_first: frozenset[str]
 ) -> tuple[list[list[_Name]], list[tuple[list[_Name], list[list[_Name]]]]]:
     """Group names into entities: people by name words, others by text, country or acronym.
 
@@ -520,7 +533,10 @@ def _group(
         if name.words in by_words:
             by_words[name.words].append(name)
             continue
-        fitting = [group for words_, group in by_words.items() if _shorter_form(name.words, words_)]
+        fitting = [
+            group for words_, group in by_words.items()
+            if _shorter_form(name.words, words_, family_first)
+        ]
         if len(fitting) > 1 and name.honorific_gender is not None:
             # "Mrs. Clinton" beside Hillary and Bill Clinton: not the one of the other gender;
             # when the honorific alone does not decide, the name waits as its own group until
@@ -604,14 +620,28 @@ def _settle(
     return [draft for draft in drafts if id(draft) not in dropped]
 
 
-def _shorter_form(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
-    """Whether a name ends a fuller one ("Jean-Pierre" of "Karine Jean-Pierre"), or is the full
-    name without a middle part ("Barack Obama" of "Barack H. Obama")."""
+def _shorter_form(
+    short: tuple[str, ...], full: tuple[str, ...], family_first: frozenset[str] = frozenset()
+) -> bool:
+    """Whether a name ends a fuller one ("Jean-Pierre" of "Karine Jean-Pierre"), is the full
+    name without a middle part ("Barack Obama" of "Barack H. Obama"), or is the family name
+    that begins it ("Xi" of "Xi Jinping")."""
     if len(short) >= len(full):
         return False
     if full[-len(short) :] == short:
         return True
+    if len(short) == 1 and len(full) <= _FAMILY_FIRST_WORDS and short[0] == full[0]:
+        return short[0] in family_first
     return len(short) > 1 and short[0] == full[0] and short[-1] == full[-1]
+
+
+def _family_name(words_: Sequence[str], family_first: frozenset[str]) -> str:
+    """The word a person is called by alone: the first of a family-first name ("Xi" of "Xi
+    Jinping"), else the last."""
+    first = words_[0]
+    if len(words_) <= _FAMILY_FIRST_WORDS and first.lower() in family_first:
+        return first
+    return words_[-1]
 
 
 def _other_key(name: _Name, affiliations: AffiliationLexicon) -> str:

@@ -4,7 +4,8 @@ Rules, no parser: the named participants are the story's entity names, surnames 
 in the headline; the cue is the first word whose stripped form is a neutral or marked verb of
 data/reporting_verbs.toml, inflected ("claims", "said") or after an auxiliary ("has claimed",
 "will say"); the speaker is the participant nearest before the cue in the same clause, or just
-after it ("..., says Blinken"). A past participle without an auxiliary and followed by a
+after it ("..., says Blinken"). A word after a determiner or a preposition is an adjective
+("near disputed reef"), never the cue. A past participle without an auxiliary and followed by a
 preposition ("charged in", "indicted on") is the headline's verb in the passive: that headline
 attributes nothing. A headline that says something first and who said it after a
 comma is "claim-first"; one that starts with the speaker is "speaker-first".
@@ -129,6 +130,9 @@ def _cue(
             clause_end = min((b for b in breaks if b >= 0), default=len(headline))
             continue
         if not inflected and previous not in rules.auxiliaries:
+            continue
+        if previous in rules.attributive_before:
+            # An adjective ("near disputed reef", "the alleged plot"), not a verb.
             continue
         for lemma in _lemmas(word):
             entry = rules.verbs.verb_class(lemma)

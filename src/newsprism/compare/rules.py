@@ -115,6 +115,8 @@ class CompareRules:
         auxiliaries: Words after which an uninflected headline verb is a cue.
         passive_prepositions: Prepositions after a bare past participle that make a headline's
             verb passive ("charged in").
+        attributive_before: Determiners and prepositions after which a headline word is an
+            adjective, never the verb ("near disputed reef").
         headline_classes: Cue classes a headline attribution is read for.
         abbreviations: Lower-case abbreviations whose full stop ends no sentence.
         descriptor_ignore: Function words left out of descriptor contrasts.
@@ -140,6 +142,7 @@ class CompareRules:
     auxiliaries: frozenset[str]
     passive_prepositions: frozenset[str]
     headline_classes: frozenset[str]
+    attributive_before: frozenset[str]
     abbreviations: frozenset[str]
     descriptor_ignore: frozenset[str]
     verbs: ReportingVerbs
@@ -192,6 +195,8 @@ def load_compare_rules(
         passive_prepositions=frozenset(words(
             file, headlines, "passive_prepositions", name="headlines.passive_prepositions")),
         headline_classes=frozenset(words(file, headlines, "classes", name="headlines.classes")),
+        attributive_before=frozenset(words(
+            file, headlines, "attributive_before", name="headlines.attributive_before")),
         abbreviations=frozenset(
             words(file, sentences, "abbreviations", name="sentences.abbreviations")
         ),
