@@ -56,3 +56,11 @@ def test_an_adjective_in_a_headline_is_no_cue(comparison: StoryComparison) -> No
     # "China says US drone violated its airspace over Scarborough Shoal"
     cue = readings["b_daily.txt"].cue
     assert cue is not None and cue.text == "says"
+
+
+def test_a_ministry_spokesman_speaks_for_the_government(comparison: StoryComparison) -> None:
+    # "China's foreign ministry spokesman": a body of the Chinese government, not the country.
+    sides = {(v.outlet, v.speaker): v.side for v in comparison.voices}
+    assert sides[("a_globe.txt", "Wang Lei")] == "Chinese government"
+    assert sides[("b_daily.txt", "Wang Lei")] == "Chinese government"
+    assert sides[("a_globe.txt", "Maria Lund")] == "US government"

@@ -13,7 +13,9 @@ first):
    party office (data/voices.toml [offices] party_first): the government of the country the
    text ties the person to, else the government whose institutions the story names most
    ("President Donald Trump" in a story that names the White House -> US government; country
-   names and demonyms do not count);
+   names and demonyms do not count); or a role in a body of government (compare.toml
+   [sides] government_words) of the country the text ties the person to ("China's foreign
+   ministry spokesman" -> Chinese government);
 3. a party: a party code after the name ("Sen. Ted Cruz (R-Texas)"), a party word in a role,
    a descriptor or just before the name ("Republican Sen. ..."), data/voices.toml [[party]];
 4. an organisation the analysis tied the person to ("a spokesman for Pueblo Sin Fronteras"),
@@ -271,6 +273,14 @@ def _entity_side(
         side = country_government or government
         if side is not None:
             return 2, side, office[0]
+    # A role in a body of the government of the country the text ties the person to ("China's
+    # foreign ministry spokesman", "Russian embassy official"): that government.
+    if country_government is not None:
+        phrases = [(r.text, r.start, r.end) for r in entity.roles]
+        phrases += [(d.text, d.start, d.end) for d in entity.descriptors]
+        for text, start, end in phrases:
+            if _names_government_body(text, government_words):
+                return 2, country_government, article.evidence(start, end)
     party_found = _person_party(entity, article, rules)
     if party_found is not None:
         return 3, party_found[0], party_found[1]
@@ -285,6 +295,12 @@ def _entity_side(
     if headline is not None:
         return 6, headline[0], headline[1]
     return None
+
+
+def _names_government_body(text: str, government_words: Sequence[str]) -> bool:
+    lowered = text.lower()
+    return any(re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", lowered)
+               for word in government_words)
 
 
 def _group_side(
