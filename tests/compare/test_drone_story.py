@@ -64,3 +64,12 @@ def test_a_ministry_spokesman_speaks_for_the_government(comparison: StoryCompari
     assert sides[("a_globe.txt", "Wang Lei")] == "Chinese government"
     assert sides[("b_daily.txt", "Wang Lei")] == "Chinese government"
     assert sides[("a_globe.txt", "Maria Lund")] == "US government"
+
+
+def test_countries_by_name_in_headlines(comparison: StoryComparison) -> None:
+    # "US and China trade blame ...": the US by its short name; a country is shown by its
+    # name, not the demonym one outlet used more ("Chinese coast guard").
+    readings = {h.outlet: h for h in comparison.headlines}
+    assert readings["a_globe.txt"].subject == "United States"
+    assert readings["b_daily.txt"].subject == "China"
+    assert "Chinese" not in {name for h in comparison.headlines for name in h.entities}

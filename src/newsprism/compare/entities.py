@@ -126,6 +126,13 @@ class _Group:
         self.members.extend(other.members)
 
     def display(self) -> str:
+        # A country is shown by its name, whichever of its forms the outlets used most
+        # ("China", not "Chinese"; "United States", not "US").
+        countries = sorted(k.removeprefix("country:") for k in self.keys
+                           if k.startswith("country:"))
+        if len(countries) == 1:
+            return countries[0]
+
         def rank(form: str) -> tuple[int, int, int]:
             person = parse_person_name(form) if self.label == PERSON else None
             fuller = 1 if person is None or person.given else 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from newsprism.analyze.descriptors import AffiliationLexicon
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.story import StoryArticleView, StoryView
 from newsprism.model import HeadlineReading
@@ -41,7 +42,7 @@ def read_headline(
 ) -> HeadlineReading:
     """Subject, speaker, cue and order of one article's headline."""
     headline = article.analyzed.article.headline or ""
-    participants = _participants(headline, article, view)
+    participants = _participants(headline, article, view, rules.affiliations)
     cue = _cue(headline, rules, [(s, e) for s, e, _ in participants])
     speaker: str | None = None
     order = "no-attribution"
@@ -82,14 +83,23 @@ def read_headline(
 
 
 def _participants(
-    headline: str, article: StoryArticleView, view: StoryView
+    headline: str, article: StoryArticleView, view: StoryView, affiliations: AffiliationLexicon
 ) -> list[tuple[int, int, str]]:
     # Names, surnames and role phrases of the story's entities, longest match wins.
     forms: dict[str, str] = {}
+    countries: dict[str, list[str]] = {}
+    for form, (country, kind) in affiliations.names.items():
+        if kind in ("country", "demonym"):
+            countries.setdefault(country.name, []).append(form)
     for other in view.articles:
         for entity in other.analyzed.entities:
             name = other.entity_names.get(entity.id, entity.name)
             forms.setdefault(entity.name, name)
+            entry = affiliations.names.get(entity.name)
+            if entry is not None and entry[1] in ("country", "demonym"):
+                # A country of the story by any of its names ("US" for "United States").
+                for form in countries.get(entry[0].name, ()):
+                    forms.setdefault(form, name)
             if entity.label == "PERSON" and " " in entity.name:
                 forms.setdefault(entity.name.split()[-1], name)
             for role in entity.roles:
