@@ -208,3 +208,26 @@ def test_counts_spelled_out_are_counts(compare_rules: CompareRules) -> None:
     # The sentence's full stop is not part of the count.
     assert [q.text for q in quantities("He has three children.", compare_rules.quantities)] == [
         "three children"]
+
+
+def test_counts_of_one_thing_in_other_words_contradict(
+    tmp_path: Path, compare_rules: CompareRules
+) -> None:
+    # "employees" and "workers" are one concept (data/synonyms.toml): 1,200 against 1,500 in
+    # one matched fact is a contradiction; "jobs" is another concept, and no count of it.
+    first = tmp_path / "ledger.txt"
+    first.write_text(
+        "Northwind Air to cut staff\n\nNorthwind Air will lay off 1,200 employees after fuel "
+        "costs rose 23% in the third quarter, the airline said on Monday.\n", "utf-8")
+    second = tmp_path / "metro.txt"
+    second.write_text(
+        "Northwind to shed staff\n\nNorthwind Air plans to lay off 1,500 workers, blaming a "
+        "23% rise in fuel costs over the third quarter.\n", "utf-8")
+    articles = []
+    for path in (first, second):
+        articles += newsprism.extract_articles(path, published=SAMPLE_DAY)
+    story = list(analyze(articles, model=load_model(), settings=load_settings().analyze))
+    numbers = [c for c in _compare(story, compare_rules).contradictions if c.kind == "number"]
+    assert [sorted((c.left.text, c.right.text)) for c in numbers] == [
+        ["1,200 employees", "1,500 workers"]
+    ]

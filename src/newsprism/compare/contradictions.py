@@ -438,8 +438,14 @@ def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareR
             for word in rules.quantities.kind_words.get(q.kind, ())
             for w in content_words(word)
         }
+        # A count of one thing in other words is a count of the same thing ("1,500
+        # employees", "1,200 workers": data/synonyms.toml).
+        kind = q.kind
+        if kind.startswith("count:"):
+            counted = kind.removeprefix("count:")
+            kind = f"count:{rules.synonyms.get(counted, counted)}"
         values.append(_Value(
-            sentence.start + q.start, sentence.start + q.end, q.text, q.kind, q.low, q.high,
+            sentence.start + q.start, sentence.start + q.end, q.text, kind, q.low, q.high,
             q.shown, _context(sentence.text, clauses, q.start, rules) - unit_words,
             _near(sentence.text, q.start, q.end, rules) - unit_words,
             periods=frozenset(
