@@ -158,6 +158,7 @@ class CompareSettings:
     claim_min_shared_words: int
     phrase_min_shared_words: int
     findings_per_outlet: int
+    anchor_min_shared_words: int
 
 
 @dataclass(frozen=True, slots=True)

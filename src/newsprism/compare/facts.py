@@ -61,6 +61,20 @@ from newsprism.errors import ConfigError
 from newsprism.model import AlignedPair, DescriptorKind, Evidence, Fact, Token
 from newsprism.stories.embed import TextEncoder, unit_rows
 
+# Counts up to this are written as words in news style and shared by chance ("two people").
+_SMALL_COUNT = 10
+# A figure written in digits, not inside a word, a hyphenated code or a date ("Covid-19",
+# "371-18", "9/11").
+_FIGURE = re.compile(
+    r"(?<![\w.,/-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w/-])"
+    r"|(?<![\w.,/-])\d+(?:\.\d+)?(?![\w/-]|,\d)"
+)
+# A capitalised word or abbreviation right before a figure: a name, a code or a date ("H.R.
+# 1154", "Route 66", "Sept. 11").
+_NAMED_BEFORE = re.compile(r"(?:^|\s)[A-Z][\w.]*\s$")
+_AGE_AFTER = re.compile(r"(?:-year-old|\s+years?\s+old)\b")
+_AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:\d+\s+(?:and|or)\s+)?$")
+
 __all__ = [
     "Statement",
     "align_statements",
@@ -306,6 +320,12 @@ def align_statements(
             if score > best.get((i, j), 0.0):
                 best[(i, j)] = score
         kept = [(i, j, score) for (i, j), score in best.items()]
+    anchored: list[tuple[int, int, float]] = []
+    if settings.anchor_min_shared_words > 0:
+        anchored = _anchor_pairs(statements, scores, shared_counts,
+                                 settings.anchor_min_shared_words)
+        best = {(i, j): score for i, j, score in kept}
+        kept += [(i, j, score) for i, j, score in anchored if (i, j) not in best]
     if embeddings is not None and len(embeddings) == len(statements):
         # Two kinds of evidence: a pair the rules make stands when the encoder confirms it
         # (cosine >= embedding_confirm), and the encoder alone adds paraphrases it is sure of
@@ -316,8 +336,11 @@ def align_statements(
         weight = settings.embedding_weight
         mixed = (1 - weight) * scores + weight * (embeddings @ embeddings.T)
         phrase = _shared_phrases(statements)
+        # A shared specific number is its own evidence too, as a phrase is.
+        numbered = {(i, j) for i, j, _ in anchored}
         found = {(i, j): float(mixed[i, j]) for i, j, _ in kept
-                 if mixed[i, j] >= settings.embedding_confirm or phrase[i, j]}
+                 if mixed[i, j] >= settings.embedding_confirm or phrase[i, j]
+                 or (i, j) in numbered}
         for i, j, score in _mutual_pairs(
             statements, mixed, shared_counts, settings.embedding_threshold,
             settings.embedding_min_shared_words, settings.align_strong,
@@ -334,6 +357,49 @@ def align_statements(
         )
         for i, j, score in kept
     ]
+
+
+def _anchor_numbers(text: str) -> frozenset[str]:
+    """The specific numbers of a sentence: figures two outlets are unlikely to share by chance.
+
+    Left out: years, counts up to ten ("two people"), part of a name or code ("Covid-19", "H.R.
+    1154", "F-35", a vote's "371-18"), a day after a month ("Sept. 11"), and ages ("66-year-old",
+    "Anwar, 66,", "ages 13 and 15"): an age names a person, whatever the sentence says of them.
+    """
+    found = set()
+    for match in _FIGURE.finditer(text):
+        number = match.group().replace(",", "")
+        before, after = text[: match.start()], text[match.end() :]
+        if (_NAMED_BEFORE.search(before) or _AGE_AFTER.match(after)
+                or _AGE_BEFORE.search(before) or (before.endswith(", ") and after[:1] == ",")):
+            continue
+        value = float(number)
+        if "." not in number and (value <= _SMALL_COUNT or 1800 <= value <= 2199):
+            continue
+        found.add(number)
+    return frozenset(found)
+
+
+def _anchor_pairs(
+    statements: Sequence[Statement], scores: FloatMatrix, shared_counts: npt.NDArray[np.int64],
+    min_shared: int,
+) -> list[tuple[int, int, float]]:
+    """Pairs of statements of different outlets that share a specific number and
+    ``min_shared`` concepts besides names, each the other's best such statement."""
+    size = len(statements)
+    anchored = np.zeros((size, size))
+    specific = [_anchor_numbers(s.evidence.text) for s in statements]
+    for i in range(size):
+        if not specific[i]:
+            continue
+        for j in range(i + 1, size):
+            if (specific[j] and statements[i].outlet != statements[j].outlet
+                    and specific[i] & specific[j] and shared_counts[i, j] >= min_shared):
+                # Ranked by the sentences' own score; a tiny floor keeps a zero score a pair.
+                anchored[i, j] = anchored[j, i] = max(float(scores[i, j]), 1e-6)
+    if not anchored.any():
+        return []
+    return _mutual_pairs(statements, anchored, shared_counts, 1e-6, min_shared, math.inf)
 
 
 def _mutual_pairs(
