@@ -53,7 +53,8 @@ def test_the_same_figures_in_other_words_are_shared_facts(
     ("The company's shares fell 4.5% in early trading.", {"4.5"}),
     ("Northwind carried 31 million passengers and 1,200 staff.", {"31", "1200"}),
     ("Fifteen of the 19 Sept. 11 hijackers were Saudi nationals.", {"19"}),
-    ("The House voted 371-18 on H.R. 1154 about Covid-19 in 2021.", set()),
+    ("H.R. 1154 on Covid-19 and F-35 jets passed in 2021, a year after 9/11.", set()),
+    ("The House voted 371-18, an 18-year high.", {"371", "18"}),
     ("Mohammad Anwar, 66, and a 13-year-old girl, ages 13 and 15, two people.", set()),
 ])
 def test_figures_that_anchor_a_fact(text: str, figures: set[str]) -> None:

@@ -18,6 +18,7 @@ import functools
 import hashlib
 import importlib.util
 import logging
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -231,6 +232,9 @@ def resolve_sources(
     return tuple(resolved)
 
 
+_PLACE_OF = re.compile(r"\s+(?:of|from)\s+")
+
+
 def _speaker(start: int, end: int, entities: Sequence[Entity], text: str) -> str | None:
     end = start + len(text[start:end].rstrip(" ,.;:"))
     if text[start:end].lower() in _RELATIVE_PRONOUNS:
@@ -246,8 +250,20 @@ def _speaker(start: int, end: int, entities: Sequence[Entity], text: str) -> str
         for mention in entity.mentions
         if start <= mention.start and mention.end <= end
     ]
+    # A name after "of" or "from" another name of the source is where the speaker is from
+    # ("Sen. Jim Barrow of Texas"): never the speaker, and no bar to the name before it.
+    places = {
+        id(mention) for mention, _ in inside
+        if any(_PLACE_OF.fullmatch(text[other.end : mention.start]) for other, _ in inside)
+    }
     for mention, entity_id in inside:
-        after = text[mention.end : end].lstrip()
+        if id(mention) in places:
+            continue
+        tail = mention.end
+        for other, _ in inside:
+            if id(other) in places and _PLACE_OF.fullmatch(text[tail : other.start]):
+                tail = other.end
+        after = text[tail:end].lstrip()
         if after and not after.startswith(_AFTER_SPEAKER):
             continue
         # A name inside another's appositive ("Mr. Menendez, a Democrat,") is who the

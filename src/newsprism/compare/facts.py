@@ -63,11 +63,11 @@ from newsprism.stories.embed import TextEncoder, unit_rows
 
 # Counts up to this are written as words in news style and shared by chance ("two people").
 _SMALL_COUNT = 10
-# A figure written in digits, not inside a word, a hyphenated code or a date ("Covid-19",
-# "371-18", "9/11").
+# A figure written in digits, not inside a word, a code or a date ("Covid-19", "F-35", "9/11",
+# "18-year"); each side of a tally is one ("371-18").
 _FIGURE = re.compile(
-    r"(?<![\w.,/-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w/-])"
-    r"|(?<![\w.,/-])\d+(?:\.\d+)?(?![\w/-]|,\d)"
+    r"(?<![\w.,/])(?<![A-Za-z]-)\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w/])(?!-[A-Za-z])"
+    r"|(?<![\w.,/])(?<![A-Za-z]-)\d+(?:\.\d+)?(?![\w/]|,\d)(?!-[A-Za-z])"
 )
 # A capitalised word or abbreviation right before a figure: a name, a code or a date ("H.R.
 # 1154", "Route 66", "Sept. 11").
