@@ -76,8 +76,8 @@ JUDGEMENTS = REPO / "bench" / "compare_align_judgements.tsv"
 # untuned, nothing re-chosen: rules 0.339 at 0.773 (110), MiniLM 0.392 at 0.782 (110), baseline
 # 0.480; 7 newly sampled pairs judged. Floors unchanged.
 # 2026-12-08: sentences sharing a specific figure and a concept are one fact (defaults.toml
-# anchor_min_shared_words): rules 0.358 at 0.764 (110), MiniLM 0.407 at 0.764 (110); the pass's
-# exclusions were written after reading val pairs (3 newly judged). Floors unchanged.
+# anchor_min_shared_words): rules 0.359 at 0.764 (110), MiniLM 0.407 at 0.764 (110); the pass's
+# exclusions were written after reading val pairs (4 newly judged). Floors unchanged.
 FLOORS = {"newsprism.recall": 0.33, "newsprism.confusion_max": 0.01, "precision_min": 0.75,
           "minilm.recall": 0.39, "minilm.confusion_max": 0.01, "minilm.precision_min": 0.78}
 # The baseline's threshold, picked on train by --tune at the same confusion budget.
