@@ -363,8 +363,9 @@ def _anchor_numbers(text: str) -> frozenset[str]:
     """The specific numbers of a sentence: figures two outlets are unlikely to share by chance.
 
     Left out: years, counts up to ten ("two people"), part of a name or code ("Covid-19", "H.R.
-    1154", "F-35", a vote's "371-18"), a day after a month ("Sept. 11"), and ages ("66-year-old",
-    "Anwar, 66,", "ages 13 and 15"): an age names a person, whatever the sentence says of them.
+    1154", "F-35"), a date ("Sept. 11", "9/11"), and ages ("66-year-old", "Anwar, 66,", "ages 13
+    and 15"): an age names a person, whatever the sentence says of them. Each side of a vote's
+    tally ("371-18") is a figure.
     """
     found = set()
     for match in _FIGURE.finditer(text):
