@@ -384,12 +384,6 @@ def _premodifier(doc: Doc, name: _Name, lexicons: EntityLexicons) -> PhraseReadi
         return None
     if all(t.lower_ in lexicons.series_words for t in phrase if t.pos_ in _CONTENT_POS):
         return None
-    return _premodifier_reading(doc, first, name, lexicons)
-
-
-def _premodifier_reading(
-    doc: Doc, first: int, name: _Name, lexicons: EntityLexicons
-) -> PhraseReading | None:
     return read_phrase(
         doc,
         first,
