@@ -4,7 +4,9 @@ both stories ran, Friday 29 July 2022)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +42,26 @@ def sample_comparison(
 ) -> StoryComparison:
     """The comparison of the two samples."""
     return compare(sample_story, settings=load_settings().compare, rules=compare_rules)
+
+
+CASES = Path(__file__).parent / "cases"
+
+
+def analyse_case(
+    name: str, published: dt.date | None = None, *, days: dict[str, dt.date] | None = None
+) -> list[AnalyzedArticle]:
+    """The files of the hand-made story ``tests/compare/cases/NAME`` (written for these tests),
+    extracted and analysed in name order; ``days`` dates single files otherwise."""
+    articles = []
+    for path in sorted(p for p in (CASES / name).iterdir() if p.suffix in (".txt", ".html")):
+        day = (days or {}).get(path.name, published)
+        articles += newsprism.extract_articles(path, published=day)
+    return list(analyze(articles, model=load_model(), settings=load_settings().analyze))
+
+
+def compare_case(
+    analysed: list[AnalyzedArticle], rules: CompareRules, **settings: object
+) -> StoryComparison:
+    """A hand-made story compared with the packaged settings (``settings`` changes some)."""
+    chosen = dataclasses.replace(load_settings().compare, **settings)  # type: ignore[arg-type]
+    return compare(analysed, settings=chosen, rules=rules)

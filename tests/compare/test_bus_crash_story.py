@@ -5,27 +5,17 @@ makes two different claims in two outlets; a wire copy is one voice."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-import newsprism
-from newsprism.analyze import analyze
-from newsprism.analyze.nlp import load_model
-from newsprism.compare import CompareRules, compare
-from newsprism.config import load_settings
+from newsprism.compare import CompareRules
 from newsprism.model import StoryComparison
-
-CASES = Path(__file__).parent / "cases" / "bus_crash"
+from tests.compare.conftest import analyse_case, compare_case
 
 
 @pytest.fixture(scope="module")
 def comparison(compare_rules: CompareRules) -> StoryComparison:
-    articles = []
-    for path in sorted(CASES.glob("*.txt")):
-        articles += newsprism.extract_articles(path, published=dt.date(2026, 12, 7))
-    analysed = list(analyze(articles, model=load_model(), settings=load_settings().analyze))
-    return compare(analysed, settings=load_settings().compare, rules=compare_rules)
+    return compare_case(analyse_case("bus_crash", dt.date(2026, 12, 7)), compare_rules)
 
 
 def test_two_claims_of_one_speaker_are_two_facts(comparison: StoryComparison) -> None:

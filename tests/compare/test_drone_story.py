@@ -5,31 +5,22 @@ one voice; "near disputed reef" in a headline is no attribution."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-import newsprism
-from newsprism.analyze import analyze
-from newsprism.analyze.nlp import load_model
-from newsprism.compare import CompareRules, compare
-from newsprism.config import load_settings
+from newsprism.compare import CompareRules
 from newsprism.model import AnalyzedArticle, StoryComparison
-
-CASES = Path(__file__).parent / "cases" / "drone"
+from tests.compare.conftest import analyse_case, compare_case
 
 
 @pytest.fixture(scope="module")
 def analysed() -> list[AnalyzedArticle]:
-    articles = []
-    for path in sorted(CASES.glob("*.txt")):
-        articles += newsprism.extract_articles(path, published=dt.date(2026, 12, 3))
-    return list(analyze(articles, model=load_model(), settings=load_settings().analyze))
+    return analyse_case("drone", dt.date(2026, 12, 3))
 
 
 @pytest.fixture(scope="module")
 def comparison(analysed: list[AnalyzedArticle], compare_rules: CompareRules) -> StoryComparison:
-    return compare(analysed, settings=load_settings().compare, rules=compare_rules)
+    return compare_case(analysed, compare_rules)
 
 
 def test_a_family_name_alone_is_the_person(analysed: list[AnalyzedArticle]) -> None:

@@ -4,33 +4,21 @@ two outlets give the same figures in other words ("$150 million a year" / "annua
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
 import pytest
 
-import newsprism
-from newsprism.analyze import analyze
-from newsprism.analyze.nlp import load_model
-from newsprism.compare import CompareRules, compare
+from newsprism.compare import CompareRules
 from newsprism.compare.facts import _anchor_numbers
-from newsprism.config import load_settings
 from newsprism.model import AnalyzedArticle
-
-CASES = Path(__file__).parent / "cases" / "northwind"
+from tests.compare.conftest import analyse_case, compare_case
 
 
 @pytest.fixture(scope="module")
 def analysed() -> list[AnalyzedArticle]:
-    articles = []
-    for path in sorted(CASES.glob("*.html")):
-        articles += newsprism.extract_articles(path)
-    return list(analyze(articles, model=load_model(), settings=load_settings().analyze))
+    return analyse_case("northwind")
 
 
 def _shared(analysed: list[AnalyzedArticle], rules: CompareRules, anchors: int) -> list[str]:
-    settings = dataclasses.replace(load_settings().compare, anchor_min_shared_words=anchors)
-    comparison = compare(analysed, settings=settings, rules=rules)
+    comparison = compare_case(analysed, rules, anchor_min_shared_words=anchors)
     return [" | ".join(s.text for s in f.statements) for f in comparison.facts
             if len(f.outlets) > 1]
 

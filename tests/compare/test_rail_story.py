@@ -5,27 +5,17 @@ tests): "Sen. Jim Barrow of Texas" is the speaker, not Texas; the two ledes give
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-import newsprism
-from newsprism.analyze import analyze
-from newsprism.analyze.nlp import load_model
-from newsprism.compare import CompareRules, compare
-from newsprism.config import load_settings
+from newsprism.compare import CompareRules
 from newsprism.model import StoryComparison
-
-CASES = Path(__file__).parent / "cases" / "rail"
+from tests.compare.conftest import analyse_case, compare_case
 
 
 @pytest.fixture(scope="module")
 def comparison(compare_rules: CompareRules) -> StoryComparison:
-    articles = []
-    for path in sorted(CASES.glob("*.txt")):
-        articles += newsprism.extract_articles(path, published=dt.date(2026, 11, 18))
-    analysed = list(analyze(articles, model=load_model(), settings=load_settings().analyze))
-    return compare(analysed, settings=load_settings().compare, rules=compare_rules)
+    return compare_case(analyse_case("rail", dt.date(2026, 11, 18)), compare_rules)
 
 
 def test_a_place_after_of_is_not_the_speaker(comparison: StoryComparison) -> None:

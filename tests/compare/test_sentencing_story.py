@@ -6,35 +6,23 @@ say of it, and what it must not."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-import newsprism
-from newsprism.analyze import analyze
-from newsprism.analyze.nlp import load_model
-from newsprism.compare import CompareRules, compare
-from newsprism.config import load_settings
+from newsprism.compare import CompareRules
 from newsprism.model import AnalyzedArticle, StoryComparison
+from tests.compare.conftest import analyse_case, compare_case
 
-CASES = Path(__file__).parent / "cases" / "sentencing"
 DAY = dt.date(2026, 11, 17)
-
-
-def _analysed(days: dict[str, dt.date | None]) -> list[AnalyzedArticle]:
-    articles = []
-    for path in sorted(CASES.glob("*.txt")):
-        articles += newsprism.extract_articles(path, published=days.get(path.name, DAY))
-    return list(analyze(articles, model=load_model(), settings=load_settings().analyze))
 
 
 @pytest.fixture(scope="module")
 def story() -> list[AnalyzedArticle]:
-    return _analysed({})
+    return analyse_case("sentencing", DAY)
 
 
 def _compare(story: list[AnalyzedArticle], rules: CompareRules) -> StoryComparison:
-    return compare(story, settings=load_settings().compare, rules=rules)
+    return compare_case(story, rules)
 
 
 def test_the_prison_terms_contradict_past_a_relative_clause(
@@ -79,7 +67,7 @@ def test_ages_a_year_apart_on_different_days_are_no_contradiction(
     compare_rules: CompareRules
 ) -> None:
     # A birthday may fall between two publication days: the wire report forty days later.
-    story = _analysed({"b_herald.txt": DAY + dt.timedelta(days=40)})
+    story = analyse_case("sentencing", DAY, days={"b_herald.txt": DAY + dt.timedelta(days=40)})
     comparison = _compare(story, compare_rules)
     assert [c.differs for c in comparison.contradictions if c.kind == "age"] == []
 
