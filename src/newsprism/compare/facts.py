@@ -72,8 +72,8 @@ _FIGURE = re.compile(
 # A capitalised word or abbreviation right before a figure: a name, a code or a date ("H.R.
 # 1154", "Route 66", "Sept. 11").
 _NAMED_BEFORE = re.compile(r"(?:^|\s)[A-Z][\w.]*\s$")
-_AGE_AFTER = re.compile(r"(?:-year-old|\s+years?\s+old)\b")
-_AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:\d+\s+(?:and|or)\s+)?$")
+_YEARS_OLD_AFTER = re.compile(r"(?:-year-old|\s+years?\s+old)\b")
+_AGED_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:\d+\s+(?:and|or)\s+)?$")
 
 __all__ = [
     "Statement",
@@ -371,8 +371,8 @@ def _anchor_numbers(text: str) -> frozenset[str]:
     for match in _FIGURE.finditer(text):
         number = match.group().replace(",", "")
         before, after = text[: match.start()], text[match.end() :]
-        if (_NAMED_BEFORE.search(before) or _AGE_AFTER.match(after)
-                or _AGE_BEFORE.search(before) or (before.endswith(", ") and after[:1] == ",")):
+        if (_NAMED_BEFORE.search(before) or _YEARS_OLD_AFTER.match(after)
+                or _AGED_BEFORE.search(before) or (before.endswith(", ") and after[:1] == ",")):
             continue
         value = float(number)
         if "." not in number and (value <= _SMALL_COUNT or 1800 <= value <= 2199):
