@@ -212,7 +212,7 @@ def test_issue9_voices_are_speakers(model: LoadedModel, compare_rules: CompareRu
     body = ("Defense Secretary Jim Mattis resigned. Thursday afternoon, the letter was read "
             "aloud. It said the troops would stay. Mr. Mattis's letter said allies mattered. "
             "The Washington Post in early September reported the rift. The president's aides "
-            "said little.")
+            "said little. The country's disaster agency said two died.")
     (analyzed,) = _analysed(model, _written([("A", "Mattis resigns", body)]))
     view = build_view([analyzed], compare_rules)
 
@@ -235,7 +235,10 @@ def test_issue9_voices_are_speakers(model: LoadedModel, compare_rules: CompareRu
     ]
     assert speaker("Mr. Mattis's letter") == mattis
     assert speaker("The Washington Post in early September") == "Washington Post"
-    assert speaker("The president's aides") == "president"
+    # A possession speaks for its owner only when it is a statement or document: aides and
+    # agencies speak themselves.
+    assert speaker("The president's aides") == "president's aides"
+    assert speaker("The country's disaster agency") == "country's disaster agency"
 
 
 def test_issue9_sides_are_actors(model: LoadedModel, compare_rules: CompareRules) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import importlib.util
 import json
@@ -19,6 +20,7 @@ from newsprism.ingest.outlets import OutletDirectory, load_outlets
 from newsprism.model import (
     Article,
     BoilerplateKind,
+    Confidence,
     MediaType,
     Outlet,
     RawDocument,
@@ -269,7 +271,7 @@ def test_only_furniture_is_no_article(settings: ExtractSettings, outlets: Outlet
     assert "tail.txt" in str(raised.value) and "[E105]" in str(raised.value)
 
 
-def test_a_dateline_is_removed_never_a_date(
+def test_an_updated_line_is_removed_never_a_date(
     settings: ExtractSettings, outlets: OutletDirectory
 ) -> None:
     lines = CNN_SAMPLE.read_text("utf-8").splitlines()
@@ -392,3 +394,39 @@ def test_a_kicker_headline_is_the_headline_not_a_related_link(
     assert article.headline == "Ex-treasurer sentenced in relief fraud case"
     assert "OPINION" not in article.body
     assert any(r.text.startswith("OPINION:") for r in article.removed)
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Published Tuesday, 14 March 2023", dt.date(2023, 3, 14)),
+        ("July 29, 2022 | 4:05 PM", dt.date(2022, 7, 29)),
+        ("Posted: 2022-07-29 16:05", dt.date(2022, 7, 29)),
+    ],
+)
+def test_a_date_line_under_the_headline_is_the_publication_day(
+    settings: ExtractSettings, outlets: OutletDirectory, line: str, day: dt.date
+) -> None:
+    lines = CNN_SAMPLE.read_text("utf-8").splitlines()
+    assert lines[4].startswith("By Jennifer Hansler")
+    lines.insert(5, line)
+    article = extract_text(_doc("\n".join(lines), name="d"), settings=settings, outlets=outlets)
+    assert article.published == day
+    assert article.published_from == "text" and article.published_evidence == line
+    assert article.published_confidence is Confidence.MEDIUM
+
+
+def test_a_date_in_a_caption_or_the_body_is_not_the_publication_day(
+    settings: ExtractSettings, outlets: OutletDirectory
+) -> None:
+    # RT's scrape: its photo caption dates the photo (November 7, 2022), not the July article.
+    article = extract_text(_doc(RT_SAMPLE.read_text("utf-8"), name="rt"), settings=settings,
+                           outlets=outlets)
+    assert "November 7, 2022" in article.captions[0].text
+    assert article.published is None
+    lines = CNN_SAMPLE.read_text("utf-8").splitlines()
+    # A date line below the first paragraph is the body's business (a timeline), not a stamp.
+    assert lines[6].startswith("US Secretary of State")
+    lines.insert(8, "March 15, 2023")
+    article = extract_text(_doc("\n".join(lines), name="d"), settings=settings, outlets=outlets)
+    assert article.published is None

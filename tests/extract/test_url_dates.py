@@ -87,6 +87,24 @@ def test_a_records_own_date_outranks_its_url(tmp_path: Path) -> None:
     assert article.published == dt.date(2018, 4, 18) and article.published_from == "record"
 
 
+@pytest.mark.parametrize(
+    ("url_day", "published", "confidence"),
+    [("2018/04/17", dt.date(2018, 4, 17), Confidence.HIGH), ("2018/04/19", None, None)],
+)
+def test_a_text_date_line_is_confirmed_or_undone_by_its_urls_date(
+    tmp_path: Path, url_day: str, published: dt.date | None, confidence: Confidence | None
+) -> None:
+    # A scrape's own date line under its headline; its URL agrees, or states another day (and
+    # which of the two is the publication day cannot be told).
+    text = "\n\n".join(("Council votes to close two branch libraries", "April 17, 2018", *_BODY))
+    url = f"https://www.example.com/news/{url_day}/council-votes/"
+    article = _jsonl(tmp_path, {"text": text, "url": url})
+    assert article.headline == "Council votes to close two branch libraries"
+    assert article.published == published
+    assert article.published_confidence is confidence
+    assert article.published_from == ("text" if published else None)
+
+
 def _html(*, published: str | None = None, canonical: str | None = None) -> str:
     ld: dict[str, object] = {"@type": "NewsArticle", "headline": "Council votes to close branches"}
     if published:

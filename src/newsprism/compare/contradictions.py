@@ -195,10 +195,10 @@ def find_contradictions(
     found: list[Contradiction] = list(_age_contradictions(view))
     seen: set[tuple[int, int, int, int, str, str]] = set()
     for fact in facts:
-        for pair in fact.pairs:
-            items = [*_pair_contradictions(pair.left, pair.right, times, rules)]
+        for left_statement, right_statement in _statement_pairs(fact):
+            items = [*_pair_contradictions(left_statement, right_statement, times, rules)]
             if rules.quantities.agents:
-                items += _agent_contradictions(pair.left, pair.right, articles, rules)
+                items += _agent_contradictions(left_statement, right_statement, articles, rules)
             for item in items:
                 left, right = item[1], item[2]
                 key = (left.start, left.end, right.start, right.end, left.article, right.article)
@@ -208,10 +208,30 @@ def find_contradictions(
                 kind, left, right, differs = item
                 found.append(Contradiction(
                     fact=fact.id, kind=kind, left=left, right=right,
-                    left_statement=pair.left, right_statement=pair.right,
+                    left_statement=left_statement, right_statement=right_statement,
                     differs=differs, found_by=_FOUND_BY,
                 ))
     return tuple(found)
+
+
+def _statement_pairs(fact: Fact) -> list[tuple[Evidence, Evidence]]:
+    """The aligned pairs of a fact, then the statements of two other outlets that are each
+    aligned with one same statement (A's and C's figures both aligned with B's: one outlet may
+    report a toll that another's does not meet, though the two were not aligned directly)."""
+    pairs = [(pair.left, pair.right) for pair in fact.pairs]
+    seen = {frozenset(pair) for pair in pairs}
+    partners: dict[Evidence, list[Evidence]] = {}
+    for left, right in pairs:
+        partners.setdefault(left, []).append(right)
+        partners.setdefault(right, []).append(left)
+    for statements in partners.values():
+        for index, one in enumerate(statements):
+            for other in statements[index + 1 :]:
+                key = frozenset((one, other))
+                if one.outlet != other.outlet and key not in seen:
+                    seen.add(key)
+                    pairs.append((one, other))
+    return pairs
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,8 +263,11 @@ def _pair_contradictions(
         comparable = [b for b in b_values if _comparable(a, b)]
         # What a value measures is named next to it ("lasted roughly 25 minutes"): the two
         # values must share a concept there, and their claims min_shared_context concepts.
+        # A claim too short to hold min_shared_context concepts ("He said 45 buildings had
+        # collapsed") must share all it has.
         context = [b for b in comparable
-                   if len(a.context & b.context) >= rules.quantities.min_shared_context
+                   if len(a.context & b.context) >= max(1, min(
+                       rules.quantities.min_shared_context, len(a.context), len(b.context)))
                    and a.near & b.near]
         if a.kind == "date":
             context = [b for b in context if _same_event(a, b)]

@@ -66,6 +66,8 @@ class SideRules:
         pronouns: Lower-case words that alone name no speaker.
         time_words: Lower-case words of time phrases.
         time_prepositions: Lower-case words that lead a time phrase after a name.
+        statements: Lower-case nouns of statements and documents: a possessive source holding
+            one speaks for its owner.
         party_first: Lower-case offices whose holder speaks first for their party.
         party_words: Word or phrase naming a party or its members -> the party.
         party_codes: Letter of the "(R-Texas)" notation -> the party.
@@ -76,6 +78,7 @@ class SideRules:
     pronouns: frozenset[str]
     time_words: frozenset[str]
     time_prepositions: frozenset[str]
+    statements: frozenset[str]
     party_first: frozenset[str]
     party_words: Mapping[str, str]
     party_codes: Mapping[str, str]
@@ -119,6 +122,7 @@ def load_side_rules(path: Path | None = None) -> SideRules:
         time_prepositions=frozenset(
             words(file, speakers, "time_prepositions", name="speakers.time_prepositions")
         ),
+        statements=frozenset(words(file, speakers, "statements", name="speakers.statements")),
         party_first=frozenset(words(file, offices, "party_first", name="offices.party_first")),
         party_words=party_words,
         party_codes=party_codes,

@@ -4,7 +4,8 @@ cue ("said" against "claimed"), grouped by side.
 A voice is a speaker: a person, an organisation, a document or a group. The speaker of an
 attribution is, in order, the story entity the analysis resolved its source to; the entity whose
 name leads the source ("Rahm Emanuel, the chief of staff", "Washington Post in early
-September"); the owner of a possessive source ("Mr. Mattis's letter" is Mattis speaking); the
+September"); the owner of a possessive source holding a statement or document ("Mr. Mattis's
+letter" is Mattis speaking; "Trump's lawyer" speaks himself); the
 source text without a trailing time phrase. A source that is then only a time ("Thursday
 afternoon"), a pronoun the analysis did not resolve ("it", "who") or nothing is no voice: its
 statements count as having no named source.
@@ -127,12 +128,18 @@ def speaker_of(
     ):
         return None
     owner = re.match(r"^(.+?)(['’]s|s['’])\s+\w", text)
-    if owner is not None:
-        # "the president's plan": a possession speaks for its owner.
+    if owner is not None and _holds_statement(text, rules):
+        # "the president's plan": a statement or document speaks for its owner ("the
+        # country's disaster agency" speaks itself).
         text = owner.group(1) + ("s" if owner.group(2)[0] == "s" else "")
         if text.lower() in rules.pronouns:
             return None
     return text, None, start + max(article.body[start:end].find(text), 0)
+
+
+def _holds_statement(text: str, rules: SideRules) -> bool:
+    last = text.split()[-1].lower().strip(".,;:'’\"”") if text.split() else ""
+    return last in rules.statements or (last.endswith("s") and last[:-1] in rules.statements)
 
 
 def _leading_entity(start: int, end: int, article: StoryArticleView) -> Entity | None:

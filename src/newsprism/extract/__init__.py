@@ -13,8 +13,10 @@ its body: boilerplate lines may be removed from it, but when extraction would le
 one-sentence summary, a teaser cut off mid-sentence), the record's text is kept as it is.
 
 A publication date is never invented. Its order of trust: the user's ``--published`` flag, a date
-carried by the container (JSONL field, feed item), what the page itself says, and last a full
-date in the article's URL (``/2018/04/17/``; low confidence), for every input with a URL.
+carried by the container (JSONL field, feed item), what the page itself says (an HTML page's
+metadata and visible stamp; a plain-text scrape's date line by the headline), and last a full
+date in the article's URL (``/2018/04/17/``; low confidence), for every input with a URL. A
+URL that states another day than the page leaves the article undated.
 """
 
 from __future__ import annotations
@@ -99,9 +101,9 @@ def extract_document(
         # Text kept as it is (--no-clean, a record's own text) was not read for its outlet.
         found = identify_outlet(outlets, url=doc.url) if doc.url else None
         article = dataclasses.replace(article, outlet=found or unnamed_outlet(doc))
-    if article.published is None and not page_dates:
-        # An HTML page's URL was already weighed against what the page states (a URL date that
-        # a page's own date contradicts is not used); plain text states no date of its own.
+    if not page_dates:
+        # An HTML page's URL was already weighed against what the page states; a plain-text
+        # scrape's date line is weighed here the same way.
         article = _with_url_date(article, doc)
     return _with_supplied_date(article, doc, published)
 
@@ -188,10 +190,23 @@ def unnamed_outlet(doc: RawDocument) -> Outlet:
 
 
 def _with_url_date(article: Article, doc: RawDocument) -> Article:
-    """The URL's date for an article whose text states none (plain text, a page without one)."""
+    """The URL's date for an article whose text states none; for one whose date line states a
+    day, the URL confirms it (HIGH confidence) or, stating another day, leaves the article
+    undated (which of the two is the publication day cannot be told)."""
     found = url_date(doc.url or article.url)
     if found is None:
         return article
+    if article.published is not None:
+        if found.value == article.published:
+            return dataclasses.replace(article, published_confidence=Confidence.HIGH)
+        logger.info(
+            "%s: its date line says %s, its URL %s; left undated",
+            doc.source.where(), article.published, found.value,
+        )
+        return dataclasses.replace(
+            article, published=None, published_from=None, published_confidence=None,
+            published_evidence=None,
+        )
     return dataclasses.replace(
         article,
         published=found.value,

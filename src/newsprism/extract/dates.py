@@ -56,6 +56,7 @@ from newsprism.model import Confidence
 __all__ = [
     "DateFinding",
     "DateRules",
+    "date_line",
     "default_date_rules",
     "find_published_date",
     "jsonld_blocks",
@@ -558,6 +559,38 @@ def url_date(url: str | None, *, rules: DateRules | None = None) -> DateFinding 
     if candidate is None:
         return None
     return DateFinding(candidate.day, "url", Confidence.LOW, candidate.evidence)
+
+
+def date_line(line: str, *, rules: DateRules | None = None) -> DateFinding | None:
+    """The publication day a stand-alone date line of a plain-text scrape states ("Published
+    Tuesday, 14 March 2023", "March 15, 2023 | 4:05 PM"), or ``None``.
+
+    The caller passes only a line standing by the headline: one that is a date and little else
+    (at most ``stamp_max_words`` other words, as for a page's visible stamp). A line marked as
+    modified ("Updated ...") states no publication day, nor does one stating two different days.
+    The finding has ``found_by="text"`` and MEDIUM confidence, as a page's visible date has.
+
+    Args:
+        line: One line of text.
+        rules: Date rules; ``None`` uses the packaged ``data/date_patterns.toml``.
+    """
+    rules = rules or default_date_rules()
+    stamps = _stamps(line, rules)
+    if not stamps or len({stamp.day for stamp in stamps}) > 1:
+        return None
+    stamp = stamps[0]
+    around = line[: stamp.start] + " " + line[stamp.end :]
+    if len(_WORD.findall(around)) > rules.stamp_max_words:
+        return None
+    # A label stands just before the date ("Updated: March 3") or opens the line, before the
+    # time that precedes the date ("Updated 1:39 am EST, Wednesday, November 20, 2019").
+    before = line[: stamp.start].casefold()
+    digit = re.search(r"\d", before)
+    labels = (before[-rules.label_reach :], before[: digit.start()] if digit else before)
+    published = any(rules.published_label.search(label) for label in labels)
+    if not published and any(rules.modified_label.search(label) for label in labels):
+        return None
+    return DateFinding(stamp.day, "text", Confidence.MEDIUM, " ".join(line.split()))
 
 
 def _url_date(url: str | None, rules: DateRules) -> _Candidate | None:

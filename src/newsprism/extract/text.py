@@ -42,6 +42,7 @@ from newsprism.extract.credits import (
     parse_contributors,
     split_credit,
 )
+from newsprism.extract.dates import DateFinding, date_line
 from newsprism.extract.syndication import Signature, resolve_outlets
 from newsprism.ingest.outlets import OutletDirectory
 from newsprism.model import (
@@ -305,8 +306,9 @@ def extract_text(
         rules: Compiled rules; the packaged ``data/boilerplate.toml`` by default.
 
     Returns:
-        The article. ``published`` is left ``None``: a date in plain text is a caption's photo
-        date as often as a publication date, so it is only recorded as a removed "dateline".
+        The article. ``published`` is the day a date line by the headline states (found_by
+        "text", :func:`head_date`); a date anywhere else (a photo caption's, one in the body)
+        is not the article's.
 
     Raises:
         NoArticleError: No line of the text is body text.
@@ -336,6 +338,7 @@ def extract_text(
         pieces.append(line.text)
         offset += len(line.text)
     headline = next((lb.line.text for lb in labels if lb.cls is LineClass.HEADLINE), doc.title)
+    dated = head_date(labels, body_start=body_lines[0].start)
     standfirst = next((lb.line.text for lb in labels if lb.cls is LineClass.STANDFIRST), None)
     bylines = [lb.byline for lb in labels if lb.byline is not None]
     outlet, original = resolve_outlets(
@@ -363,6 +366,10 @@ def extract_text(
         original_outlet=original,
         headline=headline,
         standfirst=standfirst,
+        published=dated.value if dated else None,
+        published_from=dated.found_by if dated else None,
+        published_confidence=dated.confidence if dated else None,
+        published_evidence=dated.evidence if dated else None,
         authors=doc.authors or _unique(a for byline in bylines for a in byline.authors),
         contributors=_unique(
             name for lb in labels if lb.contributors is not None for name in lb.contributors.names
@@ -382,6 +389,22 @@ def extract_text(
 
 
 _PARAGRAPH_BREAK = "\n\n"
+
+
+def head_date(labels: Sequence[LineLabel], *, body_start: int) -> DateFinding | None:
+    """The publication day of a plain-text scrape: what the first date line under the headline
+    (and above the body) states, else the nearest one above the headline (a site's "today"
+    stands further up). Only lines classified as date lines count, never a caption's date."""
+    head = [lb for lb in labels if lb.line.start < body_start]
+    at = next((i for i, lb in enumerate(head) if lb.cls is LineClass.HEADLINE), None)
+    under = head[at + 1 :] if at is not None else head
+    above = head[:at][::-1] if at is not None else []
+    for label in (*under, *above):
+        if label.cls is LineClass.DATELINE:
+            found = date_line(label.line.text)
+            if found is not None:
+                return found
+    return None
 
 
 # --- pass 1: evidence on the line itself --------------------------------------------------------
