@@ -125,8 +125,8 @@ class EntityLexicons:
         titles: Titles, office words, qualifiers, honorifics.
         affiliations: Countries, demonyms and institutions.
         role_nouns: Role nouns, organisation head nouns, gendered words.
-        series_words: Words that place a name in a series ("the next Okafor"): a premodifier
-            of these alone describes no one.
+        series_words: Words that place a name in a series ("the next Okafor") or name a part
+            of a place ("eastern Turkey"): a premodifier of these alone describes no one.
         family_first: Lower-case family names written first ("Xi Jinping", "Kim Jong Un"):
             the name alone ("Xi said") is the person.
     """
@@ -179,6 +179,8 @@ def load_entity_lexicons(
         series_words=frozenset(
             words(file, table(file, "descriptors"), "series_words",
                   name="descriptors.series_words")
+        ) | frozenset(
+            words(file, table(file, "descriptors"), "part_words", name="descriptors.part_words")
         ),
         family_first=frozenset(
             w.lower() for w in words(file, table(file, "names"), "family_name_first",
@@ -216,7 +218,7 @@ def find_entities(
     _vote_labels(doc, names, readings, lexicons, reporting_lemmas)
     names = sorted(names + _lone_surnames(doc, names, lexicons.family_first),
                    key=lambda name: (name.start, -name.end))
-    groups, waiting = _group(names, lexicons.affiliations, lexicons.family_first)
+    groups, waiting = _group(names, lexicons.affiliations, lexicons.family_first, doc.text)
     drafts = [
         _Draft(referent=_referent(key, group), names=group) for key, group in enumerate(groups)
     ]
@@ -511,7 +513,8 @@ def _lone_surnames(
 
 
 def _group(
-    names: Sequence[_Name], affiliations: AffiliationLexicon, family_first: frozenset[str]
+    names: Sequence[_Name], affiliations: AffiliationLexicon, family_first: frozenset[str],
+    text: str,
 ) -> tuple[list[list[_Name]], list[tuple[list[_Name], list[list[_Name]]]]]:
     """Group names into entities: people by name words, others by text, country or acronym.
 
@@ -562,7 +565,7 @@ def _group(
     for name in sorted(others, key=lambda n: (-len(n.words), n.start)):
         key = _other_key(name, affiliations)
         if key not in by_key:
-            acronym = _acronym_group(name, by_key)
+            acronym = _acronym_group(name, by_key, text)
             if acronym is not None:
                 by_key[key] = acronym
             else:
@@ -646,14 +649,22 @@ def _other_key(name: _Name, affiliations: AffiliationLexicon) -> str:
     return f"{name.label}:{name.key}"
 
 
-def _acronym_group(name: _Name, by_key: Mapping[str, list[_Name]]) -> list[_Name] | None:
-    """The organisation whose capitalised words' initials the name spells ("EPA")."""
+def _acronym_group(
+    name: _Name, by_key: Mapping[str, list[_Name]], text: str
+) -> list[_Name] | None:
+    """The organisation whose capitalised words' initials the name spells ("EPA"), or whose
+    name the acronym follows in parentheses ("the Disaster and Emergency Management Authority
+    (AFAD)": the article defines it, in whatever language its initials are)."""
     if name.label != "ORG" or not name.text.isupper() or len(name.text) < 2 or " " in name.text:
         return None
     for group in by_key.values():
         full = group[0]
         if full.label != "ORG" or len(full.words) < 2:
             continue
+        if any(text[n.char_end : name.char_start].strip() == "(" for n in group) and (
+            text[name.char_end : name.char_end + 1] == ")"
+        ):
+            return group
         initials = "".join(
             word[0] for word in full.text.split() if word.lower() not in _ACRONYM_SKIP
         )
@@ -877,8 +888,12 @@ def _entities(drafts: Sequence[_Draft]) -> tuple[Entity, ...]:
 
 
 def _canonical(names: Sequence[_Name]) -> str:
-    """The fullest name form: most words, then most characters, then the first."""
-    return min(names, key=lambda n: (-len(n.words), -len(n.text), n.start)).text
+    """The fullest name form: most words, then one not in capitals (a dateline's "MALATYA" is
+    Malatya), then most characters, then the first."""
+    return min(
+        names,
+        key=lambda n: (-len(n.words), n.text.isupper(), -len(n.text), n.start),
+    ).text
 
 
 def _phrase_start(reading: PhraseReading | None, name: _Name, doc: Doc) -> int:
