@@ -331,3 +331,26 @@ def test_the_taggers_token_facts_are_spacys(
         for i in breaks:
             if i + 1 < len(doc):
                 assert context.paragraph[i + 1] == context.paragraph[i] + 1
+
+
+@pytest.mark.parametrize("tagger", ["perceptron", "encoder"])
+def test_a_verb_of_the_contents_own_relative_clause_is_no_cue(
+    model: LoadedModel,
+    settings: AnalyzeSettings,
+    perceptron_rules: AnalyzeRules,
+    encoder_rules: AnalyzeRules,
+    tagger: str,
+) -> None:
+    # Written for this test: "that rattled" describes the earthquake; the health ministry is
+    # the one source of the sentence.
+    text = ("A powerful earthquake that rattled eastern Turkey on Tuesday left 12 people dead, "
+            "according to the health ministry.")
+    chosen = perceptron_rules if tagger == "perceptron" else encoder_rules
+    result = analyze_article(
+        make_article([text], published=None, location="quake.txt"),
+        model=model, settings=settings, rules=chosen,
+    )
+    assert "rattled" not in [a.cue.text for a in result.attributions]
+    (ministry,) = [a for a in result.attributions if a.cue.text == "according to"]
+    assert ministry.source is not None and ministry.source.text == "the health ministry"
+    assert ministry.content.text.startswith("A powerful earthquake")

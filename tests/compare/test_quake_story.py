@@ -72,3 +72,11 @@ def test_names_and_places_as_the_articles_mean_them(
     # "the country's disaster agency said": the agency speaks, not "country".
     speakers = {v.speaker for v in comparison.voices}
     assert "country's disaster agency" in speakers and "country" not in speakers
+
+
+def test_a_description_is_shown_once_in_its_longest_span(comparison: StoryComparison) -> None:
+    # "Kemal Aydin, the embattled interior minister": the appositive holds the role; the daily
+    # describes him once.
+    portrait = next(p for p in comparison.portraits if p.name == "Kemal Aydin")
+    daily = [u.evidence.text for u in portrait.uses if "b_daily" in u.outlet]
+    assert daily == ["embattled interior minister"]

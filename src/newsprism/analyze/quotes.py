@@ -664,6 +664,8 @@ def _decode_tagged(
         # verb's own subject ("Blinken, who announced ... Lavrov this week, emphasized"); the
         # subject is also found through "…, claiming" and "While declining …, she said".
         source = _noun_span(subject)
+    if source is not None and _says_of_itself(doc, source, cue_start, words):
+        return None
     return Attribution(
         source=_span(doc, *source) if source is not None else None,
         entity=None,
@@ -672,6 +674,23 @@ def _decode_tagged(
         kind=_kind(doc, words, (cue_start, cue_end), quotations),
         found_by="model",
     )
+
+
+def _says_of_itself(doc: Doc, source: tuple[int, int], cue_start: int, words: Sequence[int]
+                    ) -> bool:
+    """Whether the source is a relative pronoun standing for a noun of the content itself ("A
+    powerful earthquake [that rattled] eastern Turkey left 12 dead"): the cue is then a verb of
+    the content's relative clause, not someone saying it."""
+    start, end = source
+    if end - start != 1 or doc[start].tag_ not in ("WDT", "WP"):
+        return False
+    clause = doc[cue_start]
+    while clause.dep_ not in ("relcl", "acl") and clause.head.i != clause.i:
+        if clause.head.i == clause.i or clause.dep_ == "ROOT":
+            return False
+        clause = clause.head
+    antecedent = clause.head.i
+    return clause.dep_ in ("relcl", "acl") and words[0] <= antecedent <= words[-1]
 
 
 def _kind(

@@ -98,11 +98,18 @@ def _unique_words(items: list[DescriptorUse], rules: CompareRules) -> dict[str, 
 
 
 def _deduplicated(items: list[DescriptorUse]) -> tuple[DescriptorUse, ...]:
-    seen = set()
+    # One span once, and a span inside another of the same article once only, in the longer:
+    # "the embattled interior minister" is one description, not it and "interior minister".
     kept = []
     for use in items:
-        key = (use.outlet, use.evidence.article, use.evidence.start, use.evidence.end)
-        if key not in seen:
-            seen.add(key)
+        at = (use.evidence.article, use.evidence.start, use.evidence.end)
+        if any(
+            other.evidence.article == at[0]
+            and other.evidence.start <= at[1] and at[2] <= other.evidence.end
+            and (other.evidence.start, other.evidence.end) != at[1:]
+            for other in items
+        ):
+            continue
+        if all((u.evidence.article, u.evidence.start, u.evidence.end) != at for u in kept):
             kept.append(use)
     return tuple(kept)
