@@ -100,7 +100,7 @@ def _unique_words(items: list[DescriptorUse], rules: CompareRules) -> dict[str, 
 def _deduplicated(items: list[DescriptorUse]) -> tuple[DescriptorUse, ...]:
     # One span once, and a span inside another of the same article once only, in the longer:
     # "the embattled interior minister" is one description, not it and "interior minister".
-    kept = []
+    kept: list[DescriptorUse] = []
     for use in items:
         at = (use.evidence.article, use.evidence.start, use.evidence.end)
         if any(
