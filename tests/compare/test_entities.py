@@ -264,6 +264,24 @@ def test_issue9_sides_are_actors(model: LoadedModel, compare_rules: CompareRules
             assert voice.side_evidence is not None
 
 
+def test_a_country_inside_an_organisations_name_is_not_its_side(
+    model: LoadedModel, compare_rules: CompareRules
+) -> None:
+    # Written for this test: the model tags "UK" of "UK Finance" as a place; the trade body
+    # does not speak for the UK government, the Treasury and its officials do.
+    story = _analysed(model, _written([
+        ("A", "Mortgage payments to rise",
+         "Payments will rise by about 25 pounds a month, according to the trade body UK "
+         "Finance. UK Treasury officials said the government was taking action."),
+    ]))
+    comparison = compare(story, rules=compare_rules)
+    sides = {v.speaker: v.side for v in comparison.voices}
+    finance = next(s for s in sides if "Finance" in s)
+    assert sides[finance] != "UK government"
+    treasury = next(s for s in sides if "Treasury" in s)
+    assert sides[treasury] == "UK government"
+
+
 def test_issue9_an_outlet_that_names_an_actor_in_lower_case_does_not_omit_it(
     model: LoadedModel, compare_rules: CompareRules
 ) -> None:

@@ -210,6 +210,10 @@ def side_of_source(
             continue
         for mention in entity.mentions:
             if mention.kind is MentionKind.NAME and start <= mention.start and mention.end <= end:
+                if entity.label == "GPE" and _inside_a_name(
+                    article.body, mention.end, end, government_words, affiliations
+                ):
+                    continue
                 name = article.entity_names.get(entity.id, entity.name)
                 side, _ = sides.of(name, article.outlet)
                 if side is not None:
@@ -233,6 +237,23 @@ def side_of_source(
     if government is not None:
         return government, article.evidence(start, end)
     return None, None
+
+
+def _inside_a_name(
+    body: str, at: int, end: int, government_words: Sequence[str],
+    affiliations: AffiliationLexicon,
+) -> bool:
+    """Whether a place's name at ``at`` goes on into a longer proper name that is neither a
+    body of government nor a known institution ("UK Finance", "China Daily"; not "UK Defence
+    Ministry", "US Treasury"): the place is then part of an organisation's name, not the
+    source's country."""
+    following = re.match(r"(?:\s+[A-Z][\w&.'’-]*)+", body[at:end])
+    if following is None:
+        return False
+    name = " ".join(following.group().split())
+    if name in affiliations.names:
+        return False
+    return not any(re.search(rf"\b{re.escape(w)}\b", name.lower()) for w in government_words)
 
 
 def _entity_side(
