@@ -153,6 +153,28 @@ def test_issue9_forward_prepositions_look_ahead(model: LoadedModel, rules: Analy
                      ("by the summer", "2018-22")]
 
 
+def test_a_month_takes_the_year_its_sentence_stated(model: LoadedModel, rules: AnalyzeRules
+                                                     ) -> None:
+    # Written for this test. "in May" after "in 2023" is May 2023, not the May before the
+    # publication day; "since 2019" opens a period, "last May" says its own year, and another
+    # sentence's year is not this one's.
+    november = dt.date(2026, 11, 10)
+    doc = model.nlp(
+        "The law was passed in 2023 and signed by the governor in May. "
+        "Prices have risen since 2019, and in May they rose again. "
+        "The bill was drafted in June 2022, a year before last May's vote. "
+        "It took effect in 2024. In March, judges blocked it."
+    )
+    found = [(t.text, t.value, t.relative)
+             for t in find_times(doc, published=november, rules=rules.times)]
+    assert found == [
+        ("in 2023", "2023", False), ("in May", "2023-05", False),
+        ("since 2019", "2019/2026-11-10", True), ("in May", "2026-05", True),
+        ("in June 2022", "2022-06", False), ("before last May", "2026-05", True),
+        ("in 2024", "2024", False), ("In March", "2026-03", True),
+    ]
+
+
 def test_broken_rule_file_names_its_line(tmp_path: Path) -> None:
     packaged = load_time_rules()
     assert packaged.where == "timex.toml"

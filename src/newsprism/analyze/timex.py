@@ -28,6 +28,7 @@ month name without a preposition, year or part before it.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -255,7 +256,52 @@ def find_times(
                 event=_event(doc, start, end),
             )
         )
-    return tuple(_joined_ranges(results, text))
+    return tuple(_joined_ranges(_in_the_sentences_year(results, doc), text))
+
+
+# A month or day whose year the sentence gave before it: "passed in 2023 ... and signed in May".
+_STATED_YEAR = re.compile(r"(?<!\d)\d{4}$")
+_PERIOD_WORDS = frozenset({"since", "from", "between", "until", "till", "through", "by", "before",
+                           "after"})
+_YEAR_OF_VALUE = re.compile(r"\b\d{4}(?=-\d{2})")
+
+
+def _in_the_sentences_year(found: list[TimeExpression], doc: Doc) -> list[TimeExpression]:
+    """A month or a day written without a year ("in May", "on May 3") takes the year that an
+    earlier date of its sentence states ("in 2023", "in June 2023"), not the publication day's:
+    the sentence has said which year it speaks of. "last May", "next May" keep their reading,
+    as does a period's end ("before May"), and an expression after "since 2019" or "from 2019"
+    (a period's start, not its year)."""
+    out = list(found)
+    for index, time in enumerate(found):
+        if not (time.relative and time.value and time.granularity in _YEARLESS):
+            continue
+        words = time.text.lower().split()
+        if words[0] in _PERIOD_WORDS or {"last", "next", "this", "past", "coming"} & set(words):
+            continue
+        span = doc.char_span(time.start, time.end, alignment_mode="expand")
+        if span is None:
+            continue
+        sentence = span[0].sent
+        stated = [
+            earlier for earlier in found[:index]
+            if sentence.start_char <= earlier.start and not earlier.relative and earlier.value
+            and earlier.granularity in (Granularity.YEAR, Granularity.MONTH, Granularity.DAY)
+            and _STATED_YEAR.search(earlier.text)
+            and earlier.text.lower().split()[0] not in _PERIOD_WORDS
+        ]
+        if not stated:
+            continue
+        year = stated[-1].value[:4] if stated[-1].value else None
+        if year is None or not year.isdigit():
+            continue
+        out[index] = dataclasses.replace(
+            time, value=_YEAR_OF_VALUE.sub(year, time.value), relative=False, anchor=None
+        )
+    return out
+
+
+_YEARLESS = frozenset({Granularity.MONTH, Granularity.DAY, Granularity.RANGE})
 
 
 # What stands between the two ends of a range ("from June to August", "between 2011 and 2014"),
