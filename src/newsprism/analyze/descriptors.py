@@ -323,7 +323,9 @@ def read_phrase(
 def relative_clause(
     doc: Doc, name: Span, *, person: bool, stops: Collection[int] = ()
 ) -> Descriptor | None:
-    """The relative clause that follows a name ("Viktor Bout, who was sentenced to 25 years").
+    """The relative clause that follows a name ("Viktor Bout, who was sentenced to 25 years"),
+    or a past participle's clause set off by a comma after it ("Viktor Bout, convicted in 2011
+    of ...": a reduced relative clause).
 
     The clause is the one the parser attaches to the name's head, or, where the parser attached
     it elsewhere, the one whose relative pronoun directly follows the name and a comma. Its
@@ -345,10 +347,18 @@ def relative_clause(
         if len(after) == 2 and after[0].text == "," and after[1].lower_ in relatives:
             pronoun = after[1]
             clause = pronoun.head if pronoun.head.i > pronoun.i else None
+    participle = False
+    if clause is None:
+        # A reduced relative clause: "Warren Pike, appointed by President Trump, wrote".
+        for child in name.root.rights:
+            if (child.dep_ == "acl" and child.tag_ == "VBN" and child.left_edge.i == child.i
+                    and child.i == name.end + 1 and doc[name.end].text == ","):
+                clause, participle = child, True
+                break
     if clause is None:
         return None
     first = clause.left_edge.i
-    if doc[first].lower_ not in relatives or first < name.end:
+    if (doc[first].lower_ not in relatives and not participle) or first < name.end:
         return None
     last = clause.right_edge.i + 1
     # Only a name joined on by a conjunction or comma ends the clause ("..., and former US
@@ -369,7 +379,7 @@ def relative_clause(
         end=_end_char(doc, last),
         text=doc[first:last].text,
         kind=DescriptorKind.RELATIVE_CLAUSE,
-        found_by="relative-clause",
+        found_by="participle" if participle else "relative-clause",
     )
 
 

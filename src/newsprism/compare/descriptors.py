@@ -30,8 +30,17 @@ def compare_descriptors(view: StoryView, *, rules: CompareRules) -> tuple[Entity
     mentioned: dict[str, list[str]] = defaultdict(list)
     first_seen: dict[str, int] = {}
     labels: dict[str, str] = {}
+    # Words of a place or people's name inside a description ("Texas" of "Texas Attorney
+    # General"): where the person serves, a fact, not how an outlet sees them.
+    places: set[tuple[str, int]] = set()
     for article in view.articles:
         contents = [(a.content.start, a.content.end) for a in article.analyzed.attributions]
+        places.update(
+            (article.id, position)
+            for entity in article.analyzed.entities if entity.label in _PLACE_LABELS
+            for mention in entity.mentions
+            for position in range(mention.start, mention.end)
+        )
         for entity in article.analyzed.entities:
             name = article.entity_names.get(entity.id, entity.name)
             first_seen.setdefault(name, len(first_seen))
@@ -58,7 +67,7 @@ def compare_descriptors(view: StoryView, *, rules: CompareRules) -> tuple[Entity
                 mentioned[name].append(article.outlet)
     portraits = []
     for name, items in uses.items():
-        unique = _unique_words(items, rules)
+        unique = _unique_words(items, rules, places)
         portraits.append(
             EntityPortrait(
                 name=name,
@@ -72,6 +81,9 @@ def compare_descriptors(view: StoryView, *, rules: CompareRules) -> tuple[Entity
     return tuple(portraits)
 
 
+_PLACE_LABELS = frozenset({"GPE", "LOC", "NORP"})
+
+
 def _attributed_predicate(descriptor: Descriptor, contents: list[tuple[int, int]]) -> bool:
     # "Bout maintains he is innocent": a predicate inside what a source says is the source's
     # characterisation, not the outlet's.
@@ -80,12 +92,16 @@ def _attributed_predicate(descriptor: Descriptor, contents: list[tuple[int, int]
     )
 
 
-def _unique_words(items: list[DescriptorUse], rules: CompareRules) -> dict[str, tuple[str, ...]]:
+def _unique_words(
+    items: list[DescriptorUse], rules: CompareRules, places: set[tuple[str, int]]
+) -> dict[str, tuple[str, ...]]:
     by_outlet: dict[str, dict[str, str]] = defaultdict(dict)
     for use in items:
-        for _, _, word in words(use.evidence.text):
+        for start, _, word in words(use.evidence.text):
             low = word.lower()
             if low in rules.descriptor_ignore or word[0].isdigit():
+                continue
+            if (use.evidence.article, use.evidence.start + start) in places:
                 continue
             by_outlet[use.outlet].setdefault(stem(low), low)
     if len(by_outlet) < 2:

@@ -14,7 +14,9 @@ story's articles are joined, so that every comparison step shows one row per per
 * **Organisations and places** join by :func:`newsprism.stories.names.org_key` ("Pueblos Sin
   Fronteras" and "Pueblo Sin Fronteras"), a country's names by the country ("US", "United
   States"), and an acronym by the name the story defines it with: in one article beside it
-  ("Immigration and Customs Enforcement (ICE)") or grouped with it by the analysis.
+  ("Immigration and Customs Enforcement (ICE)") or grouped with it by the analysis, or, for an
+  acronym of three letters or more, the one organisation name of the story whose initials it
+  spells ("ACLU" in one outlet, "American Civil Liberties Union" in another).
 
 An outlet mentions an entity when one of its article's entities resolves to it, or when its
 headline or body names it in a form that resolves to it and to no other (the analysis reads
@@ -368,6 +370,21 @@ def _acronyms(
                 for candidate in full_names:
                     if acronym_of(candidate) == acronym:
                         found.setdefault(acronym, candidate)
+    # An acronym of three letters or more that one outlet writes and another spells out ("ACLU",
+    # "American Civil Liberties Union"): the one organisation of the story it spells.
+    names = {m.text for a in articles for e in a.entities if e.label == "ORG"
+             for m in e.mentions if m.kind is MentionKind.NAME}
+    spelled: dict[str, set[str]] = {}
+    for name in names:
+        bare = re.sub(r"^(?:The|the)\s+", "", name)
+        initials = acronym_of(bare)
+        if initials is not None:
+            spelled.setdefault(initials, set()).add(bare)
+    for name in names:
+        if _ACRONYM.match(name) and len(name) >= 3 and name not in found:
+            fulls = spelled.get(name, set())
+            if len(fulls) == 1:
+                found[name] = next(iter(fulls))
     return found, at
 
 
