@@ -111,6 +111,7 @@ class Evidence:
     person_title: int
     surname: int
     reporting_subject: int
+    organisation_kind: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,7 @@ class EntityLexicons:
             of a place ("eastern Turkey"): a premodifier of these alone describes no one.
         family_first: Lower-case family names written first ("Xi Jinping", "Kim Jong Un"):
             the name alone ("Xi said") is the person.
+        particles: Lower-case particles inside names ("del" of "Borja del Pozo Cruz").
     """
 
     labels: frozenset[str]
@@ -140,6 +142,7 @@ class EntityLexicons:
     role_nouns: RoleNouns
     series_words: frozenset[str] = frozenset()
     family_first: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
 
 
 def load_entity_lexicons(
@@ -168,7 +171,8 @@ def load_entity_lexicons(
         evidence=Evidence(
             **{
                 key: integer(file, evidence, key, name=f"evidence.{key}", minimum=0)
-                for key in ("ner", "person_title", "surname", "reporting_subject")
+                for key in ("ner", "person_title", "surname", "reporting_subject",
+                            "organisation_kind")
             }
         ),
         pronouns=pronouns,
@@ -185,6 +189,9 @@ def load_entity_lexicons(
         family_first=frozenset(
             w.lower() for w in words(file, table(file, "names"), "family_name_first",
                                      name="names.family_name_first")
+        ),
+        particles=frozenset(
+            words(file, table(file, "names"), "particles", name="names.particles")
         ),
     )
 
@@ -279,19 +286,54 @@ class _Name:
         return " ".join(self.words)
 
 
+def _entity_spans(doc: Doc, particles: frozenset[str]) -> list[tuple[int, int, str]]:
+    """The model's entities as (start, end, label), with two of its cuts mended: a name whose
+    lower-case particle it left out ("Borja" and "Pozo Cruz" of "Borja del Pozo Cruz", "Vincent
+    van Gogh"), and an organisation whose possessive first word it left out ("Alzheimer's" of
+    "the Alzheimer's Society"; never a possessor that is a name itself, "Trump's White House")."""
+    spans = [(e.start, e.end, e.label_) for e in doc.ents]
+    tagged = {i for start, end, _ in spans for i in range(start, end)}
+    mended: list[tuple[int, int, str]] = []
+    skip_until = -1
+    for start, end, label in spans:
+        if start < skip_until:
+            continue
+        if label == PERSON:
+            while end - 1 > start and doc[end - 1].text in particles:
+                end -= 1  # "Ursula von der" + "Leyen": the particles lead into the rest
+            while True:
+                after = end
+                while after < len(doc) and doc[after].text in particles:
+                    after += 1
+                if after == end or after >= len(doc) or not (
+                    doc[after].pos_ == "PROPN" and doc[after].text[:1].isupper()
+                ):
+                    break
+                end = after
+                while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+                    end += 1
+                skip_until = end
+        elif (label == "ORG" and start >= 2 and doc[start - 1].text in _POSSESSIVE
+              and doc[start - 2].text[:1].isupper() and doc[start - 2].i not in tagged
+              and doc[start - 2].is_alpha and doc[start].text[:1].isupper()):
+            start -= 2
+        mended.append((start, end, label))
+    return mended
+
+
 def _names(doc: Doc, lexicons: EntityLexicons) -> list[_Name]:
     titles = lexicons.titles
     found = []
-    for entity in doc.ents:
-        if entity.label_ not in lexicons.labels:
+    for start, end, label in _entity_spans(doc, lexicons.particles):
+        if label not in lexicons.labels:
             continue
-        start, end = entity.start, entity.end
+        entity_label = label
         while start < end and (doc[start].dep_ == "det" or doc[start].lower_ == "the"):
             start += 1
         while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct):
             end -= 1
         titled = False
-        if entity.label_ == PERSON:
+        if entity_label == PERSON:
             # "Mitt Romney’s Medicare" tagged PERSON: the person is the possessor.
             end = next((i for i in range(start + 1, end) if doc[i].text in _POSSESSIVE), end)
             # The model sometimes takes a title into the name ("President Joe Biden").
@@ -310,8 +352,8 @@ def _names(doc: Doc, lexicons: EntityLexicons) -> list[_Name]:
             first.idx,
             first.idx + len(text),
             text,
-            entity.label_,
-            entity.label_,
+            entity_label,
+            entity_label,
             "ner",
             titled=titled,
         )
@@ -446,6 +488,10 @@ def _vote_labels(
         reading = readings.get(id(name))
         if name.titled or (reading is not None and reading.role is not None):
             votes[name.key][PERSON] += evidence.person_title
+        elif reading is not None and reading.descriptor is not None and _only_a_kind(
+            reading.descriptor.text, lexicons
+        ):
+            votes[name.key]["ORG"] += evidence.organisation_kind
     full_names = [
         name.words
         for name in names
@@ -805,7 +851,10 @@ def _take(draft: _Draft, reading: PhraseReading, lexicons: EntityLexicons, *, ro
         draft.roles.setdefault((reading.role.start, reading.role.end), reading.role)
         if reading.office:
             referent.offices.add(reading.office)
-    if reading.descriptor is not None:
+    if reading.descriptor is not None and not (
+        referent.label != PERSON and _only_a_kind(reading.descriptor.text, lexicons)
+    ):
+        # An organisation's kind alone ("the journal JAMA Neurology") describes nothing.
         descriptor = reading.descriptor
         draft.descriptors.setdefault((descriptor.start, descriptor.end), descriptor)
         if reading.head:
@@ -817,6 +866,11 @@ def _take(draft: _Draft, reading: PhraseReading, lexicons: EntityLexicons, *, ro
     referent.countries.update(reading.countries)
     if referent.label == PERSON and referent.gender is None:
         referent.gender = reading.gender or lexicons.role_nouns.gender_of(reading.head)
+
+
+def _only_a_kind(text: str, lexicons: EntityLexicons) -> bool:
+    words = [w for w in text.lower().split() if w not in ("the", "a", "an")]
+    return len(words) == 1 and words[0] in lexicons.role_nouns.org_heads
 
 
 def _predicates(

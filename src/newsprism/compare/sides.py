@@ -210,8 +210,8 @@ def side_of_source(
             continue
         for mention in entity.mentions:
             if mention.kind is MentionKind.NAME and start <= mention.start and mention.end <= end:
-                if entity.label == "GPE" and _inside_a_name(
-                    article.body, mention.end, end, government_words, affiliations
+                if entity.label in ("GPE", "NORP") and not _speaks_for_the_place(
+                    article.body[mention.end:end], government_words, affiliations
                 ):
                     continue
                 name = article.entity_names.get(entity.id, entity.name)
@@ -239,21 +239,29 @@ def side_of_source(
     return None, None
 
 
-def _inside_a_name(
-    body: str, at: int, end: int, government_words: Sequence[str],
-    affiliations: AffiliationLexicon,
+def _speaks_for_the_place(
+    rest: str, government_words: Sequence[str], affiliations: AffiliationLexicon
 ) -> bool:
-    """Whether a place's name at ``at`` goes on into a longer proper name that is neither a
-    body of government nor a known institution ("UK Finance", "China Daily"; not "UK Defence
-    Ministry", "US Treasury"): the place is then part of an organisation's name, not the
-    source's country."""
-    following = re.match(r"(?:\s+[A-Z][\w&.'’-]*)+", body[at:end])
-    if following is None:
-        return False
-    name = " ".join(following.group().split())
-    if name in affiliations.names:
-        return False
-    return not any(re.search(rf"\b{re.escape(w)}\b", name.lower()) for w in government_words)
+    """Whether a source that names a country or a people ("Russia", "Russian officials") speaks
+    for its government, from what follows the name in it (``rest``): nothing but punctuation or
+    a possessive, a body of government or its officials ("'s Foreign Ministry", " officials"),
+    or a known institution ("US Treasury"). Not "Danish scientists", nor "UK Finance", a trade
+    body whose name opens with a country's."""
+    words = re.sub(r"^['’]s\b", "", rest.strip(" ,.;:—–-()")).strip()
+    if not words:
+        return True
+    following = re.match(r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*", words)
+    if following is not None and following.group() in affiliations.names:
+        return True
+    low = words.lower()
+    return any(re.search(rf"\b{re.escape(w)}\b", low) for w in (*government_words,
+                                                                   *_GOVERNMENT_PEOPLE))
+
+
+# Who speaks for a government besides its bodies ("US officials", "Russian forces").
+_GOVERNMENT_PEOPLE = ("official", "officials", "authorities", "spokesman", "spokeswoman",
+                      "spokesperson", "diplomat", "diplomats", "envoy", "negotiators", "forces",
+                      "troops", "police", "leaders", "leadership", "regime")
 
 
 def _entity_side(

@@ -36,6 +36,9 @@ UNATTRIBUTED = "(no named source)"
 # Lower-case words that may stand before a name in a source that the name leads ("the former
 # Secretary of State Hillary Clinton"); any other lower-case word makes the name part of a
 # longer phrase ("video of remarks circulated by Democrats").
+_PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
+# What may follow a leading name in its source: an appositive, a bracket, a possessive.
+_AFTER_MARKS = (",", "(", "—", "–", "-", "'", "’")
 _LEAD_WORDS = frozenset({"the", "a", "an", "former", "then", "acting", "of", "and", "for", "ex"})
 # A source that starts with one of these is a clause or a pronoun's possession, not a name.
 _NOT_LEADING = frozenset({
@@ -114,7 +117,7 @@ def speaker_of(
         )
     if source is None:
         return None
-    leading = _leading_entity(source.start, source.end, article)
+    leading = _leading_entity(source.start, source.end, article, rules)
     if leading is not None:
         return article.entity_names.get(leading.id, leading.name), leading, source.start
     start, end = _without_time(source.start, source.end, article, rules)
@@ -142,9 +145,13 @@ def _holds_statement(text: str, rules: SideRules) -> bool:
     return last in rules.statements or (last.endswith("s") and last[:-1] in rules.statements)
 
 
-def _leading_entity(start: int, end: int, article: StoryArticleView) -> Entity | None:
+def _leading_entity(
+    start: int, end: int, article: StoryArticleView, rules: SideRules
+) -> Entity | None:
     """The entity whose name leads the span: only titles, honorifics and a few function words
-    before it, and after it nothing, a possessive, an appositive or a time phrase."""
+    before it; and after a place's or a people's name nothing, a possessive, an appositive,
+    "of ..." or a time phrase ("Danish scientists" are no voice of Denmark; "White House
+    officials" are the White House's)."""
     best: tuple[int, Entity] | None = None
     for entity in article.analyzed.entities:
         for mention in entity.mentions:
@@ -154,6 +161,14 @@ def _leading_entity(start: int, end: int, article: StoryArticleView) -> Entity |
                 continue
             before = article.body[start:mention.start]
             if any(w[0].islower() and w.lower() not in _LEAD_WORDS for w in before.split()):
+                continue
+            after = article.body[mention.end:end].split()
+            if entity.label in _PLACE_LABELS and after and not (
+                after[0][0] in _AFTER_MARKS
+                or after[0].lower() in rules.time_prepositions
+                or after[0].lower() in rules.time_words
+                or after[0].lower() == "of"
+            ) and not article.body[mention.end:end].startswith(_AFTER_MARKS):
                 continue
             if best is None or mention.start < best[0]:
                 best = (mention.start, entity)
