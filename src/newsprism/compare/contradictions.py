@@ -294,6 +294,8 @@ def _pair_contradictions(
 # title between ("the 58-year-old Okafor", "58-year-old Sen. Jones"; not "a 21-year-old intern
 # working for Senator Smith").
 _AGE_AFTER = re.compile(r",\s(\d{1,3}),")
+# ... or in an appositive right after it ("Jelena Markovic, a 24-year-old student").
+_AGE_APPOSITIVE = re.compile(r",\s(?:an?|the)\s(\d{1,3})-year-old\b")
 _AGE_BEFORE = re.compile(r"\b(\d{1,3})-year-old\s+(?:[A-Z][\w.'’-]*\s+){0,3}$")
 _AGE_FOUND_BY = "compare.contradictions.age.v1"
 
@@ -339,7 +341,7 @@ def _age_contradictions(view: StoryView) -> Iterator[Contradiction]:
 def _ages_at(article: StoryArticleView, start: int, end: int) -> list[_Age]:
     body = article.body
     found = []
-    after = _AGE_AFTER.match(body, end)
+    after = _AGE_AFTER.match(body, end) or _AGE_APPOSITIVE.match(body, end)
     if after:
         found.append((after.start(1), after.end(1)))
     before = _AGE_BEFORE.search(body, max(0, start - 60), start)
@@ -437,7 +439,12 @@ def _same_event(a: _Value, b: _Value) -> bool:
 
 
 def _meet(a: _Value, b: _Value) -> bool:
-    return a.low <= b.high and b.low <= a.high
+    # Two written values cover half a unit each side, rounded half up: "15 people" and "16
+    # people" touch at 15.5 but do not meet; a bound ("at least 16") and a date meet what they
+    # touch.
+    if a.kind == "date" or any(math.isinf(x) for x in (a.low, a.high, b.low, b.high)):
+        return a.low <= b.high and b.low <= a.high
+    return a.low < b.high and b.low < a.high
 
 
 def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareRules
@@ -449,12 +456,19 @@ def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareR
     scopes = _clauses(sentence.text, asides=True)
     values = []
     found = quantities(sentence.text, rules.quantities)
+    # A time the parse ties to another event of the sentence ("The demonstrations began last
+    # month after a collapse killed 15 people": "last month" dates the beginning) is no period
+    # of a value outside that event (``events``: its span, None when the parse gave none).
     periods = [
         (t.start - sentence.start, t.end - sentence.start, str(t.value))
         for t in times
         if sentence.start <= t.start and t.end <= sentence.end and t.value is not None
         and t.granularity in _PERIODS
     ] + [(q.start, q.end, f"{q.low:g}-{q.high:g}s") for q in found if q.kind == "duration"]
+    events = {
+        t.start - sentence.start: (t.event.start - sentence.start, t.event.end - sentence.start)
+        for t in times if t.event is not None
+    }
     for q in found:
         unit_words = set(content_words(q.shown)) | {
             rules.synonyms.get(w, w)
@@ -474,6 +488,7 @@ def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareR
             periods=frozenset(
                 value for start, end, value in periods
                 if (start, end) != (q.start, q.end) and _in_claim(scopes, q.start, start)
+                and _dates_the_value(events.get(start), q.start)
             ),
         ))
     for time in times if rules.quantities.dates else ():
@@ -527,6 +542,12 @@ def _near(text: str, start: int, end: int, rules: CompareRules) -> frozenset[str
         c for c in (rules.synonyms.get(w, w) for w in content_words(" ".join(before + after)))
         if c not in rules.frame_words
     )
+
+
+def _dates_the_value(event: tuple[int, int] | None, at: int) -> bool:
+    """Whether a time may date the value at ``at``: the parse tied it to no event, or to one
+    that holds the value."""
+    return event is None or event[0] <= at < event[1]
 
 
 def _in_claim(clauses: list[tuple[int, int]], at: int, other: int) -> bool:
