@@ -467,7 +467,10 @@ def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareR
     ] + [(q.start, q.end, f"{q.low:g}-{q.high:g}s") for q in found if q.kind == "duration"]
     events = {
         t.start - sentence.start: (t.event.start - sentence.start, t.event.end - sentence.start)
-        for t in times if t.event is not None
+        for t in times
+        # Only a time right after its event's words ("began last month") is read as tied to
+        # it; the parse's event of a time further on is a guess.
+        if t.event is not None and 0 <= t.start - t.event.end <= 2
     }
     for q in found:
         unit_words = set(content_words(q.shown)) | {
