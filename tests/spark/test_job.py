@@ -354,3 +354,12 @@ def test_issue13_analysis_partitions_are_balanced_by_length() -> None:
     assert max(loads) - min(loads) <= 500
     # Round-robin in corpus order would leave 20,000 against 9,500.
     assert max(loads) <= sum(lengths) / 3 + 500
+
+
+def test_a_local_context_runs_a_lean_driver_jvm(spark: SparkContext) -> None:
+    # The JVM only schedules: its options (a quick compiler, one collector thread) reached it.
+    options = spark.getConf().get("spark.driver.extraJavaOptions") or ""
+    assert "-XX:+UseSerialGC" in options and "-XX:TieredStopAtLevel=1" in options
+    runtime = spark._jvm.java.lang.management.ManagementFactory.getRuntimeMXBean()  # type: ignore[union-attr]
+    assert "-XX:+UseSerialGC" in str(runtime.getInputArguments())
+    assert spark.parallelize(range(10), 2).sum() == 45
