@@ -456,9 +456,10 @@ def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareR
     scopes = _clauses(sentence.text, asides=True)
     values = []
     found = quantities(sentence.text, rules.quantities)
-    # A time the parse ties to another event of the sentence ("The demonstrations began last
-    # month after a collapse killed 15 people": "last month" dates the beginning) is no period
-    # of a value outside that event (``events``: its span, None when the parse gave none).
+    # A time right after another event's words ("The demonstrations began last month after a
+    # collapse killed 15 people": "last month" dates the beginning) is no period of a value
+    # outside that event (``events``: such times' event spans; the parse's event of a time
+    # further on is a guess, and such a time stays a period of its claim).
     periods = [
         (t.start - sentence.start, t.end - sentence.start, str(t.value))
         for t in times
@@ -468,8 +469,6 @@ def _values(sentence: Evidence, times: Sequence[TimeExpression], rules: CompareR
     events = {
         t.start - sentence.start: (t.event.start - sentence.start, t.event.end - sentence.start)
         for t in times
-        # Only a time right after its event's words ("began last month") is read as tied to
-        # it; the parse's event of a time further on is a guess.
         if t.event is not None and 0 <= t.start - t.event.end <= 2
     }
     for q in found:
