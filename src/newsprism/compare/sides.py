@@ -68,6 +68,8 @@ class SideRules:
         time_prepositions: Lower-case words that lead a time phrase after a name.
         statements: Lower-case nouns of statements and documents: a possessive source holding
             one speaks for its owner.
+        government_people: Lower-case words of those who speak for a government besides its
+            bodies ("US officials", "Russian forces").
         party_first: Lower-case offices whose holder speaks first for their party.
         party_words: Word or phrase naming a party or its members -> the party.
         party_codes: Letter of the "(R-Texas)" notation -> the party.
@@ -79,6 +81,7 @@ class SideRules:
     time_words: frozenset[str]
     time_prepositions: frozenset[str]
     statements: frozenset[str]
+    government_people: tuple[str, ...]
     party_first: frozenset[str]
     party_words: Mapping[str, str]
     party_codes: Mapping[str, str]
@@ -123,6 +126,9 @@ def load_side_rules(path: Path | None = None) -> SideRules:
             words(file, speakers, "time_prepositions", name="speakers.time_prepositions")
         ),
         statements=frozenset(words(file, speakers, "statements", name="speakers.statements")),
+        government_people=tuple(
+            words(file, speakers, "government_people", name="speakers.government_people")
+        ),
         party_first=frozenset(words(file, offices, "party_first", name="offices.party_first")),
         party_words=party_words,
         party_codes=party_codes,
@@ -211,7 +217,8 @@ def side_of_source(
         for mention in entity.mentions:
             if mention.kind is MentionKind.NAME and start <= mention.start and mention.end <= end:
                 if entity.label in ("GPE", "NORP") and not _speaks_for_the_place(
-                    article.body[mention.end:end], government_words, affiliations
+                    article.body[mention.end:end], (*government_words, *rules.government_people),
+                    affiliations,
                 ):
                     continue
                 name = article.entity_names.get(entity.id, entity.name)
@@ -230,7 +237,7 @@ def side_of_source(
             rest = " ".join(bare.split()[size:]).lower()
             entry = affiliations.names.get(head)
             if entry is not None and (entry[1] == "institution" or any(
-                w in rest for w in (*government_words, "official", "officials")
+                w in rest for w in (*government_words, *rules.government_people)
             )):
                 government = entry[0].government
                 break
@@ -254,14 +261,7 @@ def _speaks_for_the_place(
     if following is not None and following.group() in affiliations.names:
         return True
     low = words.lower()
-    return any(re.search(rf"\b{re.escape(w)}\b", low) for w in (*government_words,
-                                                                   *_GOVERNMENT_PEOPLE))
-
-
-# Who speaks for a government besides its bodies ("US officials", "Russian forces").
-_GOVERNMENT_PEOPLE = ("official", "officials", "authorities", "spokesman", "spokeswoman",
-                      "spokesperson", "diplomat", "diplomats", "envoy", "negotiators", "forces",
-                      "troops", "police", "leaders", "leadership", "regime")
+    return any(re.search(rf"\b{re.escape(w)}\b", low) for w in government_words)
 
 
 def _entity_side(

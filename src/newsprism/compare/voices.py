@@ -33,12 +33,12 @@ from newsprism.model import (
 __all__ = ["UNATTRIBUTED", "compare_voices", "speaker_of"]
 
 UNATTRIBUTED = "(no named source)"
+_PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
+# What may follow a leading place's name in its source: an appositive, a bracket, a possessive.
+_AFTER_MARKS = (",", "(", "—", "–", "-", "'", "’")
 # Lower-case words that may stand before a name in a source that the name leads ("the former
 # Secretary of State Hillary Clinton"); any other lower-case word makes the name part of a
 # longer phrase ("video of remarks circulated by Democrats").
-_PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
-# What may follow a leading name in its source: an appositive, a bracket, a possessive.
-_AFTER_MARKS = (",", "(", "—", "–", "-", "'", "’")
 _LEAD_WORDS = frozenset({"the", "a", "an", "former", "then", "acting", "of", "and", "for", "ex"})
 # A source that starts with one of these is a clause or a pronoun's possession, not a name.
 _NOT_LEADING = frozenset({
