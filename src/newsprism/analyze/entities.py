@@ -327,13 +327,12 @@ def _names(doc: Doc, lexicons: EntityLexicons) -> list[_Name]:
     for start, end, label in _entity_spans(doc, lexicons.particles):
         if label not in lexicons.labels:
             continue
-        entity_label = label
         while start < end and (doc[start].dep_ == "det" or doc[start].lower_ == "the"):
             start += 1
         while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct):
             end -= 1
         titled = False
-        if entity_label == PERSON:
+        if label == PERSON:
             # "Mitt Romney’s Medicare" tagged PERSON: the person is the possessor.
             end = next((i for i in range(start + 1, end) if doc[i].text in _POSSESSIVE), end)
             # The model sometimes takes a title into the name ("President Joe Biden").
@@ -352,8 +351,8 @@ def _names(doc: Doc, lexicons: EntityLexicons) -> list[_Name]:
             first.idx,
             first.idx + len(text),
             text,
-            entity_label,
-            entity_label,
+            label,
+            label,
             "ner",
             titled=titled,
         )
