@@ -15,7 +15,13 @@ import pytest
 
 from newsprism.config import ExtractSettings, load_settings
 from newsprism.errors import ConfigError, NoArticleError
-from newsprism.extract.text import LineClass, classify_lines, extract_text, load_text_rules
+from newsprism.extract.text import (
+    LineClass,
+    classify_lines,
+    extract_text,
+    line_evidence,
+    load_text_rules,
+)
 from newsprism.ingest.outlets import OutletDirectory, load_outlets
 from newsprism.model import (
     Article,
@@ -430,3 +436,26 @@ def test_a_date_in_a_caption_or_the_body_is_not_the_publication_day(
     lines.insert(8, "March 15, 2023")
     article = extract_text(_doc("\n".join(lines), name="d"), settings=settings, outlets=outlets)
     assert article.published is None
+
+
+@pytest.mark.parametrize(
+    ("line", "menu"),
+    [
+        ("Home  News  Opinion  Sport", True),
+        ("THE SENTINEL   Sections   Subscribe", True),
+        ("World\tBusiness\tMarkets", True),
+        # A sentence's words, and a headline, stand one space apart.
+        ("Home secretary says  news of the  opinion poll is wrong", False),
+        ("Serbian police detain dozens as protesters clash with officers", False),
+    ],
+)
+def test_a_menu_flattened_by_the_scrape_is_navigation(line: str, menu: bool) -> None:
+    # Written for this test: a menu bar above a headline was taken for the headline.
+    found = line_evidence(line)
+    assert (found is not None and found.kind is BoilerplateKind.NAVIGATION) == menu
+    lines = CNN_SAMPLE.read_text("utf-8").splitlines()
+    lines[0] = line  # in place of "Skip to Content"
+    article = extract_text(_doc("\n".join(lines), name="d"), settings=load_settings().extract,
+                           outlets=load_outlets())
+    if menu:
+        assert article.headline is not None and article.headline.startswith("Blinken says")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 
-from newsprism.analyze.descriptors import AffiliationLexicon
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.story import StoryArticleView, StoryView
 from newsprism.model import HeadlineReading
@@ -42,7 +41,7 @@ def read_headline(
 ) -> HeadlineReading:
     """Subject, speaker, cue and order of one article's headline."""
     headline = article.analyzed.article.headline or ""
-    participants = _participants(headline, article, view, rules.affiliations)
+    participants = _participants(headline, article, view, rules)
     cue = _cue(headline, rules, [(s, e) for s, e, _ in participants])
     speaker: str | None = None
     order = "no-attribution"
@@ -83,9 +82,11 @@ def read_headline(
 
 
 def _participants(
-    headline: str, article: StoryArticleView, view: StoryView, affiliations: AffiliationLexicon
+    headline: str, article: StoryArticleView, view: StoryView, rules: CompareRules
 ) -> list[tuple[int, int, str]]:
-    # Names, surnames and role phrases of the story's entities, longest match wins.
+    # Names, surnames and role phrases of the story's entities, longest match wins; then names
+    # the analysis missed (:func:`_unlabelled_names`).
+    affiliations = rules.affiliations
     forms: dict[str, str] = {}
     countries: dict[str, list[str]] = {}
     for form, (country, kind) in affiliations.names.items():
@@ -114,7 +115,33 @@ def _participants(
                 continue
             taken.append((match.start(), match.end()))
             found.append((match.start(), match.end(), forms[form]))
+    for start, end, name in _unlabelled_names(headline, view, rules):
+        if not any(start < e and s < end for s, e in taken):
+            found.append((start, end, name))
     return sorted(found)
+
+
+def _unlabelled_names(
+    headline: str, view: StoryView, rules: CompareRules
+) -> list[tuple[int, int, str]]:
+    """Headline words that the story's articles write as names the analysis did not find: with
+    a capital inside a sentence, after a lower-case word, a comma or a quotation ("a 3-1 win
+    over Chelsea", "," Arsenal manager Mikel Arteta said"), and never in lower case. A
+    headline capitalises its first word, so only the bodies can tell "Arsenal beat Chelsea"
+    from "Earthquake kills 14"."""
+    bodies = [a.analyzed.article.body for a in view.articles]
+    found = []
+    for match in re.finditer(r"\b[A-Z][a-z]{2,}\b", headline):
+        word = match.group()
+        low = word.lower()
+        if low in rules.sides.time_words or low in rules.sides.pronouns:
+            continue
+        inside = re.compile(rf"(?<=[a-z,;\"”’] ){word}\b")
+        if any(inside.search(body) for body in bodies) and not any(
+            re.search(rf"\b{low}\b", body) for body in bodies
+        ):
+            found.append((match.start(), match.end(), word))
+    return found
 
 
 def _cue(

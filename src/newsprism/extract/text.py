@@ -409,6 +409,14 @@ def head_date(labels: Sequence[LineLabel], *, body_start: int) -> DateFinding | 
 
 # --- pass 1: evidence on the line itself --------------------------------------------------------
 
+# A menu as a scrape flattens it: three or more capitalised items of one to three words set
+# apart by runs of spaces or tabs ("Home  News  Opinion  Sport"); a sentence's words stand one
+# space apart, so only the raw line shows it (the markers read it with spaces collapsed).
+_MENU_BAR = re.compile(
+    r"^[A-Z][\w&’'.-]*(?: [A-Z&][\w&’'.-]*){0,2}"
+    r"(?:(?: {2,}|\t+)[A-Z][\w&’'.-]*(?: [A-Z&][\w&’'.-]*){0,2}){2,}\s*$"
+)
+
 
 def line_evidence(
     text: str, *, rules: TextRules | None = None, outlets: OutletDirectory | None = None
@@ -422,6 +430,8 @@ def line_evidence(
 
 
 def _evidence(line: Line, rules: TextRules, outlets: OutletDirectory | None) -> LineLabel | None:
+    if _MENU_BAR.match(line.text):
+        return LineLabel(line, LineClass.BOILERPLATE, BoilerplateKind.NAVIGATION, "text:menu-bar")
     text = " ".join(line.text.split())
     words = len(text.split())
     contributors = parse_contributors(text, rules=rules.credits)
