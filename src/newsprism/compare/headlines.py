@@ -1,14 +1,15 @@
 """Headlines: who or what each headline puts first, and how it attributes.
 
 Rules, no parser: the named participants are the story's entity names, surnames and roles found
-in the headline; the cue is the first word whose stripped form is a neutral or marked verb of
-data/reporting_verbs.toml, inflected ("claims", "said") or after an auxiliary ("has claimed",
-"will say"); the speaker is the participant nearest before the cue in the same clause, or just
-after it ("..., says Blinken"). A word after a determiner or a preposition is an adjective
-("near disputed reef"), never the cue. A past participle without an auxiliary and followed by a
-preposition ("charged in", "indicted on") is the headline's verb in the passive: that headline
-attributes nothing. A headline that says something first and who said it after a
-comma is "claim-first"; one that starts with the speaker is "speaker-first".
+in the headline, and a sentence-case headline's first word that the bodies write as a name the
+analysis missed ("Arsenal beat Chelsea"); the cue is the first word whose stripped form is a
+neutral or marked verb of data/reporting_verbs.toml, inflected ("claims", "said") or after an
+auxiliary ("has claimed", "will say"); the speaker is the participant nearest before the cue in
+the same clause, or just after it ("..., says Blinken"). A word after a determiner or a
+preposition is an adjective ("near disputed reef"), never the cue. A past participle without an
+auxiliary and followed by a preposition ("charged in", "indicted on") is the headline's verb in
+the passive: that headline attributes nothing. A headline that says something first and who
+said it after a comma is "claim-first"; one that starts with the speaker is "speaker-first".
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 
 from newsprism.compare.rules import CompareRules
 from newsprism.compare.story import StoryArticleView, StoryView
+from newsprism.compare.text import content_words
 from newsprism.model import HeadlineReading
 
 __all__ = ["compare_headlines"]
@@ -124,17 +126,20 @@ def _participants(
 def _unlabelled_names(
     headline: str, view: StoryView, rules: CompareRules
 ) -> list[tuple[int, int, str]]:
-    """Headline words that the story's articles write as names the analysis did not find: with
-    a capital inside a sentence, after a lower-case word, a comma or a quotation ("a 3-1 win
-    over Chelsea", "," Arsenal manager Mikel Arteta said"), and never in lower case. A
-    headline capitalises its first word, so only the bodies can tell "Arsenal beat Chelsea"
-    from "Earthquake kills 14"."""
+    """The first word of a headline in sentence case ("Arsenal beat Chelsea 3-1"), when the
+    story's articles write it as a name the analysis did not find: with a capital inside a
+    sentence, after a lower-case word, a comma or a quotation ("," Arsenal manager Mikel Arteta
+    said"), and never in lower case. A headline capitalises its first word, so only the bodies
+    can tell "Arsenal beat Chelsea" from "Earthquake kills 14"; a headline in title case
+    capitalises every word, and is left to the analysis's names."""
     bodies = [a.analyzed.article.body for a in view.articles]
     found = []
-    for match in re.finditer(r"\b[A-Z][a-z]{2,}\b", headline):
+    for match in re.finditer(r"^[A-Z][a-z]{2,}(?= [a-z])", headline):
         word = match.group()
         low = word.lower()
-        if low in rules.sides.time_words or low in rules.sides.pronouns:
+        concepts = content_words(word)
+        if (low in rules.sides.time_words or low in rules.sides.pronouns or not concepts
+                or concepts[0] in rules.frame_words):
             continue
         inside = re.compile(rf"(?<=[a-z,;\"”’] ){word}\b")
         if any(inside.search(body) for body in bodies) and not any(
