@@ -287,3 +287,16 @@ def test_basil_relative_clause_keeps_the_names_inside_it(
     # "Former FBI Director James Comey, who led the Clinton email investigation, said ..."
     comey = entity(analysed_basil("87609973-bd58-42a5-96e2-ee5aa47433f5_1"), "James Comey")
     assert "who led the Clinton email investigation" in [d.text for d in comey.descriptors]
+
+
+def test_a_name_goes_on_across_its_particles_only(
+    model: LoadedModel, settings: AnalyzeSettings
+) -> None:
+    # Written for this test: the model cuts "Ursula von der Leyen" before "Leyen"; "do" is an
+    # English verb here, never a particle.
+    doc = model.nlp("Ursula von der Leyen met Luiz Inacio Lula da Silva. "
+                    "What will Biden do Monday? Aides to Biden said nothing.")
+    names = {e.name for e in find_entities(doc, lexicons=load_entity_lexicons(),
+                                           settings=settings)}
+    assert {"Ursula von der Leyen", "Luiz Inacio Lula da Silva", "Biden"} <= names
+    assert not [n for n in names if "Monday" in n]
