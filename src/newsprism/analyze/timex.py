@@ -264,6 +264,7 @@ _STATED_YEAR = re.compile(r"(?<!\d)\d{4}$")
 _PERIOD_WORDS = frozenset({"since", "from", "between", "until", "till", "through", "by", "before",
                            "after"})
 _YEAR_OF_VALUE = re.compile(r"\b\d{4}(?=-\d{2})")
+_YEARLESS = frozenset({Granularity.MONTH, Granularity.DAY, Granularity.RANGE})
 
 
 def _in_the_sentences_year(found: list[TimeExpression], doc: Doc) -> list[TimeExpression]:
@@ -290,18 +291,13 @@ def _in_the_sentences_year(found: list[TimeExpression], doc: Doc) -> list[TimeEx
             and _STATED_YEAR.search(earlier.text)
             and earlier.text.lower().split()[0] not in _PERIOD_WORDS
         ]
-        if not stated:
-            continue
-        year = stated[-1].value[:4] if stated[-1].value else None
-        if year is None or not year.isdigit():
+        year = str(stated[-1].value)[:4] if stated else ""
+        if not year.isdigit():
             continue
         out[index] = dataclasses.replace(
             time, value=_YEAR_OF_VALUE.sub(year, time.value), relative=False, anchor=None
         )
     return out
-
-
-_YEARLESS = frozenset({Granularity.MONTH, Granularity.DAY, Granularity.RANGE})
 
 
 # What stands between the two ends of a range ("from June to August", "between 2011 and 2014"),

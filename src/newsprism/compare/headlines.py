@@ -132,21 +132,21 @@ def _unlabelled_names(
     said"), and never in lower case. A headline capitalises its first word, so only the bodies
     can tell "Arsenal beat Chelsea" from "Earthquake kills 14"; a headline in title case
     capitalises every word, and is left to the analysis's names."""
+    first = re.match(r"[A-Z][a-z]{2,}(?= [a-z])", headline)
+    if first is None:
+        return []
+    word, low = first.group(), first.group().lower()
+    concepts = content_words(word)
+    if (low in rules.sides.time_words or low in rules.sides.pronouns or not concepts
+            or concepts[0] in rules.frame_words):
+        return []
     bodies = [a.analyzed.article.body for a in view.articles]
-    found = []
-    for match in re.finditer(r"^[A-Z][a-z]{2,}(?= [a-z])", headline):
-        word = match.group()
-        low = word.lower()
-        concepts = content_words(word)
-        if (low in rules.sides.time_words or low in rules.sides.pronouns or not concepts
-                or concepts[0] in rules.frame_words):
-            continue
-        inside = re.compile(rf"(?<=[a-z,;\"”’] ){word}\b")
-        if any(inside.search(body) for body in bodies) and not any(
-            re.search(rf"\b{low}\b", body) for body in bodies
-        ):
-            found.append((match.start(), match.end(), word))
-    return found
+    inside = re.compile(rf"(?<=[a-z,;\"”’] ){word}\b")
+    if any(inside.search(body) for body in bodies) and not any(
+        re.search(rf"\b{low}\b", body) for body in bodies
+    ):
+        return [(0, first.end(), word)]
+    return []
 
 
 def _cue(
